@@ -1,0 +1,85 @@
+# Waypoint – the two commands a new user needs: `make run` and `make test`.
+# Every target sets up what it needs first; each step only reruns when its inputs change.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+SPACY_PIPELINE := build/spacy/en_waypoint
+MODEL := models/waypoint.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_PIPELINE)/meta.json
+
+# Rasa 3.6 runs on Python 3.10 only: take python3.10 from PATH if it really runs
+# (a pyenv shim may exist without the version being active), else from pyenv's folder.
+PYTHON310 ?= $(shell \
+	if python3.10 -c 'import sys' >/dev/null 2>&1; then command -v python3.10; \
+	else ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -n 1; fi)
+
+# Quiet TensorFlow's start-up chatter; it is not an error.
+export TF_CPP_MIN_LOG_LEVEL := 2
+# No usage telemetry leaves the machine.
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+
+help:
+	@echo "make run    set up, then start Waypoint (REST on localhost:5005, actions on :5055)"
+	@echo "make shell  chat with a running Waypoint in the terminal"
+	@echo "make test   set up, then run every test"
+	@echo "make bench  set up, start the stack and print latency, throughput and memory"
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Waypoint needs Python 3.10 (Rasa 3.6 does not run on 3.11): install python3.10 or 'pyenv install 3.10'"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" wheel
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $@
+
+# Our own spaCy pipeline: blank English + lemma lookups + entity ruler, no model download.
+$(SPACY_PIPELINE)/meta.json: $(VENV)/.installed bot/nlp_pipeline.py
+	$(PY) -m bot.nlp_pipeline $(SPACY_PIPELINE)
+
+migrate: $(VENV)/.installed
+	@mkdir -p var
+	$(VENV)/bin/alembic upgrade head
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name waypoint --out models --quiet
+
+setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json migrate $(MODEL)
+
+train: $(MODEL)
+
+run: setup
+	@scripts/run-stack.sh
+
+# A terminal chat with the running assistant (start it first with `make run`).
+shell: $(VENV)/.installed
+	@$(PY) scripts/chat.py
+
+validate: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
+	$(RASA) data validate --fail-on-warning
+
+test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
+	$(PY) -m pytest tests --ignore=tests/e2e -q
+
+test-rasa: setup
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --no-plot
+
+test-e2e: setup
+	$(PY) -m pytest tests/e2e -q
+
+test: setup validate test-unit test-rasa test-e2e
+
+bench: setup
+	$(PY) scripts/bench.py
+
+lock:
+	$(PY) -m pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf build models results var/*.db

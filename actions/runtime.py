@@ -1,0 +1,67 @@
+"""What the action server shares: settings, the store, the clock, and who is talking.
+
+Built lazily on first use so that importing the actions (tests, `rasa data validate`)
+opens no database. Tests replace them with `use_store` / `use_clock`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from functools import partial
+from typing import Any, Callable, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.config import Settings
+from bot.storage import Store
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_settings: Settings | None = None
+_store: Store | None = None
+_clock: Callable[[], date] = date.today
+
+
+def settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = Settings.from_env()
+    return _settings
+
+
+def store() -> Store:
+    global _store
+    if _store is None:
+        _store = Store.from_url(settings().database_url)
+    return _store
+
+
+def use_store(new_store: Store | None, new_settings: Settings | None = None) -> None:
+    global _store, _settings
+    _store, _settings = new_store, new_settings or _settings
+
+
+def use_clock(clock: Callable[[], date]) -> None:
+    global _clock
+    _clock = clock
+
+
+def today() -> date:
+    return _clock()
+
+
+async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Database calls run in a worker thread so the action server keeps serving others."""
+    return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args, **kwargs))
+
+
+def who(tracker: Tracker) -> tuple[str, str]:
+    """(channel, sender id): the key the store knows an employee by."""
+    return tracker.get_latest_input_channel() or "rest", tracker.sender_id
+
+
+def consented(tracker: Tracker) -> bool:
+    return tracker.get_slot("consent") is True

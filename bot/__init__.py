@@ -1,0 +1,1 @@
+"""Waypoint's counseling logic, storage and texts: plain Python, no Rasa imports."""

@@ -1,0 +1,474 @@
+"""Validation of answers: what a reply means for a question, or why it can't be used.
+
+`validate_answer` never raises on user input: a reply it can't use comes back with a
+specific `problem` the bot says before asking again, and nothing already given is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+from bot import dates
+from bot.stages import (
+    GOAL_HORIZONS,
+    QUESTIONS,
+    Choice,
+    Kind,
+    Question,
+)
+from bot.text import LONG_ANSWER, clean_answer, for_chat, has_words, normalise_for_matching
+
+SKIPPED = "(skipped)"
+SKIP_PHRASES = {
+    "skip", "skip it", "skip this", "skip this one", "skip that", "pass", "next", "next question",
+    "prefer not to say", "i'd rather not say", "rather not say", "i prefer not to say",
+    "no comment", "n/a", "na", "i'd rather not answer", "skip please",
+}
+NO_COMMENT = {"no", "nope", "none", "nothing", "no thanks", "no thank you", "nothing else", "not really", "all good"}
+
+# Button payloads look like /inform{"choice": "dual_ladder"}: they select a choice
+# without going through intent classification.
+_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$", re.S)
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    today: date
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    default_review_months: int = 6
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    value: Any = None  # the slot value
+    display: str = ""  # how the answer is stored and shown back
+    normalized: str | None = None  # machine-readable form: ISO date, months, choice codes
+    extra: dict[str, Any] = field(default_factory=dict)  # other slots set on the way
+    problem: str | None = None  # why the reply can't be used, said before asking again
+    notice: str | None = None  # something to tell the person although the answer is fine
+    skipped: bool = False
+
+    @classmethod
+    def rejected(cls, problem: str, **extra: Any) -> "Outcome":
+        return cls(ok=False, problem=problem, extra=dict(extra))
+
+
+def decode_payload(text: str) -> tuple[str | None, str | None]:
+    """(intent, choice) of a button payload, or (None, None) for typed text."""
+    m = _PAYLOAD.match(text.strip())
+    if not m:
+        return None, None
+    choice = None
+    if m.group("entities"):
+        try:
+            choice = json.loads(m.group("entities")).get("choice")
+        except (ValueError, AttributeError):
+            choice = None
+    return m.group("intent"), (str(choice) if choice is not None else None)
+
+
+def _phrases_of(choice: Choice) -> set[str]:
+    return {
+        normalise_for_matching(choice.title),
+        choice.value.replace("_", " "),
+        *(normalise_for_matching(s) for s in choice.synonyms),
+    }
+
+
+def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
+    """Choices named in the text, best match first (longest phrase wins)."""
+    intent, payload_choice = decode_payload(text)
+    if payload_choice is not None:
+        return [c for c in choices if c.value == payload_choice]
+    if intent in ("affirm", "deny"):
+        text = "yes" if intent == "affirm" else "no"
+    norm = normalise_for_matching(text)
+    if not norm:
+        return []
+    scored: list[tuple[int, int, Choice]] = []
+    for index, choice in enumerate(choices):
+        phrases = _phrases_of(choice)
+        best = 0
+        for phrase in phrases:
+            if not phrase:
+                continue
+            if norm == phrase:
+                best = max(best, 1000)
+            elif re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+                best = max(best, len(phrase))
+        if best:
+            scored.append((best, -index, choice))
+    if not scored and norm.isdigit() and 1 <= int(norm) <= len(choices):
+        return [choices[int(norm) - 1]]
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [c for _, _, c in scored]
+
+
+def _options(choices: tuple[Choice, ...]) -> str:
+    return ", ".join(f"“{c.title}”" for c in choices)
+
+
+def is_skip(text: str) -> bool:
+    return normalise_for_matching(text) in SKIP_PHRASES
+
+
+def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outcome:
+    text = clean_answer(raw)
+    intent, _ = decode_payload(text)
+    if not text or (not has_words(text) and question.kind is not Kind.YES_NO and question.kind is not Kind.GOAL_CONFIRM):
+        return Outcome.rejected(
+            "I didn't catch an answer there – could you put it in a few words?"
+            if not text
+            else "I can't store just symbols or emoji as an answer – could you put it in words?"
+        )
+    if question.skippable and is_skip(text):
+        return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
+    if question.key == "rating_comment" and normalise_for_matching(text) in NO_COMMENT:
+        return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
+    validator = _VALIDATORS[question.kind]
+    outcome = validator(question, text, ctx)
+    if outcome.ok and len(text) > LONG_ANSWER and not outcome.notice:
+        outcome.notice = (
+            f"That's a long answer ({len(text):,} characters) – I've kept all of it; the "
+            "summary shows the beginning."
+        )
+    return outcome
+
+
+def _text(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    if text.startswith("/") and decode_payload(text)[0]:
+        return Outcome.rejected("Please type your answer in your own words.")
+    return Outcome(ok=True, value=text, display=text)
+
+
+def _choice(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    matches = _match_choices(text, question.choices)
+    if matches:
+        chosen = matches[0]
+        return Outcome(ok=True, value=chosen.value, display=chosen.title, normalized=chosen.value)
+    return Outcome.rejected(
+        f"I didn't recognise that as one of the options: {_options(question.choices)}. "
+        "Tap a button or type its name."
+    )
+
+
+def _choice_or_text(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    matches = _match_choices(text, question.choices)
+    exact = decode_payload(text)[1] is not None or (
+        matches and normalise_for_matching(text) in _phrases_of(matches[0])
+    )
+    if matches and exact:
+        chosen = matches[0]
+        return Outcome(ok=True, value=chosen.value, display=chosen.title, normalized=chosen.value)
+    # Their own words are kept as given; a choice they mention is noted alongside.
+    outcome = _text(question, text, ctx)
+    if outcome.ok and matches:
+        outcome.normalized = matches[0].value
+    return outcome
+
+
+def _multi_choice(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    norm = normalise_for_matching(text)
+    if question.key == "key_people" and norm in {"nobody", "no one", "noone", "none", "nobody really"}:
+        return Outcome(ok=True, value=[], display="nobody named", normalized="")
+    matches = _match_choices(text, question.choices)
+    if not decode_payload(text)[1]:
+        matches = [c for c in question.choices if c in matches]  # every choice named, in order
+    if matches:
+        values = [c.value for c in matches]
+        return Outcome(ok=True, value=values, display=", ".join(c.title for c in matches), normalized=",".join(values))
+    if question.key == "key_people":
+        return Outcome.rejected(
+            f"Which of these matter for your plan: {_options(question.choices)}? You can name several, or say “nobody”."
+        )
+    return Outcome(ok=True, value=[text], display=text)
+
+
+def yes_or_no(text: str) -> bool | None:
+    intent, choice = decode_payload(text)
+    if intent == "affirm" or choice == "yes":
+        return True
+    if intent == "deny" or choice == "no":
+        return False
+    norm = normalise_for_matching(text)
+    words = norm.split()
+    if not words and text.strip() in ("👍", "👌", "✅"):
+        return True
+    if not words and text.strip() in ("👎", "❌"):
+        return False
+    yes_words = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "agree", "agreed", "correct", "right", "fine", "absolutely", "definitely", "certainly"}
+    no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
+    head = set(words[:3])
+    if head & no_words or norm in {"i do not agree", "do not store"}:
+        return False
+    if head & yes_words or norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good"}:
+        return True
+    return None
+
+
+def _yes_no(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    answer = yes_or_no(text)
+    if answer is None:
+        return Outcome.rejected("Please answer yes or no.")
+    return Outcome(ok=True, value=answer, display="yes" if answer else "no", normalized=str(answer).lower())
+
+
+def _duration(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    months = dates.parse_duration_months(text, ctx.today)
+    if months is None:
+        return Outcome.rejected(
+            "How long is that in months or years? For example “2 years”, “8 months” or “since March 2023”."
+        )
+    return Outcome(ok=True, value=text, display=f"{text} ({dates.format_months(months)})" if not text[0].isdigit() else text, normalized=str(months))
+
+
+# Words that make a goal checkable on their own: a result someone can point to.
+MEASURABLE = re.compile(
+    r"\d|\b(become|became|promot\w*|certif\w*|complete|finish|pass|lead|launch|publish|obtain|earn|"
+    r"deliver|hire|move|transfer|join|start|degree|course|exam|title|role|position|manage|run|ship|"
+    r"present|get|land|build|open|win|reach|head|director|manager|lead|senior|principal|mba|phd|master)",
+    re.I,
+)
+VAGUE = re.compile(
+    r"^(?:i want to |i'd like to |i would like to |to )?(?:be |get |become )?(?:better|happier|happy|"
+    r"more successful|successful|grow|improve|develop|progress|do well|do better|more money|earn more)"
+    r"(?: at (?:work|my job))?$",
+    re.I,
+)
+
+
+def horizon_of(key: str) -> str:
+    return key.split("_")[1]
+
+
+def _goal(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    norm = normalise_for_matching(text)
+    if VAGUE.match(norm) or len(norm.split()) < 2:
+        return Outcome.rejected(
+            "That's a direction more than a goal. What exactly would be different – which role, "
+            "skill or result do you want to reach?"
+        )
+    horizon = horizon_of(question.key)
+    extra: dict[str, Any] = {
+        f"goal_{horizon}_due": None,
+        f"goal_{horizon}_measure": None,
+        f"goal_{horizon}_confirmed": None,
+    }
+    notice = None
+    found = dates.find_date(text, ctx.today)
+    if found:
+        if found.when <= ctx.today:
+            return Outcome.rejected(
+                f"{dates.format_date(found.when)} has already passed – when do you want to reach this goal?"
+            )
+        extra[f"goal_{horizon}_due"] = found.when.isoformat()
+        notice = _horizon_notice(horizon, found.when, ctx.today)
+    if MEASURABLE.search(text):
+        outcome = _without_date(text, found.text) if found else text
+        extra[f"goal_{horizon}_measure"] = outcome or text
+    return Outcome(ok=True, value=text, display=text, extra=extra, notice=notice)
+
+
+def _without_date(text: str, date_words: str) -> str:
+    pattern = rf"\s*\b(?:by|in|within|before|until|no later than)?\s*{re.escape(date_words)}"
+    return re.sub(pattern, "", text, count=1, flags=re.I).strip(" ,.;")
+
+
+def _horizon_notice(horizon: str, when: date, today: date) -> str | None:
+    label, (low, high) = GOAL_HORIZONS[horizon]
+    months = (when.year - today.year) * 12 + when.month - today.month
+    if months > high:
+        return f"Noted – that's further out than a typical {label} goal, which is fine if it fits you."
+    if months < low:
+        return f"Noted – that's sooner than a typical {label} goal; ambitious is good."
+    return None
+
+
+def _goal_due(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    when = dates.parse_date(text, ctx.today)
+    if when is None:
+        return Outcome.rejected(
+            "I couldn't read a date there. Try something like “next spring”, “in 18 months” or “by June 2028”."
+        )
+    if when <= ctx.today:
+        return Outcome.rejected(f"{dates.format_date(when)} has already passed – pick a date in the future.")
+    horizon = horizon_of(question.key)
+    return Outcome(
+        ok=True,
+        value=when.isoformat(),
+        display=dates.format_date(when),
+        normalized=when.isoformat(),
+        notice=_horizon_notice(horizon, when, ctx.today),
+    )
+
+
+def _goal_measure(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    if len(normalise_for_matching(text).split()) < 2:
+        return Outcome.rejected("Could you describe it a little more – what would you point to when it's done?")
+    return Outcome(ok=True, value=text, display=text)
+
+
+def _goal_confirm(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    horizon = horizon_of(question.key)
+    answer = yes_or_no(text)
+    if answer is True:
+        return Outcome(ok=True, value=True, display="confirmed", normalized="true")
+    new_date = dates.parse_date(text, ctx.today)
+    if new_date is not None:
+        if new_date <= ctx.today:
+            return Outcome.rejected(f"{dates.format_date(new_date)} has already passed – pick a date in the future.")
+        # "No, make it June" corrects the date and shows the goal again.
+        return Outcome(
+            ok=False,
+            problem=f"Changed the date to {dates.format_date(new_date)}.",
+            extra={f"goal_{horizon}_due": new_date.isoformat()},
+        )
+    if answer is False:
+        return Outcome(
+            ok=False,
+            problem="OK, let's set that goal again.",
+            extra={f"goal_{horizon}": None, f"goal_{horizon}_due": None, f"goal_{horizon}_measure": None},
+        )
+    return Outcome.rejected("Is the goal right as shown? Please say yes, no, or give another date.")
+
+
+_STEP_SPLIT = re.compile(r"\s*(?:\n|;|\s\|\s|(?:^|\s)\d+[.)]\s|(?:,\s*)?\bthen\b|•)\s*", re.I)
+
+
+def split_steps(text: str) -> list[str]:
+    return [p.strip(" ,.-–") for p in _STEP_SPLIT.split(text) if p and has_words(p)]
+
+
+def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    draft: list[dict[str, Any]] = [dict(s) for s in (ctx.slots.get("action_steps_draft") or [])]
+    undated = [s for s in draft if not s.get("due")]
+    reply_date = dates.parse_date(text, ctx.today) if undated and len(text.split()) <= 6 else None
+    if reply_date is not None:
+        if reply_date <= ctx.today:
+            return Outcome.rejected(f"{dates.format_date(reply_date)} has already passed – pick a date in the future.")
+        undated[0]["due"] = reply_date.isoformat()
+    else:
+        for part in split_steps(text):
+            found = dates.find_date(part, ctx.today)
+            if found and found.when <= ctx.today:
+                return Outcome.rejected(
+                    f"“{for_chat(part)}”: {dates.format_date(found.when)} has already passed – give a date in the future.",
+                    action_steps_draft=draft or None,
+                )
+            draft.append({"description": part, "due": found.when.isoformat() if found else None})
+    if not draft:
+        return Outcome.rejected("What is the first concrete step you'll take, and by when?")
+    missing = [s for s in draft if not s.get("due")]
+    if missing:
+        return Outcome.rejected(
+            f"When will you do “{for_chat(missing[0]['description'])}”? Give a date like “by 15 January” or “in 2 months”.",
+            action_steps_draft=draft,
+        )
+    display = "; ".join(f"{s['description']} (by {dates.format_date(date.fromisoformat(s['due']))})" for s in draft)
+    return Outcome(ok=True, value=draft, display=display, extra={"action_steps_draft": None})
+
+
+_EVERY_N = re.compile(r"(?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen|twenty-four)\s+months?", re.I)
+
+
+def _frequency(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    matches = _match_choices(text, question.choices)
+    months: int | None = int(matches[0].value) if matches else None
+    if months is None:
+        m = _EVERY_N.search(text)
+        if m:
+            months = int(dates._number(m.group("n")))
+        elif re.search(r"\b(year|annual)", text, re.I):
+            months = 12
+        elif normalise_for_matching(text) in {"don't know", "dont know", "not sure", "you decide", "whatever"}:
+            months = ctx.default_review_months
+    if months is None or not 1 <= months <= 24:
+        return Outcome.rejected(
+            f"How many months between reviews? Most people choose every 3, 6 or 12 months (I'd suggest {ctx.default_review_months})."
+        )
+    return Outcome(ok=True, value=months, display=f"every {months} months", normalized=str(months))
+
+
+def proposed_review_date(slots: Mapping[str, Any], today: date, default_months: int) -> date:
+    months = slots.get("review_frequency")
+    return dates.add_months(today, int(months) if isinstance(months, (int, float)) else default_months)
+
+
+def _review_date(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    if yes_or_no(text) is True:
+        when = proposed_review_date(ctx.slots, ctx.today, ctx.default_review_months)
+    else:
+        when = dates.parse_date(text, ctx.today)
+        if when is None:
+            return Outcome.rejected("Say yes to keep the proposed date, or give another one (e.g. “1 June”).")
+        if when <= ctx.today:
+            return Outcome.rejected(f"{dates.format_date(when)} has already passed – pick a date in the future.")
+    return Outcome(ok=True, value=when.isoformat(), display=dates.format_date(when), normalized=when.isoformat())
+
+
+_RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _rating(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    _, choice = decode_payload(text)
+    candidates = [choice] if choice else re.findall(r"\b[1-5]\b|\bone\b|\btwo\b|\bthree\b|\bfour\b|\bfive\b", text.lower())
+    if not candidates and set(text.strip()) == {"★"}:
+        candidates = [str(len(text.strip()))]
+    values = {int(c) if c.isdigit() else _RATING_WORDS[c] for c in candidates if c}
+    if len(values) != 1 or not 1 <= next(iter(values)) <= 5:
+        return Outcome.rejected("Please rate the session with one number from 1 (not useful) to 5 (very useful).")
+    rating = values.pop()
+    return Outcome(ok=True, value=rating, display=f"{rating} of 5", normalized=str(rating))
+
+
+_VALIDATORS = {
+    Kind.TEXT: _text,
+    Kind.CHOICE: _choice,
+    Kind.CHOICE_OR_TEXT: _choice_or_text,
+    Kind.MULTI_CHOICE: _multi_choice,
+    Kind.YES_NO: _yes_no,
+    Kind.DURATION: _duration,
+    Kind.GOAL: _goal,
+    Kind.GOAL_DUE: _goal_due,
+    Kind.GOAL_MEASURE: _goal_measure,
+    Kind.GOAL_CONFIRM: _goal_confirm,
+    Kind.STEPS: _steps,
+    Kind.FREQUENCY: _frequency,
+    Kind.REVIEW_DATE: _review_date,
+    Kind.RATING: _rating,
+}
+
+
+def display_value(key: str, value: Any) -> str:
+    """A stored slot value as people read it (summary, "change my answer")."""
+    question = QUESTIONS[key]
+    if value is None:
+        return "not answered yet"
+    if value == SKIPPED:
+        return "skipped"
+    if question.kind in (Kind.CHOICE, Kind.CHOICE_OR_TEXT):
+        titles = {c.value: c.title for c in question.choices}
+        return titles.get(value, str(value))
+    if question.kind is Kind.MULTI_CHOICE:
+        titles = {c.value: c.title for c in question.choices}
+        return ", ".join(titles.get(v, str(v)) for v in value) if value else "nobody named"
+    if question.kind is Kind.YES_NO:
+        return "yes" if value else "no"
+    if question.kind in (Kind.GOAL_DUE, Kind.REVIEW_DATE):
+        return dates.format_date(date.fromisoformat(value))
+    if question.kind is Kind.GOAL_CONFIRM:
+        return "confirmed" if value else "not confirmed"
+    if question.kind is Kind.STEPS:
+        return "; ".join(
+            f"{s['description']} (by {dates.format_date(date.fromisoformat(s['due']))})" for s in value
+        )
+    if question.kind is Kind.FREQUENCY:
+        return f"every {value} months"
+    if question.kind is Kind.RATING:
+        return f"{value} of 5"
+    return str(value)

@@ -1,0 +1,241 @@
+"""Dates and durations in people's words: "next spring", "in 18 months", "since 2021".
+
+Seasons, quarters, "end of ..." and bare years are resolved here (dateparser does not know
+them); everything else that looks like a date is handed to dateparser with the reference
+day passed in, so results are reproducible in tests.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import dateparser
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
+    "couple": 2, "a couple of": 2, "few": 3, "a few": 3, "several": 3,
+}
+_NUM = r"(?:\d+(?:[.,]5)?|a couple of|a few|couple|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty-four|twenty|thirty)"
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+
+# Northern-hemisphere seasons, resolved to the middle of the season: a deadline "by
+# spring" is shown back for confirmation, so a representative day is enough.
+SEASONS = {"spring": (4, 15), "summer": (7, 15), "autumn": (10, 15), "fall": (10, 15), "winter": (1, 15)}
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+
+_RELATIVE = re.compile(rf"\b(?:in|within|after|over)\s+(?:the\s+next\s+|about\s+|around\s+)?(?P<n>{_NUM})\s+(?:and\s+a\s+half\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?\b", re.I)
+_HALF_YEAR = re.compile(r"\b(?:in|within)\s+(?:a\s+)?half\s+(?:a\s+)?year\b", re.I)
+_SEASON = re.compile(r"\b(?:(?P<which>next|this|coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>20\d\d))?\b", re.I)
+_QUARTER = re.compile(r"\bq(?P<q>[1-4])\s*(?P<year>20\d\d)?\b", re.I)
+_END_OF = re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?:(?P<which>this|next)\s+)?(?P<what>month|quarter|year|20\d\d)\b", re.I)
+_NEXT = re.compile(r"\bnext\s+(?P<what>week|month|quarter|year)\b", re.I)
+_ISO = re.compile(r"\b20\d\d-\d{1,2}-\d{1,2}\b")
+_NUMERIC = re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:20)?\d\d\b")
+_MONTH_DATE = re.compile(
+    rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+20\d\d)?)\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:by|in|before|until|during|for)\s+(?P<year>20\d\d)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    when: date
+    text: str  # the words that gave the date, as typed
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _number(token: str) -> float:
+    token = token.lower().strip()
+    if token in NUMBER_WORDS:
+        return NUMBER_WORDS[token]
+    return float(token.replace(",", "."))
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _resolve_relative(m: re.Match, today: date) -> date:
+    n = _number(m.group("n"))
+    if m.group("half") or "and a half" in m.group(0).lower():
+        n += 0.5
+    unit = m.group("unit").lower()
+    if unit == "day":
+        return date.fromordinal(today.toordinal() + int(n))
+    if unit == "week":
+        return date.fromordinal(today.toordinal() + int(n * 7))
+    months = n if unit == "month" else n * 12
+    return add_months(today, int(round(months)))
+
+
+def _resolve_season(m: re.Match, today: date) -> date:
+    month, day = SEASONS[m.group("season").lower()]
+    if m.group("year"):
+        return date(int(m.group("year")), month, day)
+    candidate = date(today.year, month, day)
+    which = (m.group("which") or "").lower()
+    if candidate <= today or (which == "next" and _same_season(today, month)):
+        candidate = date(today.year + 1, month, day)
+    return candidate
+
+
+def _same_season(today: date, season_month: int) -> bool:
+    return abs(today.month - season_month) <= 1
+
+
+def _resolve_quarter(m: re.Match, today: date) -> date:
+    q = int(m.group("q"))
+    year = int(m.group("year")) if m.group("year") else today.year
+    end = _end_of_month(year, q * 3)
+    if not m.group("year") and end < today:
+        end = _end_of_month(year + 1, q * 3)
+    return end
+
+
+def _resolve_end_of(m: re.Match, today: date) -> date:
+    what, which = m.group("what").lower(), (m.group("which") or "this").lower()
+    if what.isdigit():
+        return date(int(what), 12, 31)
+    if what == "year":
+        return date(today.year + (which == "next"), 12, 31)
+    if what == "month":
+        base = add_months(today, 1) if which == "next" else today
+        return _end_of_month(base.year, base.month)
+    quarter_end_month = ((today.month - 1) // 3 + 1) * 3
+    base = date(today.year, quarter_end_month, 1)
+    if which == "next":
+        base = add_months(base, 3)
+    return _end_of_month(base.year, base.month)
+
+
+def _resolve_next(m: re.Match, today: date) -> date:
+    what = m.group("what").lower()
+    if what == "week":
+        return date.fromordinal(today.toordinal() + 7)
+    if what == "month":
+        return add_months(today, 1)
+    if what == "quarter":
+        return add_months(today, 3)
+    return add_months(today, 12)
+
+
+def _dateparser(fragment: str, today: date) -> date | None:
+    parsed = dateparser.parse(
+        fragment,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "PREFER_DAY_OF_MONTH": "last",  # "by June" is a deadline: the end of June
+            "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+            "DATE_ORDER": "DMY",
+            "REQUIRE_PARTS": [],
+        },
+    )
+    return parsed.date() if parsed else None
+
+
+_PATTERNS = (
+    (_HALF_YEAR, lambda m, t: add_months(t, 6)),
+    (_RELATIVE, _resolve_relative),
+    (_END_OF, _resolve_end_of),
+    (_SEASON, _resolve_season),
+    (_QUARTER, _resolve_quarter),
+    (_NEXT, _resolve_next),
+    (_YEAR, lambda m, t: date(int(m.group("year")), 12, 31)),
+)
+
+
+def find_date(text: str, today: date) -> DateMatch | None:
+    """The first date expression in free text, resolved against `today`."""
+    for pattern, resolve in _PATTERNS:
+        m = pattern.search(text)
+        if m:
+            try:
+                return DateMatch(resolve(m, today), m.group(0).strip())
+            except ValueError:
+                continue
+    for pattern in (_ISO, _NUMERIC, _MONTH_DATE):
+        for m in pattern.finditer(text):
+            fragment = m.group(0).strip()
+            if pattern is _MONTH_DATE and fragment.lower() in ("may", "mar", "jun", "sep", "dec", "jan"):
+                # "may" is usually the verb; bare month abbreviations are too ambiguous.
+                if not re.search(rf"\b(?:by|in|until|before|end of)\s+{re.escape(fragment)}\b", text, re.I):
+                    continue
+            try:
+                when = date.fromisoformat(fragment) if pattern is _ISO else _dateparser(fragment, today)
+            except ValueError:
+                when = None
+            if when:
+                return DateMatch(when, fragment)
+    return None
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A reply that is meant to be a date ("next spring", "15/03/2027", "in 2 years")."""
+    found = find_date(text, today)
+    if found:
+        return found.when
+    if len(text.split()) <= 6:
+        return _dateparser(text, today)
+    return None
+
+
+_DURATION = re.compile(rf"(?P<n>{_NUM})\s+{_UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
+_SINCE = re.compile(r"\bsince\s+(?P<what>.+)$", re.I)
+_JUST_STARTED = re.compile(r"\b(just started|brand new|new in|recently|this week|a few days|few days|less than a month)\b", re.I)
+
+
+def parse_duration_months(text: str, today: date) -> int | None:
+    """Months someone has been in a role: "2 years", "18 months", "since March 2023"."""
+    since = _SINCE.search(text)
+    if since:
+        start = _dateparser(since.group("what"), today)
+        if start is None:
+            year = re.search(r"20\d\d|19\d\d", since.group("what"))
+            start = date(int(year.group(0)), 1, 1) if year else None
+        if start and start > today:
+            # "since March" means the last March, not the next one
+            start = date(start.year - 1, start.month, min(start.day, 28))
+        if start:
+            return max(0, (today.year - start.year) * 12 + today.month - start.month)
+    total = 0.0
+    found = False
+    for m in _DURATION.finditer(text):
+        n = _number(m.group("n")) + (0.5 if m.group("half") else 0)
+        unit = m.group("unit").lower()
+        total += {"day": 1 / 30, "week": 12 / 52, "month": 1, "year": 12}[unit] * n
+        found = True
+    if re.search(r"\b(?:a\s+)?year\s+and\s+a\s+half\b", text, re.I) and not found:
+        return 18
+    if re.search(r"\bhalf\s+(?:a\s+)?year\b", text, re.I) and not found:
+        return 6
+    if found:
+        return int(round(total))
+    if _JUST_STARTED.search(text):
+        return 0
+    return None
+
+
+def format_date(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def format_months(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if rest or not years:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return " ".join(parts)

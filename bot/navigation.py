@@ -1,0 +1,72 @@
+"""Moving around the conversation: which answer someone wants to change."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from bot.progress import answered_keys, required_keys
+from bot.stages import QUESTIONS, STAGES, Kind
+from bot.text import normalise_for_matching
+
+# Sub-questions are edited through their main question: "change my short-term goal".
+_EDIT_TARGET = {
+    key: re.sub(r"_(due|measure|confirmed)$", "", key) for key in QUESTIONS if key.startswith("goal_")
+}
+_NOT_EDITABLE = {"consent"}
+
+
+def editable(key: str) -> bool:
+    return key in QUESTIONS and key not in _NOT_EDITABLE and QUESTIONS[key].kind is not Kind.GOAL_CONFIRM
+
+
+def _phrases() -> list[tuple[str, str]]:
+    pairs = []
+    for key, q in QUESTIONS.items():
+        target = _EDIT_TARGET.get(key, key)
+        for phrase in (q.label, key.replace("_", " "), *q.aliases):
+            pairs.append((normalise_for_matching(phrase), target))
+    return sorted(set(pairs), key=lambda p: len(p[0]), reverse=True)
+
+
+_PHRASE_INDEX = _phrases()
+
+
+def resolve_field(text: str, entity: str | None = None) -> str | None:
+    """The question someone wants to change, from the NLU entity or their words."""
+    if entity:
+        target = _EDIT_TARGET.get(entity, entity)
+        if editable(target):
+            return target
+    norm = normalise_for_matching(text)
+    for phrase, key in _PHRASE_INDEX:
+        if phrase and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", norm) and editable(key):
+            return key
+    return None
+
+
+def previous_question(slots: Mapping[str, Any], requested: str | None) -> str | None:
+    """The answer "go back" revises: the last answered question before the current one."""
+    asked = [k for stage in STAGES for k in required_keys(stage, slots)]
+    order = asked if requested is None or requested not in asked else asked[: asked.index(requested)]
+    for key in reversed(order):
+        target = _EDIT_TARGET.get(key, key)
+        if slots.get(key) is not None and editable(target):
+            return target
+    return None
+
+
+def edit_slots(key: str) -> dict[str, None]:
+    """Slots cleared when an answer is edited: a goal takes its date and measure with it."""
+    cleared = {key: None}
+    if key in ("goal_short", "goal_medium", "goal_long"):
+        cleared.update({f"{key}_due": None, f"{key}_measure": None, f"{key}_confirmed": None})
+    if key == "review_frequency":
+        cleared["next_review_date"] = None
+    return cleared
+
+
+def recently_answered(slots: Mapping[str, Any], limit: int = 6) -> list[str]:
+    keys = [k for k in answered_keys(slots) if editable(k)]
+    return keys[-limit:]
+

@@ -1,0 +1,93 @@
+"""What the bot says when it asks a question: text plus buttons, built from the catalogue.
+
+Buttons carry payloads like /inform{"choice": "lateral"} so that a click selects the choice
+without depending on intent classification (bot/answers.py decodes them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+from bot import dates
+from bot.answers import proposed_review_date
+from bot.stages import QUESTIONS, STAGES_BY_KEY, Choice, Kind, Question
+from bot.text import for_chat
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+
+def choice_button(choice: Choice) -> Button:
+    return Button(choice.title, "/inform" + json.dumps({"choice": choice.value}))
+
+
+YES = Button("Yes", "/affirm")
+NO = Button("No", "/deny")
+
+
+def question_prompt(question: Question, slots: Mapping[str, Any], today: date, default_review_months: int = 6) -> Prompt:
+    kind = question.kind
+    if kind is Kind.GOAL_CONFIRM:
+        return _goal_confirmation(question, slots)
+    if kind is Kind.REVIEW_DATE:
+        proposed = proposed_review_date(slots, today, default_review_months)
+        return Prompt(
+            f"Then your next review would be on {dates.format_date(proposed)}. Does that work, or would you like another date?",
+            (Button("Yes, that works", "/affirm"),),
+        )
+    text = question.prompt
+    if question.choices and any(c.explanation for c in question.choices):
+        text += "\n" + "\n".join(f"• {c.title}: {c.explanation}" for c in question.choices)
+    if kind is Kind.YES_NO:
+        return Prompt(text, (YES, NO))
+    buttons = tuple(choice_button(c) for c in question.choices)
+    return Prompt(text, buttons)
+
+
+def _goal_confirmation(question: Question, slots: Mapping[str, Any]) -> Prompt:
+    horizon = question.key.split("_")[1]
+    goal, due, measure = (slots.get(f"goal_{horizon}{s}") for s in ("", "_due", "_measure"))
+    label = QUESTIONS[f"goal_{horizon}"].label
+    when = dates.format_date(date.fromisoformat(due)) if due else "no date yet"
+    text = (
+        f"Your {label}: “{for_chat(str(goal))}”\n"
+        f"• Reach it by: {when}\n"
+        f"• Done when: {for_chat(str(measure))}\n"
+        "Is that right? (Say yes, no, or give another date.)"
+    )
+    return Prompt(text, (Button("Yes, that's right", "/affirm"), Button("No, change it", "/deny")))
+
+
+def stage_opening(stage_key: str) -> str:
+    stage = STAGES_BY_KEY[stage_key]
+    return f"{stage.header}\n{stage.intro}"
+
+
+def misunderstanding_help(question: Question, counselor_contact: str) -> Prompt:
+    """After two replies in a row that couldn't be used: buttons, and a human to turn to."""
+    buttons = [choice_button(c) for c in question.choices]
+    if question.kind is Kind.YES_NO or question.kind is Kind.GOAL_CONFIRM:
+        buttons = [YES, NO]
+    buttons.append(Button("Why do you ask?", "/ask_why"))
+    if question.skippable:
+        buttons.append(Button("Skip this question", "skip"))
+    return Prompt(
+        "I'm having trouble understanding – sorry. You can use the buttons below, or say "
+        f"“talk to a counselor”: {counselor_contact} can help you in person.",
+        tuple(buttons),
+    )

@@ -1,0 +1,323 @@
+"""The data-access module: every read and write of the answer store goes through `Store`.
+
+One engine and sessionmaker per process; each public method is one unit of work
+(`with self._sessions.begin()`), so callers never hold a session. Written in SQLAlchemy
+2.0 style (`future=True`, `select()`), running on the 1.4 release Rasa pins.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import (
+    ActionStep,
+    Answer,
+    AnswerRevision,
+    CounselingSession,
+    Employee,
+    Feedback,
+    Goal,
+    Person,
+    ReviewSchedule,
+)
+from bot.stages import QUESTIONS, STAGES, STAGES_BY_KEY
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    question: str
+    stage: str
+    value: str
+    slot_value: Any
+    normalized: str | None
+    skipped: bool
+    revision: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: int
+    value: str
+    recorded_at: datetime
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            # WAL lets the action server read while another thread writes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True, **kwargs)
+
+
+def migrate(url: str, engine: Engine | None = None) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(MIGRATIONS.parent / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database_url"] = url
+    if engine is not None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    else:
+        command.upgrade(config, "head")
+
+
+def _stage_rank(stage: str) -> int:
+    return STAGES_BY_KEY[stage].number if stage in STAGES_BY_KEY else len(STAGES) + 1
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, future=True, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> "Store":
+        return cls(make_engine(url))
+
+    # -- employees and counseling sessions -------------------------------------------
+
+    def _employee(self, s: Session, channel: str, sender_id: str, create: bool) -> Employee | None:
+        employee = s.scalars(
+            select(Employee).where(Employee.channel == channel, Employee.sender_id == sender_id)
+        ).first()
+        if employee is None and create:
+            employee = Employee(id=uuid.uuid4().hex, channel=channel, sender_id=sender_id)
+            s.add(employee)
+            s.flush()
+        return employee
+
+    def _active_session(self, s: Session, channel: str, sender_id: str, create: bool) -> CounselingSession | None:
+        employee = self._employee(s, channel, sender_id, create)
+        if employee is None:
+            return None
+        session = s.scalars(
+            select(CounselingSession)
+            .where(CounselingSession.employee_id == employee.id)
+            .order_by(CounselingSession.id.desc())
+        ).first()
+        if session is None and create:
+            session = CounselingSession(employee_id=employee.id)
+            s.add(session)
+            s.flush()
+        return session
+
+    def employee_id(self, channel: str, sender_id: str) -> str:
+        """The stable internal id for a channel user, created on first use."""
+        with self._sessions.begin() as s:
+            employee = self._employee(s, channel, sender_id, create=True)
+            assert employee is not None
+            return employee.id
+
+    def record_consent(self, channel: str, sender_id: str) -> None:
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=True)
+            assert session is not None
+            session.consent_at = session.consent_at or datetime.now(timezone.utc)
+
+    # -- answers ---------------------------------------------------------------------
+
+    def record_answer(
+        self,
+        channel: str,
+        sender_id: str,
+        question: str,
+        value: str,
+        slot_value: Any,
+        normalized: str | None = None,
+        skipped: bool = False,
+    ) -> int:
+        """Store an answer; an existing one becomes a revision. Returns the revision number."""
+        stage = QUESTIONS[question].stage
+        now = datetime.now(timezone.utc)
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=True)
+            assert session is not None
+            answer = s.scalars(
+                select(Answer).where(Answer.session_id == session.id, Answer.question == question)
+            ).first()
+            if answer is None:
+                answer = Answer(session_id=session.id, question=question, stage=stage, revision=1, answered_at=now)
+                s.add(answer)
+            elif (answer.value, answer.skipped) == (value, skipped) and answer.slot_value == slot_value:
+                return answer.revision  # the same answer again is not a revision
+            else:
+                answer.revision += 1
+            answer.value, answer.slot_value, answer.normalized = value, slot_value, normalized
+            answer.skipped, answer.updated_at = skipped, now
+            s.flush()
+            s.add(AnswerRevision(answer_id=answer.id, revision=answer.revision, value=value, normalized=normalized, skipped=skipped, recorded_at=now))
+            if _stage_rank(stage) > _stage_rank(session.stage_reached):
+                session.stage_reached = stage
+            session.updated_at = now
+            self._update_structured(s, session, question, None if skipped else slot_value)
+            return answer.revision
+
+    def _update_structured(self, s: Session, session: CounselingSession, question: str, value: Any) -> None:
+        """Keep goals, steps, people, review and feedback tables in step with the answers."""
+        if question.startswith("goal_"):
+            horizon, _, part = question.removeprefix("goal_").partition("_")
+            goal = s.scalars(select(Goal).where(Goal.session_id == session.id, Goal.horizon == horizon)).first()
+            if part == "":
+                if value is None:
+                    if goal is not None:
+                        s.delete(goal)
+                    return
+                if goal is None:
+                    goal = Goal(session_id=session.id, horizon=horizon, description=str(value))
+                    s.add(goal)
+                goal.description, goal.confirmed = str(value), False
+            elif goal is not None:
+                if part == "due":
+                    goal.target_date = _as_date(value)
+                elif part == "measure":
+                    goal.success_criterion = None if value is None else str(value)
+                elif part == "confirmed":
+                    goal.confirmed = value is True
+        elif question == "action_steps":
+            s.execute(delete(ActionStep).where(ActionStep.session_id == session.id))
+            for position, step in enumerate(value or [], start=1):
+                due = _as_date(step.get("due"))
+                if due is not None:
+                    s.add(ActionStep(session_id=session.id, position=position, description=step["description"], due_date=due))
+        elif question == "key_people":
+            roles = list(value or [])
+            s.execute(delete(Person).where(Person.session_id == session.id, Person.role.not_in(roles)))
+            existing = set(s.scalars(select(Person.role).where(Person.session_id == session.id)))
+            for role in roles:
+                if role not in existing:
+                    s.add(Person(session_id=session.id, role=role))
+        elif question.startswith("person_"):
+            role, _, part = question.removeprefix("person_").rpartition("_")
+            person = s.scalars(select(Person).where(Person.session_id == session.id, Person.role == role)).first()
+            if person is None:
+                person = Person(session_id=session.id, role=role)
+                s.add(person)
+            setattr(person, "contribution" if part == "help" else "engagement", value)
+        elif question in ("review_frequency", "next_review_date", "review_triggers"):
+            review = session.review or ReviewSchedule(session_id=session.id)
+            session.review = review
+            if question == "review_frequency":
+                review.frequency_months = int(value) if value is not None else None
+            elif question == "next_review_date":
+                review.next_review_on = _as_date(value)
+            else:
+                review.triggers = value
+        elif question in ("session_rating", "rating_comment"):
+            feedback = session.feedback or Feedback(session_id=session.id)
+            session.feedback = feedback
+            if question == "session_rating":
+                feedback.rating = int(value) if value is not None else None
+            else:
+                feedback.comment = value
+
+    def answers(self, channel: str, sender_id: str) -> dict[str, StoredAnswer]:
+        """The current answers of someone's active counseling session."""
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=False)
+            if session is None:
+                return {}
+            rows = s.scalars(select(Answer).where(Answer.session_id == session.id).order_by(Answer.id))
+            return {
+                a.question: StoredAnswer(a.question, a.stage, a.value, a.slot_value, a.normalized, a.skipped, a.revision, a.updated_at)
+                for a in rows
+            }
+
+    def history(self, channel: str, sender_id: str, question: str) -> list[Revision]:
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=False)
+            if session is None:
+                return []
+            rows = s.execute(
+                select(AnswerRevision.revision, AnswerRevision.value, AnswerRevision.recorded_at)
+                .join(Answer, Answer.id == AnswerRevision.answer_id)
+                .where(Answer.session_id == session.id, Answer.question == question)
+                .order_by(AnswerRevision.revision)
+            )
+            return [Revision(r.revision, r.value, r.recorded_at) for r in rows]
+
+    def mark_completed(self, channel: str, sender_id: str) -> None:
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=False)
+            if session is not None and session.status != "completed":
+                session.status, session.completed_at = "completed", datetime.now(timezone.utc)
+                session.stage_reached = "review"
+
+    def clear_progress(self, channel: str, sender_id: str) -> bool:
+        """Start over: delete the person's counseling records. True if there were any."""
+        with self._sessions.begin() as s:
+            employee = self._employee(s, channel, sender_id, create=False)
+            if employee is None:
+                return False
+            sessions = list(s.scalars(select(CounselingSession).where(CounselingSession.employee_id == employee.id)))
+            for session in sessions:
+                s.delete(session)
+            return bool(sessions)
+
+    # -- reads for the plan, the console and the tests ---------------------------------
+
+    def session_record(self, channel: str, sender_id: str) -> dict[str, Any] | None:
+        """Everything stored for someone's active session, as plain data."""
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=False)
+            if session is None:
+                return None
+            return {
+                "employee_id": session.employee_id,
+                "status": session.status,
+                "stage_reached": session.stage_reached,
+                "consent_at": session.consent_at,
+                "goals": {
+                    g.horizon: {"description": g.description, "target_date": g.target_date, "success_criterion": g.success_criterion, "confirmed": g.confirmed}
+                    for g in session.goals
+                },
+                "action_steps": [{"description": a.description, "due_date": a.due_date} for a in session.action_steps],
+                "people": {p.role: {"contribution": p.contribution, "engagement": p.engagement} for p in session.people},
+                "review": None
+                if session.review is None
+                else {"frequency_months": session.review.frequency_months, "next_review_on": session.review.next_review_on, "triggers": session.review.triggers},
+                "feedback": None if session.feedback is None else {"rating": session.feedback.rating, "comment": session.feedback.comment},
+            }
+
+    def count_employees(self) -> int:
+        with self._sessions.begin() as s:
+            return len(list(s.scalars(select(Employee.id))))
+
+
+def slot_values(answers: Iterable[StoredAnswer]) -> dict[str, Any]:
+    """Stored answers as the conversation's slot values, to resume exactly."""
+    return {a.question: a.slot_value for a in answers if a.slot_value is not None}

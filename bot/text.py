@@ -1,0 +1,46 @@
+"""Cleaning what people type, and quoting it safely back to them."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+LONG_ANSWER = 2000  # characters: longer answers are stored whole but flagged to the person
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def clean_answer(raw: object) -> str:
+    """Normalise an answer for storage: NFC, no control characters, tidy spaces.
+
+    The words themselves, markup included, are kept: they are escaped where rendered.
+    """
+    text = "" if raw is None else str(raw)
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def has_words(text: str) -> bool:
+    """True when the text has a letter or digit in any script (emoji alone is not an answer)."""
+    return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
+
+
+def for_chat(text: str, limit: int = 160) -> str:
+    """User text quoted back in a chat message: shortened and with markup neutralised.
+
+    Slack and the web widget both interpret `<`, `>` and `&`; escaping them shows what
+    the person typed instead of rendering it.
+    """
+    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return html.escape(short, quote=False)
+
+
+def normalise_for_matching(text: str) -> str:
+    """Lower-case words for matching choices and phrases."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[’`´]", "'", text)
+    return re.sub(r"\s+", " ", re.sub(r"[^\w'+\-#/ .]", " ", text)).strip(" .")

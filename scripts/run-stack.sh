@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server (REST channel) on the embedded defaults,
+# waits until both answer, says how to talk to Waypoint, and stops both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RASA_PORT=5005
+ACTIONS_PORT=5055
+mkdir -p var
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+actions_pid=$!
+.venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml \
+  --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &
+rasa_pid=$!
+
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping Waypoint..."
+  kill -TERM "$rasa_pid" "$actions_pid" 2>/dev/null || true
+  wait "$rasa_pid" "$actions_pid" 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+for _ in $(seq 1 180); do
+  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null; then
+    cat <<MSG
+
+  Waypoint is running.
+    REST channel:  POST http://localhost:$RASA_PORT/webhooks/rest/webhook
+                   {"sender": "<employee id>", "message": "hello"}
+    Terminal chat: make shell   (in another terminal)
+    Stop:          Ctrl-C
+
+MSG
+    break
+  fi
+  if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$actions_pid" 2>/dev/null; then
+    echo "Waypoint failed to start: see the messages above." >&2
+    exit 1
+  fi
+  sleep 1
+done
+wait -n "$rasa_pid" "$actions_pid"
