@@ -446,7 +446,13 @@ _VALIDATORS = {
 
 def display_value(key: str, value: Any) -> str:
     """A stored slot value as people read it (summary, "change my answer")."""
-    question = QUESTIONS[key]
+    try:
+        return _display(QUESTIONS[key], value)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return str(value)  # a value from an older version of the conversation: shown as is
+
+
+def _display(question: Question, value: Any) -> str:
     if value is None:
         return "not answered yet"
     if value == SKIPPED:

@@ -1,0 +1,65 @@
+"""Fixtures shared by the action and domain tests: the domain, a dispatcher, trackers
+built the way rasa-sdk's own tests build them, and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    with open(ROOT / "domain.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+TrackerFactory = Callable[..., Tracker]
+
+
+@pytest.fixture
+def make_tracker(domain: dict[str, Any]) -> TrackerFactory:
+    """A tracker with every domain slot, some set, and the latest user message."""
+
+    def build(
+        slots: dict[str, Any] | None = None,
+        text: str = "",
+        intent: str = "inform",
+        entities: list[dict[str, Any]] | None = None,
+        active_loop: str | None = None,
+        sender_id: str = "employee-1",
+        events: list[dict[str, Any]] | None = None,
+    ) -> Tracker:
+        all_slots = {name: None for name in domain["slots"]}
+        all_slots["misunderstandings"] = 0
+        all_slots.update(slots or {})
+        latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": entities or [],
+        }
+        return Tracker(
+            sender_id,
+            all_slots,
+            latest,
+            events or [{"event": "user", "text": text, "input_channel": "rest", "parse_data": latest}],
+            False,
+            None,
+            {"name": active_loop} if active_loop else {},
+            "action_listen",
+        )
+
+    return build

@@ -1,0 +1,126 @@
+"""Starts Waypoint's two servers for end-to-end tests and benchmarks, on free ports, with
+their own databases, and talks to them over the REST channel."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "waypoint.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    sanic_workers: int = 1
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def answers_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'answers.db'}"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.workdir / "tracker.db"
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            WAYPOINT_DATABASE_URL=self.answers_url,
+            PYTHONPATH=str(ROOT),
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SANIC_WORKERS=str(self.sanic_workers),
+        )
+        return env
+
+    def _endpoints(self) -> Path:
+        path = self.workdir / "endpoints.yml"
+        path.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+        )
+        return path
+
+    def start(self, timeout: float = 240) -> None:
+        if not MODEL.exists():
+            raise RuntimeError(f"No trained model at {MODEL}: run `make train` first.")
+        env = self._env()
+        logs = self.workdir / "logs"
+        logs.mkdir(exist_ok=True)
+        self.processes["actions"] = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            cwd=ROOT, env=env, stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        self.processes["rasa"] = subprocess.Popen(
+            [
+                str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self._endpoints()),
+                "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            ],
+            cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"The {name} server exited early; see {logs / (name + '.log')}")
+            if _get(f"http://127.0.0.1:{self.rasa_port}/") and _get(f"http://127.0.0.1:{self.actions_port}/health"):
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"Waypoint did not start within {timeout:.0f} s; see {logs}")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def send(self, sender: str, message: str, timeout: float = 60) -> list[dict]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.load(response)
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.processes.values()]
+
+
+if __name__ == "__main__":
+    sys.exit("Used by tests/e2e and scripts/bench.py")

@@ -1,0 +1,158 @@
+"""One whole counseling conversation over the REST channel, typed as an employee would,
+with both servers restarted midway; then every answer is checked in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterator
+
+import pytest
+
+from bot.dates import add_months
+from bot.stages import QUESTIONS, person_keys
+from bot.storage import Store
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+EMPLOYEE = "e2e-employee-7"
+
+BEFORE_RESTART = [
+    ("Hello", "Stage 1 of 7 – Welcome"),
+    ("why do you ask?", "Storing your answers lets you leave and continue later"),
+    ("Yes, I agree", "Stage 2 of 7 – Needs assessment"),
+    ("I feel my career has stalled", "current role"),
+    ("I'm a senior accountant", "department"),
+    ("Group finance", "How long"),
+    ("about three years", "education"),
+    ("Master's degree in economics", "hope to get"),
+    ("A clear plan for my next step", "Stage 3 of 7 – Assessment"),
+    ("I enjoy analysing data and explaining the numbers to managers", "good at"),
+    ("Excel modelling, patience and explaining complex things simply", "matters most"),
+    ("change my answer about my department", "currently: “Group finance”"),
+    ("Group Finance and Controlling", "Updated your department"),
+    ("Learning, autonomy and fair pay", "constraints"),
+    ("I have two small kids so I can't relocate", "organisation heading"),
+]
+AFTER_RESTART = [
+    ("The company is centralising finance into a shared service centre", "opportunities"),
+    ("A new FP&A team is being built next year", "relationships"),
+    ("Good with my manager, a bit distant from IT", "social changes"),
+    ("Hybrid work has become normal in finance", "economic trends"),
+    ("Higher interest rates and cost pressure on every department", "technological changes"),
+    ("Automation of bookkeeping and AI forecasting tools", "leaning towards"),
+    ("Financial planning and analysis", "Preference"),
+    ("Yes, clearly", "Strength"),
+    ("Partly, I still need to learn forecasting", "Value"),
+    ("Yes, clearly", "Development"),
+    ("Yes, the FP&A team is growing fast", "Stage 4 of 7 – Exploration"),
+    ("Professional-technical", "path"),
+    ("what is a dual ladder?", "Dual ladder: A specialist track"),
+    ("Lateral", "roles are you aiming for"),
+    ("FP&A analyst, later finance business partner", "Stage 5 of 7 – Goals"),
+    ("Complete the financial modelling certification by next spring", "Is that right?"),
+    ("yes", "medium-term career goal"),
+    ("Move into the FP&A team as an analyst", "By when"),
+    ("in 18 months", "Is that right?"),
+    ("yes", "long-term career goal"),
+    ("Become head of FP&A in 2032", "Is that right?"),
+    ("yes", "Stage 6 of 7 – Action plan"),
+    ("Talk to my manager about FP&A by 15 January; finish the certification course in 4 months", "development means"),
+    ("training and mentoring", "Who matters"),
+    ("my manager and a mentor", "your manager do"),
+    ("She can sponsor my move to FP&A", "engage your manager"),
+    ("I'll raise it in our next one-to-one", "your mentor do"),
+    ("Share how she moved from accounting to FP&A", "engage your mentor"),
+    ("Ask her for a coffee once a month", "Stage 7 of 7 – Review"),
+    ("every six months", "next review would be on"),
+    ("yes", "earlier"),
+    ("A reorganisation or a new manager", "How useful"),
+    ("4", "add about the session"),
+    ("It helped me structure my thoughts", "Here's what I have stored"),
+]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("stack")
+    from bot.storage import migrate
+
+    stack = Stack(workdir)
+    migrate(stack.answers_url)
+    stack.start()
+    yield stack
+    stack.stop()
+
+
+def say(stack: Stack, message: str, expected: str, sender: str = EMPLOYEE) -> str:
+    replies = stack.send(sender, message)
+    text = "\n".join(r.get("text") or "" for r in replies)
+    assert expected in text, f"after {message!r} expected {expected!r} in:\n{text}"
+    return text
+
+
+def test_whole_conversation_survives_a_restart_and_stores_every_answer(stack: Stack) -> None:
+    for message, expected in BEFORE_RESTART:
+        say(stack, message, expected)
+
+    stack.restart()
+
+    for message, expected in AFTER_RESTART:
+        say(stack, message, expected)
+
+    store = Store.from_url(stack.answers_url)
+    answers = store.answers("rest", EMPLOYEE)
+    expected_keys = [k for k in QUESTIONS if not k.startswith("person_")] + person_keys(["manager", "mentor"])
+    assert sorted(answers) == sorted(expected_keys)
+    assert all(not a.skipped for a in answers.values())
+
+    assert answers["consent"].slot_value is True
+    assert answers["situation"].value == "I feel my career has stalled"
+    assert answers["situation"].normalized == "stalled"
+    assert answers["time_in_role"].normalized == "36"
+    assert answers["education"].normalized == "master"
+    assert answers["constraints"].value == "I have two small kids so I can't relocate"
+    assert answers["career_direction"].slot_value == "professional_technical"
+    assert answers["path_type"].slot_value == "lateral"
+    assert [r.value for r in store.history("rest", EMPLOYEE, "department")] == [
+        "Group finance",
+        "Group Finance and Controlling",
+    ]
+
+    today = date.today()
+    record = store.session_record("rest", EMPLOYEE)
+    assert record["status"] == "completed"
+    goals = record["goals"]
+    assert set(goals) == {"short", "medium", "long"} and all(g["confirmed"] for g in goals.values())
+    assert goals["short"]["success_criterion"] == "Complete the financial modelling certification"
+    assert goals["medium"]["target_date"] == add_months(today, 18)
+    assert goals["long"]["target_date"] == date(2032, 12, 31)
+    assert [s["description"] for s in record["action_steps"]] == [
+        "Talk to my manager about FP&A by 15 January",
+        "finish the certification course in 4 months",
+    ]
+    assert record["action_steps"][1]["due_date"] == add_months(today, 4)
+    assert record["people"]["manager"] == {
+        "contribution": "She can sponsor my move to FP&A",
+        "engagement": "I'll raise it in our next one-to-one",
+    }
+    assert set(record["people"]) == {"manager", "mentor"}
+    assert record["review"] == {
+        "frequency_months": 6,
+        "next_review_on": add_months(today, 6),
+        "triggers": "A reorganisation or a new manager",
+    }
+    assert record["feedback"] == {"rating": 4, "comment": "It helped me structure my thoughts"}
+
+
+def test_odd_messages_never_break_the_conversation(stack: Stack) -> None:
+    sender = "e2e-odd-messages"
+    say(stack, "hi", "Do you agree", sender)
+    say(stack, "yes", "What brings you here", sender)
+    for odd in ["", "🙂🙂🙂", "<script>alert('x')</script>", "x" * 2500, "我想换工作"]:
+        replies = stack.send(sender, odd)
+        assert replies, f"no reply to {odd[:20]!r}"
+    answers = Store.from_url(stack.answers_url).answers("rest", sender)
+    assert answers["situation"].value == "<script>alert('x')</script>"
+    assert answers["current_role"].value == "x" * 2500
+    assert answers["department"].value == "我想换工作"
