@@ -24,7 +24,11 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+# Regenerate the catalogue-driven parts of domain.yml after editing bot/stages.py.
+domain: $(VENV)/.installed
+	$(PY) scripts/sync_domain.py
+
+.PHONY: domain help setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, actions on :5055)"

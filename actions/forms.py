@@ -20,7 +20,7 @@ from actions import runtime
 from bot import messages
 from bot.answers import AnswerContext, Outcome, display_value, validate_answer
 from bot.progress import required_keys
-from bot.prompts import Prompt, misunderstanding_help, question_prompt
+from bot.prompts import DYNAMIC_KINDS, Prompt, misunderstanding_help, question_prompt
 from bot.stages import QUESTIONS, STAGES, Question
 from bot.text import for_chat
 
@@ -73,7 +73,8 @@ async def handle_reply(
         updates[slot] = outcome.value
         if slot != question.key:
             updates[question.key] = outcome.value
-        updates["misunderstandings"] = 0
+        if tracker.get_slot("misunderstandings"):
+            updates["misunderstandings"] = 0
         if outcome.notice:
             dispatcher.utter_message(text=outcome.notice)
         to_store: Dict[str, Any] = {question.key: outcome}
@@ -200,5 +201,7 @@ class AskEditedAnswer(Action):
 
 
 ASK_ACTIONS = [
-    type(f"Ask{key.title().replace('_', '')}", (AskQuestion,), {"slot": key}) for key in QUESTIONS
+    type(f"Ask{key.title().replace('_', '')}", (AskQuestion,), {"slot": key})
+    for key, question in QUESTIONS.items()
+    if question.kind in DYNAMIC_KINDS
 ]

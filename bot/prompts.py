@@ -36,6 +36,10 @@ def choice_button(choice: Choice) -> Button:
     return Button(choice.title, "/inform" + json.dumps({"choice": choice.value}))
 
 
+# Questions whose wording depends on earlier answers are asked by custom actions
+# (actions/forms.py); all others are domain responses generated from this catalogue.
+DYNAMIC_KINDS = frozenset({Kind.GOAL_CONFIRM, Kind.REVIEW_DATE})
+
 YES = Button("Yes", "/affirm")
 NO = Button("No", "/deny")
 

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
+
+from rasa.core.nlg.interpolator import interpolate
 
 from actions.flow import ActionContinueCounseling
 from actions.forms import ASK_ACTIONS, STAGE_VALIDATORS
+from bot.prompts import DYNAMIC_KINDS
 from bot.stages import QUESTIONS, STAGES
+from tests.conftest import ROOT
+
+
+def test_generated_parts_of_the_domain_are_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "sync_domain.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_question_has_a_slot_filled_only_by_its_own_form(domain: dict[str, Any]) -> None:
@@ -15,7 +28,7 @@ def test_every_question_has_a_slot_filled_only_by_its_own_form(domain: dict[str,
             mapping = domain["slots"][question.key]["mappings"][0]
             assert mapping["type"] == "from_text"
             assert mapping["conditions"] == [{"active_loop": stage.form, "requested_slot": question.key}]
-            assert "ask_why" in mapping["not_intent"]
+            assert "ask_why" in mapping["not_intent"] and "change_answer" in mapping["not_intent"]
 
 
 def test_forms_ask_the_catalogue_questions_in_order(domain: dict[str, Any]) -> None:
@@ -23,10 +36,19 @@ def test_forms_ask_the_catalogue_questions_in_order(domain: dict[str, Any]) -> N
         assert domain["forms"][stage.form]["required_slots"] == [q.key for q in stage.questions]
 
 
-def test_every_action_the_server_offers_is_in_the_domain(domain: dict[str, Any]) -> None:
+def test_each_question_is_asked_by_a_response_or_an_action(domain: dict[str, Any]) -> None:
     offered = {cls().name() for cls in ASK_ACTIONS + STAGE_VALIDATORS} | {ActionContinueCounseling().name()}
     assert offered <= set(domain["actions"])
-    assert {f"action_ask_{key}" for key in QUESTIONS} <= set(domain["actions"])
+    for key, question in QUESTIONS.items():
+        if question.kind in DYNAMIC_KINDS:
+            assert f"action_ask_{key}" in domain["actions"]
+        else:
+            assert f"utter_ask_{key}" in domain["responses"]
+
+
+def test_button_payloads_survive_rasa_response_templating(domain: dict[str, Any]) -> None:
+    response = interpolate(domain["responses"]["utter_ask_path_type"][0], {})
+    assert response["buttons"][3] == {"title": "Dual ladder", "payload": '/inform{"choice": "dual_ladder"}'}
 
 
 def test_stage_slot_knows_every_stage(domain: dict[str, Any]) -> None:

@@ -41,8 +41,7 @@ def test_every_stage_has_a_validation_action() -> None:
 async def test_valid_answer_is_set_and_stored(store, make_tracker, dispatcher, domain) -> None:
     events = await validate("needs", "current_role", "Senior accountant", make_tracker, dispatcher, domain, {"consent": True})
 
-    assert SlotSet("current_role", "Senior accountant") in events
-    assert SlotSet("misunderstandings", 0) in events
+    assert events == [SlotSet("current_role", "Senior accountant")]
     stored = store.answers("rest", "employee-1")
     assert stored["current_role"].value == "Senior accountant"
     assert stored["current_role"].stage == "needs"
@@ -80,6 +79,12 @@ async def test_unusable_reply_is_asked_again_with_a_specific_reason(store, make_
     assert SlotSet("misunderstandings", 1) in events
     assert texts(dispatcher) == ["I can't store just symbols or emoji as an answer – could you put it in words?"]
     assert dispatcher.messages[0]["buttons"] == []
+
+
+async def test_reply_after_a_misunderstanding_resets_the_count(store, make_tracker, dispatcher, domain) -> None:
+    events = await validate("needs", "department", "Finance", make_tracker, dispatcher, domain, {"misunderstandings": 1})
+
+    assert SlotSet("misunderstandings", 0) in events
 
 
 async def test_second_misunderstanding_offers_buttons_and_a_counselor(store, make_tracker, dispatcher, domain) -> None:
@@ -171,12 +176,16 @@ async def test_invalid_edit_keeps_the_old_answer(store, make_tracker, dispatcher
     assert not any(e["event"] == "slot" and e["name"] == "session_rating" for e in events)
 
 
-async def test_ask_action_shows_choices_with_their_explanations(store, make_tracker, dispatcher, domain) -> None:
-    await asker("path_type").run(dispatcher, make_tracker(), domain)
+def test_only_questions_worded_from_earlier_answers_need_an_ask_action() -> None:
+    assert sorted(cls.slot for cls in ASK_ACTIONS) == [
+        "goal_long_confirmed", "goal_medium_confirmed", "goal_short_confirmed", "next_review_date",
+    ]
 
-    message = dispatcher.messages[0]
-    assert "Dual ladder: A specialist track that runs parallel to the management track" in message["text"]
-    assert {"title": "Lateral", "payload": '/inform{"choice": "lateral"}'} in message["buttons"]
+
+async def test_review_date_proposal_follows_the_chosen_frequency(store, make_tracker, dispatcher, domain) -> None:
+    await asker("next_review_date").run(dispatcher, make_tracker(slots={"review_frequency": 3}), domain)
+
+    assert dispatcher.messages[0]["text"].startswith("Then your next review would be on 22 February 2027.")
 
 
 async def test_goal_confirmation_shows_the_real_date(store, make_tracker, dispatcher, domain) -> None:

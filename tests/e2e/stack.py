@@ -39,6 +39,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     sanic_workers: int = 1
+    cache_trackers: bool = True
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -64,7 +65,8 @@ class Stack:
         path = self.workdir / "endpoints.yml"
         path.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+            "tracker_store:\n  type: waypoint_rasa.tracker_store.WaypointTrackerStore\n"
+            f'  dialect: "sqlite"\n  db: "{self.tracker_db}"\n  cache_trackers: {str(self.cache_trackers).lower()}\n'
         )
         return path
 

@@ -1,0 +1,141 @@
+"""`make bench`: starts the stack, replays scripted conversations over the REST channel
+and prints turn latency, throughput, the servers' peak memory and training time.
+
+Targets (issue 2): one conversation p50 <= 150 ms; 20 concurrent conversations >= 15
+turns/s with p95 <= 2 s and no errors; both servers <= 1.5 GB resident; training <= 5 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.storage import migrate  # noqa: E402
+from tests.e2e.script import CONVERSATION  # noqa: E402
+from tests.e2e.stack import VENV_BIN, Stack  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def tree_pids(pid: int) -> list[int]:
+    pids = [pid]
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            if int((child / "stat").read_text().split()[3]) == pid:
+                pids += tree_pids(int(child.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler(threading.Thread):
+    """Peak of the summed resident memory of both servers and their workers."""
+
+    def __init__(self, roots: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.roots, self.peak_kb, self.running = roots, 0, True
+
+    def run(self) -> None:
+        while self.running:
+            total = sum(rss_kb(p) for root in self.roots for p in tree_pids(root))
+            self.peak_kb = max(self.peak_kb, total)
+            time.sleep(0.2)
+
+
+def converse(stack: Stack, sender: str, latencies: list[float], errors: list[str]) -> int:
+    turns = 0
+    for message, expected in CONVERSATION:
+        started = time.perf_counter()
+        try:
+            replies = stack.send(sender, message)
+        except Exception as error:  # noqa: BLE001 - every failure is counted, not raised
+            errors.append(f"{sender}: {message!r}: {error}")
+            continue
+        latencies.append(time.perf_counter() - started)
+        turns += 1
+        text = "\n".join(r.get("text") or "" for r in replies)
+        if expected not in text:
+            errors.append(f"{sender}: after {message!r} expected {expected!r}")
+    return turns
+
+
+def report(title: str, latencies: list[float], seconds: float, turns: int, errors: list[str]) -> None:
+    ms = [x * 1000 for x in latencies]
+    print(f"{title}")
+    print(f"  turns {turns}, errors {len(errors)}, {turns / seconds:.1f} turns/s")
+    print(f"  latency p50 {statistics.median(ms):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, max {max(ms):.0f} ms")
+    for error in errors[:5]:
+        print(f"  error: {error}")
+
+
+def time_training() -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [str(VENV_BIN / "rasa"), "train", "--force", "--out", out, "--quiet"],
+            cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--single-runs", type=int, default=3)
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(Path(tmp))
+        migrate(stack.answers_url)
+        started = time.perf_counter()
+        stack.start()
+        print(f"Stack started in {time.perf_counter() - started:.1f} s")
+        sampler = MemorySampler(stack.pids())
+        sampler.start()
+        try:
+            latencies: list[float] = []
+            errors: list[str] = []
+            started = time.perf_counter()
+            turns = sum(converse(stack, f"bench-single-{i}", latencies, errors) for i in range(args.single_runs))
+            report("One conversation at a time", latencies, time.perf_counter() - started, turns, errors)
+
+            latencies, errors = [], []
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.users) as pool:
+                turns = sum(pool.map(lambda i: converse(stack, f"bench-many-{i}", latencies, errors), range(args.users)))
+            report(f"{args.users} concurrent conversations", latencies, time.perf_counter() - started, turns, errors)
+        finally:
+            sampler.running = False
+            sampler.join()
+            stack.stop()
+        print(f"Peak resident memory, Rasa server + action server: {sampler.peak_kb / 1024:.0f} MB")
+    if not args.skip_training:
+        print(f"Training from scratch: {time_training():.0f} s")
+
+
+if __name__ == "__main__":
+    main()

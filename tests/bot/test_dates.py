@@ -1,0 +1,154 @@
+"""bot.dates: dates and durations in people's words, resolved against a fixed day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.dates import add_months, find_date, format_date, format_months, parse_date, parse_duration_months
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "matched"),
+    [
+        ("next spring", date(2027, 4, 15), "next spring"),
+        ("in 18 months", date(2028, 5, 22), "in 18 months"),
+        ("by June 2028", date(2028, 6, 30), "June 2028"),
+        ("Q3 2027", date(2027, 9, 30), "Q3 2027"),
+        ("end of next year", date(2027, 12, 31), "end of next year"),
+        ("by the end of this year", date(2026, 12, 31), "the end of this year"),
+        ("end of next quarter", date(2027, 3, 31), "end of next quarter"),
+        ("in 2032", date(2032, 12, 31), "in 2032"),
+        ("within two years", date(2028, 11, 22), "within two years"),
+        ("in two and a half years", date(2029, 5, 22), "in two and a half years"),
+        ("in half a year", date(2027, 5, 22), "in half a year"),
+        ("in 3 weeks", date(2026, 12, 13), "in 3 weeks"),
+        ("next month", date(2026, 12, 22), "next month"),
+        ("this winter", date(2027, 1, 15), "this winter"),
+        ("by summer 2028", date(2028, 7, 15), "summer 2028"),
+        ("by Q1", date(2027, 3, 31), "Q1"),
+        ("15 January", date(2027, 1, 15), "15 January"),
+        ("2027-05-01", date(2027, 5, 1), "2027-05-01"),
+        ("15/03/2027", date(2027, 3, 15), "15/03/2027"),
+        ("31.12.2027", date(2027, 12, 31), "31.12.2027"),
+        ("Ask my manager by next spring, please", date(2027, 4, 15), "next spring"),
+    ],
+)
+def test_find_date_resolves_expressions(today, text, expected, matched):
+    found = find_date(text, today)
+    assert found is not None
+    assert found.when == expected
+    assert found.text == matched
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next spring", date(2027, 4, 15)),
+        ("in 18 months", date(2028, 5, 22)),
+        ("by June 2028", date(2028, 6, 30)),
+        ("Q3 2027", date(2027, 9, 30)),
+        ("end of next year", date(2027, 12, 31)),
+        ("in 2032", date(2032, 12, 31)),
+        ("within two years", date(2028, 11, 22)),
+        ("15 January", date(2027, 1, 15)),
+        ("2027-05-01", date(2027, 5, 1)),
+        ("15/03/2027", date(2027, 3, 15)),  # day first
+        ("tomorrow", date(2026, 11, 23)),  # short replies go to dateparser as a whole
+    ],
+)
+def test_parse_date(today, text, expected):
+    assert parse_date(text, today) == expected
+
+
+@pytest.mark.parametrize("text", ["I like working with data", "I may do it", "whenever it suits", ""])
+def test_text_without_a_date_gives_none(today, text):
+    assert find_date(text, today) is None
+    assert parse_date(text, today) is None
+
+
+def test_day_first_numeric_date_is_not_read_month_first(today):
+    # 03/04 is 3 April, not 4 March
+    assert parse_date("03/04/2027", today) == date(2027, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("2 years", 24),
+        ("two years", 24),
+        ("18 months", 18),
+        ("since March 2023", 44),
+        ("since March", 8),  # the last March, not the next one
+        ("a year and a half", 18),
+        ("1.5 years", 18),
+        ("2 years and 6 months", 30),
+        ("a few months", 3),
+        ("ten years", 120),
+        ("just started", 0),
+        ("I'm brand new", 0),
+    ],
+)
+def test_parse_duration_months(today, text, months):
+    assert parse_duration_months(text, today) == months
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("half a year", 6),
+        ("two and a half years", 30),
+        ("less than a month", 0),
+    ],
+)
+def test_parse_duration_months_fractions_and_just_started(today, text, months):
+    assert parse_duration_months(text, today) == months
+
+
+@pytest.mark.parametrize("text", ["banana", "quite a while", "forever-ish", ""])
+def test_parse_duration_months_nonsense_is_none(today, text):
+    assert parse_duration_months(text, today) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2027, 4, 15), "15 April 2027"),
+        (date(2028, 1, 1), "1 January 2028"),
+        (date(2026, 12, 31), "31 December 2026"),
+    ],
+)
+def test_format_date(day, expected):
+    assert format_date(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [
+        (0, "0 months"),
+        (1, "1 month"),
+        (11, "11 months"),
+        (12, "1 year"),
+        (18, "1 year 6 months"),
+        (24, "2 years"),
+        (25, "2 years 1 month"),
+    ],
+)
+def test_format_months(months, expected):
+    assert format_months(months) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
+        (date(2026, 11, 22), 18, date(2028, 5, 22)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),  # across the year end
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2026, 11, 22), 0, date(2026, 11, 22)),
+    ],
+)
+def test_add_months(day, months, expected):
+    assert add_months(day, months) == expected

@@ -1,0 +1,1 @@
+"""Code the Rasa server itself loads (not the action server): the tracker store."""
