@@ -151,7 +151,8 @@ class ActionChangeAnswer(Action):
             recent = navigation.recently_answered(slots)
             if not recent:
                 dispatcher.utter_message(text="There's nothing to change yet.")
-                return [SlotSet("editing_field", None)]
+                return [SlotSet("editing_field", None), ActiveLoop(None)]
+            # the stage form is left (it resumes after the edit), so it doesn't ask over the choice
             say(
                 dispatcher,
                 Prompt(
@@ -162,8 +163,8 @@ class ActionChangeAnswer(Action):
                     ),
                 ),
             )
-            return [SlotSet("editing_field", None)]
-        return [SlotSet("editing_field", key), SlotSet(EDIT_SLOT, None), SlotSet("requested_slot", None)]
+            return [SlotSet("editing_field", None), ActiveLoop(None)]
+        return [SlotSet("editing_field", key), SlotSet(EDIT_SLOT, None), SlotSet("requested_slot", None), ActiveLoop(None)]
 
 
 def _means_go_back(text: str) -> bool:

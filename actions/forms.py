@@ -19,8 +19,9 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from bot import messages
 from bot.answers import AnswerContext, Outcome, display_value, validate_answer
+from bot.navigation import edit_slots
 from bot.progress import required_keys
-from bot.prompts import DYNAMIC_KINDS, Prompt, misunderstanding_help, question_prompt
+from bot.prompts import Prompt, misunderstanding_help, question_prompt
 from bot.stages import QUESTIONS, STAGES, Question
 from bot.text import for_chat
 
@@ -164,6 +165,10 @@ class ValidateAnswerEditForm(FormValidationAction):
             return []
         result = await handle_reply(QUESTIONS[target], EDIT_SLOT, value, dispatcher, tracker)
         if result.get(EDIT_SLOT) is not None:
+            # answers that depend on the edited one are asked again ("every 3 months"
+            # moves the next review date), unless the new answer already set them
+            for key, cleared in edit_slots(target).items():
+                result.setdefault(key, cleared)
             dispatcher.utter_message(
                 text=f"Updated your {QUESTIONS[target].label}: “{for_chat(display_value(target, result[target]))}”."
             )
@@ -200,8 +205,7 @@ class AskEditedAnswer(Action):
         return []
 
 
-ASK_ACTIONS = [
-    type(f"Ask{key.title().replace('_', '')}", (AskQuestion,), {"slot": key})
-    for key, question in QUESTIONS.items()
-    if question.kind in DYNAMIC_KINDS
-]
+# One `action_ask_<question>` per question. (Domain responses would save the call to the
+# action server, but `rasa data validate --fail-on-warning` rejects the utter_ask_*
+# responses that only forms use as "not used in any story or rule".)
+ASK_ACTIONS = [type(f"Ask{key.title().replace('_', '')}", (AskQuestion,), {"slot": key}) for key in QUESTIONS]

@@ -113,6 +113,16 @@ def _options(choices: tuple[Choice, ...]) -> str:
     return ", ".join(f"“{c.title}”" for c in choices)
 
 
+# Replies made of symbols that still mean something: 👍 for yes, ★★★ for a rating.
+SYMBOLS_OK = frozenset({Kind.YES_NO, Kind.GOAL_CONFIRM, Kind.RATING, Kind.REVIEW_DATE})
+
+
+def _no_comment(text: str) -> bool:
+    norm = normalise_for_matching(text)
+    words = norm.split()
+    return norm in NO_COMMENT or (bool(words) and words[0] in {"no", "nope", "nothing"} and len(words) <= 4)
+
+
 def is_skip(text: str) -> bool:
     return normalise_for_matching(text) in SKIP_PHRASES
 
@@ -120,15 +130,19 @@ def is_skip(text: str) -> bool:
 def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outcome:
     text = clean_answer(raw)
     intent, _ = decode_payload(text)
-    if not text or (not has_words(text) and question.kind is not Kind.YES_NO and question.kind is not Kind.GOAL_CONFIRM):
+    if not text or (not has_words(text) and question.kind not in SYMBOLS_OK):
         return Outcome.rejected(
             "I didn't catch an answer there – could you put it in a few words?"
             if not text
             else "I can't store just symbols or emoji as an answer – could you put it in words?"
         )
     if question.skippable and is_skip(text):
-        return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
-    if question.key == "rating_comment" and normalise_for_matching(text) in NO_COMMENT:
+        extra = {}
+        if question.kind is Kind.GOAL:  # a skipped goal has no date, measure or confirmation
+            horizon = horizon_of(question.key)
+            extra = {f"goal_{horizon}{part}": SKIPPED for part in ("_due", "_measure", "_confirmed")}
+        return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True, extra=extra)
+    if question.key == "rating_comment" and _no_comment(text):
         return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
     validator = _VALIDATORS[question.kind]
     outcome = validator(question, text, ctx)
@@ -228,10 +242,11 @@ def _duration(question: Question, text: str, ctx: AnswerContext) -> Outcome:
 
 
 # Words that make a goal checkable on their own: a result someone can point to.
+# Words that make a goal checkable on their own: a result someone can point to.
 MEASURABLE = re.compile(
-    r"\d|\b(become|became|promot\w*|certif\w*|complete|finish|pass|lead|launch|publish|obtain|earn|"
-    r"deliver|hire|move|transfer|join|start|degree|course|exam|title|role|position|manage|run|ship|"
-    r"present|get|land|build|open|win|reach|head|director|manager|lead|senior|principal|mba|phd|master)",
+    r"\d|\b(?:promot\w*|certif\w*|qualif\w*|(?:become|became|complete[ds]?|finish(?:ed)?|pass(?:ed)?|lead|launch|"
+    r"publish|obtain|earn|deliver|hire|move|transfer|join|start|degree|course|exam|title|role|position|run|ship|land|"
+    r"build|open|win|reach|head|director|manager|senior|principal|mba|phd|master'?s?|diploma|licen[cs]e)\b)",
     re.I,
 )
 VAGUE = re.compile(

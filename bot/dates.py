@@ -30,7 +30,7 @@ MONTHS = "january|february|march|april|may|june|july|august|september|october|no
 
 _RELATIVE = re.compile(rf"\b(?:in|within|after|over)\s+(?:the\s+next\s+|about\s+|around\s+)?(?P<n>{_NUM})\s+(?:and\s+a\s+half\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?\b", re.I)
 _HALF_YEAR = re.compile(r"\b(?:in|within)\s+(?:a\s+)?half\s+(?:a\s+)?year\b", re.I)
-_SEASON = re.compile(r"\b(?:(?P<which>next|this|coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>20\d\d))?\b", re.I)
+_SEASON = re.compile(r"\b(?P<end>(?:the\s+)?end\s+of\s+(?:the\s+)?)?(?:(?P<which>next|this|coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<year>20\d\d))?\b", re.I)
 _QUARTER = re.compile(r"\bq(?P<q>[1-4])\s*(?P<year>20\d\d)?\b", re.I)
 _END_OF = re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+)?(?:(?P<which>this|next)\s+)?(?P<what>month|quarter|year|20\d\d)\b", re.I)
 _NEXT = re.compile(r"\bnext\s+(?P<what>week|month|quarter|year)\b", re.I)
@@ -82,11 +82,14 @@ def _resolve_relative(m: re.Match, today: date) -> date:
 def _resolve_season(m: re.Match, today: date) -> date:
     month, day = SEASONS[m.group("season").lower()]
     if m.group("year"):
-        return date(int(m.group("year")), month, day)
-    candidate = date(today.year, month, day)
-    which = (m.group("which") or "").lower()
-    if candidate <= today or (which == "next" and _same_season(today, month)):
-        candidate = date(today.year + 1, month, day)
+        candidate = date(int(m.group("year")), month, day)
+    else:
+        candidate = date(today.year, month, day)
+        which = (m.group("which") or "").lower()
+        if candidate <= today or (which == "next" and _same_season(today, month)):
+            candidate = date(today.year + 1, month, day)
+    if m.group("end"):  # "the end of next summer": the last day of the season's last month
+        return _end_of_month(candidate.year, month + 1) if month < 12 else date(candidate.year, 12, 31)
     return candidate
 
 
@@ -191,7 +194,7 @@ def parse_date(text: str, today: date) -> date | None:
     return None
 
 
-_DURATION = re.compile(rf"(?P<n>{_NUM})\s+{_UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
+_DURATION = re.compile(rf"(?P<n>{_NUM})\s+(?P<half1>and\s+a\s+half\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
 _SINCE = re.compile(r"\bsince\s+(?P<what>.+)$", re.I)
 _JUST_STARTED = re.compile(r"\b(just started|brand new|new in|recently|this week|a few days|few days|less than a month)\b", re.I)
 
@@ -209,22 +212,18 @@ def parse_duration_months(text: str, today: date) -> int | None:
             start = date(start.year - 1, start.month, min(start.day, 28))
         if start:
             return max(0, (today.year - start.year) * 12 + today.month - start.month)
+    if _JUST_STARTED.search(text):
+        return 0
+    if re.search(r"\bhalf\s+(?:a\s+)?year\b", text, re.I) and not re.search(r"and\s+a\s+half", text, re.I):
+        return 6
     total = 0.0
     found = False
     for m in _DURATION.finditer(text):
-        n = _number(m.group("n")) + (0.5 if m.group("half") else 0)
+        n = _number(m.group("n")) + (0.5 if m.group("half") or m.group("half1") else 0)
         unit = m.group("unit").lower()
         total += {"day": 1 / 30, "week": 12 / 52, "month": 1, "year": 12}[unit] * n
         found = True
-    if re.search(r"\b(?:a\s+)?year\s+and\s+a\s+half\b", text, re.I) and not found:
-        return 18
-    if re.search(r"\bhalf\s+(?:a\s+)?year\b", text, re.I) and not found:
-        return 6
-    if found:
-        return int(round(total))
-    if _JUST_STARTED.search(text):
-        return 0
-    return None
+    return int(round(total)) if found else None
 
 
 def format_date(day: date) -> str:

@@ -46,4 +46,4 @@ def where_stopped(slots: Mapping[str, Any]) -> str:
         return "You've completed all seven stages – your answers are all here."
     stage = STAGES_BY_KEY[stage_key]
     question = QUESTIONS[missing_keys(stage, slots)[0]]
-    return f"You stopped at {stage.header}, at the question about your {question.label}."
+    return f"You stopped at {stage.header} – next up: {question.label}."

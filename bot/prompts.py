@@ -36,10 +36,6 @@ def choice_button(choice: Choice) -> Button:
     return Button(choice.title, "/inform" + json.dumps({"choice": choice.value}))
 
 
-# Questions whose wording depends on earlier answers are asked by custom actions
-# (actions/forms.py); all others are domain responses generated from this catalogue.
-DYNAMIC_KINDS = frozenset({Kind.GOAL_CONFIRM, Kind.REVIEW_DATE})
-
 YES = Button("Yes", "/affirm")
 NO = Button("No", "/deny")
 
@@ -71,7 +67,7 @@ def _goal_confirmation(question: Question, slots: Mapping[str, Any]) -> Prompt:
     text = (
         f"Your {label}: “{for_chat(str(goal))}”\n"
         f"• Reach it by: {when}\n"
-        f"• Done when: {for_chat(str(measure))}\n"
+        f"• Done when: {for_chat(str(measure)) if measure else 'not set yet'}\n"
         "Is that right? (Say yes, no, or give another date.)"
     )
     return Prompt(text, (Button("Yes, that's right", "/affirm"), Button("No, change it", "/deny")))

@@ -242,18 +242,18 @@ def _person_questions(role: Choice) -> tuple[Question, ...]:
         Question(
             f"person_{role.value}_help",
             "action_plan",
-            f"what {name} can do",
+            f"what {the}{name} can do",
             f"What can {the}{name} do to help you reach your goals?",
             "Part 5 of your plan names the people who matter and what each can do for you.",
-            aliases=(f"{name} help",),
+            aliases=(f"{name} help", f"what my {name} can do", f"what {name} can do"),
         ),
         Question(
             f"person_{role.value}_engage",
             "action_plan",
-            f"how to engage {name}",
+            f"how to engage {the}{name}",
             f"How and when will you engage {the}{name}? (e.g. “raise it in my next 1:1”)",
             "Deciding how to approach each person turns support into a concrete step.",
-            aliases=(f"engage {name}",),
+            aliases=(f"engage {name}", f"how to engage my {name}", f"how to engage {name}"),
         ),
     )
 

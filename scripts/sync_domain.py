@@ -9,16 +9,13 @@ Everything outside the `# >>> ... # <<<` markers is written by hand.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.prompts import DYNAMIC_KINDS, question_prompt  # noqa: E402
 from bot.stages import STAGES  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
@@ -26,11 +23,6 @@ INTERRUPTIONS = [
     "ask_why", "ask_term", "change_answer", "start_over", "continue_session", "show_summary",
     "request_human", "bot_challenge", "how_are_you", "thank", "goodbye", "greet",
 ]
-
-
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def question_slots() -> list[str]:
@@ -62,30 +54,13 @@ def forms() -> list[str]:
     return lines
 
 
-def responses() -> list[str]:
-    lines: list[str] = []
-    for stage in STAGES:
-        for question in stage.questions:
-            if question.kind in DYNAMIC_KINDS:
-                continue
-            prompt = question_prompt(question, {}, date(2000, 1, 1))
-            lines += [f"  utter_ask_{question.key}:", f"  - text: {q(prompt.text)}"]
-            if prompt.buttons:
-                lines.append("    buttons:")
-                for button in prompt.buttons:
-                    # Rasa fills {slot} placeholders in responses; doubled braces come out single.
-                    payload = button.payload.replace("{", "{{").replace("}", "}}")
-                    lines += [f"    - title: {q(button.title)}", f"      payload: {q(payload)}"]
-    return lines
-
-
 def actions() -> list[str]:
     lines = [f"- validate_{stage.form}" for stage in STAGES]
-    lines += [f"- action_ask_{x.key}" for stage in STAGES for x in stage.questions if x.kind in DYNAMIC_KINDS]
+    lines += [f"- action_ask_{x.key}" for stage in STAGES for x in stage.questions]
     return lines
 
 
-BLOCKS = {"question slots": question_slots, "stage forms": forms, "question responses": responses, "question actions": actions}
+BLOCKS = {"question slots": question_slots, "stage forms": forms, "question actions": actions}
 
 
 def render(text: str) -> str:

@@ -76,7 +76,7 @@ async def test_returning_person_is_told_where_they_stopped(store, make_tracker, 
     carried = slot_events(events)
     assert carried["interests"] == "data" and "requested_slot" not in carried
     assert texts(dispatcher) == [
-        "Welcome back! You stopped at Stage 3 of 7 – Assessment, at the question about your strengths. "
+        "Welcome back! You stopped at Stage 3 of 7 – Assessment – next up: strengths. "
         "Send any message to continue, or say “start over” to begin again."
     ]
 
@@ -118,6 +118,7 @@ async def test_unknown_field_offers_the_recent_answers(store, make_tracker, disp
     events = await ActionChangeAnswer().run(dispatcher, tracker, domain)
 
     assert SlotSet("editing_field", None) in events
+    assert ActiveLoop(None) in events  # the form waits until a button is picked
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert '/change_answer{"field": "department"}' in payloads
 

@@ -176,10 +176,12 @@ async def test_invalid_edit_keeps_the_old_answer(store, make_tracker, dispatcher
     assert not any(e["event"] == "slot" and e["name"] == "session_rating" for e in events)
 
 
-def test_only_questions_worded_from_earlier_answers_need_an_ask_action() -> None:
-    assert sorted(cls.slot for cls in ASK_ACTIONS) == [
-        "goal_long_confirmed", "goal_medium_confirmed", "goal_short_confirmed", "next_review_date",
-    ]
+async def test_ask_action_shows_choices_with_their_explanations(store, make_tracker, dispatcher, domain) -> None:
+    await asker("path_type").run(dispatcher, make_tracker(), domain)
+
+    message = dispatcher.messages[0]
+    assert "Dual ladder: A specialist track that runs parallel to the management track" in message["text"]
+    assert {"title": "Lateral", "payload": '/inform{"choice": "lateral"}'} in message["buttons"]
 
 
 async def test_review_date_proposal_follows_the_chosen_frequency(store, make_tracker, dispatcher, domain) -> None:
@@ -193,3 +195,17 @@ async def test_goal_confirmation_shows_the_real_date(store, make_tracker, dispat
     await asker("goal_medium_confirmed").run(dispatcher, make_tracker(slots=slots), domain)
 
     assert "Reach it by: 22 November 2028" in dispatcher.messages[0]["text"]
+
+
+async def test_editing_the_review_frequency_asks_for_the_review_date_again(store, make_tracker, dispatcher, domain) -> None:
+    tracker = make_tracker(
+        slots={"consent": True, "review_frequency": 6, "next_review_date": "2027-05-22", "editing_field": "review_frequency",
+               "edited_answer": "quarterly", "requested_slot": "edited_answer"},
+        text="quarterly",
+        active_loop="answer_edit_form",
+        events=reply_events("quarterly", "edited_answer"),
+    )
+    events = await ValidateAnswerEditForm().run(dispatcher, tracker, domain)
+
+    assert SlotSet("review_frequency", 3) in events
+    assert SlotSet("next_review_date", None) in events

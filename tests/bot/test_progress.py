@@ -95,7 +95,7 @@ def test_skipped_goal_asks_for_no_date_measure_or_confirmation(today):
 
 def test_where_stopped_at_the_start():
     assert where_stopped({}) == (
-        "You stopped at Stage 1 of 7 – Welcome, at the question about your consent to store answers."
+        "You stopped at Stage 1 of 7 – Welcome – next up: consent to store answers."
     )
 
 
@@ -104,7 +104,7 @@ def test_where_stopped_mentions_stage_header_and_question_label():
     message = where_stopped(slots)
     assert "Stage 3 of 7 – Assessment" in message
     assert QUESTIONS["interests"].label in message
-    assert message == "You stopped at Stage 3 of 7 – Assessment, at the question about your interests."
+    assert message == "You stopped at Stage 3 of 7 – Assessment – next up: interests."
 
 
 def test_where_stopped_in_the_middle_of_a_stage():

@@ -40,7 +40,7 @@ def test_summary_lists_answers_under_their_stage_headers():
             "Stage 5 of 7 – Goals: nothing yet",
             "Stage 6 of 7 – Action plan",
             "• People who matter: My manager",
-            "• What manager can do: mentor me",
+            "• What your manager can do: mentor me",
             "Stage 7 of 7 – Review: nothing yet",
         ]
     )

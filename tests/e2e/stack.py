@@ -108,9 +108,21 @@ class Stack:
                 process.kill()
         self.processes.clear()
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
+    def age_conversation(self, sender: str, hours: float) -> None:
+        """Move a stopped stack's stored conversation into the past, as if the person had
+        left `hours` ago (the session expires after an hour)."""
+        import sqlite3
+
+        shift = hours * 3600
+        with sqlite3.connect(self.tracker_db) as db:
+            rows = db.execute("SELECT id, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+            for row_id, data in rows:
+                event = json.loads(data)
+                event["timestamp"] = event["timestamp"] - shift
+                db.execute(
+                    "UPDATE events SET timestamp = ?, data = ? WHERE id = ?",
+                    (event["timestamp"], json.dumps(event), row_id),
+                )
 
     def send(self, sender: str, message: str, timeout: float = 60) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()

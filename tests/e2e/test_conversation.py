@@ -37,11 +37,16 @@ def say(stack: Stack, message: str, expected: str, sender: str = EMPLOYEE) -> st
     return text
 
 
-def test_whole_conversation_survives_a_restart_and_stores_every_answer(stack: Stack) -> None:
+def test_whole_conversation_survives_a_restart_hours_later_and_stores_every_answer(stack: Stack) -> None:
     for message, expected in BEFORE_RESTART:
         say(stack, message, expected)
 
-    stack.restart()
+    # Both servers stop; the person comes back hours later to a restarted Waypoint.
+    stack.stop()
+    stack.age_conversation(EMPLOYEE, hours=5)
+    stack.start()
+    welcome_back = say(stack, "hi", "Welcome back! You stopped at Stage 3 of 7 – Assessment – next up: organisation's strategy.")
+    assert "Where is your organisation heading" in welcome_back
 
     for message, expected in AFTER_RESTART:
         say(stack, message, expected)

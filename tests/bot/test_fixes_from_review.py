@@ -1,0 +1,45 @@
+"""Cases found while reviewing the conversation with real phrasing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot import dates
+from bot.answers import SKIPPED, AnswerContext, validate_answer
+from bot.navigation import resolve_field
+from bot.stages import QUESTIONS
+
+TODAY = date(2026, 11, 22)
+
+
+def test_end_of_a_season_is_the_last_day_of_that_season() -> None:
+    assert dates.find_date("by the end of next summer", TODAY).when == date(2027, 8, 31)
+    assert dates.find_date("next summer", TODAY).when == date(2027, 7, 15)
+
+
+@pytest.mark.parametrize(
+    "goal, measurable",
+    [
+        ("get better at presenting to management", False),
+        ("become a manager", True),
+        ("finish the AWS certification", True),
+        ("improve my presentation skills", False),
+    ],
+)
+def test_only_checkable_goals_count_as_measurable(goal: str, measurable: bool) -> None:
+    outcome = validate_answer(QUESTIONS["goal_short"], goal, AnswerContext(today=TODAY))
+    assert outcome.ok
+    assert (outcome.extra["goal_short_measure"] is not None) is measurable
+
+
+@pytest.mark.parametrize("reply", ["no, all good", "nothing else", "no comment"])
+def test_no_comment_replies_store_no_comment(reply: str) -> None:
+    outcome = validate_answer(QUESTIONS["rating_comment"], reply, AnswerContext(today=TODAY))
+    assert outcome.value == SKIPPED
+
+
+def test_people_answers_can_be_named_with_my() -> None:
+    assert resolve_field("change my answer about what my manager can do") == "person_manager_help"
+    assert resolve_field("change how to engage my mentor") == "person_mentor_engage"
