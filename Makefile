@@ -71,8 +71,9 @@ validate: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
 test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 
+# --e2e: the stories' user texts go through the NLU model, so intents are checked too.
 test-rasa: setup
-	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core --no-plot
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --e2e --out results/core --no-plot
 
 test-e2e: setup
 	$(PY) -m pytest tests/e2e -q
