@@ -22,20 +22,18 @@ class Settings:
     counselor_contact: str = "your HR career counselor"
     # Review frequency proposed when the employee has no preference (seed 004: regular reviews).
     default_review_months: int = 6
-    # Log level of the action server's own loggers; message text is only logged at DEBUG.
-    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
         defaults = cls()
+        months = env.get("WAYPOINT_DEFAULT_REVIEW_MONTHS", str(defaults.default_review_months))
+        if not months.strip().isdigit() or not 1 <= int(months) <= 24:
+            raise ValueError(f"WAYPOINT_DEFAULT_REVIEW_MONTHS must be a whole number of months from 1 to 24, got {months!r}")
         return cls(
             database_url=env.get("WAYPOINT_DATABASE_URL", defaults.database_url),
             counselor_contact=env.get("WAYPOINT_COUNSELOR_CONTACT", defaults.counselor_contact),
-            default_review_months=int(
-                env.get("WAYPOINT_DEFAULT_REVIEW_MONTHS", defaults.default_review_months)
-            ),
-            log_level=env.get("WAYPOINT_LOG_LEVEL", defaults.log_level),
+            default_review_months=int(months),
         )
 
 

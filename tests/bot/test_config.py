@@ -13,7 +13,6 @@ def test_defaults_from_an_empty_environment():
     assert settings.database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'waypoint.db'}"
     assert settings.counselor_contact == "your HR career counselor"
     assert settings.default_review_months == 6
-    assert settings.log_level == "INFO"
 
 
 def test_overrides_from_the_environment():
@@ -22,7 +21,6 @@ def test_overrides_from_the_environment():
             "WAYPOINT_DATABASE_URL": "postgresql://waypoint@db:5432/waypoint",
             "WAYPOINT_COUNSELOR_CONTACT": "Ann Smith (ext. 1234)",
             "WAYPOINT_DEFAULT_REVIEW_MONTHS": "3",
-            "WAYPOINT_LOG_LEVEL": "DEBUG",
             "UNRELATED": "ignored",
         }
     )
@@ -30,7 +28,6 @@ def test_overrides_from_the_environment():
         database_url="postgresql://waypoint@db:5432/waypoint",
         counselor_contact="Ann Smith (ext. 1234)",
         default_review_months=3,
-        log_level="DEBUG",
     )
 
 
@@ -43,16 +40,14 @@ def test_partial_override_keeps_other_defaults():
 
 
 def test_invalid_review_months_raises():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="WAYPOINT_DEFAULT_REVIEW_MONTHS must be a whole number of months"):
         Settings.from_env({"WAYPOINT_DEFAULT_REVIEW_MONTHS": "six"})
 
 
 def test_from_env_reads_os_environ_by_default(monkeypatch):
     monkeypatch.setenv("WAYPOINT_COUNSELOR_CONTACT", "the career desk")
-    monkeypatch.delenv("WAYPOINT_LOG_LEVEL", raising=False)
     settings = Settings.from_env()
     assert settings.counselor_contact == "the career desk"
-    assert settings.log_level == "INFO"
 
 
 @pytest.mark.parametrize(

@@ -107,3 +107,27 @@ def test_odd_messages_never_break_the_conversation(stack: Stack) -> None:
     assert answers["situation"].value == "<script>alert('x')</script>"
     assert answers["current_role"].value == "x" * 2500
     assert answers["department"].value == "我想换工作"
+
+
+def test_without_consent_nothing_about_the_person_is_kept(stack: Stack) -> None:
+    sender = "e2e-no-consent"
+    say(stack, "hello", "Do you agree", sender)
+    say(stack, "no", "I won't store your answers", sender)
+    say(stack, "My career has stalled", "current role", sender)
+    say(stack, "Shift manager at the depot", "department", sender)
+
+    assert Store.from_url(stack.answers_url).answers("rest", sender) == {}
+    import sqlite3
+
+    with sqlite3.connect(stack.tracker_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone() == (0,)
+
+
+def test_message_text_never_reaches_the_server_logs(stack: Stack) -> None:
+    say(stack, "hello", "Do you agree", "e2e-log-check")
+    say(stack, "yes", "What brings you here", "e2e-log-check")
+    say(stack, "Zanzibar-unique-phrase career worries", "current role", "e2e-log-check")
+
+    logs = "".join(path.read_text(errors="replace") for path in (stack.workdir / "logs").glob("*.log"))
+    assert "Zanzibar-unique-phrase" not in logs
+    assert "Group Finance and Controlling" not in logs
