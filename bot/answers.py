@@ -384,8 +384,14 @@ def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:
             f"When will you do “{for_chat(missing[0]['description'])}”? Give a date like “by 15 January” or “in 2 months”.",
             action_steps_draft=draft,
         )
-    display = "; ".join(f"{s['description']} (by {dates.format_date(date.fromisoformat(s['due']))})" for s in draft)
+    display = steps_display(draft)
     return Outcome(ok=True, value=draft, display=display, extra={"action_steps_draft": None})
+
+
+def steps_display(steps: list[dict[str, Any]]) -> str:
+    """"15 January 2027: Call HR; 22 March 2027: finish the course" – date first, so the
+    person's own words (which may name the date too) are kept as typed."""
+    return "; ".join(f"{dates.format_date(date.fromisoformat(s['due']))}: {s['description']}" for s in steps)
 
 
 _EVERY_N = re.compile(r"(?P<n>\d+|one|two|three|four|six|nine|twelve|eighteen|twenty-four)\s+months?", re.I)
@@ -485,9 +491,7 @@ def _display(question: Question, value: Any) -> str:
     if question.kind is Kind.GOAL_CONFIRM:
         return "confirmed" if value else "not confirmed"
     if question.kind is Kind.STEPS:
-        return "; ".join(
-            f"{s['description']} (by {dates.format_date(date.fromisoformat(s['due']))})" for s in value
-        )
+        return steps_display(value)
     if question.kind is Kind.FREQUENCY:
         return f"every {value} months"
     if question.kind is Kind.RATING:

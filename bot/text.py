@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -29,14 +28,17 @@ def has_words(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
 
 
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
 def for_chat(text: str, limit: int = 160) -> str:
     """User text quoted back in a chat message: shortened and with markup neutralised.
 
-    Slack and the web widget both interpret `<`, `>` and `&`; escaping them shows what
-    the person typed instead of rendering it.
+    Tags become visible text (`<` and `>` escaped) and so do typed entities such as
+    "&lt;"; a plain ampersand ("R&D") is left as it is, so it reads naturally everywhere.
     """
     short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return html.escape(short, quote=False)
+    return _ENTITY.sub("&amp;", short).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def normalise_for_matching(text: str) -> str:

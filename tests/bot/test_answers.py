@@ -469,8 +469,8 @@ def test_steps_split_by_semicolon_each_with_a_date(answer):
     ]
     assert outcome.extra == {"action_steps_draft": None}
     assert outcome.display == (
-        "Ask my manager about the rotation by 15 January (by 15 January 2027); "
-        "finish the SQL course in 3 months (by 22 February 2027)"
+        "15 January 2027: Ask my manager about the rotation by 15 January; "
+        "22 February 2027: finish the SQL course in 3 months"
     )
 
 
@@ -655,7 +655,7 @@ def test_rating_comment_no_counts_as_skipped(answer, text, skipped):
         ("next_review_date", "2027-05-22", "22 May 2027"),
         ("goal_short_confirmed", True, "confirmed"),
         ("goal_short_confirmed", False, "not confirmed"),
-        ("action_steps", [{"description": "Call HR", "due": "2027-01-15"}], "Call HR (by 15 January 2027)"),
+        ("action_steps", [{"description": "Call HR", "due": "2027-01-15"}], "15 January 2027: Call HR"),
         ("review_frequency", 6, "every 6 months"),
         ("session_rating", 4, "4 of 5"),
     ],

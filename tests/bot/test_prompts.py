@@ -67,7 +67,7 @@ def test_goal_confirmation_shows_goal_date_and_measure_escaped(today):
     }
     prompt = question_prompt(QUESTIONS["goal_short_confirmed"], slots, today)
     assert prompt.text == (
-        "Your short-term goal: “Lead &lt;team&gt; &amp; more”\n"
+        "Your short-term goal: “Lead &lt;team&gt; & more”\n"
         "• Reach it by: 15 April 2027\n"
         "• Done when: I'm &lt;i&gt;lead&lt;/i&gt;\n"
         "Is that right? (Say yes, no, or give another date.)"

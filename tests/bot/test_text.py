@@ -51,7 +51,8 @@ def test_has_words(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("<b>x</b> & y", "&lt;b&gt;x&lt;/b&gt; &amp; y"),
+        ("<b>x</b> & y", "&lt;b&gt;x&lt;/b&gt; & y"),
+        ("typed &lt; entity", "typed &amp;lt; entity"),
         ('"quoted" and \'single\'', '"quoted" and \'single\''),  # quotes stay readable
         ("plain", "plain"),
     ],
