@@ -47,7 +47,7 @@ class ActionSessionStart(Action):
         slots = {k: v for k, v in tracker.slots.items() if k not in TRANSIENT_SLOTS and k != "session_started_metadata"}
         if not progress.has_progress(slots):
             channel, sender = runtime.who(tracker)
-            stored = await runtime.in_thread(runtime.store().answers, channel, sender)
+            stored = await runtime.guarded(runtime.store().answers, channel, sender, default={})
             if stored:
                 slots.update(slot_values(stored.values()))
         events: List[EventType] = [SessionStarted()]
@@ -85,7 +85,7 @@ class ActionContinueCounseling(Action):
             # the middle of a form or an edit, the form simply asks again
             dispatcher.utter_message(text=stage_opening(stage))
         events: List[EventType] = [SlotSet("stage", stage), SlotSet("editing_field", None), SlotSet(EDIT_SLOT, None)]
-        if tracker.active_loop_name and tracker.active_loop_name != STAGES_BY_KEY.get(stage, STAGES_BY_KEY["review"]).form:
+        if tracker.active_loop_name and (stage == COMPLETE or tracker.active_loop_name != STAGES_BY_KEY[stage].form):
             events.append(ActiveLoop(None))
         return events
 
@@ -93,7 +93,7 @@ class ActionContinueCounseling(Action):
         stored = runtime.consented(tracker)
         if stored:
             channel, sender = runtime.who(tracker)
-            await runtime.in_thread(runtime.store().mark_completed, channel, sender)
+            await runtime.guarded(runtime.store().mark_completed, channel, sender)
         dispatcher.utter_message(text=messages.PLAN_COMPLETE)
         dispatcher.utter_message(text=summary_text(tracker.slots, stored))
 
@@ -187,7 +187,10 @@ class ActionStartOver(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         channel, sender = runtime.who(tracker)
-        await runtime.in_thread(runtime.store().clear_progress, channel, sender)
+        if await runtime.guarded(runtime.store().clear_progress, channel, sender, default=None) is None:
+            # nothing is reset unless the stored answers are really gone
+            dispatcher.utter_message(text=messages.NOT_DELETED)
+            return []
         dispatcher.utter_message(text=messages.STARTED_OVER)
         return [AllSlotsReset(), ActiveLoop(None)]
 

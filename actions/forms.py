@@ -43,8 +43,9 @@ def answer_context(tracker: Tracker) -> AnswerContext:
     )
 
 
-async def persist(tracker: Tracker, answers: Dict[str, Outcome | Any]) -> None:
-    """Store validated answers (only with consent); a failure is logged, never shown raw."""
+async def persist(tracker: Tracker, answers: Dict[str, Outcome | Any], dispatcher: CollectingDispatcher) -> None:
+    """Store validated answers (only with consent). If the database fails, the person is
+    told and the conversation goes on: the answer is still in the conversation."""
     if not runtime.consented(tracker) or not answers:
         return
     channel, sender = runtime.who(tracker)
@@ -59,9 +60,10 @@ async def persist(tracker: Tracker, answers: Dict[str, Outcome | Any]) -> None:
                 await runtime.in_thread(
                     store.record_answer, channel, sender, key, display_value(key, item), item, None, False
                 )
-    except Exception:  # the conversation goes on; the answer stays in the tracker
-        logger.exception("Could not store answers for a conversation")
-        raise
+    except Exception as error:  # noqa: BLE001 - any storage failure must not end the turn
+        # the engine hides SQL parameters, so the message holds no answer text
+        logger.error("Could not store answers of a conversation: %s", type(error).__name__)
+        dispatcher.utter_message(text=messages.NOT_STORED)
 
 
 async def handle_reply(
@@ -83,16 +85,22 @@ async def handle_reply(
         if question.key == "consent":
             await _consent_given(outcome.value, dispatcher, tracker, to_store)
         else:
-            await persist(tracker, to_store)
+            await persist(tracker, to_store, dispatcher)
         return updates
     updates[slot] = None
-    misunderstandings = int(tracker.get_slot("misunderstandings") or 0) + 1
-    updates["misunderstandings"] = misunderstandings
     if outcome.problem:
         dispatcher.utter_message(text=outcome.problem)
-    if misunderstandings >= 2 and not outcome.extra:
+    if outcome.extra:
+        # a follow-up ("when will you do that step?", "let's set that goal again") is
+        # progress, not a misunderstanding
+        if tracker.get_slot("misunderstandings"):
+            updates["misunderstandings"] = 0
+        await persist(tracker, {k: v for k, v in outcome.extra.items() if k in QUESTIONS and v is not None}, dispatcher)
+        return updates
+    misunderstandings = int(tracker.get_slot("misunderstandings") or 0) + 1
+    updates["misunderstandings"] = misunderstandings
+    if misunderstandings >= 2:
         say(dispatcher, misunderstanding_help(question, runtime.settings().counselor_contact))
-    await persist(tracker, {k: v for k, v in outcome.extra.items() if k in QUESTIONS and v is not None})
     return updates
 
 
@@ -101,7 +109,7 @@ async def _consent_given(agreed: bool, dispatcher: CollectingDispatcher, tracker
         channel, sender = runtime.who(tracker)
         await runtime.in_thread(runtime.store().record_consent, channel, sender)
         tracker.slots["consent"] = True
-        await persist(tracker, to_store)
+        await persist(tracker, to_store, dispatcher)
         dispatcher.utter_message(text=messages.CONSENT_GIVEN)
     else:
         dispatcher.utter_message(text=messages.CONSENT_DECLINED)
@@ -195,6 +203,8 @@ class AskEditedAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         target = tracker.get_slot("editing_field")
+        if target not in QUESTIONS:
+            return []  # the validation action closes the editor: there is nothing to edit
         question = QUESTIONS[target]
         current = display_value(target, tracker.get_slot(target))
         prompt = question_prompt(question, tracker.slots, runtime.today(), runtime.settings().default_review_months)

@@ -58,6 +58,16 @@ async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args, **kwargs))
 
 
+async def guarded(fn: Callable[..., T], *args: Any, default: Any = None) -> T | Any:
+    """A database call that must not end the turn: on failure it is logged (by error
+    type only – SQL parameters are hidden, no answer text) and `default` is returned."""
+    try:
+        return await in_thread(fn, *args)
+    except Exception as error:  # noqa: BLE001
+        logger.error("Answer store call %s failed: %s", getattr(fn, "__name__", fn), type(error).__name__)
+        return default
+
+
 def who(tracker: Tracker) -> tuple[str, str]:
     """(channel, sender id): the key the store knows an employee by."""
     return tracker.get_latest_input_channel() or "rest", tracker.sender_id

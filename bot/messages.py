@@ -15,3 +15,11 @@ CONFIRM_START_OVER = Prompt(
     (Button('Yes, start over', '/affirm'), Button('No, keep my answers', '/deny')),
 )
 STARTED_OVER = "Done – your answers are deleted. Let's begin again."
+NOT_STORED = (
+    "I couldn't save that answer just now – it's kept in our conversation, and I'll carry on. "
+    "If this keeps happening, please tell your counselor."
+)
+NOT_DELETED = (
+    "I couldn't delete your answers just now, so nothing was reset. Please try “start over” "
+    "again in a moment, or ask your counselor to delete them."
+)

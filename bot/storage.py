@@ -57,7 +57,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs)
+        engine = create_engine(
+            url, future=True, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -70,7 +72,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, **kwargs)
+    # hide_parameters: database errors never carry answer text into the logs
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def migrate(url: str, engine: Engine | None = None) -> None:

@@ -156,3 +156,24 @@ async def test_terms_are_explained_from_entity_or_text(store, make_tracker, disp
 async def test_summary_escapes_what_people_typed(store, make_tracker, dispatcher, domain) -> None:
     await ActionShowSummary().run(dispatcher, make_tracker(slots={**NEEDS_DONE, "department": "<b>R&D</b>"}), domain)
     assert "• Department: &lt;b&gt;R&D&lt;/b&gt;" in texts(dispatcher)[0]
+
+
+async def test_start_over_resets_nothing_when_the_answers_cannot_be_deleted(store, make_tracker, dispatcher, domain, monkeypatch) -> None:
+    def broken(*args):
+        raise RuntimeError("database is gone")
+
+    monkeypatch.setattr(store, "clear_progress", broken)
+    events = await ActionStartOver().run(dispatcher, make_tracker(slots=NEEDS_DONE), domain)
+
+    assert events == []
+    assert texts(dispatcher) == [messages.NOT_DELETED]
+
+
+async def test_resume_still_works_when_the_store_is_down(store, make_tracker, dispatcher, domain, monkeypatch) -> None:
+    def broken(*args):
+        raise RuntimeError("database is gone")
+
+    monkeypatch.setattr(store, "answers", broken)
+    events = await ActionSessionStart().run(dispatcher, make_tracker(), domain)
+
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]

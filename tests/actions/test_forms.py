@@ -209,3 +209,25 @@ async def test_editing_the_review_frequency_asks_for_the_review_date_again(store
 
     assert SlotSet("review_frequency", 3) in events
     assert SlotSet("next_review_date", None) in events
+
+
+async def test_a_database_failure_is_told_and_the_answer_kept(store, make_tracker, dispatcher, domain, monkeypatch, caplog) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("database is gone")
+
+    monkeypatch.setattr(store, "record_answer", broken)
+    events = await validate("needs", "department", "Secret Lab 7", make_tracker, dispatcher, domain, {"consent": True})
+
+    assert SlotSet("department", "Secret Lab 7") in events
+    assert messages.NOT_STORED in texts(dispatcher)
+    assert "Secret Lab 7" not in caplog.text
+
+
+async def test_asking_for_a_step_date_is_not_a_misunderstanding(store, make_tracker, dispatcher, domain) -> None:
+    events = await validate(
+        "action_plan", "action_steps", "read a book on negotiation", make_tracker, dispatcher, domain,
+        {"consent": True, "misunderstandings": 1},
+    )
+
+    assert SlotSet("misunderstandings", 0) in events
+    assert texts(dispatcher) == ["When will you do “read a book on negotiation”? Give a date like “by 15 January” or “in 2 months”."]
