@@ -28,7 +28,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: domain help setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+.PHONY: domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, actions on :5055)"
