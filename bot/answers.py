@@ -215,6 +215,10 @@ def yes_or_no(text: str) -> bool | None:
         return True
     if not words and text.strip() in ("👎", "❌"):
         return False
+    if norm in {"no problem", "no worries", "why not", "sure thing", "not a problem"}:
+        return True
+    if norm in {"not sure", "i'm not sure", "im not sure", "don't know", "i don't know", "dont know", "maybe", "perhaps"}:
+        return None  # undecided: ask again rather than guess
     yes_words = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "agree", "agreed", "correct", "right", "fine", "absolutely", "definitely", "certainly"}
     no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
     head = set(words[:3])

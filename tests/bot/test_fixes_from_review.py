@@ -43,3 +43,18 @@ def test_no_comment_replies_store_no_comment(reply: str) -> None:
 def test_people_answers_can_be_named_with_my() -> None:
     assert resolve_field("change my answer about what my manager can do") == "person_manager_help"
     assert resolve_field("change how to engage my mentor") == "person_mentor_engage"
+
+
+@pytest.mark.parametrize(
+    "reply, meaning",
+    [("no problem", True), ("why not", True), ("not sure", None), ("maybe", None), ("no thanks", False), ("yes please", True)],
+)
+def test_yes_or_no_reads_common_idioms(reply: str, meaning: bool | None) -> None:
+    from bot.answers import yes_or_no
+
+    assert yes_or_no(reply) is meaning
+
+
+def test_undecided_consent_is_asked_again_not_taken_as_no() -> None:
+    outcome = validate_answer(QUESTIONS["consent"], "not sure", AnswerContext(today=TODAY))
+    assert not outcome.ok and outcome.problem == "Please answer yes or no."
