@@ -9,7 +9,9 @@ ACTIONS_PORT=5055
 mkdir -p var
 
 # The action server does not need Rasa or TensorFlow: rasa_sdk alone starts faster and smaller.
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+# It writes and deletes counseling records for whoever calls it, so it listens on
+# localhost only (rasa_sdk binds every interface unless SANIC_HOST says otherwise).
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
 .venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml \
   --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &

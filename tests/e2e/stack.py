@@ -58,6 +58,7 @@ class Stack:
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
             SANIC_WORKERS=str(self.sanic_workers),
+            SANIC_HOST="127.0.0.1",  # as scripts/run-stack.sh: the action server is local only
         )
         return env
 
@@ -131,6 +132,21 @@ class Stack:
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
+
+    def listening_addresses(self, port: int) -> set[str]:
+        """Local IPv4/IPv6 addresses with a socket listening on `port` (from /proc/net)."""
+        found = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = Path(table).read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for line in lines:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+        return found
 
     def pids(self) -> list[int]:
         return [p.pid for p in self.processes.values()]

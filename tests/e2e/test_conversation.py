@@ -131,3 +131,10 @@ def test_message_text_never_reaches_the_server_logs(stack: Stack) -> None:
     logs = "".join(path.read_text(errors="replace") for path in (stack.workdir / "logs").glob("*.log"))
     assert "Zanzibar-unique-phrase" not in logs
     assert "Group Finance and Controlling" not in logs
+
+
+def test_both_servers_listen_on_localhost_only(stack: Stack) -> None:
+    loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1 in /proc/net
+    for port in (stack.rasa_port, stack.actions_port):
+        addresses = stack.listening_addresses(port)
+        assert addresses and addresses <= loopback, f"port {port} listens on {addresses}"
