@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -58,6 +59,8 @@ class CounselingSession(Base):
     people = relationship("Person", cascade="all, delete-orphan")
     review = relationship("ReviewSchedule", uselist=False, cascade="all, delete-orphan")
     feedback = relationship("Feedback", uselist=False, cascade="all, delete-orphan")
+    interest_responses = relationship("InterestResponse", cascade="all, delete-orphan", order_by="InterestResponse.item")
+    skill_ratings = relationship("SkillRating", cascade="all, delete-orphan", order_by="SkillRating.id")
 
 
 class Answer(Base):
@@ -150,3 +153,199 @@ class Feedback(Base):
     rating = Column(Integer)
     comment = Column(Text)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+# --- Career information database (O*NET 29.3, CC BY 4.0; loaded by bot/careers/loader.py) ---
+# Reference data, the same for everyone: rebuilt from the files in onet/ whenever they change.
+
+
+class OnetDataset(Base):
+    """Which O*NET files the career tables were loaded from (a digest of their content)."""
+
+    __tablename__ = "onet_dataset"
+
+    id = Column(Integer, primary_key=True)  # always 1
+    release = Column(String(16), nullable=False)
+    fingerprint = Column(String(64), nullable=False)
+    row_counts = Column(JSON, nullable=False)
+    loaded_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class OnetOccupation(Base):
+    __tablename__ = "onet_occupations"
+
+    code = Column(String(10), primary_key=True)  # O*NET-SOC code, e.g. 15-2051.00
+    title = Column(String(150), nullable=False)
+    description = Column(Text, nullable=False)
+    job_zone = Column(Integer)  # 1-5; missing for some occupations
+    # RIASEC occupational interest profile (scale OI, 1-7) and high-point code ("IRC")
+    realistic = Column(Float)
+    investigative = Column(Float)
+    artistic = Column(Float)
+    social = Column(Float)
+    enterprising = Column(Float)
+    conventional = Column(Float)
+    interest_code = Column(String(3))
+
+
+class OnetTitle(Base):
+    """Every name of an occupation: its title, alternate titles and reported titles."""
+
+    __tablename__ = "onet_titles"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    title = Column(String(250), nullable=False)
+    kind = Column(String(8), nullable=False)  # title | alternate | short | reported
+
+
+class OnetElement(Base):
+    """Names and descriptions from the Content Model (skills, knowledge, education...)."""
+
+    __tablename__ = "onet_elements"
+
+    element_id = Column(String(20), primary_key=True)
+    name = Column(String(150), nullable=False)
+    description = Column(Text)
+
+
+class OnetRequirement(Base):
+    """A skill or knowledge area of an occupation: importance (IM 1-5) and level (LV 0-7)."""
+
+    __tablename__ = "onet_requirements"
+    __table_args__ = (UniqueConstraint("code", "element_id", name="uq_requirement_code_element"),)
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    element_id = Column(String(20), nullable=False)
+    kind = Column(String(10), nullable=False)  # skill | knowledge
+    importance = Column(Float)
+    level = Column(Float)
+
+
+class OnetLevelAnchor(Base):
+    """What a level means for a skill: "level 4 of Programming: write a program to ..."."""
+
+    __tablename__ = "onet_level_anchors"
+
+    id = Column(Integer, primary_key=True)
+    element_id = Column(String(20), nullable=False, index=True)
+    level = Column(Integer, nullable=False)
+    description = Column(Text, nullable=False)
+
+
+class OnetTask(Base):
+    __tablename__ = "onet_tasks"
+
+    id = Column(Integer, primary_key=True)  # O*NET task id
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    task = Column(Text, nullable=False)
+    core = Column(Boolean, nullable=False)
+    incumbents_responding = Column(Integer)
+
+
+class OnetTechnology(Base):
+    __tablename__ = "onet_technologies"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    example = Column(String(250), nullable=False)
+    category = Column(String(150), nullable=False)
+    hot = Column(Boolean, nullable=False)
+    in_demand = Column(Boolean, nullable=False)
+
+
+class OnetRelated(Base):
+    __tablename__ = "onet_related"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    related_code = Column(String(10), nullable=False)
+    tier = Column(String(20), nullable=False)  # Primary-Short | Primary-Long | Supplemental
+    rank = Column(Integer, nullable=False)
+
+
+class OnetEducation(Base):
+    """Share of workers by category: required education (RL), related experience (RW),
+    on-site (PT) and on-the-job training (OJ)."""
+
+    __tablename__ = "onet_education"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    scale = Column(String(4), nullable=False)
+    category = Column(Integer, nullable=False)
+    percent = Column(Float, nullable=False)
+
+
+class OnetEducationCategory(Base):
+    __tablename__ = "onet_education_categories"
+
+    scale = Column(String(4), primary_key=True)
+    category = Column(Integer, primary_key=True)
+    description = Column(Text, nullable=False)
+
+
+class OnetJobZone(Base):
+    __tablename__ = "onet_job_zones"
+
+    zone = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False)
+    experience = Column(Text, nullable=False)
+    education = Column(Text, nullable=False)
+    training = Column(Text, nullable=False)
+    examples = Column(Text, nullable=False)
+
+
+class OnetRiasecWord(Base):
+    """Words that explain a RIASEC area: keywords, illustrative activities and occupations."""
+
+    __tablename__ = "onet_riasec_words"
+
+    id = Column(Integer, primary_key=True)
+    area = Column(String(1), nullable=False, index=True)  # R I A S E C
+    kind = Column(String(12), nullable=False)  # action | object | activity | occupation
+    text = Column(Text, nullable=False)
+
+
+class OnetProfilerItem(Base):
+    """The 60 items of the O*NET Interest Profiler Short Form."""
+
+    __tablename__ = "onet_profiler_items"
+
+    number = Column(Integer, primary_key=True)
+    area = Column(String(1), nullable=False)
+    item = Column(Text, nullable=False)
+
+
+# --- What an employee said with the career database ---
+
+
+class InterestResponse(Base):
+    """One Interest Profiler answer: 1 strongly dislike ... 5 strongly like; None = skipped."""
+
+    __tablename__ = "interest_responses"
+    __table_args__ = (UniqueConstraint("session_id", "item", name="uq_interest_response_session_item"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    item = Column(Integer, nullable=False)
+    response = Column(Integer)
+    answered_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class SkillRating(Base):
+    """A self-rating on a target occupation's skill, with the level the occupation needs."""
+
+    __tablename__ = "skill_ratings"
+    __table_args__ = (UniqueConstraint("session_id", "element_id", name="uq_skill_rating_session_element"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    occupation_code = Column(String(10), nullable=False)
+    element_id = Column(String(20), nullable=False)
+    skill = Column(String(150), nullable=False)
+    self_level = Column(Integer)  # 0-7 (O*NET level scale); None = skipped
+    required_level = Column(Float, nullable=False)
+    importance = Column(Float, nullable=False)
+    rated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

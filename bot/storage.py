@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
@@ -25,8 +25,10 @@ from bot.models import (
     Employee,
     Feedback,
     Goal,
+    InterestResponse,
     Person,
     ReviewSchedule,
+    SkillRating,
 )
 from bot.stages import QUESTIONS, STAGES, STAGES_BY_KEY
 
@@ -293,6 +295,70 @@ class Store:
                 s.delete(session)
             return bool(sessions)
 
+    # -- the career database's questionnaires ------------------------------------------
+
+    def record_interest_responses(self, channel: str, sender_id: str, responses: Mapping[int, int | None]) -> None:
+        """Interest Profiler answers (1-5, None = skipped), item by item, so an interrupted
+        profiler resumes where it stopped."""
+        now = datetime.now(timezone.utc)
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=True)
+            assert session is not None
+            known = {r.item: r for r in session.interest_responses}
+            for item, response in responses.items():
+                row = known.get(int(item))
+                if row is None:
+                    session.interest_responses.append(InterestResponse(item=int(item), response=response, answered_at=now))
+                elif row.response != response:
+                    row.response, row.answered_at = response, now
+            if _stage_rank("exploration") > _stage_rank(session.stage_reached):
+                session.stage_reached = "exploration"
+            session.updated_at = now
+
+    def interest_responses(self, channel: str, sender_id: str) -> dict[int, int | None]:
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=False)
+            return {} if session is None else {r.item: r.response for r in session.interest_responses}
+
+    def record_skill_ratings(self, channel: str, sender_id: str, occupation_code: str, ratings: Iterable[Mapping[str, Any]]) -> None:
+        """Self-ratings against a target occupation's skills; a new target replaces the old."""
+        now = datetime.now(timezone.utc)
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=True)
+            assert session is not None
+            session.skill_ratings.clear()
+            s.flush()
+            for r in ratings:
+                session.skill_ratings.append(
+                    SkillRating(
+                        occupation_code=occupation_code,
+                        element_id=r["element_id"],
+                        skill=r["skill"],
+                        self_level=r.get("self_level"),
+                        required_level=r["required_level"],
+                        importance=r["importance"],
+                        rated_at=now,
+                    )
+                )
+            session.updated_at = now
+
+    def skill_ratings(self, channel: str, sender_id: str) -> list[dict[str, Any]]:
+        with self._sessions.begin() as s:
+            session = self._active_session(s, channel, sender_id, create=False)
+            if session is None:
+                return []
+            return [
+                {
+                    "occupation_code": r.occupation_code,
+                    "element_id": r.element_id,
+                    "skill": r.skill,
+                    "self_level": r.self_level,
+                    "required_level": r.required_level,
+                    "importance": r.importance,
+                }
+                for r in session.skill_ratings
+            ]
+
     # -- reads for the plan, the console and the tests ---------------------------------
 
     def session_record(self, channel: str, sender_id: str) -> dict[str, Any] | None:
@@ -316,6 +382,11 @@ class Store:
                 if session.review is None
                 else {"frequency_months": session.review.frequency_months, "next_review_on": session.review.next_review_on, "triggers": session.review.triggers},
                 "feedback": None if session.feedback is None else {"rating": session.feedback.rating, "comment": session.feedback.comment},
+                "interest_responses": {r.item: r.response for r in session.interest_responses},
+                "skill_ratings": [
+                    {"occupation_code": r.occupation_code, "element_id": r.element_id, "skill": r.skill, "self_level": r.self_level, "required_level": r.required_level, "importance": r.importance}
+                    for r in session.skill_ratings
+                ],
             }
 
     def count_employees(self) -> int:
