@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+if TYPE_CHECKING:
+    from bot.careers.service import Careers
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
@@ -20,6 +23,31 @@ TODAY = date(2026, 11, 22)
 def domain() -> dict[str, Any]:
     with open(ROOT / "domain.yml", encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope="session")
+def career_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database with the schema and the O*NET career tables, loaded once."""
+    from bot.careers.loader import load
+    from bot.storage import make_engine, migrate
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('careers') / 'careers.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    load(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def careers(career_db_url: str) -> "Careers":
+    from bot.careers.service import Careers
+    from bot.storage import make_engine
+
+    engine = make_engine(career_db_url)
+    loaded = Careers.from_engine(engine)
+    engine.dispose()
+    return loaded
 
 
 @pytest.fixture

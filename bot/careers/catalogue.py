@@ -1,0 +1,466 @@
+"""The career database in memory: occupations, their interests, skills, tasks,
+technologies, relations and education, read once from the career tables.
+
+Everything here is read-only and answers in microseconds to milliseconds: ranking every
+occupation for an interest profile is one matrix product (see `make bench`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from bot.careers.riasec import AREAS, AREA_BY_LETTER
+from bot.models import (
+    OnetDataset,
+    OnetEducation,
+    OnetEducationCategory,
+    OnetElement,
+    OnetJobZone,
+    OnetLevelAnchor,
+    OnetOccupation,
+    OnetProfilerItem,
+    OnetRelated,
+    OnetRequirement,
+    OnetRiasecWord,
+    OnetTask,
+    OnetTechnology,
+    OnetTitle,
+)
+
+MANAGEMENT_GROUP = "11"  # SOC major group 11: management occupations
+
+
+class CareerDataMissing(RuntimeError):
+    """The career tables are empty: `make run`/`make test` load them (bot.careers.loader)."""
+
+
+@dataclass(frozen=True)
+class Occupation:
+    code: str
+    title: str
+    description: str
+    job_zone: int | None
+    interests: tuple[float, ...] | None  # OI 1-7 in RIASEC order
+    interest_code: str | None  # O*NET's high-point code, e.g. "IC"
+
+    @property
+    def major_group(self) -> str:
+        return self.code[:2]
+
+    @property
+    def minor_group(self) -> str:
+        return self.code[:4]  # e.g. "15-1": computer and mathematical occupations
+
+    @property
+    def is_management(self) -> bool:
+        return self.major_group == MANAGEMENT_GROUP
+
+
+@dataclass(frozen=True)
+class Requirement:
+    element_id: str
+    name: str
+    description: str
+    kind: str  # skill | knowledge
+    importance: float  # 1-5
+    level: float  # 0-7
+
+
+@dataclass(frozen=True)
+class Technology:
+    example: str
+    category: str
+    hot: bool
+    in_demand: bool
+
+
+@dataclass(frozen=True)
+class JobZone:
+    zone: int
+    name: str
+    experience: str
+    education: str
+    training: str
+    examples: str
+
+
+@dataclass(frozen=True)
+class EducationShare:
+    description: str
+    percent: float
+
+
+@dataclass(frozen=True)
+class ProfilerItem:
+    number: int
+    area: str  # R I A S E C
+    text: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An occupation suggested for someone, with the reasons it was suggested."""
+
+    occupation: Occupation
+    score: float
+    shared_areas: tuple[str, ...] = ()  # RIASEC letters both have among their high points
+    tasks: tuple[str, ...] = ()
+    hot_technologies: tuple[str, ...] = ()
+    reason: str = ""  # for career paths: why this step belongs to the path
+    track: str = ""  # dual ladder: "specialist" or "management"
+
+
+@dataclass
+class Catalogue:
+    occupations: dict[str, Occupation]
+    requirements: dict[str, list[Requirement]]  # by code, most important first
+    tasks: dict[str, list[str]]  # by code, core tasks first
+    technologies: dict[str, list[Technology]]
+    related: dict[str, list[tuple[str, str]]]  # code -> [(related code, tier)] in O*NET's order
+    education: dict[str, dict[str, list[tuple[int, float]]]]  # code -> scale -> [(category, %)]
+    education_categories: dict[tuple[str, int], str]
+    job_zones: dict[int, JobZone]
+    anchors: dict[str, dict[int, str]]  # element id -> level -> example
+    elements: dict[str, tuple[str, str]]  # element id -> (name, description)
+    riasec_words: dict[str, dict[str, list[str]]]  # letter -> kind -> words
+    profiler_items: list[ProfilerItem]
+    release: str = ""
+    titles: list[tuple[str, str, str]] = field(default_factory=list)  # (title, code, kind)
+    # derived matrices for ranking and similarity
+    _interest_codes: list[str] = field(default_factory=list, repr=False)
+    _interest_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)), repr=False)
+    _skill_codes: list[str] = field(default_factory=list, repr=False)
+    _skill_index: dict[str, int] = field(default_factory=dict, repr=False)
+    _skill_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+
+    # ---- loading -------------------------------------------------------------------
+
+    @classmethod
+    def from_engine(cls, engine: Engine) -> "Catalogue":
+        with engine.connect() as c:
+            release = c.execute(select(OnetDataset.release)).scalar_one_or_none()
+            if release is None:
+                raise CareerDataMissing("The career database is not loaded: run `python -m bot.careers.loader`.")
+            occupations = {
+                r.code: Occupation(
+                    r.code,
+                    r.title,
+                    r.description,
+                    r.job_zone,
+                    None if r.realistic is None else tuple(float(getattr(r, a.column)) for a in AREAS),
+                    r.interest_code,
+                )
+                for r in c.execute(select(OnetOccupation))
+            }
+            elements = {r.element_id: (r.name, r.description or "") for r in c.execute(select(OnetElement))}
+            requirements: dict[str, list[Requirement]] = defaultdict(list)
+            for r in c.execute(select(OnetRequirement)):
+                name, description = elements.get(r.element_id, (r.element_id, ""))
+                requirements[r.code].append(
+                    Requirement(r.element_id, name, description, r.kind, r.importance or 0.0, r.level or 0.0)
+                )
+            for items in requirements.values():
+                items.sort(key=lambda q: (-q.importance, -q.level, q.name))
+            tasks: dict[str, list[str]] = defaultdict(list)
+            task_rows = c.execute(select(OnetTask).order_by(OnetTask.code, OnetTask.core.desc(), OnetTask.incumbents_responding.desc(), OnetTask.id))
+            for r in task_rows:
+                tasks[r.code].append(r.task)
+            technologies: dict[str, list[Technology]] = defaultdict(list)
+            for r in c.execute(select(OnetTechnology).order_by(OnetTechnology.id)):
+                technologies[r.code].append(Technology(r.example, r.category, r.hot, r.in_demand))
+            related: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for r in c.execute(select(OnetRelated).order_by(OnetRelated.code, OnetRelated.rank)):
+                related[r.code].append((r.related_code, r.tier))
+            education: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
+            for r in c.execute(select(OnetEducation).order_by(OnetEducation.code, OnetEducation.scale, OnetEducation.category)):
+                education[r.code][r.scale].append((r.category, r.percent))
+            categories = {(r.scale, r.category): r.description for r in c.execute(select(OnetEducationCategory))}
+            zones = {
+                r.zone: JobZone(r.zone, r.name, r.experience, r.education, r.training, r.examples)
+                for r in c.execute(select(OnetJobZone))
+            }
+            anchors: dict[str, dict[int, str]] = defaultdict(dict)
+            for r in c.execute(select(OnetLevelAnchor).order_by(OnetLevelAnchor.id)):
+                anchors[r.element_id].setdefault(r.level, r.description)
+            words: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+            for r in c.execute(select(OnetRiasecWord).order_by(OnetRiasecWord.id)):
+                words[r.area][r.kind].append(r.text)
+            items = [ProfilerItem(r.number, r.area, r.item) for r in c.execute(select(OnetProfilerItem).order_by(OnetProfilerItem.number))]
+            titles = [(r.title, r.code, r.kind) for r in c.execute(select(OnetTitle.title, OnetTitle.code, OnetTitle.kind).order_by(OnetTitle.id))]
+        catalogue = cls(
+            occupations=occupations,
+            requirements=dict(requirements),
+            tasks=dict(tasks),
+            technologies=dict(technologies),
+            related=dict(related),
+            education={k: dict(v) for k, v in education.items()},
+            education_categories=categories,
+            job_zones=zones,
+            anchors=dict(anchors),
+            elements=elements,
+            riasec_words={k: dict(v) for k, v in words.items()},
+            profiler_items=items,
+            release=release,
+            titles=titles,
+        )
+        catalogue._build_matrices()
+        return catalogue
+
+    def _build_matrices(self) -> None:
+        with_interests = [o for o in self.occupations.values() if o.interests is not None]
+        self._interest_codes = [o.code for o in with_interests]
+        matrix = np.array([o.interests for o in with_interests], dtype=np.float64).reshape(-1, 6)
+        # centred and scaled rows: a dot product with a centred, scaled profile is Pearson's r
+        matrix = matrix - matrix.mean(axis=1, keepdims=True)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self._interest_matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+        element_ids = sorted({q.element_id for items in self.requirements.values() for q in items})
+        position = {e: i for i, e in enumerate(element_ids)}
+        self._skill_codes = [c for c in self.requirements if c in self.occupations]
+        self._skill_index = {c: i for i, c in enumerate(self._skill_codes)}
+        skills = np.zeros((len(self._skill_codes), len(element_ids)))
+        for row, code in enumerate(self._skill_codes):
+            for q in self.requirements[code]:
+                skills[row, position[q.element_id]] = q.importance
+        # importance 1 means "not important": only what matters above that counts
+        skills = np.clip(skills - 1.0, 0.0, None)
+        norms = np.linalg.norm(skills, axis=1, keepdims=True)
+        self._skill_matrix = np.divide(skills, norms, out=np.zeros_like(skills), where=norms > 0)
+
+    # ---- single occupations ----------------------------------------------------------
+
+    def get(self, code: str) -> Occupation | None:
+        return self.occupations.get(code)
+
+    def example_tasks(self, code: str, n: int = 3) -> list[str]:
+        return self.tasks.get(code, [])[:n]
+
+    def hot_technologies(self, code: str, n: int = 3) -> list[str]:
+        items = self.technologies.get(code, [])
+        ranked = sorted((t for t in items if t.hot), key=lambda t: not t.in_demand)
+        seen: list[str] = []
+        for t in ranked:
+            if t.example not in seen:
+                seen.append(t.example)
+        return seen[:n]
+
+    def requirement_source(self, code: str) -> str | None:
+        """Whose skill ratings stand for `code`: its own, or – for the few occupations
+        O*NET has not rated yet – those of its closest related occupation."""
+        if self.requirements.get(code):
+            return code
+        return next((c for c, _ in self.related.get(code, []) if self.requirements.get(c)), None)
+
+    def education_source(self, code: str) -> str | None:
+        if self.education.get(code, {}).get("RL"):
+            return code
+        return next((c for c, _ in self.related.get(code, []) if self.education.get(c, {}).get("RL")), None)
+
+    def top_skills(self, code: str, n: int = 6, kind: str = "skill") -> list[Requirement]:
+        source = self.requirement_source(code)
+        return [q for q in self.requirements.get(source, []) if q.kind == kind][:n] if source else []
+
+    def related_occupations(self, code: str, n: int = 5) -> list[Occupation]:
+        return [self.occupations[c] for c, _ in self.related.get(code, []) if c in self.occupations][:n]
+
+    def education_shares(self, code: str, scale: str = "RL", minimum: float = 10.0) -> list[EducationShare]:
+        """Categories held by at least `minimum` % of workers, most common first."""
+        source = self.education_source(code)
+        shares = self.education.get(source, {}).get(scale, []) if source else []
+        kept = [
+            EducationShare(self.education_categories.get((scale, cat), str(cat)), pct)
+            for cat, pct in shares
+            if pct >= minimum
+        ]
+        return sorted(kept, key=lambda s: -s.percent)
+
+    # ---- interests -------------------------------------------------------------------
+
+    def rank_by_interests(
+        self,
+        scores: Mapping[str, float],
+        zones: Iterable[int] | None = None,
+        limit: int = 10,
+        exclude: Sequence[str] = (),
+    ) -> list[Suggestion]:
+        """Occupations whose interest profile fits `scores` (RIASEC letter -> score) best.
+
+        Fit is the correlation of the two profiles' shapes (Pearson's r, the usual measure
+        of profile similarity), so a person's whole pattern counts, not one area.
+        """
+        person = np.array([float(scores.get(a.letter, 0.0)) for a in AREAS])
+        centred = person - person.mean()
+        norm = np.linalg.norm(centred)
+        if norm == 0:
+            return []  # a flat profile says nothing about fit
+        fit = self._interest_matrix @ (centred / norm)
+        allowed = set(zones) if zones else None
+        order = np.argsort(-fit, kind="stable")
+        person_top = top_areas(scores)
+        skip = set(exclude)
+        results: list[Suggestion] = []
+        for index in order:
+            code = self._interest_codes[index]
+            occupation = self.occupations[code]
+            if code in skip or (allowed is not None and occupation.job_zone not in allowed):
+                continue
+            results.append(self.explain_fit(occupation, person_top, float(fit[index])))
+            if len(results) >= limit:
+                break
+        return results
+
+    def explain_fit(self, occupation: Occupation, person_top: str, score: float) -> Suggestion:
+        own = occupation.interest_code or ""
+        shared = tuple(letter for letter in person_top if letter in own)
+        return Suggestion(
+            occupation,
+            score,
+            shared_areas=shared,
+            tasks=tuple(self.example_tasks(occupation.code, 2)),
+            hot_technologies=tuple(self.hot_technologies(occupation.code, 3)),
+        )
+
+    def area_words(self, letter: str) -> dict[str, list[str]]:
+        return self.riasec_words.get(letter, {})
+
+    # ---- career paths ----------------------------------------------------------------
+
+    def skill_similarity(self, code: str) -> dict[str, float]:
+        """Cosine similarity of skill and knowledge importance to every other occupation."""
+        source = self.requirement_source(code)
+        index = self._skill_index.get(source) if source else None
+        if index is None:
+            return {}
+        sims = self._skill_matrix @ self._skill_matrix[index]
+        return {c: float(s) for c, s in zip(self._skill_codes, sims) if c != code}
+
+    def _related_rank(self, code: str) -> dict[str, int]:
+        return {c: i for i, (c, _) in enumerate(self.related.get(code, []))}
+
+    def paths(self, code: str, path_type: str, limit: int = 4) -> list[Suggestion]:
+        """Next steps from `code` along a path type (traditional, lateral, network, dual_ladder)."""
+        start = self.occupations.get(code)
+        if start is None:
+            return []
+        builders = {
+            "traditional": self._traditional,
+            "lateral": self._lateral,
+            "network": self._network,
+            "dual_ladder": self._dual_ladder,
+        }
+        if path_type not in builders:
+            raise ValueError(f"unknown path type {path_type!r}")
+        return builders[path_type](start, limit)
+
+    def _step(self, occupation: Occupation, score: float, reason: str, track: str = "") -> Suggestion:
+        return Suggestion(
+            occupation,
+            score,
+            tasks=tuple(self.example_tasks(occupation.code, 2)),
+            hot_technologies=tuple(self.hot_technologies(occupation.code, 3)),
+            reason=reason,
+            track=track,
+        )
+
+    def _traditional(self, start: Occupation, limit: int) -> list[Suggestion]:
+        """Up the ladder in the same occupational family: the next job zone, the
+        occupations closest in skills (and O*NET's related ones) first."""
+        if start.job_zone is None:
+            return []
+        similarity = self.skill_similarity(start.code)
+        related = self._related_rank(start.code)
+        next_zone = start.job_zone + 1
+        candidates = []
+        for other in self.occupations.values():
+            if other.code == start.code or other.job_zone != next_zone:
+                continue
+            same_family = other.major_group == start.major_group
+            management_step = other.is_management and other.code in related
+            if not (same_family or management_step):
+                continue
+            score = similarity.get(other.code, 0.0) + (0.1 if other.code in related else 0.0)
+            candidates.append((score, other))
+        candidates.sort(key=lambda t: (-t[0], t[1].code))
+        reason = f"same family, one level up (job zone {start.job_zone} → {next_zone})"
+        return [self._step(o, s, reason) for s, o in candidates[:limit]]
+
+    def _lateral(self, start: Occupation, limit: int) -> list[Suggestion]:
+        """Across to O*NET's related occupations at the same level (job zone)."""
+        steps = []
+        for code, tier in self.related.get(start.code, []):
+            other = self.occupations.get(code)
+            if other is None or other.job_zone != start.job_zone:
+                continue
+            steps.append(self._step(other, 1.0 - len(steps) / 100, f"related occupation ({tier.lower()}), same job zone {start.job_zone}"))
+            if len(steps) >= limit:
+                break
+        return steps
+
+    def _network(self, start: Occupation, limit: int) -> list[Suggestion]:
+        """Occupations sharing most of the skill and knowledge profile, at a level within one
+        job zone: the network of jobs a person can move between."""
+        similarity = self.skill_similarity(start.code)
+        ranked = sorted(similarity.items(), key=lambda t: (-t[1], t[0]))
+        steps = []
+        for code, score in ranked:
+            other = self.occupations[code]
+            if start.job_zone and other.job_zone and abs(other.job_zone - start.job_zone) > 1:
+                continue
+            steps.append(self._step(other, score, f"shares {round(score * 100)}% of the skill and knowledge profile"))
+            if len(steps) >= limit:
+                break
+        return steps
+
+    def _dual_ladder(self, start: Occupation, limit: int) -> list[Suggestion]:
+        """Two parallel ladders: the senior specialist track and its management counterpart."""
+        similarity = self.skill_similarity(start.code)
+        related = self._related_rank(start.code)
+
+        def score(other: Occupation) -> float:
+            return similarity.get(other.code, 0.0) + (0.15 - related[other.code] * 0.005 if other.code in related else 0.0)
+
+        zone = start.job_zone or 0
+        specialists = [
+            o
+            for o in self.occupations.values()
+            if o.code != start.code and not o.is_management and (o.job_zone or 0) >= max(zone, 4)
+            and (o.major_group == start.major_group or start.is_management)
+        ]
+        managers = [
+            o
+            for o in self.occupations.values()
+            if o.code != start.code and o.is_management and (o.job_zone or 0) >= zone
+        ]
+        half = max(1, limit // 2)
+        specialist_steps = sorted(specialists, key=lambda o: (-score(o), o.code))[:half]
+        management_steps = sorted(managers, key=lambda o: (-score(o), o.code))[: limit - half]
+        return [
+            self._step(o, score(o), "specialist track: deeper expertise without managing people", "specialist")
+            for o in specialist_steps
+        ] + [
+            self._step(o, score(o), "management track: leading the people who do this work", "management")
+            for o in management_steps
+        ]
+
+    # ---- skills gap ------------------------------------------------------------------
+
+    def skill_anchors(self, element_id: str) -> dict[int, str]:
+        return self.anchors.get(element_id, {})
+
+
+def top_areas(scores: Mapping[str, float], n: int = 3) -> str:
+    """The Holland code: the `n` highest areas, ties kept in RIASEC order."""
+    ranked = sorted(AREAS, key=lambda a: -float(scores.get(a.letter, 0.0)))
+    return "".join(a.letter for a in ranked[:n])
+
+
+def area_names(letters: str) -> list[str]:
+    return [AREA_BY_LETTER[letter].name for letter in letters if letter in AREA_BY_LETTER]
+

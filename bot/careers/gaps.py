@@ -1,0 +1,104 @@
+"""Skills gap: the employee rates themselves on a target occupation's most important
+skills (O*NET's level scale 0-7); the gap to the level the occupation needs is computed,
+the largest gaps (weighted by importance) named, and development means proposed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+SKILLS_TO_RATE = 6
+MAX_LEVEL = 7
+# Button choices on O*NET's 0-7 level scale.
+LEVEL_CHOICES: tuple[tuple[int, str], ...] = ((0, "None"), (2, "Basic"), (4, "Working"), (6, "Advanced"), (7, "Expert"))
+_LEVEL_WORDS = {
+    "none": 0, "nothing": 0, "zero": 0, "no experience": 0, "not at all": 0,
+    "beginner": 1, "a little": 1, "a bit": 1, "little": 1, "novice": 1,
+    "basic": 2, "basics": 2, "some": 2, "weak": 2,
+    "ok": 3, "okay": 3, "decent": 3, "fair": 3, "average": 3, "moderate": 3,
+    "working": 4, "intermediate": 4, "good": 4, "solid": 4, "competent": 4, "pretty good": 4, "quite good": 4,
+    "strong": 5, "very good": 5,
+    "advanced": 6, "excellent": 6, "great": 6,
+    "expert": 7, "master": 7, "mastery": 7, "outstanding": 7,
+}
+_LEVEL_PHRASES = sorted(_LEVEL_WORDS.items(), key=lambda t: -len(t[0]))
+
+# How each group of O*NET skills is usually developed (element id prefix -> means).
+# Values are those of the action plan's development means (bot.stages.DEVELOPMENT_MEANS).
+_MEANS_BY_GROUP: tuple[tuple[str, str, str], ...] = (
+    ("2.A.1", "training", "a course with regular practice (reading, writing, speaking, maths or science basics)"),
+    ("2.A.2", "mentoring", "a mentor's feedback on your reasoning and learning habits, with a stretch task to apply them"),
+    ("2.B.1", "mentoring", "mentoring or coaching, and more work with people: shadow someone strong at it"),
+    ("2.B.2", "projects", "a stretch project where you own a hard problem from start to finish"),
+    ("2.B.3", "training", "hands-on technical training, then practice on real work (a rotation into that team helps)"),
+    ("2.B.4", "job_rotation", "a job rotation or shadowing people who make system-level decisions"),
+    ("2.B.5", "projects", "responsibility for a budget, schedule or small team in a stretch assignment"),
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    element_id: str
+    skill: str
+    required_level: float
+    self_level: int | None  # None: not rated
+    importance: float
+
+    @property
+    def gap(self) -> float:
+        return 0.0 if self.self_level is None else max(0.0, round(self.required_level - self.self_level, 1))
+
+    @property
+    def priority(self) -> float:
+        """Bigger gaps in more important skills come first."""
+        return self.gap * self.importance / 5
+
+
+def development_means(element_id: str) -> tuple[str, str]:
+    """(development means value, suggestion in words) for a skill."""
+    for prefix, means, words in _MEANS_BY_GROUP:
+        if element_id.startswith(prefix):
+            return means, words
+    return "training", "training and deliberate practice"
+
+
+def read_level(text: str, choice: str | None = None) -> int | str | None:
+    """A self-rating: a level 0-7, "skip", "stop", or None when not understood."""
+    if choice is not None:
+        if choice in ("skip", "stop"):
+            return choice
+        return int(choice) if choice.isdigit() and 0 <= int(choice) <= MAX_LEVEL else None
+    cleaned = re.sub(r"\s+", " ", text.strip().casefold()).strip(" .!")
+    if cleaned in ("skip", "pass", "next", "skip it", "skip this one", "don't know", "dont know", "no idea"):
+        return "skip"
+    if cleaned in ("stop", "skip the rest", "skip all", "enough", "done", "finish"):
+        return "stop"
+    number = re.fullmatch(r"(?:level\s*)?([0-7])(?:\s*(?:/|of|out of)\s*7)?", cleaned)
+    if number:
+        return int(number.group(1))
+    for phrase, level in _LEVEL_PHRASES:
+        if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", cleaned):
+            if re.search(r"\b(not|never)\b", cleaned) and level >= 3:
+                return 2  # "not very good" is basic, not good
+            return level
+    return None
+
+
+def gaps(ratings: Sequence[Mapping[str, Any]]) -> list[Gap]:
+    """Gaps from stored ratings, largest priority first; unrated skills last."""
+    items = [
+        Gap(r["element_id"], r["skill"], float(r["required_level"]), r.get("self_level"), float(r["importance"]))
+        for r in ratings
+    ]
+    return sorted(items, key=lambda g: (g.self_level is None, -g.priority, -g.importance, g.skill))
+
+
+def top_gaps(ratings: Sequence[Mapping[str, Any]], n: int = 3) -> list[Gap]:
+    return [g for g in gaps(ratings) if g.gap > 0][:n]
+
+
+def ratings_from_slot(value: object) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [r for r in value if isinstance(r, dict) and {"element_id", "skill", "required_level", "importance"} <= r.keys()]

@@ -1,0 +1,219 @@
+"""Free-text job titles to O*NET occupations: "I'm a backend dev at a bank" -> Software
+Developers (via the alternate title "Back End Developer").
+
+Exact titles and alternate titles first; then fuzzy matching (rapidfuzz) over every title
+O*NET knows. When the best match is not clearly better than the next, the caller offers
+the top three to choose from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+# Short forms people type; expanded before matching.
+ABBREVIATIONS = {
+    "dev": "developer", "devs": "developers", "eng": "engineer", "engr": "engineer",
+    "mgr": "manager", "admin": "administrator", "asst": "assistant", "exec": "executive",
+    "rep": "representative", "sr": "senior", "jr": "junior", "swe": "software engineer",
+    "sde": "software development engineer", "pm": "project manager", "vp": "vice president",
+    "rn": "registered nurse", "lpn": "licensed practical nurse", "acct": "accountant",
+    "cpa": "certified public accountant", "hrbp": "human resources business partner",
+    "hr": "human resources", "qa": "quality assurance", "ux": "user experience", "ui": "user interface",
+    "ops": "operations", "devops": "devops engineer", "sre": "site reliability engineer",
+    "ceo": "chief executive officer", "cfo": "chief financial officer", "cto": "chief technology officer",
+    "coo": "chief operating officer", "cio": "chief information officer", "dba": "database administrator",
+    "backend": "back end", "frontend": "front end", "fullstack": "full stack",
+}
+# Lead-ins and tails around a title in a sentence: "I'm a ... at a bank".
+_LEAD_INS = (
+    "well", "so", "hmm", "um", "uh", "ok", "okay", "currently", "right now", "at the moment", "now",
+    "actually", "basically", "honestly", "i think", "i guess", "probably", "maybe", "perhaps",
+    "i am currently", "i'm currently", "i am", "i'm", "im", "i work as", "i am working as",
+    "i'm working as", "working as", "i am employed as", "employed as", "i do", "my job is",
+    "my role is", "my title is", "my position is", "my job title is", "my current job is",
+    "my current role is", "my current title is", "my current position is", "i want to be",
+    "i want to become", "i would like to be", "i would like to become", "i'd like to be",
+    "i'd like to become", "i'd love to be", "i'd love to become", "i hope to be", "i hope to become",
+    "i plan to be", "i plan to become", "i aim to be", "i aim to become", "to become", "become",
+    "to be", "something like", "something as", "as", "a", "an", "the",
+)
+_LEAD_IN = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_LEAD_INS, key=len, reverse=True)) + r")\b[\s,]*)+",
+    re.I,
+)
+_TAIL = re.compile(
+    r"\s+(?:at|in|for|with|from|on|within|inside|since|working|who|where|because|but|and\s+i|or|"
+    r"maybe|perhaps|probably|i\s+think|i\s+guess)\b.*$|\s*[,;.!?(].*$",
+    re.I,
+)
+_NON_WORD = re.compile(r"[^\w+#]+")
+
+
+def normalise(title: str) -> str:
+    words = _NON_WORD.sub(" ", title.casefold()).split()
+    expanded: list[str] = []
+    for word in words:
+        expanded.extend(ABBREVIATIONS.get(word, word).split())
+    return " ".join(expanded)
+
+
+def _singular(phrase: str) -> str:
+    """O*NET titles are plural ("Data Scientists"); people say "data scientist"."""
+    words = phrase.split()
+    if not words:
+        return phrase
+    last = words[-1]
+    if last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith(("ches", "shes", "sses", "xes")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    return " ".join(words[:-1] + [last])
+
+
+def _token_sorted(phrase: str) -> str:
+    return " ".join(sorted(phrase.split()))
+
+
+_ABBREVIATION_DOT = re.compile(r"\b(sr|jr|snr|jnr|asst|mgr|eng|dept)\.", re.I)
+
+
+def title_phrase(text: str) -> str:
+    """The job title in a sentence: "I'm a backend dev at a bank" -> "backend dev"."""
+    phrase = _ABBREVIATION_DOT.sub(r"\1", text.strip())  # "Sr. Accountant" is one title
+    phrase = _LEAD_IN.sub("", phrase, count=1)
+    phrase = _TAIL.sub("", phrase, count=1)
+    return phrase.strip(" .,!?\"'“”")
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    title: str  # the occupation's O*NET title
+    matched: str  # the title (alternate, reported...) that matched
+    score: float  # 0-100
+
+
+@dataclass(frozen=True)
+class Resolution:
+    matches: tuple[Match, ...]  # best first, one per occupation
+    confident: bool  # True: matches[0] is the answer; False: offer the top three
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+KIND_ORDER = {"title": 0, "alternate": 1, "short": 2, "reported": 3}
+CONFIDENT_SCORE = 90.0
+CLEAR_MARGIN = 4.0
+# token_sort_ratio below this is a different title, not a typo ("nurse" vs "nursery")
+MIN_SCORE = 80.0
+# Words that say how senior, not what the job is: "senior accountant" is an accountant.
+SENIORITY = frozenset({"senior", "junior", "lead", "principal", "staff", "trainee", "graduate", "entry", "level", "head"})
+
+
+class TitleIndex:
+    """Every O*NET title, normalised, pointing at its occupations."""
+
+    def __init__(self, titles: Iterable[tuple[str, str, str]], occupation_titles: dict[str, str]) -> None:
+        # key -> code -> (sources, best kind, title): a title that several O*NET lists give
+        # for an occupation (say alternate and reported) is more its own than one they don't
+        by_key: dict[str, dict[str, tuple[int, int, str]]] = defaultdict(dict)
+        for title, code, kind in titles:
+            rank = KIND_ORDER.get(kind, 9)
+            keys = {normalise(title)}
+            if kind == "title":
+                keys.add(_singular(normalise(title)))
+                head, comma, rest = title.partition(",")
+                if comma and "all other" not in rest.casefold():
+                    # "Kindergarten Teachers, Except Special Education" is what people
+                    # call a kindergarten teacher ("Managers, All Other" is no one's title)
+                    keys.update({normalise(head), _singular(normalise(head))})
+            for key in keys:
+                if not key:
+                    continue
+                known = by_key[key].get(code)
+                if known is None:
+                    by_key[key][code] = (1, rank, title)
+                else:
+                    sources, best, best_title = known
+                    by_key[key][code] = (sources + 1, min(best, rank), title if rank < best else best_title)
+        self._by_key = dict(by_key)
+        self._keys = list(self._by_key)
+        # token-sorted once here, so fuzzy matching is a plain ratio (several times faster
+        # than token_sort_ratio, which sorts every candidate on every call)
+        self._sorted_keys = [_token_sorted(k) for k in self._keys]
+        # single words of occupation titles -> codes: "manager" -> every "... Managers"
+        self._title_words: dict[str, set[str]] = defaultdict(set)
+        for title, code, kind in titles:
+            if kind == "title":
+                for word in _singular(normalise(title)).split() + normalise(title).split():
+                    self._title_words[word].add(code)
+        self._occupation_titles = occupation_titles
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _matches_for(self, key: str, score: float) -> list[Match]:
+        # most-attested first, then the occupation's own title, then the base occupation
+        # (".00") before its specialisations, then by code for a stable order
+        entries = sorted(
+            self._by_key[key].items(), key=lambda t: (-t[1][0], t[1][1], not t[0].endswith(".00"), t[0])
+        )
+        return [Match(code, self._occupation_titles.get(code, title), title, score) for code, (_, _, title) in entries]
+
+    def resolve(self, text: str, limit: int = 3) -> Resolution:
+        whole = normalise(text)
+        phrase = title_phrase(text)
+        key = normalise(phrase)
+        if not key:
+            return Resolution((), False)
+        plain = " ".join(w for w in key.split() if w not in SENIORITY)
+        # the whole text first: O*NET titles have commas ("Electronics Engineers, Except
+        # Computer") that title_phrase would cut
+        for candidate in dict.fromkeys((whole, _singular(whole), key, _singular(key), plain, _singular(plain))):
+            if candidate in self._by_key:
+                exact = self._matches_for(candidate, 100.0)
+                return Resolution(tuple(exact[:limit]), confident=len(exact) == 1)
+        if len(key.split()) == 1 and _singular(key) in self._title_words:
+            # one generic word ("manager", "teacher"): every occupation named by it, the
+            # shortest titles (the most general) first; never confident
+            codes = sorted(self._title_words[_singular(key)], key=lambda c: (len(self._occupation_titles.get(c, "")), c))
+            return Resolution(
+                tuple(Match(c, self._occupation_titles.get(c, c), self._occupation_titles.get(c, c), 75.0) for c in codes[:limit]),
+                confident=False,
+            )
+        found = process.extract(
+            _token_sorted(key), self._sorted_keys, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=MIN_SCORE
+        )
+        best: dict[str, Match] = {}
+        for _, score, position in found:
+            for match in self._matches_for(self._keys[position], float(score)):
+                if match.code not in best or score > best[match.code].score:
+                    best[match.code] = match
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.code))[:limit]
+        confident = bool(ranked) and ranked[0].score >= CONFIDENT_SCORE and (
+            len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_MARGIN
+        )
+        return Resolution(tuple(ranked), confident)
+
+
+@lru_cache(maxsize=1)
+def _official_titles() -> dict[str, str]:
+    from bot.careers import onet_files
+
+    return {r["O*NET-SOC Code"]: r["Title"] for r in onet_files.read_table("Occupation Data")}
+
+
+def occupation_title(code: object) -> str:
+    """The O*NET title of a code, read from the shipped file (for summaries, which have
+    no catalogue at hand)."""
+    return _official_titles().get(str(code), str(code))
