@@ -14,6 +14,8 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.forms import EDIT_SLOT, say
 from bot import glossary, messages, navigation, progress
+from bot.careers import conversation as career_talk
+from bot.careers import profiler
 from bot.prompts import Button, Prompt, stage_opening
 from bot.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY
 from bot.storage import slot_values
@@ -22,7 +24,9 @@ from bot.summary import summary_text
 logger = logging.getLogger(__name__)
 
 # Slots that belong to one moment of the conversation, not to the person's progress.
-TRANSIENT_SLOTS = ("requested_slot", "editing_field", EDIT_SLOT, "misunderstandings", "action_steps_draft")
+TRANSIENT_SLOTS = (
+    "requested_slot", "editing_field", EDIT_SLOT, "misunderstandings", "action_steps_draft",
+)
 RESUME_INTENTS = ("greet", "continue_session")
 
 
@@ -50,6 +54,7 @@ class ActionSessionStart(Action):
             stored = await runtime.guarded(runtime.store().answers, channel, sender, default={})
             if stored:
                 slots.update(slot_values(stored.values()))
+                slots.update(await _stored_questionnaires(channel, sender))
         events: List[EventType] = [SessionStarted()]
         events += [SlotSet(k, v) for k, v in slots.items() if v is not None]
         if progress.has_progress(slots):
@@ -59,6 +64,19 @@ class ActionSessionStart(Action):
             )
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+async def _stored_questionnaires(channel: str, sender: str) -> dict:
+    """Interest Profiler answers and skill ratings given so far, to resume in the middle."""
+    store = runtime.store()
+    responses = await runtime.guarded(store.interest_responses, channel, sender, default={})
+    ratings = await runtime.guarded(store.skill_ratings, channel, sender, default=[])
+    restored: dict = {}
+    if responses:
+        restored[career_talk.RESPONSES_SLOT] = profiler.as_slot(responses)
+    if ratings:
+        restored[career_talk.LEVELS_SLOT] = {r["element_id"]: r["self_level"] for r in ratings}
+    return restored
 
 
 class ActionContinueCounseling(Action):
@@ -142,6 +160,12 @@ class ActionChangeAnswer(Action):
         if key is None and not entity(tracker, "field") and _means_go_back(text):
             requested = slots.get("requested_slot")
             key = navigation.previous_question(slots, requested if requested in QUESTIONS else None)
+        if key in navigation.REDO_PROGRESS and (slots.get(key) is not None or key == "interest_profile"):
+            # a questionnaire is redone in the answer editor, one item per turn; the old
+            # result stays until the new one is complete
+            dispatcher.utter_message(text=f"Let's do your {QUESTIONS[key].label} again.")
+            redo = [SlotSet(k, v) for k, v in navigation.redo_slots(key).items() if k != key]
+            return redo + [SlotSet("editing_field", key), SlotSet(EDIT_SLOT, None), SlotSet("requested_slot", None), ActiveLoop(None)]
         if key is not None and slots.get(key) is None:
             dispatcher.utter_message(
                 text=f"You haven't answered the question about your {QUESTIONS[key].label} yet – we'll get to it."

@@ -19,7 +19,10 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from bot import messages
 from bot.answers import AnswerContext, Outcome, display_value, validate_answer
-from bot.navigation import edit_slots
+from bot.careers import conversation as career_talk
+from bot.careers import profiler
+from bot.careers.service import Careers
+from bot.navigation import REDO_PROGRESS, edit_slots
 from bot.progress import required_keys
 from bot.prompts import Prompt, misunderstanding_help, question_prompt
 from bot.stages import QUESTIONS, STAGES, Question
@@ -35,12 +38,36 @@ def say(dispatcher: CollectingDispatcher, prompt: Prompt) -> None:
     dispatcher.utter_message(text=prompt.text, buttons=[b.as_dict() for b in prompt.buttons])
 
 
-def answer_context(tracker: Tracker) -> AnswerContext:
+def answer_context(tracker: Tracker, careers: Careers | None = None) -> AnswerContext:
     return AnswerContext(
         today=runtime.today(),
         slots=dict(tracker.slots),
         default_review_months=runtime.settings().default_review_months,
+        careers=careers,
     )
+
+
+# Outcome extras that are records to store, not slots.
+RECORD_KEYS = ("skill_ratings_record",)
+
+
+async def persist_career_records(tracker: Tracker, extra: Dict[str, Any], dispatcher: CollectingDispatcher) -> None:
+    """Interest Profiler answers and skill self-ratings go to their own tables as they
+    come, so an interrupted questionnaire resumes where it stopped."""
+    if not runtime.consented(tracker):
+        return
+    channel, sender = runtime.who(tracker)
+    store = runtime.store()
+    try:
+        if extra.get(career_talk.RESPONSES_SLOT):
+            responses = profiler.from_slot(extra[career_talk.RESPONSES_SLOT])
+            await runtime.in_thread(store.record_interest_responses, channel, sender, responses)
+        record = extra.get("skill_ratings_record")
+        if record:
+            await runtime.in_thread(store.record_skill_ratings, channel, sender, record["occupation_code"], record["ratings"])
+    except Exception as error:  # noqa: BLE001 - as in persist(): told, never fatal
+        logger.error("Could not store career answers of a conversation: %s", type(error).__name__)
+        dispatcher.utter_message(text=messages.NOT_STORED)
 
 
 async def persist(tracker: Tracker, answers: Dict[str, Outcome | Any], dispatcher: CollectingDispatcher) -> None:
@@ -70,8 +97,9 @@ async def handle_reply(
     question: Question, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> Dict[str, Any]:
     """Validate one reply for `question`, talk back, store it; returns the slot updates."""
-    outcome = validate_answer(question, value, answer_context(tracker))
-    updates: Dict[str, Any] = dict(outcome.extra)
+    outcome = validate_answer(question, value, answer_context(tracker, await runtime.careers_async()))
+    await persist_career_records(tracker, outcome.extra, dispatcher)
+    updates: Dict[str, Any] = {k: v for k, v in outcome.extra.items() if k not in RECORD_KEYS}
     if outcome.ok:
         updates[slot] = outcome.value
         if slot != question.key:
@@ -193,7 +221,8 @@ class AskQuestion(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         settings = runtime.settings()
-        say(dispatcher, question_prompt(QUESTIONS[self.slot], tracker.slots, runtime.today(), settings.default_review_months))
+        careers = await runtime.careers_async()
+        say(dispatcher, question_prompt(QUESTIONS[self.slot], tracker.slots, runtime.today(), settings.default_review_months, careers))
         return []
 
 
@@ -207,7 +236,11 @@ class AskEditedAnswer(Action):
             return []  # the validation action closes the editor: there is nothing to edit
         question = QUESTIONS[target]
         current = display_value(target, tracker.get_slot(target))
-        prompt = question_prompt(question, tracker.slots, runtime.today(), runtime.settings().default_review_months)
+        careers = await runtime.careers_async()
+        prompt = question_prompt(question, tracker.slots, runtime.today(), runtime.settings().default_review_months, careers)
+        if target in REDO_PROGRESS:  # a questionnaire: its next item, not "what should it be instead?"
+            say(dispatcher, prompt)
+            return []
         dispatcher.utter_message(
             text=f"Your {question.label} is currently: “{for_chat(current)}”. What should it be instead?\n({prompt.text})",
             buttons=[b.as_dict() for b in prompt.buttons],

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import date
 from functools import partial
 from typing import Any, Callable, TypeVar
 
 from rasa_sdk import Tracker
 
+from bot.careers.service import Careers
 from bot.config import Settings
 from bot.storage import Store
 
@@ -22,6 +24,8 @@ T = TypeVar("T")
 
 _settings: Settings | None = None
 _store: Store | None = None
+_careers: Careers | None = None
+_careers_lock = threading.Lock()
 _clock: Callable[[], date] = date.today
 
 
@@ -37,6 +41,33 @@ def store() -> Store:
     if _store is None:
         _store = Store.from_url(settings().database_url)
     return _store
+
+
+def careers() -> Careers | None:
+    """The career database in memory, read once from the career tables. None (and the
+    conversation goes on without it) if it cannot be read."""
+    global _careers
+    if _careers is None:
+        with _careers_lock:
+            if _careers is None:
+                try:
+                    _careers = Careers.from_engine(store().engine)
+                except Exception as error:  # noqa: BLE001 - a missing database must not end the conversation
+                    logger.error("The career database could not be read: %s", type(error).__name__)
+                    return None
+    return _careers
+
+
+def use_careers(new_careers: Careers | None) -> None:
+    global _careers
+    _careers = new_careers
+
+
+async def careers_async() -> Careers | None:
+    """`careers()` off the event loop: the first call reads the tables (about 2 s)."""
+    if _careers is not None:
+        return _careers
+    return await in_thread(careers)
 
 
 def use_store(new_store: Store | None, new_settings: Settings | None = None) -> None:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from bot import dates
+from bot.careers import conversation as career_talk
 from bot.stages import (
     GOAL_HORIZONS,
     QUESTIONS,
@@ -40,6 +41,7 @@ class AnswerContext:
     today: date
     slots: Mapping[str, Any] = field(default_factory=dict)
     default_review_months: int = 6
+    careers: Any = None  # bot.careers.service.Careers, or None when the career database is unavailable
 
 
 @dataclass
@@ -114,7 +116,7 @@ def _options(choices: tuple[Choice, ...]) -> str:
 
 
 # Replies made of symbols that still mean something: 👍 for yes, ★★★ for a rating.
-SYMBOLS_OK = frozenset({Kind.YES_NO, Kind.GOAL_CONFIRM, Kind.RATING, Kind.REVIEW_DATE})
+SYMBOLS_OK = frozenset({Kind.YES_NO, Kind.GOAL_CONFIRM, Kind.RATING, Kind.REVIEW_DATE, Kind.PROFILER, Kind.SKILL_RATING})
 
 
 def _no_comment(text: str) -> bool:
@@ -141,11 +143,22 @@ def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outc
         if question.kind is Kind.GOAL:  # a skipped goal has no date, measure or confirmation
             horizon = horizon_of(question.key)
             extra = {f"goal_{horizon}{part}": SKIPPED for part in ("_due", "_measure", "_confirmed")}
-        return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True, extra=extra)
+        skipped = Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True, extra=extra)
+        if question.key in career_talk.OCCUPATION_OF:  # no role, so no occupation to look up
+            skipped = career_talk.enrich_role(question.key, skipped, text, None, ctx)
+        return skipped
     if question.key == "rating_comment" and _no_comment(text):
         return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
-    validator = _VALIDATORS[question.kind]
-    outcome = validator(question, text, ctx)
+    if question.key in career_talk.OCCUPATION_OF:
+        _, choice = decode_payload(text)
+        if career_talk.is_code(choice) and ctx.careers is not None and ctx.careers.occupation(choice):
+            outcome = Outcome(ok=True, value=choice, display=choice)  # a suggestion button
+        else:
+            outcome = _VALIDATORS[question.kind](question, text, ctx)
+        if outcome.ok:
+            outcome = career_talk.enrich_role(question.key, outcome, text, choice, ctx)
+    else:
+        outcome = _VALIDATORS[question.kind](question, text, ctx)
     if outcome.ok and len(text) > LONG_ANSWER and not outcome.notice:
         outcome.notice = (
             f"That's a long answer ({len(text):,} characters) – I've kept all of it; the "
@@ -451,7 +464,22 @@ def _rating(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     return Outcome(ok=True, value=rating, display=f"{rating} of 5", normalized=str(rating))
 
 
+def _occupation(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    return career_talk.validate_occupation(question.key, text, decode_payload(text)[1], ctx)
+
+
+def _profiler(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    return career_talk.validate_profiler(text, decode_payload(text)[1], ctx.slots, ctx)
+
+
+def _skill_rating(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    return career_talk.validate_skills(text, decode_payload(text)[1], ctx.slots, ctx)
+
+
 _VALIDATORS = {
+    Kind.OCCUPATION: _occupation,
+    Kind.PROFILER: _profiler,
+    Kind.SKILL_RATING: _skill_rating,
     Kind.TEXT: _text,
     Kind.CHOICE: _choice,
     Kind.CHOICE_OR_TEXT: _choice_or_text,
@@ -490,6 +518,12 @@ def _display(question: Question, value: Any) -> str:
         return ", ".join(titles.get(v, str(v)) for v in value) if value else "nobody named"
     if question.kind is Kind.YES_NO:
         return "yes" if value else "no"
+    if question.kind is Kind.OCCUPATION:
+        return career_talk.occupation_display(value)
+    if question.kind is Kind.PROFILER:
+        return career_talk.profile_display(value)
+    if question.kind is Kind.SKILL_RATING:
+        return career_talk.gaps_display(value)
     if question.kind in (Kind.GOAL_DUE, Kind.REVIEW_DATE):
         return dates.format_date(date.fromisoformat(value))
     if question.kind is Kind.GOAL_CONFIRM:

@@ -66,6 +66,18 @@ def edit_slots(key: str) -> dict[str, None]:
     return cleared
 
 
+# Questionnaires answered over many turns are redone in the answer editor, item by item;
+# their progress so far is cleared first.
+REDO_PROGRESS = {"interest_profile": "interest_responses", "skills_gap": "skill_levels"}
+
+
+def redo_slots(key: str) -> dict[str, Any]:
+    cleared: dict[str, Any] = {key: None, REDO_PROGRESS[key]: None}
+    if key == "interest_profile":
+        cleared["take_profiler"] = True
+    return cleared
+
+
 def recently_answered(slots: Mapping[str, Any], limit: int = 6) -> list[str]:
     keys = [k for k in answered_keys(slots) if editable(k)]
     return keys[-limit:]

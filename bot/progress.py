@@ -11,9 +11,13 @@ from bot.stages import COMPLETE, QUESTIONS, STAGES, STAGES_BY_KEY, Stage, person
 def required_keys(stage: Stage, slots: Mapping[str, Any]) -> list[str]:
     """The questions a stage asks, given earlier answers.
 
-    The people follow-ups are asked only for the people someone chose.
+    The people follow-ups are asked only for the people someone chose; the interest
+    profiler only if they want to take it. The occupation questions are filled on the
+    way when a role matches one occupation clearly, so they are asked only when not.
     """
     keys = [q.key for q in stage.questions if not q.key.startswith("person_")]
+    if stage.key == "exploration" and slots.get("take_profiler") is not True:
+        keys.remove("interest_profile")
     if stage.key == "action_plan":
         roles = slots.get("key_people")
         keys += person_keys(roles if isinstance(roles, list) else [])

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from bot import dates
 from bot.answers import proposed_review_date
+from bot.careers import conversation as career_talk
 from bot.stages import QUESTIONS, STAGES_BY_KEY, Choice, Kind, Question
 from bot.text import for_chat
 
@@ -40,8 +41,22 @@ YES = Button("Yes", "/affirm")
 NO = Button("No", "/deny")
 
 
-def question_prompt(question: Question, slots: Mapping[str, Any], today: date, default_review_months: int = 6) -> Prompt:
+def question_prompt(
+    question: Question, slots: Mapping[str, Any], today: date, default_review_months: int = 6, careers: Any = None
+) -> Prompt:
+    """The question with its buttons. `careers` (bot.careers.service.Careers) feeds the
+    questions built from the career database."""
     kind = question.kind
+    if kind is Kind.OCCUPATION:
+        return career_talk.occupation_prompt(question.key, slots, careers, Prompt, Button)
+    if kind is Kind.PROFILER:
+        return career_talk.profiler_prompt(slots, careers, Prompt, Button)
+    if kind is Kind.SKILL_RATING:
+        return career_talk.skills_prompt(slots, careers, Prompt, Button)
+    if question.key == "take_profiler":
+        return Prompt(career_talk.profiler_intro(careers), (YES, NO))
+    if question.key == "target_roles":
+        return career_talk.target_roles_prompt(question.prompt, slots, careers, Prompt, Button)
     if kind is Kind.GOAL_CONFIRM:
         return _goal_confirmation(question, slots)
     if kind is Kind.REVIEW_DATE:

@@ -28,6 +28,9 @@ class Kind(str, Enum):
     FREQUENCY = "frequency"  # review frequency in months
     REVIEW_DATE = "review_date"  # proposed date accepted, or another date
     RATING = "rating"  # 1-5
+    OCCUPATION = "occupation"  # an O*NET occupation, chosen from the career database
+    PROFILER = "profiler"  # the 60-item O*NET Interest Profiler, one activity per turn
+    SKILL_RATING = "skill_rating"  # self-ratings on a target occupation's skills
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,16 @@ STAGES: tuple[Stage, ...] = (
                 aliases=("role", "job", "job title", "position", "title"),
             ),
             Question(
+                "current_occupation",
+                "needs",
+                "current occupation in the career database",
+                "",  # built from the candidates (bot.careers.conversation)
+                "Matching your role to an O*NET occupation lets me show real paths, skills and "
+                "education from the career database.",
+                Kind.OCCUPATION,
+                aliases=("current occupation", "my occupation", "onet occupation"),
+            ),
+            Question(
                 "department",
                 "needs",
                 "department",
@@ -375,9 +388,49 @@ STAGES: tuple[Stage, ...] = (
         "Exploration",
         "Let's explore directions and the kind of career path that suits you.",
         (
+            Question(
+                "take_profiler",
+                "exploration",
+                "whether to take the interest profiler",
+                "",  # built by bot.careers.replies.profiler_intro
+                "Knowing what kinds of work you enjoy makes the directions and paths we explore yours.",
+                Kind.YES_NO,
+                YES_NO,
+                aliases=("profiler", "take the profiler"),
+            ),
+            Question(
+                "interest_profile",
+                "exploration",
+                "interest profile (Holland code)",
+                "",  # one activity at a time (bot.careers.conversation)
+                "The O*NET Interest Profiler shows which of six kinds of work – Realistic, Investigative, "
+                "Artistic, Social, Enterprising, Conventional – you enjoy most, to explore occupations that fit.",
+                Kind.PROFILER,
+                skippable=False,  # "skip" skips one activity; "stop" ends the profiler
+                aliases=("interest profile", "holland code", "riasec", "interest profiler"),
+            ),
             Question("career_direction", "exploration", "career direction", "Which career direction fits you best?", "The direction is the “mirror and ruler” of your career: it focuses your energy for the next 5–10 years.", Kind.CHOICE, DIRECTIONS, aliases=("direction", "career direction")),
             Question("path_type", "exploration", "career path type", "Which kind of career path do you want to follow?", "The path type decides what your next moves look like: up, across, within a network of related jobs, or on a specialist ladder.", Kind.CHOICE, PATH_TYPES, aliases=("path", "path type", "career path")),
             Question("target_roles", "exploration", "target roles", "Which roles are you aiming for? Name one or more.", "Target roles make the direction concrete and anchor your goals.", aliases=("target role", "target roles", "roles", "target")),
+            Question(
+                "target_occupation",
+                "exploration",
+                "target occupation in the career database",
+                "",
+                "Matching your target role to an O*NET occupation lets me compare your skills with what it needs.",
+                Kind.OCCUPATION,
+                aliases=("target occupation",),
+            ),
+            Question(
+                "skills_gap",
+                "exploration",
+                "skills gap",
+                "",  # one skill at a time (bot.careers.conversation)
+                "Rating yourself on the target role's most important skills shows the gap to close – part 9 of your plan.",
+                Kind.SKILL_RATING,
+                skippable=False,  # "skip" skips one skill; "stop" ends the ratings
+                aliases=("skills gap", "skill gap", "skill ratings", "my skills"),
+            ),
         ),
     ),
     Stage(

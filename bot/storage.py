@@ -298,12 +298,17 @@ class Store:
     # -- the career database's questionnaires ------------------------------------------
 
     def record_interest_responses(self, channel: str, sender_id: str, responses: Mapping[int, int | None]) -> None:
-        """Interest Profiler answers (1-5, None = skipped), item by item, so an interrupted
-        profiler resumes where it stopped."""
+        """Interest Profiler answers so far (1-5, None = skipped), so an interrupted
+        profiler resumes where it stopped; they replace what was stored before."""
         now = datetime.now(timezone.utc)
         with self._sessions.begin() as s:
             session = self._active_session(s, channel, sender_id, create=True)
             assert session is not None
+            # `responses` is everything answered so far: rows it lacks are from an earlier
+            # run of the profiler (a redo) and go
+            wanted = {int(item) for item in responses}
+            for row in [r for r in session.interest_responses if r.item not in wanted]:
+                session.interest_responses.remove(row)
             known = {r.item: r for r in session.interest_responses}
             for item, response in responses.items():
                 row = known.get(int(item))

@@ -12,14 +12,17 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    """A migrated SQLite answer store that the actions use, and a fixed clock."""
+def store(tmp_path, careers) -> Iterator[Store]:
+    """A migrated SQLite answer store that the actions use, the career database, and a
+    fixed clock."""
     url = f"sqlite:///{tmp_path / 'answers.db'}"
     migrate(url)
     test_store = Store.from_url(url)
     runtime.use_store(test_store, Settings(database_url=url, counselor_contact="careers@example.org"))
     runtime.use_clock(lambda: TODAY)
+    runtime.use_careers(careers)
     yield test_store
+    runtime.use_careers(None)
     runtime.use_store(None)
     runtime.use_clock(date.today)
     test_store.engine.dispose()

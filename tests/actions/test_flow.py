@@ -17,9 +17,11 @@ from actions.flow import (
 from bot import messages
 from bot.stages import QUESTIONS
 
+# "Senior accountant" resolves clearly to O*NET's Accountants and Auditors, so the needs
+# stage fills the current occupation on the way.
 NEEDS_DONE = {
-    "consent": True, "situation": "stalled", "current_role": "Senior accountant", "department": "Finance",
-    "time_in_role": "3 years", "education": "master", "expectations": "A clear plan",
+    "consent": True, "situation": "stalled", "current_role": "Senior accountant", "current_occupation": "13-2011.00",
+    "department": "Finance", "time_in_role": "3 years", "education": "master", "expectations": "A clear plan",
 }
 
 
@@ -44,6 +46,14 @@ async def test_finished_stage_moves_on_with_a_progress_header(store, make_tracke
 
     assert SlotSet("stage", "assessment") in events
     assert texts(dispatcher)[0].startswith("Stage 3 of 7 – Assessment")
+
+
+async def test_a_role_without_a_clear_occupation_keeps_the_needs_stage_open(store, make_tracker, dispatcher, domain) -> None:
+    slots = {**NEEDS_DONE, "current_role": "Analyst", "current_occupation": None, "stage": "needs"}
+    events = await ActionContinueCounseling().run(dispatcher, make_tracker(slots=slots), domain)
+
+    assert SlotSet("stage", "needs") in events
+    assert SlotSet("stage", "assessment") not in events
 
 
 async def test_after_a_question_mid_form_the_form_just_resumes(store, make_tracker, dispatcher, domain) -> None:

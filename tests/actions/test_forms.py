@@ -41,10 +41,17 @@ def test_every_stage_has_a_validation_action() -> None:
 async def test_valid_answer_is_set_and_stored(store, make_tracker, dispatcher, domain) -> None:
     events = await validate("needs", "current_role", "Senior accountant", make_tracker, dispatcher, domain, {"consent": True})
 
-    assert events == [SlotSet("current_role", "Senior accountant")]
+    # the role resolves clearly to an O*NET occupation, which fills the occupation question
+    assert len(events) == 3
+    assert SlotSet("current_role", "Senior accountant") in events
+    assert SlotSet("current_occupation", "13-2011.00") in events
+    assert SlotSet("occupation_candidates", None) in events
+    assert texts(dispatcher) == ["I'll use O*NET's “Accountants and Auditors” for that."]
     stored = store.answers("rest", "employee-1")
     assert stored["current_role"].value == "Senior accountant"
     assert stored["current_role"].stage == "needs"
+    assert stored["current_occupation"].slot_value == "13-2011.00"
+    assert stored["current_occupation"].stage == "needs"
 
 
 async def test_nothing_is_stored_without_consent(store, make_tracker, dispatcher, domain) -> None:

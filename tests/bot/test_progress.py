@@ -51,7 +51,12 @@ def test_required_keys_for_action_plan_depend_on_key_people(people, expected):
 
 def test_required_keys_for_other_stages_are_the_catalogue():
     assert required_keys(STAGES_BY_KEY["welcome"], {}) == ["consent"]
-    assert required_keys(STAGES_BY_KEY["exploration"], {}) == ["career_direction", "path_type", "target_roles"]
+    assert required_keys(STAGES_BY_KEY["needs"], {}) == [
+        "situation", "current_role", "current_occupation", "department", "time_in_role", "education", "expectations",
+    ]
+    assert required_keys(STAGES_BY_KEY["exploration"], {}) == [
+        "take_profiler", "career_direction", "path_type", "target_roles", "target_occupation", "skills_gap",
+    ]
     assert required_keys(STAGES_BY_KEY["review"], {"key_people": ["hr"]}) == [
         "review_frequency",
         "next_review_date",
@@ -59,6 +64,17 @@ def test_required_keys_for_other_stages_are_the_catalogue():
         "session_rating",
         "rating_comment",
     ]
+
+
+@pytest.mark.parametrize(
+    ("take_profiler", "asks_profile"),
+    [(True, True), (False, False), (None, False), ("(skipped)", False)],
+)
+def test_interest_profile_is_required_only_when_the_profiler_is_taken(take_profiler, asks_profile):
+    keys = required_keys(STAGES_BY_KEY["exploration"], {"take_profiler": take_profiler})
+    assert ("interest_profile" in keys) is asks_profile
+    if asks_profile:
+        assert keys[:2] == ["take_profiler", "interest_profile"]
 
 
 def test_next_stage_moves_through_every_stage_as_slots_fill():
@@ -78,7 +94,9 @@ def test_next_stage_waits_for_chosen_people_follow_ups(complete_slots):
 
 def test_missing_keys_in_order():
     slots = {"consent": True, "situation": "stalled", "department": "IT"}
-    assert missing_keys(STAGES_BY_KEY["needs"], slots) == ["current_role", "time_in_role", "education", "expectations"]
+    assert missing_keys(STAGES_BY_KEY["needs"], slots) == [
+        "current_role", "current_occupation", "time_in_role", "education", "expectations",
+    ]
 
 
 def test_skipped_goal_asks_for_no_date_measure_or_confirmation(today):
@@ -108,10 +126,18 @@ def test_where_stopped_mentions_stage_header_and_question_label():
 
 
 def test_where_stopped_in_the_middle_of_a_stage():
-    slots = dict(_fill("welcome", {}), situation="stalled", current_role="Analyst")
+    # "Analyst" names several O*NET occupations: the person picked one
+    slots = dict(_fill("welcome", {}), situation="stalled", current_role="Analyst", current_occupation="13-1111.00")
     message = where_stopped(slots)
     assert "Stage 2 of 7 – Needs assessment" in message
     assert message.endswith("department.")
+
+
+def test_where_stopped_before_the_occupation_is_chosen():
+    slots = dict(_fill("welcome", {}), situation="stalled", current_role="Analyst")
+    assert where_stopped(slots) == (
+        "You stopped at Stage 2 of 7 – Needs assessment – next up: current occupation in the career database."
+    )
 
 
 def test_where_stopped_when_complete(complete_slots):

@@ -1,0 +1,424 @@
+"""The career database in the conversation: validating and asking the questions that use
+it (occupations, the Interest Profiler, skills self-ratings) and enriching the answers
+about current and target roles with O*NET occupations.
+
+Called from bot.answers and bot.prompts; `ctx.careers` / `careers` is a
+bot.careers.service.Careers, or None when the career database is unavailable – then the
+questions that need it are skipped and the conversation goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from bot.careers import gaps as gap_rules
+from bot.careers import profiler, replies
+from bot.careers.catalogue import Occupation, Suggestion
+from bot.careers.titles import Resolution
+from bot.text import for_chat
+
+if TYPE_CHECKING:
+    from bot.answers import AnswerContext, Outcome
+    from bot.careers.service import Careers
+    from bot.prompts import Prompt
+
+SKIPPED = "(skipped)"
+NONE_OF_THESE = "none"
+# The question that resolves each free-text role, and the role question it resolves.
+OCCUPATION_OF = {"current_role": "current_occupation", "target_roles": "target_occupation"}
+ROLE_OF = {v: k for k, v in OCCUPATION_OF.items()}
+CANDIDATES_SLOT = "occupation_candidates"
+RESPONSES_SLOT = "interest_responses"
+LEVELS_SLOT = "skill_levels"
+EDUCATION_ZONE = {"secondary": 2, "vocational": 3, "bachelor": 4, "master": 5, "doctorate": 5}
+_ROLE_SPLIT = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|\bthen\b)\s*", re.I)
+_CODE = re.compile(r"^\d\d-\d{4}\.\d\d$")
+
+
+def is_code(value: object) -> bool:
+    return isinstance(value, str) and bool(_CODE.match(value))
+
+
+def _outcome(**kwargs: Any) -> "Outcome":
+    from bot.answers import Outcome
+
+    return Outcome(**kwargs)
+
+
+def _rejected(problem: str, **extra: Any) -> "Outcome":
+    from bot.answers import Outcome
+
+    return Outcome.rejected(problem, **extra)
+
+
+def _candidates(resolution: Resolution) -> list[dict[str, str]]:
+    return [{"code": m.code, "title": m.title} for m in resolution.matches]
+
+
+# ---- current and target roles --------------------------------------------------------
+
+
+def first_role(text: str) -> str:
+    parts = [p for p in _ROLE_SPLIT.split(text) if p.strip()]
+    return parts[0] if parts else text
+
+
+def occupation_from_reply(careers: "Careers", text: str, choice: str | None) -> tuple[Occupation | None, Resolution | None]:
+    """A chosen button (an O*NET code) or free text resolved to an occupation."""
+    if choice is not None and is_code(choice):
+        return careers.occupation(choice), None
+    resolution = careers.resolve(first_role(text))
+    if resolution.confident and resolution.best:
+        return careers.occupation(resolution.best.code), resolution
+    return None, resolution
+
+
+def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx: "AnswerContext") -> "Outcome":
+    """After a current or target role is given, look it up in O*NET: a clear match fills
+    the occupation question, an unclear one leaves candidates for it to offer."""
+    occupation_key = OCCUPATION_OF[key]
+    careers: Careers | None = ctx.careers
+    if outcome.skipped or careers is None:
+        outcome.extra[occupation_key] = SKIPPED
+        if key == "target_roles":
+            outcome.extra["skills_gap"] = SKIPPED
+        return outcome
+    occupation, resolution = occupation_from_reply(careers, text, choice)
+    if occupation is not None:
+        if choice is not None:  # a suggestion button: the role is the occupation's title
+            outcome.value = outcome.display = occupation.title
+        outcome.extra.update(occupation_chosen(occupation_key, occupation, careers))
+        outcome.extra[CANDIDATES_SLOT] = None
+        note = f"I'll use O*NET's “{occupation.title}” for that."
+        outcome.notice = f"{outcome.notice}\n{note}" if outcome.notice else note
+    else:
+        outcome.extra[occupation_key] = None
+        outcome.extra[CANDIDATES_SLOT] = _candidates(resolution) if resolution else []
+    return outcome
+
+
+def occupation_chosen(occupation_key: str, occupation: Occupation, careers: "Careers") -> dict[str, Any]:
+    updates: dict[str, Any] = {occupation_key: occupation.code}
+    if occupation_key == "target_occupation":
+        updates[LEVELS_SLOT] = None
+        updates["skills_gap"] = None if careers.catalogue.top_skills(occupation.code) else SKIPPED
+    return updates
+
+
+def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "AnswerContext") -> "Outcome":
+    careers: Careers | None = ctx.careers
+    if careers is None:
+        return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
+    if choice == NONE_OF_THESE or text.strip().casefold() in ("none", "none of these", "none of them", "neither", "other"):
+        return _outcome(ok=True, value=SKIPPED, display="none of O*NET's titles", skipped=True, extra={CANDIDATES_SLOT: None})
+    occupation, resolution = occupation_from_reply(careers, text, choice)
+    if occupation is not None:
+        extra = occupation_chosen(question_key, occupation, careers)
+        extra.pop(question_key)
+        extra[CANDIDATES_SLOT] = None
+        return _outcome(ok=True, value=occupation.code, display=occupation.title, normalized=occupation.code, extra=extra)
+    candidates = _candidates(resolution) if resolution else []
+    if candidates:
+        return _rejected("I found a few occupations by that name – which one is closest?", **{CANDIDATES_SLOT: candidates})
+    return _rejected(
+        f"I couldn't find “{for_chat(text)}” among O*NET's occupations. Try a more common title "
+        "(for example “software developer” or “nurse”), or say “skip”."
+    )
+
+
+def occupation_display(value: object) -> str:
+    """An O*NET code as people read it; the code is kept because titles can change."""
+    from bot.careers.titles import occupation_title
+
+    return occupation_title(value) if is_code(value) else str(value)
+
+
+def occupation_prompt(
+    question_key: str, slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type
+) -> "Prompt":
+    role = slots.get(ROLE_OF[question_key])
+    candidates = slots.get(CANDIDATES_SLOT) or []
+    if not candidates and careers is not None and isinstance(role, str) and role != SKIPPED:
+        # e.g. after a restart, when only the answers were kept
+        candidates = _candidates(careers.resolve(first_role(role)))
+    what = "your current role" if question_key == "current_occupation" else "the role you're aiming for"
+    shown = for_chat(str(role)) if isinstance(role, str) else "that role"
+    if candidates:
+        text = (
+            f"To look up {what} in the career database (O*NET): which of these is closest to “{shown}”? "
+            "Or type another title."
+        )
+    else:
+        text = (
+            f"I couldn't match “{shown}” to an occupation in the career database (O*NET). "
+            "What's the closest common title? (or “skip”)"
+        )
+    buttons = [button_cls(c["title"], f'/inform{{"choice": "{c["code"]}"}}') for c in candidates[:3]]
+    buttons.append(button_cls("None of these", f'/inform{{"choice": "{NONE_OF_THESE}"}}'))
+    return prompt_cls(text, tuple(buttons))
+
+
+# ---- the interest profiler -----------------------------------------------------------
+
+
+def validate_profiler(text: str, choice: str | None, slots: Mapping[str, Any], ctx: "AnswerContext") -> "Outcome":
+    careers: Careers | None = ctx.careers
+    if careers is None:
+        return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
+    items = careers.catalogue.profiler_items
+    responses = profiler.from_slot(slots.get(RESPONSES_SLOT))
+    reply = profiler.read_reply(text, choice)
+    if not reply.understood:
+        labels = ", ".join(f"{v} {label}" for v, label in profiler.RESPONSE_LABELS.items())
+        return _rejected(f"Tap one of the buttons, or type a number: {labels}. You can also say “skip” or “stop”.")
+    for value in reply.responses:
+        item = profiler.next_item(items, responses)
+        if item is None:
+            break
+        responses[item.number] = value
+    finished = reply.stop or profiler.next_item(items, responses) is None
+    extra = {RESPONSES_SLOT: profiler.as_slot(responses)}
+    if not finished:
+        return _rejected("", **extra)  # the next item is asked; not a misunderstanding
+    profile = profiler.score(items, responses)
+    notice = replies.profile_text(profile, careers.catalogue)
+    if not profile.scored:
+        earlier = slots.get("interest_profile")
+        if isinstance(earlier, dict) and earlier.get("code"):
+            # a redo stopped early: the finished earlier profile stays
+            return _outcome(
+                ok=True, value=earlier, display=profile_display(earlier), normalized=str(earlier["code"]), extra=extra,
+                notice=f"{notice}\nYour earlier profile ({earlier['code']}) is kept.",
+            )
+        why = "too few answers" if profile.too_few_answers else "no area stood out"
+        return _outcome(ok=True, value=SKIPPED, display=f"not scored ({why})", skipped=True, extra=extra, notice=notice)
+    zones = suggestion_zones(slots, careers)
+    suggestions = careers.catalogue.rank_by_interests(profile.scores, zones=zones, limit=5)
+    notice += "\n\n" + replies.suggestions_text(suggestions, zones)
+    value = {"code": profile.code, "scores": profile.scores}
+    return _outcome(ok=True, value=value, display=profile_display(value), normalized=profile.code, extra=extra, notice=notice)
+
+
+def profile_display(value: Mapping[str, Any]) -> str:
+    from bot.careers.catalogue import area_names
+
+    code = str(value.get("code", ""))
+    scores = value.get("scores") or {}
+    return f"{code} – {', '.join(area_names(code))} (" + ", ".join(f"{k} {v:g}" for k, v in scores.items()) + ")"
+
+
+def suggestion_zones(slots: Mapping[str, Any], careers: "Careers") -> list[int] | None:
+    """The person's job zone and the next: from their current occupation, else from their
+    education; None (all zones) when neither is known."""
+    current = careers.occupation(slots.get("current_occupation"))
+    zone = current.job_zone if current and current.job_zone else None
+    if zone is None:
+        education = slots.get("education")
+        zone = EDUCATION_ZONE.get(education) if isinstance(education, str) else None
+    if zone is None:
+        return None
+    return [z for z in (zone, zone + 1) if 1 <= z <= 5]
+
+
+def profiler_prompt(slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type) -> "Prompt":
+    if careers is None:
+        return prompt_cls("The career database is not available right now – say “skip” to go on.", ())
+    items = careers.catalogue.profiler_items
+    responses = profiler.from_slot(slots.get(RESPONSES_SLOT))
+    item = profiler.next_item(items, responses)
+    if item is None:
+        return prompt_cls("That was the last activity – say anything to see your results.", ())
+    position = len(responses) + 1
+    buttons = tuple(button_cls(label, f'/inform{{"choice": "{value}"}}') for value, label in profiler.RESPONSE_LABELS.items())
+    return prompt_cls(replies.profiler_item_prompt(item, position, len(items)), buttons)
+
+
+def profiler_intro(careers: "Careers | None") -> str:
+    total = len(careers.catalogue.profiler_items) if careers else 60
+    return replies.profiler_intro(total)
+
+
+# ---- target roles --------------------------------------------------------------------
+
+
+def role_suggestions(slots: Mapping[str, Any], careers: "Careers") -> tuple[str, list[Suggestion]]:
+    """Text and suggestions offered with the target-role question: next steps along the
+    chosen path type from the current occupation, and occupations that fit the interests."""
+    parts: list[str] = []
+    offered: list[Suggestion] = []
+    current = careers.occupation(slots.get("current_occupation"))
+    path_type = slots.get("path_type")
+    if current is not None and isinstance(path_type, str) and path_type in replies.PATH_NAMES:
+        steps = careers.catalogue.paths(current.code, path_type, limit=4)
+        parts.append(replies.paths_text(current, path_type, steps))
+        offered += steps
+    profile = slots.get("interest_profile")
+    if isinstance(profile, dict) and profile.get("scores"):
+        exclude = [s.occupation.code for s in offered] + ([current.code] if current else [])
+        zones = suggestion_zones(slots, careers)
+        fits = careers.catalogue.rank_by_interests(profile["scores"], zones=zones, limit=3, exclude=exclude)
+        if fits:
+            parts.append("Fitting your interests (" + str(profile.get("code")) + "): " + "; ".join(s.occupation.title for s in fits) + ".")
+            offered += fits
+    return "\n\n".join(parts), offered
+
+
+def target_roles_prompt(base: str, slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type) -> "Prompt":
+    if careers is None:
+        return prompt_cls(base, ())
+    text, offered = role_suggestions(slots, careers)
+    if not offered:
+        return prompt_cls(base, ())
+    buttons = tuple(button_cls(s.occupation.title, f'/inform{{"choice": "{s.occupation.code}"}}') for s in offered[:7])
+    return prompt_cls(f"{text}\n\n{base} Tap a suggestion or type your own.", buttons)
+
+
+# ---- skills gap ----------------------------------------------------------------------
+
+
+def skills_to_rate(slots: Mapping[str, Any], careers: "Careers") -> tuple[Occupation | None, list[dict[str, Any]]]:
+    target = careers.occupation(slots.get("target_occupation"))
+    if target is None:
+        return None, []
+    skills = careers.catalogue.top_skills(target.code, gap_rules.SKILLS_TO_RATE)
+    return target, [
+        {"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance}
+        for q in skills
+    ]
+
+
+def _levels(slots: Mapping[str, Any]) -> dict[str, int | None]:
+    value = slots.get(LEVELS_SLOT)
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def validate_skills(text: str, choice: str | None, slots: Mapping[str, Any], ctx: "AnswerContext") -> "Outcome":
+    careers: Careers | None = ctx.careers
+    target, skills = skills_to_rate(slots, careers) if careers else (None, [])
+    if target is None or not skills:
+        return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
+    levels = _levels(slots)
+    pending = [s for s in skills if s["element_id"] not in levels]
+    reading = gap_rules.read_level(text, choice)
+    if reading is None:
+        return _rejected("Tap a level or type a number from 0 (none) to 7 (expert); “skip” leaves this skill out.")
+    if reading == "stop":
+        levels.update({s["element_id"]: None for s in pending})
+    elif pending:
+        levels[pending[0]["element_id"]] = None if reading == "skip" else int(reading)
+    ratings = [dict(s, self_level=levels.get(s["element_id"])) for s in skills if s["element_id"] in levels]
+    extra: dict[str, Any] = {LEVELS_SLOT: levels, "skill_ratings_record": {"occupation_code": target.code, "ratings": ratings}}
+    if len(ratings) < len(skills):
+        return _rejected("", **extra)
+    value = {"occupation": target.code, "title": target.title, "ratings": ratings}
+    return _outcome(
+        ok=True,
+        value=value,
+        display=gaps_display(value),
+        normalized=target.code,
+        extra=extra,
+        notice=replies.gap_text(target, ratings),
+    )
+
+
+def gaps_display(value: Mapping[str, Any]) -> str:
+    top = gap_rules.top_gaps(value.get("ratings") or [])
+    title = value.get("title", "the target role")
+    if not top:
+        return f"no skill gaps found for {title}"
+    return f"for {title}: " + ", ".join(f"{g.skill} ({g.self_level} of {g.required_level:.0f} needed)" for g in top)
+
+
+def skills_prompt(slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type) -> "Prompt":
+    if careers is None:
+        return prompt_cls("The career database is not available right now – say “skip” to go on.", ())
+    target, skills = skills_to_rate(slots, careers)
+    levels = _levels(slots)
+    pending = [s for s in skills if s["element_id"] not in levels]
+    if target is None or not pending:
+        return prompt_cls("That's all the skills – say anything to see your skills gap.", ())
+    position = len(skills) - len(pending) + 1
+    text = replies.skill_prompt(target, pending[0], position, len(skills), careers.catalogue)
+    buttons = tuple(button_cls(f"{label} ({level})", f'/inform{{"choice": "{level}"}}') for level, label in gap_rules.LEVEL_CHOICES)
+    return prompt_cls(text, buttons)
+
+
+# ---- questions at any time -------------------------------------------------------------
+
+CAREER_QUESTIONS = {
+    "ask_occupation_description": replies.describe,
+    "ask_occupation_skills": replies.skills_answer,
+    "ask_similar_occupations": replies.similar_answer,
+    "ask_occupation_education": replies.education_answer,
+}
+_MINE = re.compile(r"\b(mine|my (?:current )?(?:job|role|work|occupation|position|background)|i do now|what i do)\b", re.I)
+_TARGET = re.compile(r"\b(target|aiming|that job|that role|the role i want|my goal|i want to become|the job i want)\b", re.I)
+_AFTER_ARTICLE = re.compile(r".*\b(?:an?|the)\s+(.+)$", re.I)  # the last article: "... to be a web developer"
+_AFTER_LEAD = re.compile(r"\b(?:does|do|for|about|as|being|become|becoming|of|like|are|is|to)\s+(.+)$", re.I)
+_QUESTION_TAIL = re.compile(
+    r"\s+(?:do|does|did|need|needs|require|requires|have|has|actually|all\s+day|day\s+to\s+day|earn|earns|"
+    r"make|makes|like|really|usually|typically|every\s+day|job|jobs|role|work)\b.*$|[?!.]+$",
+    re.I,
+)
+
+
+def occupations_in_question(text: str) -> list[str]:
+    """Phrases that may name the occupation in "what does a data scientist do?", most
+    likely first: what follows the last article, then what follows a lead word."""
+    phrases: list[str] = []
+    for pattern in (_AFTER_ARTICLE, _AFTER_LEAD):
+        match = pattern.search(text.strip())
+        if match:
+            phrase = _QUESTION_TAIL.sub("", match.group(1)).strip(" ?!.,")
+            if phrase and phrase not in phrases:
+                phrases.append(phrase)
+    return phrases
+
+
+def occupation_in_question(text: str) -> str:
+    found = occupations_in_question(text)
+    return found[0] if found else ""
+
+
+def answer_career_question(
+    intent: str, text: str, occupation_entities: Sequence[str], slots: Mapping[str, Any], careers: "Careers | None"
+) -> str:
+    """The answer to a question about an occupation, from the career database."""
+    if careers is None:
+        return "The career database is not available right now – please ask again later, or ask your counselor."
+    answer = CAREER_QUESTIONS.get(intent, replies.describe)
+    occupation: Occupation | None = None
+    others: list[str] = []
+    about_own = not occupation_entities and (_TARGET.search(text) or _MINE.search(text))
+    if about_own:
+        # "what jobs are like mine?", "what does the role I'm aiming for need?"
+        own_key = "target_occupation" if _TARGET.search(text) else "current_occupation"
+        occupation = careers.occupation(slots.get(own_key))
+        if occupation is None:
+            which = "the role you're aiming for" if own_key == "target_occupation" else "your current job"
+            return (
+                f"I don't know {which} in the career database yet. Ask with its title, for example "
+                "“what jobs are like an accountant?”."
+            )
+    phrases = [] if occupation else [*occupation_entities, *occupations_in_question(text)]
+    for phrase in phrases:
+        if not phrase:
+            continue
+        resolution = careers.resolve(phrase)
+        if resolution.best:
+            occupation = careers.occupation(resolution.best.code)
+            if not resolution.confident:
+                others = [m.title for m in resolution.matches[1:3]]
+            break
+    if occupation is None and intent == "ask_similar_occupations":
+        occupation = careers.occupation(slots.get("current_occupation"))
+    if occupation is None:
+        return (
+            "Which occupation do you mean? Ask with its title, for example "
+            "“what does a data scientist do?” or “what skills does a nurse need?”."
+        )
+    reply = answer(occupation, careers.catalogue)
+    if others:
+        reply += f"\n(If you meant {' or '.join(others)}, ask about it by name.)"
+    return reply
