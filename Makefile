@@ -44,12 +44,14 @@ $(VENV)/.installed: requirements.lock
 	@touch $@
 
 # Our own spaCy pipeline: blank English + lemma lookups + entity ruler, no model download.
-$(SPACY_PIPELINE)/meta.json: $(VENV)/.installed bot/nlp_pipeline.py
+$(SPACY_PIPELINE)/meta.json: $(VENV)/.installed bot/nlp_pipeline.py bot/careers/onet_files.py onet/db_29_3/*
 	$(PY) -m bot.nlp_pipeline $(SPACY_PIPELINE)
 
+# Schema first, then the O*NET career tables (reloaded only when the files in onet/ change).
 migrate: $(VENV)/.installed
 	@mkdir -p var
 	$(VENV)/bin/alembic upgrade head
+	$(PY) -m bot.careers.loader
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name waypoint --out models --quiet
