@@ -34,14 +34,24 @@ _PHRASE_INDEX = _phrases()
 
 def resolve_field(text: str, entity: str | None = None) -> str | None:
     """The question someone wants to change, from the NLU entity or their words."""
+    by_text = _field_in_text(text)
     if entity:
         target = _EDIT_TARGET.get(entity, entity)
         if editable(target):
+            # a longer name in the text is more specific than the entity: "my interest
+            # profile" (the entity found "interests") means the profile
+            if by_text and by_text[1] != target and len(by_text[0].split()) > 1:
+                return by_text[1]
             return target
+    return by_text[1] if by_text else None
+
+
+def _field_in_text(text: str) -> tuple[str, str] | None:
+    """(phrase, question) of the longest question name in the text."""
     norm = normalise_for_matching(text)
     for phrase, key in _PHRASE_INDEX:
         if phrase and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", norm) and editable(key):
-            return key
+            return phrase, key
     return None
 
 

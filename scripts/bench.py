@@ -3,6 +3,8 @@ and prints turn latency, throughput, the servers' peak memory and training time.
 
 Targets (issue 2): one conversation p50 <= 150 ms; 20 concurrent conversations >= 15
 turns/s with p95 <= 2 s and no errors; both servers <= 1.5 GB resident; training <= 5 min.
+Issue 3 (career database, bot/careers/bench.py): load < 30 s, ranking p95 < 20 ms, title
+resolution p95 < 10 ms.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.storage import migrate  # noqa: E402
+from bot.careers import bench as career_bench  # noqa: E402
 from tests.e2e.script import CONVERSATION  # noqa: E402
 from tests.e2e.stack import VENV_BIN, Stack  # noqa: E402
 
@@ -106,11 +108,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--single-runs", type=int, default=3)
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--careers-only", action="store_true", help="only the career database figures")
     args = parser.parse_args()
+
+    career_bench.report(career_bench.run())
+    if args.careers_only:
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp))
-        migrate(stack.answers_url)
+        stack.prepare_database()
         started = time.perf_counter()
         stack.start()
         print(f"Stack started in {time.perf_counter() - started:.1f} s")

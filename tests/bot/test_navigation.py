@@ -132,3 +132,9 @@ def test_recently_answered_excludes_consent_and_confirmations():
     }
     assert recently_answered(slots) == ["situation", "department", "goal_short"]
     assert recently_answered(slots, limit=2) == ["department", "goal_short"]
+
+
+def test_a_longer_name_in_the_text_beats_a_shorter_entity():
+    # DIET finds "interest" (-> interests); the words say the interest profile
+    assert resolve_field("change my interest profile", "interests") == "interest_profile"
+    assert resolve_field("change my interests", "interests") == "interests"

@@ -4,12 +4,23 @@ Used by the end-to-end test and by `make bench`."""
 
 from __future__ import annotations
 
+# Interest Profiler answers by RIASEC area (1 strongly dislike ... 5 strongly like): an
+# accountant's conventional-enterprising profile. Items cycle R R I I A A S S E E C C.
+PROFILER_ANSWER = {"R": 1, "I": 3, "A": 2, "S": 3, "E": 4, "C": 5}
+PROFILER_ORDER = "RRIIAASSEECC"
+
+
+def profiler_digits(first: int, last: int) -> str:
+    """Answers to items first..last typed as digits in one message ("1 3 3 2 ...")."""
+    return " ".join(str(PROFILER_ANSWER[PROFILER_ORDER[(i - 1) % 12]]) for i in range(first, last + 1))
+
+
 BEFORE_RESTART = [
     ("Hello", "Stage 1 of 7 – Welcome"),
     ("why do you ask?", "Storing your answers lets you leave and continue later"),
     ("Yes, I agree", "Stage 2 of 7 – Needs assessment"),
     ("I feel my career has stalled", "current role"),
-    ("I'm a senior accountant", "department"),
+    ("I'm a senior accountant", "I'll use O*NET's “Accountants and Auditors”"),
     ("Group finance", "How long"),
     ("about three years", "education"),
     ("Master's degree in economics", "hope to get"),
@@ -33,10 +44,26 @@ AFTER_RESTART = [
     ("Partly, I still need to learn forecasting", "Value"),
     ("Yes, clearly", "Development"),
     ("Yes, the FP&A team is growing fast", "Stage 4 of 7 – Exploration"),
+    ("yes", "Interest profiler · 1 of 60"),
+    ("Strongly dislike", "2 of 60"),
+    ("skip", "3 of 60"),
+    ("what does a data scientist do?", "Data Scientists"),
+    (profiler_digits(3, 10), "Batch 1 of 6 done"),
+    (profiler_digits(11, 30), "31 of 60"),
+    (profiler_digits(31, 59), "60 of 60"),
+    ("Strongly like", "Your Holland code is **CEI**"),
     ("Professional-technical", "path"),
     ("what is a dual ladder?", "Dual ladder: A specialist track"),
-    ("Lateral", "roles are you aiming for"),
-    ("FP&A analyst, later finance business partner", "Stage 5 of 7 – Goals"),
+    ("what skills does a budget analyst need?", "The most important skills for Budget Analysts"),
+    ("Lateral", "From Accountants and Auditors, a lateral path"),
+    ("financial analyst", "which of these is closest"),
+    ('/inform{"choice": "13-2051.00"}', "Skills gap for Financial and Investment Analysts · 1 of 6"),
+    ("4", "2 of 6"),
+    ("intermediate", "3 of 6"),
+    ("skip", "4 of 6"),
+    ("2", "5 of 6"),
+    ("advanced", "6 of 6"),
+    ("3", "Your biggest gaps"),
     ("Complete the financial modelling certification by next spring", "Is that right?"),
     ("yes", "medium-term career goal"),
     ("Move into the FP&A team as an analyst", "By when"),

@@ -50,6 +50,16 @@ class Stack:
     def tracker_db(self) -> Path:
         return self.workdir / "tracker.db"
 
+    def prepare_database(self) -> None:
+        """The answer store's schema and the O*NET career tables, as `make migrate` does."""
+        from bot.careers.loader import load
+        from bot.storage import make_engine, migrate
+
+        migrate(self.answers_url)
+        engine = make_engine(self.answers_url)
+        load(engine)
+        engine.dispose()
+
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(

@@ -21,10 +21,8 @@ EMPLOYEE = "e2e-employee-7"
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("stack")
-    from bot.storage import migrate
-
     stack = Stack(workdir)
-    migrate(stack.answers_url)
+    stack.prepare_database()
     stack.start()
     yield stack
     stack.stop()
@@ -65,6 +63,13 @@ def test_whole_conversation_survives_a_restart_hours_later_and_stores_every_answ
     assert answers["constraints"].value == "I have two small kids so I can't relocate"
     assert answers["career_direction"].slot_value == "professional_technical"
     assert answers["path_type"].slot_value == "lateral"
+    # the career database: roles matched to O*NET, the Interest Profiler, the skills gap
+    assert answers["current_occupation"].slot_value == "13-2011.00"
+    assert answers["interest_profile"].slot_value["code"] == "CEI"
+    assert answers["interest_profile"].slot_value["scores"] == {"R": 0.0, "I": 20.0, "A": 10.0, "S": 20.0, "E": 30.0, "C": 40.0}
+    assert answers["target_roles"].value == "financial analyst"
+    assert answers["target_occupation"].slot_value == "13-2051.00"
+    assert answers["skills_gap"].slot_value["occupation"] == "13-2051.00"
     assert [r.value for r in store.history("rest", EMPLOYEE, "department")] == [
         "Group finance",
         "Group Finance and Controlling",
@@ -94,18 +99,24 @@ def test_whole_conversation_survives_a_restart_hours_later_and_stores_every_answ
         "triggers": "A reorganisation or a new manager",
     }
     assert record["feedback"] == {"rating": 4, "comment": "It helped me structure my thoughts"}
+    responses = record["interest_responses"]
+    assert len(responses) == 60 and responses[1] == 1 and responses[2] is None and responses[60] == 5
+    ratings = {r["skill"]: r["self_level"] for r in record["skill_ratings"]}
+    assert len(ratings) == 6 and ratings["Writing"] == 2 and ratings["Speaking"] is None
 
 
 def test_odd_messages_never_break_the_conversation(stack: Stack) -> None:
     sender = "e2e-odd-messages"
     say(stack, "hi", "Do you agree", sender)
     say(stack, "yes", "What brings you here", sender)
-    for odd in ["", "🙂🙂🙂", "<script>alert('x')</script>", "x" * 2500, "我想换工作"]:
+    # "x" * 2500 is no job title O*NET knows: the occupation question comes, and is skipped
+    for odd in ["", "🙂🙂🙂", "<script>alert('x')</script>", "x" * 2500, "skip", "我想换工作"]:
         replies = stack.send(sender, odd)
         assert replies, f"no reply to {odd[:20]!r}"
     answers = Store.from_url(stack.answers_url).answers("rest", sender)
     assert answers["situation"].value == "<script>alert('x')</script>"
     assert answers["current_role"].value == "x" * 2500
+    assert answers["current_occupation"].skipped
     assert answers["department"].value == "我想换工作"
 
 
@@ -114,7 +125,8 @@ def test_without_consent_nothing_about_the_person_is_kept(stack: Stack) -> None:
     say(stack, "hello", "Do you agree", sender)
     say(stack, "no", "I won't store your answers", sender)
     say(stack, "My career has stalled", "current role", sender)
-    say(stack, "Shift manager at the depot", "department", sender)
+    say(stack, "Shift manager at the depot", "which of these is closest", sender)
+    say(stack, "none of these", "department", sender)
 
     assert Store.from_url(stack.answers_url).answers("rest", sender) == {}
     import sqlite3
