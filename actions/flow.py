@@ -48,6 +48,7 @@ class ActionSessionStart(Action):
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        runtime.warm_careers()
         slots = {k: v for k, v in tracker.slots.items() if k not in TRANSIENT_SLOTS and k != "session_started_metadata"}
         if not progress.has_progress(slots):
             channel, sender = runtime.who(tracker)

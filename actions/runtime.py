@@ -26,6 +26,7 @@ _settings: Settings | None = None
 _store: Store | None = None
 _careers: Careers | None = None
 _careers_lock = threading.Lock()
+_warming = False
 _clock: Callable[[], date] = date.today
 
 
@@ -58,9 +59,18 @@ def careers() -> Careers | None:
     return _careers
 
 
+def warm_careers() -> None:
+    """Read the career database in the background (about 2 s), so that the first
+    question needing it does not wait."""
+    global _warming
+    if _careers is None and not _warming:
+        _warming = True
+        threading.Thread(target=careers, name="careers-warm-up", daemon=True).start()
+
+
 def use_careers(new_careers: Careers | None) -> None:
-    global _careers
-    _careers = new_careers
+    global _careers, _warming
+    _careers, _warming = new_careers, False
 
 
 async def careers_async() -> Careers | None:

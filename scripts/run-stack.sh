@@ -11,7 +11,9 @@ mkdir -p var
 # The action server does not need Rasa or TensorFlow: rasa_sdk alone starts faster and smaller.
 # It writes and deletes counseling records for whoever calls it, so it listens on
 # localhost only (rasa_sdk binds every interface unless SANIC_HOST says otherwise).
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+# One BLAS thread: the career catalogue's matrix products are tiny, and idle BLAS threads
+# spinning on the second core slow the Rasa server down.
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
 .venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml \
   --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &

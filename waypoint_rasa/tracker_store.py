@@ -25,7 +25,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from waypoint_rasa import speedups
+
 logger = logging.getLogger(__name__)
+speedups.install()  # this module is what the Rasa server loads of ours
 
 START_OVER_ACTION = "action_start_over"
 

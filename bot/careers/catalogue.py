@@ -34,13 +34,14 @@ from bot.models import (
 )
 
 MANAGEMENT_GROUP = "11"  # SOC major group 11: management occupations
+TASKS_KEPT = 5  # example tasks kept in memory per occupation (the most reported core tasks)
 
 
 class CareerDataMissing(RuntimeError):
     """The career tables are empty: `make run`/`make test` load them (bot.careers.loader)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occupation:
     code: str
     title: str
@@ -62,7 +63,7 @@ class Occupation:
         return self.major_group == MANAGEMENT_GROUP
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands of them live in the action server
 class Requirement:
     element_id: str
     name: str
@@ -72,7 +73,7 @@ class Requirement:
     level: float  # 0-7
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands of them live in the action server
 class Technology:
     example: str
     category: str
@@ -90,13 +91,13 @@ class JobZone:
     examples: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EducationShare:
     description: str
     percent: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProfilerItem:
     number: int
     area: str  # R I A S E C
@@ -120,8 +121,8 @@ class Suggestion:
 class Catalogue:
     occupations: dict[str, Occupation]
     requirements: dict[str, list[Requirement]]  # by code, most important first
-    tasks: dict[str, list[str]]  # by code, core tasks first
-    technologies: dict[str, list[Technology]]
+    tasks: dict[str, list[str]]  # by code, core tasks first (TASKS_KEPT of them)
+    technologies: dict[str, list[Technology]]  # hot technologies only
     related: dict[str, list[tuple[str, str]]]  # code -> [(related code, tier)] in O*NET's order
     education: dict[str, dict[str, list[tuple[int, float]]]]  # code -> scale -> [(category, %)]
     education_categories: dict[tuple[str, int], str]
@@ -170,9 +171,11 @@ class Catalogue:
             tasks: dict[str, list[str]] = defaultdict(list)
             task_rows = c.execute(select(OnetTask).order_by(OnetTask.code, OnetTask.core.desc(), OnetTask.incumbents_responding.desc(), OnetTask.id))
             for r in task_rows:
-                tasks[r.code].append(r.task)
+                if len(tasks[r.code]) < TASKS_KEPT:
+                    tasks[r.code].append(r.task)
             technologies: dict[str, list[Technology]] = defaultdict(list)
-            for r in c.execute(select(OnetTechnology).order_by(OnetTechnology.id)):
+            # only hot technologies are shown; the rest stay in the tables
+            for r in c.execute(select(OnetTechnology).where(OnetTechnology.hot.is_(True)).order_by(OnetTechnology.id)):
                 technologies[r.code].append(Technology(r.example, r.category, r.hot, r.in_demand))
             related: dict[str, list[tuple[str, str]]] = defaultdict(list)
             for r in c.execute(select(OnetRelated).order_by(OnetRelated.code, OnetRelated.rank)):

@@ -20,6 +20,7 @@ class Careers:
     def from_engine(cls, engine: Engine) -> "Careers":
         catalogue = Catalogue.from_engine(engine)
         index = TitleIndex(catalogue.titles, {code: o.title for code, o in catalogue.occupations.items()})
+        catalogue.titles = []  # the index has what it needs; 60,000 tuples less in memory
         return cls(catalogue, index)
 
     def resolve(self, text: str) -> Resolution:

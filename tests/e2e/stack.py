@@ -89,7 +89,7 @@ class Stack:
         logs.mkdir(exist_ok=True)
         self.processes["actions"] = subprocess.Popen(
             [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-            cwd=ROOT, env=env, stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},  # as scripts/run-stack.sh stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
         )
         self.processes["rasa"] = subprocess.Popen(
             [
