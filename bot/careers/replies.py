@@ -183,6 +183,12 @@ def skill_prompt(occupation: Occupation, skill: dict, position: int, total: int,
     ]
     if anchors:
         lines.append("For reference: " + "; ".join(f"level {lvl} – {text}" for lvl, text in sorted(anchors.items())) + ".")
+    source = catalogue.get(catalogue.requirement_source(occupation.code) or "")
+    if position == 1 and source is not None and source.code != occupation.code:
+        lines.append(
+            f"(O*NET has not rated {occupation.title} yet; these levels are those of {source.title}, "
+            "the closest related occupation.)"
+        )
     return "\n".join(lines)
 
 

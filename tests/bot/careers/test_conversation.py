@@ -486,3 +486,16 @@ def test_occupation_in_question(text, phrase) -> None:
 def test_questions_with_a_tail_after_do(careers, text, title) -> None:
     reply = answer_career_question("ask_occupation_description", text, [], {}, careers)
     assert reply.startswith(f"**{title}**")
+
+
+def test_skill_ratings_for_an_unrated_occupation_say_whose_levels_they_are(careers) -> None:
+    # O*NET has no skill ratings for Software Developers; a related occupation's stand in
+    from bot.careers.conversation import skills_prompt
+    from bot.prompts import Button, Prompt
+
+    source = careers.catalogue.requirement_source("15-1252.00")
+    assert source and source != "15-1252.00"
+    prompt = skills_prompt({"target_occupation": "15-1252.00"}, careers, Prompt, Button)
+    assert careers.catalogue.get(source).title in prompt.text
+    rated = skills_prompt({"target_occupation": "15-2011.00"}, careers, Prompt, Button)
+    assert "has not rated" not in rated.text
