@@ -95,6 +95,8 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
     else:
         outcome.extra[occupation_key] = None
         outcome.extra[CANDIDATES_SLOT] = _candidates(resolution) if resolution else []
+        if key == "target_roles":
+            outcome.extra["skills_gap"] = None  # an earlier target's gap no longer applies
     return outcome
 
 
@@ -111,7 +113,10 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
     if careers is None:
         return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
     if choice == NONE_OF_THESE or text.strip().casefold() in ("none", "none of these", "none of them", "neither", "other"):
-        return _outcome(ok=True, value=SKIPPED, display="none of O*NET's titles", skipped=True, extra={CANDIDATES_SLOT: None})
+        extra: dict[str, Any] = {CANDIDATES_SLOT: None}
+        if question_key == "target_occupation":
+            extra["skills_gap"] = SKIPPED  # no occupation, no skills to compare with
+        return _outcome(ok=True, value=SKIPPED, display="none of O*NET's titles", skipped=True, extra=extra)
     occupation, resolution = occupation_from_reply(careers, text, choice)
     if occupation is not None:
         extra = occupation_chosen(question_key, occupation, careers)

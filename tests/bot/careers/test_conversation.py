@@ -499,3 +499,17 @@ def test_skill_ratings_for_an_unrated_occupation_say_whose_levels_they_are(caree
     assert careers.catalogue.get(source).title in prompt.text
     rated = skills_prompt({"target_occupation": "15-2011.00"}, careers, Prompt, Button)
     assert "has not rated" not in rated.text
+
+
+def test_no_target_occupation_means_no_skills_gap_and_an_unclear_new_target_clears_the_old_gap(careers) -> None:
+    from bot.answers import AnswerContext, validate_answer
+    from bot.stages import QUESTIONS
+    from tests.conftest import TODAY
+
+    old_gap = {"occupation": "13-2051.00", "title": "Financial and Investment Analysts", "ratings": []}
+    slots = {"target_occupation": "13-2051.00", "skills_gap": old_gap, "target_roles": "financial analyst"}
+    ctx = AnswerContext(today=TODAY, slots=slots, careers=careers)
+    unclear = validate_answer(QUESTIONS["target_roles"], "teacher", ctx)
+    assert unclear.ok and unclear.extra["target_occupation"] is None and unclear.extra["skills_gap"] is None
+    none = validate_answer(QUESTIONS["target_occupation"], '/inform{"choice": "none"}', ctx)
+    assert none.ok and none.skipped and none.extra["skills_gap"] == "(skipped)"
