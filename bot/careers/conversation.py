@@ -381,11 +381,6 @@ def occupations_in_question(text: str) -> list[str]:
     return phrases
 
 
-def occupation_in_question(text: str) -> str:
-    found = occupations_in_question(text)
-    return found[0] if found else ""
-
-
 def answer_career_question(
     intent: str, text: str, occupation_entities: Sequence[str], slots: Mapping[str, Any], careers: "Careers | None"
 ) -> str:
@@ -426,4 +421,4 @@ def answer_career_question(
     reply = answer(occupation, careers.catalogue)
     if others:
         reply += f"\n(If you meant {' or '.join(others)}, ask about it by name.)"
-    return reply
+    return f"{reply}\n{replies.ATTRIBUTION}"

@@ -97,8 +97,3 @@ def gaps(ratings: Sequence[Mapping[str, Any]]) -> list[Gap]:
 def top_gaps(ratings: Sequence[Mapping[str, Any]], n: int = 3) -> list[Gap]:
     return [g for g in gaps(ratings) if g.gap > 0][:n]
 
-
-def ratings_from_slot(value: object) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        return []
-    return [r for r in value if isinstance(r, dict) and {"element_id", "skill", "required_level", "importance"} <= r.keys()]

@@ -15,6 +15,7 @@ EXPLORATION_NOTE = (
     "This is for exploring, not a test: O*NET's Interest Profiler shows what kinds of work "
     "you may enjoy, and is never a basis for selection or placement decisions."
 )
+# O*NET's credit wherever its data is shown (onet/NOTICE.md has the full text).
 ATTRIBUTION = "Career information from O*NET 29.3 (USDOL/ETA), used under CC BY 4.0."
 
 
@@ -73,6 +74,7 @@ def profile_text(profile: Profile, catalogue: Catalogue) -> str:
         f"Your Holland code is **{profile.code}** – {names}. In plain words:",
         *[_area_line(letter, profile, catalogue) for letter in profile.code],
         EXPLORATION_NOTE,
+        ATTRIBUTION,
     ]
     return "\n".join(lines)
 

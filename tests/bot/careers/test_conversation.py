@@ -9,7 +9,7 @@ import pytest
 
 from bot.answers import AnswerContext, Outcome, validate_answer
 from bot.careers import profiler
-from bot.careers.conversation import SKIPPED, answer_career_question, occupation_in_question
+from bot.careers.conversation import SKIPPED, answer_career_question, occupations_in_question
 from bot.progress import missing_keys
 from bot.prompts import question_prompt
 from bot.stages import QUESTIONS, STAGES_BY_KEY
@@ -435,7 +435,7 @@ def test_borrowed_ratings_are_said_to_be_borrowed(careers) -> None:
 def test_an_ambiguous_occupation_names_the_alternatives(careers) -> None:
     reply = answer_career_question("ask_occupation_description", "what does a nurse do?", [], {}, careers)
     assert reply.startswith("**Registered Nurses**")
-    assert reply.endswith("ask about it by name.)")
+    assert "ask about it by name.)" in reply.splitlines()[-2]  # the last line is the O*NET credit
     assert "(If you meant Acute Care Nurses or Critical Care Nurses" in reply
 
 
@@ -473,7 +473,7 @@ def test_without_the_career_database_the_question_waits(careers) -> None:
     ],
 )
 def test_occupation_in_question(text, phrase) -> None:
-    assert occupation_in_question(text) == phrase
+    assert occupations_in_question(text)[0] == phrase
 
 
 @pytest.mark.parametrize(
@@ -513,3 +513,10 @@ def test_no_target_occupation_means_no_skills_gap_and_an_unclear_new_target_clea
     assert unclear.ok and unclear.extra["target_occupation"] is None and unclear.extra["skills_gap"] is None
     none = validate_answer(QUESTIONS["target_occupation"], '/inform{"choice": "none"}', ctx)
     assert none.ok and none.skipped and none.extra["skills_gap"] == "(skipped)"
+
+
+def test_answers_from_the_database_credit_onet(careers) -> None:
+    from bot.careers.replies import ATTRIBUTION
+
+    reply = answer_career_question("ask_occupation_skills", "what skills does a nurse need?", [], {}, careers)
+    assert reply.endswith(ATTRIBUTION)

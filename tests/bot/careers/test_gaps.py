@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.careers.gaps import Gap, development_means, gaps, ratings_from_slot, read_level, top_gaps
+from bot.careers.gaps import Gap, development_means, gaps, read_level, top_gaps
 from bot.stages import DEVELOPMENT_MEANS
 
 
@@ -131,9 +131,3 @@ def test_every_rated_skill_of_onet_has_a_group(careers) -> None:
     assert skill_ids
     assert [e for e in skill_ids if development_means(e)[1] == generic] == []
 
-
-def test_ratings_from_slot_keeps_only_complete_ratings() -> None:
-    complete = rating("Reading", 4.0, 3, 4.0)
-    assert ratings_from_slot([complete, {"skill": "half"}, "junk"]) == [complete]
-    assert ratings_from_slot({"skill": "not a list"}) == []
-    assert ratings_from_slot(None) == []
