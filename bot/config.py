@@ -9,9 +9,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from bot.office_hours import OfficeHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+DEFAULT_CRISIS_RESOURCES = (
+    "If you are in danger or might act on thoughts of harming yourself, call your local emergency "
+    "number now (112 in Europe, 911 in the US and Canada, 999 in the UK). Crisis lines answer at any "
+    "hour: 988 (call or text) in the US, Samaritans 116 123 in the UK and Ireland, and "
+    "findahelpline.com for other countries. For harassment or abuse at work you can also talk to HR "
+    "or your employee assistance programme in confidence."
+)
 
 
 @dataclass(frozen=True)
@@ -23,18 +35,120 @@ class Settings:
     # Review frequency proposed when the employee has no preference (seed 004: regular reviews).
     default_review_months: int = 6
 
+    # -- office hours: when a counselor can join a conversation live ---------------------
+    office_timezone: str = "UTC"
+    office_hours: str = "Mon-Fri 09:00-17:00"
+    # ISO dates or ranges ("2026-12-24..2027-01-01"), comma-separated.
+    office_holidays: str = ""
+
+    # -- crisis language: shown at once, whatever the hour ------------------------------
+    crisis_resources: str = DEFAULT_CRISIS_RESOURCES
+    # Extra phrases ("self_harm: jump off", "harassment: ..."), separated by ";".
+    crisis_phrases: str = ""
+
+    # -- Rasa's HTTP API, used by the console to reply and to hand conversations back ----
+    rasa_url: str = "http://127.0.0.1:5005"
+    # No default: without a token the HTTP API stays closed (scripts/run-stack.sh makes one per run).
+    rasa_token: str | None = None
+
+    # -- the project's web server (counselor console; later plan links and the widget) ---
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    # How links to the console look from outside (e-mail, Slack), e.g. behind a proxy.
+    base_url: str = "http://localhost:8000"
+    # A console login ends after this many idle minutes, and at the latest after 12 hours.
+    console_idle_minutes: int = 30
+
+    # -- notifications of new and urgent cases -------------------------------------------
+    slack_token: str | None = None
+    slack_channel: str = "#career-counselors"
+    slack_api_url: str = "https://slack.com/api/"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "waypoint@localhost"
+    # Always mailed besides the counselors themselves (e.g. the team mailbox), comma-separated.
+    notify_emails: str = ""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
         defaults = cls()
-        months = env.get("WAYPOINT_DEFAULT_REVIEW_MONTHS", str(defaults.default_review_months))
-        if not months.strip().isdigit() or not 1 <= int(months) <= 24:
-            raise ValueError(f"WAYPOINT_DEFAULT_REVIEW_MONTHS must be a whole number of months from 1 to 24, got {months!r}")
-        return cls(
-            database_url=env.get("WAYPOINT_DATABASE_URL", defaults.database_url),
-            counselor_contact=env.get("WAYPOINT_COUNSELOR_CONTACT", defaults.counselor_contact),
-            default_review_months=int(months),
+
+        def text(name: str, default: str) -> str:
+            return env.get(f"WAYPOINT_{name}", default)
+
+        def optional(name: str) -> str | None:
+            return env.get(f"WAYPOINT_{name}") or None
+
+        settings = cls(
+            database_url=text("DATABASE_URL", defaults.database_url),
+            counselor_contact=text("COUNSELOR_CONTACT", defaults.counselor_contact),
+            default_review_months=_whole(env, "DEFAULT_REVIEW_MONTHS", defaults.default_review_months, 1, 24, "a whole number of months"),
+            office_timezone=text("OFFICE_TIMEZONE", defaults.office_timezone),
+            office_hours=text("OFFICE_HOURS", defaults.office_hours),
+            office_holidays=text("OFFICE_HOLIDAYS", defaults.office_holidays),
+            crisis_resources=text("CRISIS_RESOURCES", defaults.crisis_resources),
+            crisis_phrases=text("CRISIS_PHRASES", defaults.crisis_phrases),
+            rasa_url=text("RASA_URL", defaults.rasa_url).rstrip("/"),
+            rasa_token=optional("RASA_TOKEN"),
+            web_host=text("WEB_HOST", defaults.web_host),
+            web_port=_whole(env, "WEB_PORT", defaults.web_port, 1, 65535, "a port number"),
+            base_url=text("BASE_URL", defaults.base_url).rstrip("/"),
+            console_idle_minutes=_whole(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes, 1, 720, "a whole number of minutes"),
+            slack_token=optional("SLACK_TOKEN"),
+            slack_channel=text("SLACK_CHANNEL", defaults.slack_channel),
+            slack_api_url=text("SLACK_API_URL", defaults.slack_api_url),
+            smtp_host=optional("SMTP_HOST"),
+            smtp_port=_whole(env, "SMTP_PORT", defaults.smtp_port, 1, 65535, "a port number"),
+            smtp_username=optional("SMTP_USERNAME"),
+            smtp_password=optional("SMTP_PASSWORD"),
+            smtp_starttls=_flag(env, "SMTP_STARTTLS", defaults.smtp_starttls),
+            mail_from=text("MAIL_FROM", defaults.mail_from),
+            notify_emails=text("NOTIFY_EMAILS", defaults.notify_emails),
         )
+        settings.office()  # a wrong schedule stops the start-up with one clear line
+        settings.extra_crisis_phrases()
+        return settings
+
+    def office(self) -> "OfficeHours":
+        from bot.office_hours import OfficeHours
+
+        try:
+            return OfficeHours.parse(self.office_timezone, self.office_hours, self.office_holidays)
+        except ValueError as error:
+            raise ValueError(f"WAYPOINT_OFFICE_TIMEZONE / _HOURS / _HOLIDAYS: {error}") from None
+
+    def extra_crisis_phrases(self) -> tuple[str, ...]:
+        from bot.crisis import parse_extra_phrases
+
+        try:
+            return parse_extra_phrases(self.crisis_phrases)
+        except ValueError as error:
+            raise ValueError(f"WAYPOINT_CRISIS_PHRASES: {error}") from None
+
+    def notify_email_list(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.notify_emails.replace(";", ",").split(",") if a.strip())
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int, unit: str) -> int:
+    raw = env.get(f"WAYPOINT_{name}", str(default))
+    if not raw.strip().isdigit() or not low <= int(raw) <= high:
+        raise ValueError(f"WAYPOINT_{name} must be {unit} from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(f"WAYPOINT_{name}")
+    if raw is None or raw == "":
+        return default
+    if raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"WAYPOINT_{name} must be true or false, got {raw!r}")
 
 
 def test_postgres_url(environ: Mapping[str, str] | None = None) -> str | None:

@@ -349,3 +349,136 @@ class SkillRating(Base):
     required_level = Column(Float, nullable=False)
     importance = Column(Float, nullable=False)
     rated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+# --- Human handoff and the counselor console ---
+# A case is keyed by the conversation (channel + sender id), not by an employee row:
+# a person who declined consent has no employee row, yet can still ask for a human.
+
+
+class Counselor(Base):
+    """A counselor or admin of the console (seed 002's registry)."""
+
+    __tablename__ = "counselors"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(120), nullable=False)
+    email = Column(String(254))
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="counselor")  # counselor | admin
+    qualifications = Column(Text, nullable=False, default="")
+    specialties = Column(JSON, nullable=False, default=list)  # e.g. ["crisis", "management"]
+    languages = Column(JSON, nullable=False, default=list)  # e.g. ["en", "zh"]
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime(timezone=True))
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(64), nullable=False)
+    sender_id = Column(String(255), nullable=False)
+    # new (waiting for a counselor) | assigned (routed, not yet taken) | active (taken) | closed
+    status = Column(String(16), nullable=False, default="new", index=True)
+    urgent = Column(Boolean, nullable=False, default=False)
+    reason = Column(String(32), nullable=False)  # requested | misunderstanding | crisis
+    crisis_kind = Column(String(32))
+    specialty = Column(String(64))  # what the case needs; None = any counselor
+    stage = Column(String(32))
+    after_hours = Column(Boolean, nullable=False, default=False)
+    expected_at = Column(DateTime(timezone=True))  # the next opening time told to the employee
+    summary = Column(JSON, nullable=False, default=dict)
+    counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"), index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    taken_at = Column(DateTime(timezone=True))
+    handed_back_at = Column(DateTime(timezone=True))
+    closed_at = Column(DateTime(timezone=True))
+    outcome = Column(Text)
+    rating = Column(Integer)
+    rated_at = Column(DateTime(timezone=True))
+
+
+class CaseMessage(Base):
+    """What was said while a counselor had (or was about to have) the conversation."""
+
+    __tablename__ = "case_messages"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(16), nullable=False)  # employee | counselor
+    counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"))
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    delivered_at = Column(DateTime(timezone=True))
+
+
+class CaseNote(Base):
+    """A counselor's private note: never shown to the employee."""
+
+    __tablename__ = "case_notes"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"))
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"), index=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    resolved_at = Column(DateTime(timezone=True))
+    resolved_by = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"))
+    resolution = Column(Text)
+
+
+class AuditEntry(Base):
+    """Who did what in the console. `detail` never holds message text."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"), index=True)
+    action = Column(String(32), nullable=False)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    detail = Column(String(255), nullable=False, default="")
+
+
+class ConsoleSession(Base):
+    """A console login. Only a hash of the cookie's token is stored."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_seen = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Notification(Base):
+    """Outbox of counselor notifications: written with the case, delivered (and retried)
+    by the web server, so a Slack or mail outage never loses one or slows the chat."""
+
+    __tablename__ = "notifications"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    transport = Column(String(16), nullable=False)  # slack | email
+    urgent = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    sent_at = Column(DateTime(timezone=True))
+    last_error = Column(String(255))

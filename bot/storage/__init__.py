@@ -1,4 +1,5 @@
-"""The data-access module: every read and write of the answer store goes through `Store`.
+"""The data-access package: every read and write of the database goes through `Store`
+(answers) and `CaseStore` (cases, counselors, console; bot/storage/cases.py).
 
 One engine and sessionmaker per process; each public method is one unit of work
 (`with self._sessions.begin()`), so callers never hold a session. Written in SQLAlchemy
@@ -32,7 +33,7 @@ from bot.models import (
 )
 from bot.stages import QUESTIONS, STAGES, STAGES_BY_KEY
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @dataclass(frozen=True)
@@ -402,3 +403,11 @@ class Store:
 def slot_values(answers: Iterable[StoredAnswer]) -> dict[str, Any]:
     """Stored answers as the conversation's slot values, to resume exactly."""
     return {a.question: a.slot_value for a in answers if a.slot_value is not None}
+
+
+from bot.storage.cases import CaseError, CaseRecord, CaseStore, CaseUpdate, CounselorRecord  # noqa: E402
+
+__all__ = [
+    "CaseError", "CaseRecord", "CaseStore", "CaseUpdate", "CounselorRecord", "Revision", "Store", "StoredAnswer",
+    "make_engine", "migrate", "slot_values",
+]
