@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings, test_postgres_url as postgres_url_from
@@ -70,3 +72,51 @@ def test_test_postgres_url_reads_os_environ_by_default(monkeypatch):
     assert postgres_url_from() == "postgresql://x@host/db"
     monkeypatch.delenv("WAYPOINT_TEST_POSTGRES_URL")
     assert postgres_url_from() is None
+
+
+def test_handoff_settings_have_working_defaults():
+    settings = Settings.from_env({})
+    assert settings.office().is_open(datetime(2026, 11, 23, 10, tzinfo=timezone.utc))  # a Monday
+    assert settings.rasa_token is None  # the HTTP API stays closed without one
+    assert (settings.web_host, settings.web_port, settings.base_url) == ("127.0.0.1", 8000, "http://localhost:8000")
+    assert settings.slack_token is None and settings.smtp_host is None
+    assert "112" in settings.crisis_resources
+
+
+def test_handoff_settings_from_the_environment():
+    settings = Settings.from_env(
+        {
+            "WAYPOINT_OFFICE_TIMEZONE": "Europe/Berlin",
+            "WAYPOINT_OFFICE_HOURS": "Mon-Thu 08:30-17:00; Fri 08:30-14:00",
+            "WAYPOINT_OFFICE_HOLIDAYS": "2026-12-24..2026-12-26",
+            "WAYPOINT_RASA_TOKEN": "s3cret",
+            "WAYPOINT_BASE_URL": "https://careers.example.org/",
+            "WAYPOINT_SMTP_HOST": "smtp.example.org",
+            "WAYPOINT_SMTP_PORT": "587",
+            "WAYPOINT_SMTP_STARTTLS": "yes",
+            "WAYPOINT_NOTIFY_EMAILS": "team@example.org; lead@example.org",
+            "WAYPOINT_CRISIS_PHRASES": "self_harm: walk into the sea",
+        }
+    )
+    assert str(settings.office().timezone) == "Europe/Berlin"
+    assert settings.base_url == "https://careers.example.org"
+    assert (settings.smtp_port, settings.smtp_starttls) == (587, True)
+    assert settings.notify_email_list() == ("team@example.org", "lead@example.org")
+    assert settings.extra_crisis_phrases() == ("self_harm: walk into the sea",)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WAYPOINT_OFFICE_HOURS", "Mon-Fry 09:00-17:00", "WAYPOINT_OFFICE_TIMEZONE / _HOURS / _HOLIDAYS: office hours: .*Fry"),
+        ("WAYPOINT_OFFICE_TIMEZONE", "Mars/Olympus", "time zone"),
+        ("WAYPOINT_OFFICE_HOLIDAYS", "2026-13-01", "holidays"),
+        ("WAYPOINT_CRISIS_PHRASES", "sadness: feeling blue", "WAYPOINT_CRISIS_PHRASES"),
+        ("WAYPOINT_WEB_PORT", "80000", "WAYPOINT_WEB_PORT must be a port number from 1 to 65535"),
+        ("WAYPOINT_SMTP_STARTTLS", "maybe", "WAYPOINT_SMTP_STARTTLS must be true or false"),
+        ("WAYPOINT_CONSOLE_IDLE_MINUTES", "0", "WAYPOINT_CONSOLE_IDLE_MINUTES must be a whole number of minutes"),
+    ],
+)
+def test_a_wrong_handoff_setting_stops_with_one_clear_message(name, value, message):
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env({name: value})

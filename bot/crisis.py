@@ -1,0 +1,437 @@
+"""Crisis language in what employees type: self-harm, harassment, abuse.
+
+Every message is checked here, before any other handling, at any stage of the conversation. When
+`detect_crisis` returns a signal the bot shows support resources at once and opens an URGENT case for a
+human counselor.
+
+The detection is deterministic phrase matching (regular expressions on normalised text), on purpose:
+a trained intent classifier can miss a phrasing, and a later retraining on career data can quietly
+unlearn it; a listed phrase here always fires, can be tested sentence by sentence, and names the
+pattern that matched for the case summary and audit (never the person's words). It is a safety net
+that complements, never replaces, a human: a counselor reads every case it opens.
+
+Trade-offs, in short (the tests hold a sentence for each decision):
+- Missing a crisis is much worse than a false alarm, so ambiguous phrasings that are also common
+  distress language fire: "I can't go on like this in this job", "I can't take it anymore", "I'm
+  killing myself with overtime", "I hurt myself", "I don't want to be here anymore" (but not when job
+  context follows: "... anymore at this company"). Negation is not parsed: "I would never kill myself"
+  fires, the subject came up. The one exception is "I don't want to die", which says the opposite.
+- Career talk is full of the same words, so bare words and idioms never fire: "kill it in the
+  interview", "I'd kill for a promotion", "this project is killing me", "my boss will kill me",
+  "I'm dying to learn", "I'd rather die than go back to sales", "dead end job", "abuse of process",
+  "career suicide", "suicide mission", "cut myself some slack", "she beat me to the promotion",
+  "hit me up", "following up without harassing the recruiter", "I'm so harassed this week"
+  (British for hassled), "discriminate against candidates", "AI threatens to replace us";
+  in Chinese 想死你了 (miss you), 被打断 (interrupted), 骚扰电话 (spam calls), 打我电话 (called me).
+- A topic noun followed by a job, course or policy word names an occupation or a training, not an
+  event ("suicide prevention specialist", "harassment training", "domestic violence advocate"), and so
+  does one right after "anti-" or "I work in / my thesis was on / volunteer with". The cost: "I need
+  harassment counseling" alone is not caught. "Substance abuse" is not ABUSE (no kind for it).
+- Threats at work are HARASSMENT ("threatened to fire me" counts: intimidation); a threat of violence,
+  anywhere, is ABUSE. When one message matches several kinds: SELF_HARM, then ABUSE, then HARASSMENT.
+- Extra phrases come from configuration: "kind: phrase", or a plain phrase, which counts as
+  self_harm (the most urgent kind: an unlabelled phrase was configured because it is dangerous).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from bot.text import normalise_for_matching
+
+
+class CrisisKind(str, Enum):
+    SELF_HARM = "self_harm"  # suicide, self-harm, wanting to die, can't go on
+    HARASSMENT = "harassment"  # harassment, sexual harassment, bullying, discrimination, threats at work
+    ABUSE = "abuse"  # abuse, violence, assault, domestic violence, being hit/threatened
+
+
+@dataclass(frozen=True)
+class CrisisSignal:
+    kind: CrisisKind
+    phrase: str  # the pattern name that matched (NOT the user's text), for the case summary/audit
+
+
+# When one message matches several kinds, the most urgent one names the case.
+_PRIORITY = (CrisisKind.SELF_HARM, CrisisKind.ABUSE, CrisisKind.HARASSMENT)
+
+_CJK = r"\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "ʼ": "'", "′": "'", "＇": "'", "“": '"', "”": '"', "„": '"'})
+_WORD_NOT_CJK = rf"[^\W{_CJK}]"  # a Latin-script word character: CJK text has no word boundaries
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def _normalise(text: str) -> str:
+    """Casefolded NFKC text, straight quotes, single spaces; no spaces between CJK characters."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    return _CJK_GAP.sub("", normalise_for_matching(text))  # "不 想 活" is still 不想活
+
+
+# -- shared fragments ---------------------------------------------------------------------------
+_MYSELF = r"my[\s-]*self"
+_CANT = r"(?:can'?t|cannot|can not|could ?n'?t|could not)"
+_NOT = r"(?:don'?t|do not|doesn'?t|does not|no longer|never|not)"
+_BE = r"(?:am|'m|im|is|are|was|were|be|been|being|get|gets|got|getting)"
+_PERSON = (
+    r"(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|spouse|ex|ex-\w+|fianc[eé]e?|father|dad|stepdad|"
+    r"stepfather|mother|mom|mum|stepmother|stepmom|stepmum|parents?|brother|sister|son|daughter|uncle|aunt|"
+    r"family|in-laws?|boss|manager|supervisor|team lead|colleague|co-?worker|landlord|flatmate|roommate|"
+    r"neighbou?r|client|customer)"
+)
+# People at home: "my husband hurts me" is abuse, "my manager hurt me with his comments" is not.
+_HOME = (
+    r"(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|spouse|ex|fianc[eé]e?|father|dad|stepdad|stepfather|"
+    r"mother|mom|mum|stepmother|stepmom|stepmum|parents?|brother|sister|family|in-laws?)"
+)
+_ZH_PERSON = (
+    r"(?:他|她|老公|丈夫|男友|男朋友|女友|女朋友|老婆|妻子|伴侣|爸爸|父亲|爸|"
+    r"妈妈|母亲|妈|家人|前夫|前妻|前任|老板|领导|上司|经理|同事)"
+)
+# Words that may stand between "he" / "my partner" and "hits me" ("my husband often hits me").
+_OFTEN = (
+    r"(?:often|always|sometimes|constantly|regularly|repeatedly|has|have|had|just|also|even|then|once|again|never|"
+    r"would|will|keeps?|kept|started|starts|actually|physically|still)"
+)
+_HIT = (
+    r"(?:hit|hits|hitting|beat|beats|beaten|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|slap(?:s|ped|ping)?|"
+    r"chok(?:es|ed|ing)|strangl(?:es|ed|ing)|smack(?:s|ed|ing)?)"
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: CrisisKind
+    name: str
+    pattern: re.Pattern[str]
+    # A topic noun ("harassment", "suicide") can also name a job, a course or a policy: see _names_a_job.
+    topic: bool = False
+
+
+def _rule(kind: CrisisKind, name: str, pattern: str, *, topic: bool = False) -> _Rule:
+    return _Rule(kind, name, re.compile(pattern), topic)
+
+
+_S, _H, _A = CrisisKind.SELF_HARM, CrisisKind.HARASSMENT, CrisisKind.ABUSE
+
+_RULES: tuple[_Rule, ...] = (
+    # -- self-harm ------------------------------------------------------------------------------
+    _rule(_S, "kill_myself", rf"\bkill(?:s|ed|ing)?[\s-]*{_MYSELF}\b"),
+    _rule(_S, "unalive", r"\bunaliv(?:e|ed|ing)\b"),
+    _rule(_S, "suicide", r"\bsuicid(?:e|es|al|ality|ally)\b", topic=True),
+    _rule(_S, "self_harm", r"\bself[\s-]*(?:harm(?:s|ed|ing)?|injur(?:y|ies|e|ed|ing)|mutilat\w*)\b", topic=True),
+    _rule(_S, "hurt_myself", rf"\b(?:hurt|hurts|hurting|harm|harms|harmed|harming|injur(?:e|ed|ing)|cut|cuts|cutting)"
+                             rf"[\s-]*{_MYSELF}\b"),
+    _rule(_S, "cut_body", r"\b(?:cut|cuts|cutting|slit|slitting) my (?:wrists?|arms?|legs?|thighs?|skin)\b"),
+    _rule(_S, "hang_myself", rf"\b(?:hang|hanging|hanged|poison|poisoning|shoot|shooting|starve|starving)"
+                             rf" {_MYSELF}\b"),
+    _rule(_S, "overdose", r"\bover[\s-]?dos(?:e|es|ed|ing)\b", topic=True),
+    _rule(_S, "jump_off", r"\b(?:jump(?:ing)?|throw(?:ing)? myself) (?:off|from) (?:a|the|this|that|my) "
+                          r"(?:\w+ )?(?:bridge|building|roof|rooftop|cliff|balcony|tower|window)\b"),
+    _rule(_S, "in_front_of_train", r"\b(?:jump(?:ing)?|step(?:ping)?|throw(?:ing)? myself) in front of (?:a|the) "
+                                   r"(?:train|bus|car|truck|lorry|subway|tube)\b"),
+    _rule(_S, "want_to_die", r"\b(?:want(?:s|ed|ing)?|wanna|wish(?:ed|ing)?|ready|deserve|feel(?:ing)? like) "
+                             r"(?:to |2 )?(?:just )?(?:die|dying|be dead)\b"),
+    _rule(_S, "wish_dead", r"\bwish(?:ed|ing)? (?:that )?i (?:was dead|were dead|could (?:just )?die|"
+                           r"(?:had|'d) never been born|was never born|didn'?t exist|(?:wasn'?t|weren'?t) alive)\b"),
+    _rule(_S, "better_off_dead", r"\bbetter off (?:dead|without me|if i(?: was| were|'m| am) (?:dead|gone)|"
+                                 r"if i(?: wasn'?t| weren'?t) (?:here|around|alive))\b"),
+    _rule(_S, "not_want_to_live", rf"\b{_NOT} (?:\w+ )?(?:want to|wanna|wish to) (?:live|be alive|exist|wake up)\b"),
+    # Decided: fires alone; "... anymore at this company" (job context right after) is vetoed below.
+    _rule(_S, "not_want_to_be_here", rf"\b{_NOT} (?:\w+ )?(?:want to|wanna) be here any ?(?:more|longer)\b"),
+    _rule(_S, "end_my_life", r"\b(?:end|ends|ended|ending|take|takes|taking|took) my (?:own )?life\b"),
+    _rule(_S, "end_it_all", r"\bend(?:s|ed|ing)? it all\b"),
+    _rule(_S, "no_reason_to_live", r"\b(?:no|any) (?:reason|point|purpose) (?:to|in|of|for) (?:liv(?:e|ing)|"
+                                   r"go(?:ing)? on|be(?:ing)? alive|carry(?:ing)? on|(?:my )?life)\b"),
+    _rule(_S, "nothing_to_live_for", r"\bnothing (?:left )?to live for\b"),
+    _rule(_S, "not_worth_living", r"\b(?:not|isn'?t|is not|no longer) worth (?:living|being alive)\b"),
+    _rule(_S, "point_of_living", r"\bwhat'?s the point (?:of|in) (?:living|life|being alive|going on|carrying on)\b"),
+    # Calling a crisis line is a crisis; working on one is a job (see _names_a_job).
+    _rule(_S, "called_crisis_line", r"\b(?:call|called|calling|rang|ring|phoned|phone|texted|text|contacted) (?:a|the) "
+                                    r"(?:suicide|crisis|samaritans) ?(?:hot|help|life)?line\b"),
+    # Distress rather than a plan, and often about a job: a false alarm here is the accepted cost.
+    _rule(_S, "cant_go_on", rf"\b{_CANT} (?:go|keep going|carry) on\b"),
+    _rule(_S, "cant_take_it", rf"\b{_CANT} (?:take|bear|cope with|handle) (?:it|this|life) (?:any ?more|any longer)\b"),
+    _rule(_S, "cant_cope", rf"\b{_CANT} cope (?:any ?more|any longer)\b"),
+    _rule(_S, "cant_live", rf"\b{_CANT} live (?:like this|like that|any ?more|any longer|with (?:myself|this pain))\b"),
+    _rule(_S, "zh_suicide", r"自杀|轻生|自尽|寻死", topic=True),
+    _rule(_S, "zh_self_harm", r"自残|自伤|割腕", topic=True),
+    _rule(_S, "zh_want_to_die", r"想死|好想去死|想去死"),
+    _rule(_S, "zh_not_want_to_live", r"不想活|活不下去|活着没(?:有)?意思|结束(?:自己的|我的)?生命"),
+    _rule(_S, "zh_cant_go_on", r"撑不下去|熬不下去"),
+    _rule(_S, "zh_jump", r"跳楼|跳河|跳桥"),
+    # -- abuse ----------------------------------------------------------------------------------
+    _rule(_A, "domestic_violence", r"\b(?:domestic|family|intimate[\s-]partner|partner|relationship|sexual|physical)"
+                                   r"[\s-]+(?:violence|abuse)\b", topic=True),
+    _rule(_A, "kind_of_abuse", r"\b(?:child|emotional|verbal|psychological|elder|spousal|financial|"
+                               r"narcissistic)[\s-]+abuse\b", topic=True),
+    _rule(_A, "being_abused", rf"\b{_BE} (?:\w+ ){{0,2}}?(?:abused|molested|raped|assaulted|beaten up|beat up)\b"),
+    _rule(_A, "abuses_me", r"\b(?:abus(?:es|ed|ing)|molest(?:s|ed|ing)?|rap(?:es|ed|ing)|assault(?:s|ed|ing)?) "
+                           r"(?:me|us|my (?:child|children|kids?|son|daughter|mother|mom|mum|sister|brother))\b"),
+    _rule(_A, "abusive_person", rf"\babusive (?:\w+ )?(?:relationship|marriage|home|household|{_PERSON})\b"),
+    # A person who is abusive; "these working hours are abusive" is a complaint about the job.
+    _rule(_A, "is_abusive", rf"\b(?:he|she|they|{_PERSON})(?:'s| is| was| are| were| has been| have been| gets| got| "
+                            rf"became| can be)(?: so| very| really| verbally| physically| emotionally| sexually)* "
+                            rf"abusive\b"),
+    _rule(_A, "abuse_at_home", rf"\babuse (?:at home|from (?:my|his|her) {_PERSON}|by (?:my|his|her) {_PERSON})\b"),
+    _rule(_A, "sexual_assault", r"\b(?:sexual(?:ly)?|physical(?:ly)?|violent(?:ly)?)[\s-]+(?:assault(?:s|ed)?|"
+                                r"attack(?:s|ed)?)\b", topic=True),
+    _rule(_A, "rape", r"\b(?:rape|rapes|raped|rapist|molestation)\b", topic=True),
+    _rule(_A, "hits_me", rf"\b(?:he|she|they|my (?:\w+ )?{_PERSON})(?:'s|'d|'ve)?(?: {_OFTEN})* {_HIT} me\b"),
+    _rule(_A, "hurts_me_at_home", rf"\bmy (?:\w+ )?{_HOME}(?:'s|'d|'ve)?(?: {_OFTEN})* (?:hurt|hurts|hurting|abus\w+|"
+                                  rf"threaten\w*|rap(?:es|ed)|chok\w+) (?:me|us)\b"),
+    _rule(_A, "says_will_kill_me", r"\b(?:says?|said|told me|threaten\w*|swore|swears) (?:that )?(?:he|she|they)"
+                                   r"(?:'ll|'d| will| would| is going to| was going to| are going to| were going to|"
+                                   r" gonna)(?: \w+)? (?:kill|hurt|beat|hit|stab|shoot) (?:me|us|my)\b"),
+    _rule(_A, "kill_me_if_i_leave", rf"\b(?:he|she|they|my (?:\w+ )?{_HOME})(?:'ll|'d| will| would| is going to| "
+                                    rf"are going to| gonna) (?:\w+ )?(?:kill|hurt|beat) (?:me|us) if i (?:leave|tell|"
+                                    rf"report|go to the police|call the police|speak up|talk)\b"),
+    _rule(_A, "forced_sex", r"\bforced (?:himself|herself|themselves) on me\b|\bforced me (?:to|into) (?:have )?"
+                            r"(?:sex|sexual|perform|do sexual)\w*"),
+    _rule(_A, "hit_by_person", rf"\b{_BE} (?:hit|beaten|punched|kicked|slapped|choked|strangled|attacked) "
+                               rf"by (?:my|his|her|their|a|the) (?:\w+ )?{_PERSON}\b"),
+    # Only a person as the victim: "our servers were attacked" is a security story.
+    _rule(_A, "attacked", r"\b(?:i|we)(?:'ve|'m|'re)?(?: \w+){0,2}? (?:was|were|been|got|get|getting|am|are) "
+                          r"(?:physically |violently )?(?:attacked|mugged|stabbed)\b"),
+    _rule(_A, "threat_of_violence", r"\bthreat(?:en|ens|ened|ening)? (?:me |us )?(?:to (?:kill|hurt|hit|beat|stab|"
+                                    r"shoot|rape|harm|attack|strangle) (?:me|us|my|him|her|you)|with (?:a |an )?"
+                                    r"(?:knife|gun|weapon|violence))\b"),
+    _rule(_A, "death_threats", r"\b(?:death|rape) threats?\b"),
+    _rule(_A, "afraid_at_home", r"\b(?:afraid|scared|frightened|terrified) (?:of (?:my )?(?:partner|husband|wife|"
+                                r"boyfriend|girlfriend|spouse|ex)|to go (?:back )?home)\b"),
+    _rule(_A, "zh_domestic_violence", r"家暴|家庭暴力", topic=True),
+    # 被打 only when nothing follows that makes another word: 被打断 (interrupted), 被打扰 (disturbed)...
+    _rule(_A, "zh_beaten", rf"(?:被|挨)(?:{_ZH_PERSON})?(?:殴)?打(?:伤|过|得|骂|哭|残|$|\s|"
+                           rf"了(?!\S{{0,3}}(?:分|折|叉|勾|回|卡|电话|针|包|招呼)))|挨打|殴打|暴打|"
+                           rf"{_ZH_PERSON}(?:经常|总是|又|一直|天天|常常|动手)?打(?:了)?我(?!电话|手机|的)"),
+    _rule(_A, "zh_abused", r"被虐待|虐待我|性侵|强奸|猥亵", topic=True),
+    # -- harassment -----------------------------------------------------------------------------
+    _rule(_H, "harassment", r"\bharassment\b", topic=True),
+    # The verb only with the person as its object: "how to follow up without harassing the recruiter" is advice.
+    # Not "I'm so harassed this week" (British for hassled): harassed by someone, somewhere, or sexually.
+    _rule(_H, "harassed", rf"\b(?:harass(?:es|ed|ing)? (?:me|us)|(?:being|been|getting|get|got|was|were) "
+                          rf"(?:\w+ )?harassed|(?:{_BE}|feel|feels|felt|feeling) (?:\w+ )?harassed "
+                          rf"(?:by|at|in|on|online|daily|every|constantly|because|for)|sexually harassed|"
+                          rf"harassers?|keeps? harassing|harassing (?:messages|calls|emails|e-mails|texts|comments|"
+                          rf"behaviou?r))\b"),
+    _rule(_H, "bullying", r"\bbullying\b", topic=True),
+    _rule(_H, "bullied", r"\b(?:bullied|bull(?:y|ies) (?:me|us)|bullies|(?:is|'s|are|was|were) (?:a|such a|the) "
+                         r"(?:\w+ )?bully)\b"),
+    # Habitual shouting and name-calling is bullying; one raised voice is not named here.
+    _rule(_H, "yells_at_me", r"\b(?:always|constantly|keeps?|kept|every day|daily) (?:scream|yell|shout|swear)\w* "
+                             r"at (?:me|us)\b|\bcall(?:s|ed|ing)? me (?:names|a (?:\w+ )?(?:slur|bitch|whore|slut))\b|"
+                             r"\bname[\s-]calling\b"),
+    _rule(_H, "mobbing", r"\bmobbing\b", topic=True),
+    # Not the bare verb: a hiring manager asks how not to "discriminate against candidates".
+    _rule(_H, "discriminated", rf"\b(?:{_BE}|feel|feels|felt) (?:\w+ )?discriminated against|\bdiscriminated against "
+                               rf"because\b|\bdiscriminat(?:e|es|ed|ing) against (?:me|us)\b"),
+    # "Age discrimination in tech hiring" alone is a fair career question: the person must be facing it.
+    _rule(_H, "discrimination", r"\b(?:fac(?:e|es|ed|ing)|experienc(?:e|es|ed|ing)|suffer(?:s|ed|ing)?|"
+                                r"endur(?:e|ed|ing)|subjected to|victim of|target of|because of|due to|there is|"
+                                r"there's) (?:\w+ ){0,2}?discrimination\b|\bdiscrimination (?:at|in) (?:work|my|our|"
+                                r"the (?:office|team|workplace))\b", topic=True),
+    _rule(_H, "sexual_misconduct", r"\b(?:sexual(?:ly)?|racist|sexist|homophobic|transphobic|lewd) (?:\w+ )?"
+                                   r"(?:comments?|remarks?|jokes?|advances?|touch\w*|messages?|photos?|pictures?|"
+                                   r"texts?|slurs?|names|favou?rs|innuendos?|contact|behaviou?r|language|abuse)\b"),
+    # "Unwanted messages" alone is recruiter spam: these words only with advances, touching, attention.
+    _rule(_H, "unwanted_advances", r"\b(?:unwanted|unwelcome|inappropriate) (?:\w+ )?(?:advances?|touch\w*|sexual \w+|"
+                                   r"physical contact|comments? about my (?:body|looks|appearance|weight|figure))\b|"
+                                   r"\binappropriate (?:comments|remarks|messages|texts|photos|pictures)\b"),
+    _rule(_H, "touched_me", r"\b(?:touch(?:es|ed|ing)? me (?:\w+ )?(?:inappropriately|without (?:my )?consent|"
+                            r"against my will)|inappropriate(?:ly)? touch\w*|grop(?:e|es|ed|ing))\b"),
+    _rule(_H, "without_consent", r"\b(?:kiss|touch|grab|grop|hug|fondl|undress|film|photograph|record)\w* me "
+                                 r"(?:\w+ ){0,2}?(?:without (?:my )?consent|against my will)\b"),
+    _rule(_H, "hitting_on_me", r"\bhit(?:s|ting)? on me\b"),
+    _rule(_H, "slur", r"\b(?:racial|ethnic|homophobic|sexist) slurs?\b"),
+    # "Threatens to" only with what a person threatens: "AI threatens to replace us" is a career question.
+    _rule(_H, "threatened_me", r"\bthreat(?:en|ens|ened|ening) (?:me|us)\b|\bthreat(?:en|ens|ened|ening) to "
+                               r"(?:fire|sack|report|sue|expose|ruin|demote|dismiss|punish|destroy|get rid of|out|dox|"
+                               r"doxx|leak|blackmail|humiliate|embarrass|ban|block|transfer) (?:\w+ ){0,2}?(?:me|us)\b|"
+                               r"\bthreatening (?:messages|emails|e-mails|texts|calls|letters|notes|voicemails|"
+                               r"behaviou?r|comments)\b"),
+    _rule(_H, "feel_threatened", rf"\b(?:feel|feels|felt|feeling) (?:\w+ )?(?:threatened|unsafe) "
+                                 rf"(?:by|around|with|near) (?:my|a|the|his|her|our|this|that) (?:\w+ )?{_PERSON}\b"),
+    _rule(_H, "stalked", r"\b(?:stalk(?:s|ed|ing)? (?:me|us)|(?:being|been|was|am|'m) stalked|(?:a|my) stalker)\b"),
+    _rule(_H, "hostile_environment", r"\bhostile (?:work|working|workplace) environment\b"),
+    _rule(_H, "retaliation", r"\bretaliat(?:e|es|ed|ing) against (?:me|us)\b"),
+    _rule(_H, "zh_sexual_harassment", r"性骚扰", topic=True),
+    _rule(_H, "zh_harassment", r"骚扰", topic=True),
+    _rule(_H, "zh_bullying", r"霸凌|被\S{0,4}?(?:欺负|排挤|pua)|(?:欺负|排挤|pua)我", topic=True),
+    _rule(_H, "zh_discrimination", r"被歧视|歧视我|受到(?:\S{0,4})?歧视|遭(?:受|到)(?:\S{0,4})?歧视"),
+    _rule(_H, "zh_threatened", r"威胁我|被威胁|恐吓我|被恐吓"),
+)
+
+# Idioms and senses the rules above would otherwise catch. A hit overlapping one of these is dropped.
+_VETOES = re.compile(
+    "|".join(
+        (
+            r"\b(?:career|professional|political|social|commercial|financial|reputational|corporate|electoral) "
+            r"suicide\b",
+            r"\bsuicide (?:mission|missions|squad|run|runs|drill|drills|doors?)\b",
+            r"\bshoot(?:s|ing)? myself in the foot\b|\bstabbed in the back\b|\bshot down\b",
+            r"\boverdos\w* on (?:coffee|caffeine|sugar|chocolate|meetings|work|information|content|news)\b",
+            r"想死(?:你|您|他|她|它|我了|我们|了你)|不想死|不想活(?:在|成|得)|跳楼(?:价|甩卖|大甩卖|清仓|打折)",
+            rf"\bcut(?:s|ting)? {_MYSELF} (?:some |a little |a bit of )?(?:slack|off|out|short|free|loose|a break|"
+            rf"down)\b",
+            r"\b(?:don'?t|do not|never|doesn'?t|wouldn'?t|won'?t|not|am not|'m not) (?:\w+ )?(?:want|wanna|wish|ready|"
+            r"deserve)(?:s|ed)? (?:to )?(?:just )?(?:die|be dead)\b",  # "I don't want to die at my desk"
+            r"\b(?:die|dying) (?:of|from) (?:boredom|embarrassment|laughing|laughter|shame|curiosity|excitement)\b",
+            r"\bdie (?:happy|rich|old|peacefully|knowing|having|doing|with(?:out)? (?:no |any )?regrets?)\b",
+            # Relocation and lifestyle: "I don't want to live in London", "... to live to work".
+            rf"\b{_NOT} (?:\w+ )?(?:want to|wanna|wish to) live (?:in|at|on|near|nearer|closer|further|abroad|"
+            rf"overseas|there|here|with|without|far|close|somewhere|anywhere|elsewhere|alone|paycheck|paycheque|as|"
+            rf"off|for|to work|by|out|the|a|an|this far|so far|from)\b",
+            r"\b(?:take|takes|taking|took) my (?:own )?life (?:in|into|to|back|forward|somewhere|seriously|"
+            r"more seriously)\b",
+            rf"\b{_CANT} go on (?:a|an|the|my|our|holiday|holidays|vacation|leave|parental|maternity|paternity|sick|"
+            rf"strike|record|tour|trips?|courses?|business|dates?|interviews?|about|air|stage|camera|site|call|calls|"
+            rf"shift|shifts|secondment|exchange|sabbatical|without (?:a|the|more))\b",
+            r"\bhit(?:s|ting)? me (?:up|back)\b",
+            # "Hit me with a bad reference / more work": vetoed unless what follows is something to strike with.
+            r"\bhit(?:s|ting)? me with (?!(?:a |an |the |his |her |their |some )?(?:\w+ )?(?:fists?|hands?|belts?|"
+            r"sticks?|bats?|bottles?|shoes?|objects?|chairs?|phones?|books?|plates?|cups?|knives|knife|hammers?|"
+            r"elbows?|knees?|head|palm|backhand|things)\b)",
+            # Competition: "she beat me to the role".
+            r"\b(?:beat|beats|beaten|beating) me (?:to|in|at|for|by|out of|on)\b",
+            r"\bkick(?:s|ed|ing)? me (?:out|off)\b",
+            r"\bwas abused\b(?= of)|\b(?:trust|system|process|power|position|privileges?|policy|account|goodwill|"
+            r"generosity|flexibility) (?:was|is|has been|had been|is being|got|gets) abused\b",
+            r"\bprice discrimination\b",
+            # Verbal "attacks" in the daily work: "I got attacked in code review".
+            r"\battacked (?:in|during|at|on|over|for) (?:the |a |my |our |this |that |today'?s |yesterday'?s )?"
+            r"(?:code review|review|meeting|standup|stand-up|retro|retrospective|interview|presentation|e-?mail|slack|"
+            r"teams|chat|comments?|call|pr|pull request|performance review|all-hands|thread|forum|twitter|linkedin)\b",
+            r"\bend(?:s|ed|ing)? it all (?:with|at|in) (?:this|that|the|my|our) (?:company|job|firm|employer|team|role|"
+            r"career|business|project)\b",
+            rf"\b(?:hurt|hurting|harm|harming) {_MYSELF} (?:financially|professionally|career-wise|long-term|"
+            rf"in (?:the )?(?:long run|interviews?))\b",
+            rf"\bhang(?:s|ing|ed)? {_MYSELF} (?:out to dry|up)\b",
+            # Job context right after "here": "I don't want to be here anymore at this company".
+            r"\bhere (?:any ?more |any longer )?(?:at|in|on|with|working|doing|for)\b",
+            r"\b(?:go(?:ing)?|carry(?:ing)?) on with (?:the|this|that|our|my|these|those) (?:\w+ )?(?:project|plan|job|"
+            r"role|course|degree|application|process|interview|meeting|idea|career|company|team|work|programme|"
+            r"program|training|tasks?|search)\b",
+            r"\b(?:reason|point|purpose) (?:to|in|of|for) liv(?:e|ing) (?:in|at|near|abroad|overseas|here|there|close|"
+            r"with|off)\b",
+        )
+    )
+)
+
+# A topic noun followed by one of these names a job, a course or a policy ("suicide prevention specialist",
+# "harassment training", "domestic violence advocate"). Missed-crisis cost: "harassment counseling" alone.
+_TOPIC_LINK = (
+    r"(?:and|or|&|/|-|anti|awareness|prevention|response|risk|assessment|ideation|intervention|crisis|first|aid|"
+    r"mental|health|sexual|domestic|workplace|child|elder|substance|abuse|violence|harassment|bullying|"
+    r"discrimination|assault|suicide|self-harm|self|harm|survivors?|victims?|support|case|cases|claims?|"
+    r"compliance|investigations?)"
+)
+_JOB_WORD = (
+    r"(?:prevention|preventing|counsel+ors?|counsel+ing|specialists?|investigators?|trainings?|trainers?|courses?|"
+    r"class(?:es)?|workshops?|modules?|seminars?|webinars?|certifications?|certificates?|polic(?:y|ies)|awareness|"
+    r"hotlines?|helplines?|lifelines?|advocates?|advocacy|officers?|coordinators?|researchers?|research|studies|"
+    r"nurses?|therapists?|caseworkers?|case ?workers?|workers?|programs?|programmes?|services?|charit(?:y|ies)|"
+    r"non-?profits?|ngos?|organi[sz]ations?|foundations?|laws?|lawyers?|attorneys?|legislation|handlers?|"
+    r"teams?|units?|departments?|field|sector|consultants?|consultancy|experts?|educators?|education|"
+    r"facilitators?|volunteers?|campaigns?|screening|protocols?|frameworks?|guidelines|free|"
+    r"预防|防治|防范|干预|热线|培训|课程|政策|制度|法|专员|顾问|咨询|研究|宣传|讲座|社工|志愿|项目|电话|短信|邮件|广告)"
+)
+_END = rf"(?!{_WORD_NOT_CJK}|')"  # end of a Latin word; Chinese words run on without spaces
+_AFTER_TOPIC = re.compile(rf"(?:\s*(?:{_TOPIC_LINK}){_END})*\s*[-/]?\s*{_JOB_WORD}{_END}")
+_BEFORE_TOPIC = re.compile(
+    r"(?:\banti\s*-?\s*|(?:反|防|防止|预防|杜绝|打击|反对)|"
+    r"\b(?:(?:work(?:s|ed|ing)?|volunteer(?:s|ed|ing)?) (?:in|on|at|with|for|against|into)|"
+    r"(?:career|job|role|specialis\w+|specializ\w+|degree|phd|masters?|thesis|dissertation|research(?:ed|ing)?|"
+    r"study|studied|studying|expertise|background|experience|qualified|qualifications?|certified|trained|"
+    r"training|teach(?:es|ing)?|taught|lectur\w+|courses?|modules?|campaign\w*|expert|specialist|advocate)"
+    r"(?: is| was| are| were)? (?:in|on|into|about|against)) (?:(?:the|a|an) )?"
+    rf"(?:(?:field|area|sector|topic|subject|issue)s? of )?(?:{_TOPIC_LINK} )*)$"
+)
+
+
+def _names_a_job(text: str, start: int, end: int) -> bool:
+    """True when the topic noun at text[start:end] names an occupation, a course or a policy."""
+    return bool(_AFTER_TOPIC.match(text, end) or _BEFORE_TOPIC.search(text[max(0, start - 80):start]))
+
+
+def _builtin_hit(rule: _Rule, text: str, vetoes: list[tuple[int, int]]) -> bool:
+    for match in rule.pattern.finditer(text):
+        start, end = match.span()
+        if any(v_start < end and start < v_end for v_start, v_end in vetoes):
+            continue
+        if rule.topic and _names_a_job(text, start, end):
+            continue
+        return True
+    return False
+
+
+# -- configured extra phrases -------------------------------------------------------------------
+_KIND_NAMES = {kind.value: kind for kind in CrisisKind}
+
+
+def _parse_entry(entry: str) -> tuple[CrisisKind, str]:
+    """("kind: phrase" or "phrase") → kind and the normalised phrase. Raises ValueError."""
+    raw = unicodedata.normalize("NFKC", entry).strip()
+    kind = CrisisKind.SELF_HARM  # unlabelled: the most urgent kind, see the module docstring
+    label, colon, rest = raw.partition(":")
+    if colon:
+        key = re.sub(r"[\s-]+", "_", label.strip().casefold())
+        if key not in _KIND_NAMES:
+            raise ValueError(
+                f"crisis phrase {entry.strip()!r}: unknown kind {label.strip()!r}; write 'kind: phrase' with kind "
+                f"one of {', '.join(_KIND_NAMES)}, or the phrase alone for self_harm"
+            )
+        kind, raw = _KIND_NAMES[key], rest
+    phrase = _normalise(raw)
+    if len(phrase.replace(" ", "")) < 2 or not any(ch.isalnum() for ch in phrase):
+        raise ValueError(f"crisis phrase {entry.strip()!r}: the phrase needs at least two letters")
+    return kind, phrase
+
+
+@lru_cache(maxsize=256)
+def _compile_entry(entry: str) -> tuple[CrisisKind, str, re.Pattern[str]]:
+    kind, phrase = _parse_entry(entry)
+    body = r"\s*".join(re.escape(word) for word in phrase.split(" "))
+    left = "" if re.match(rf"[{_CJK}]", phrase) else rf"(?<!{_WORD_NOT_CJK})"
+    right = "" if re.search(rf"[{_CJK}]$", phrase) else rf"(?!{_WORD_NOT_CJK})"
+    return kind, phrase, re.compile(left + body + right)
+
+
+def parse_extra_phrases(raw: str) -> tuple[str, ...]:
+    """Configured extra phrases, split on ";" or newlines, validated, as canonical "kind: phrase" entries.
+
+    A phrase without a kind counts as self_harm. Raises ValueError naming the first bad entry.
+    """
+    entries: list[str] = []
+    for part in re.split(r"[;\n\r]+", unicodedata.normalize("NFKC", raw or "")):
+        if part.strip():
+            kind, phrase = _parse_entry(part)
+            canonical = f"{kind.value}: {phrase}"
+            if canonical not in entries:
+                entries.append(canonical)
+    return tuple(entries)
+
+
+def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal | None:
+    """The crisis signal in one message, or None. The most urgent kind wins when several match.
+
+    `extra_phrases` are entries as `parse_extra_phrases` returns them (plain phrases are accepted too);
+    an invalid one raises ValueError, which the start-up validation makes impossible in production.
+    """
+    extras = [_compile_entry(entry) for entry in extra_phrases if entry.strip()]
+    norm = _normalise(text or "")
+    if not norm:
+        return None
+    vetoes = [match.span() for match in _VETOES.finditer(norm)]
+    for kind in _PRIORITY:
+        for rule in _RULES:
+            if rule.kind is kind and _builtin_hit(rule, norm, vetoes):
+                return CrisisSignal(kind, rule.name)
+        for extra_kind, phrase, pattern in extras:
+            if extra_kind is kind and pattern.search(norm):
+                return CrisisSignal(kind, f"extra: {phrase}")
+    return None

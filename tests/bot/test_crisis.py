@@ -1,0 +1,304 @@
+"""bot.crisis: crisis language fires at once; career talk with the same words does not.
+
+Each borderline sentence below is a decision (see the module docstring): a false alarm costs a counselor's
+minutes, a missed crisis can cost far more, so the doubtful distress phrasings stay on the positive side.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.crisis import CrisisKind, CrisisSignal, detect_crisis, parse_extra_phrases
+
+SELF_HARM = [
+    "I want to kill myself",
+    "I WANT TO   KILL MY SELF",  # case and spacing
+    "i want to killmyself",
+    "I've been thinking about suicide lately",
+    "honestly I feel SUICIDAL",
+    "Suicidal thoughts again",
+    "I don't want to live anymore",
+    "I dont wanna live any more",
+    "I don’t want to be alive",  # curly apostrophe
+    "I want to end it all",
+    "I'm going to end my life",
+    "I keep thinking about taking my own life",
+    "Everyone would be better off if I was gone",
+    "I'd be better off dead",
+    "I've been cutting myself again",
+    "I self harm when work gets bad",
+    "Self-Harm",
+    "self - harm",
+    "selfharm",
+    "I keep wanting to hurt myself",
+    "there's no reason to live",
+    "I have nothing left to live for",
+    "I just want to die",
+    "i wanna die lol",
+    "i want 2 die",
+    "I just don't want to be here anymore",  # decided: fires alone; job context right after vetoes it
+    "Sometimes I wish I were dead",
+    "I called a suicide hotline last night",
+    "I can't go on",
+    "I can\u2019t go on like this in this job",  # decided: distress, a false alarm is acceptable
+    "I can't take it anymore",
+    "I'm killing myself with overtime",  # decided: the literal sense is too dangerous to ignore
+    "I would never kill myself",  # decided: negation is not parsed, the subject came up
+    "I work in sales and I think about suicide every day",
+    "我不想活了",
+    "我想死",
+    "最近总想自杀",
+    "我 想 死",  # spaces between Chinese characters
+    "这份工作我撑不下去了",
+]
+
+HARASSMENT = [
+    "my manager keeps harassing me",
+    "I'm experiencing sexual harassment from a colleague",
+    "SEXUAL  HARASSMENT",
+    "There's harassment in my team and HR does nothing",
+    "HR ignored my harassment complaint",
+    "I'm being bullied at work",
+    "I'm the victim of workplace bullying",
+    "my supervisor is a bully",
+    "he touched me inappropriately",
+    "He groped me at the Christmas party",
+    "I was discriminated against because I'm pregnant",
+    "discriminated against because I'm gay",
+    "I'm facing age discrimination at work",
+    "My colleague threatened me",
+    "my boss threatened to fire me if I report it",  # decided: intimidation at work is a threat
+    "I feel harassed by my team lead",
+    "I'm being harassed by the training manager",  # a job word after the verb does not excuse it
+    "There are racist jokes in my team every week",
+    "She keeps sending me sexual messages",
+    "My coworker makes sexist comments about me",
+    "My manager keeps hitting on me",
+    "someone is stalking me from the office",
+    "he kissed me without consent",
+    "I'm harassed at work every day",
+    "my boss constantly yells at me and calls me names",
+    "I work in a hostile work environment",
+    "我被性骚扰了",
+    "领导一直骚扰我",
+    "我在公司被欺负",
+    "我被同事排挤",
+]
+
+ABUSE = [
+    "I'm being abused",
+    "domestic violence",
+    "I experienced domestic violence",
+    "I have experience with domestic violence",  # personal "experience with": not a job
+    "my partner hits me",
+    "my husband often beats me",
+    "I was assaulted",
+    "I was sexually assaulted last year",
+    "I was raped",
+    "he threatened to kill me",
+    "my ex threatened me with a knife",
+    "I'm in an abusive relationship",
+    "My boss is verbally abusive",
+    "I was hit by my boyfriend",
+    "I'm scared to go home",
+    "My husband hurts me",
+    "He says he'll kill me if I leave",
+    "he forced himself on me",
+    "I was attacked in the car park",
+    "我被家暴了",
+    "我昨天被打了",
+    "老公打我",
+]
+
+NOT_A_CRISIS = [
+    "I'd kill for a promotion",
+    "this project is killing me",  # decided: the idiom about work, not about the person
+    "I want to kill it in the interview",
+    "I'm going to kill it at work this year",
+    "I want to kill the boring parts of my job",
+    "The deadline is next Friday",
+    "I feel stuck in a dead end job",
+    "I'm dying to learn Python",
+    "I'm dying of boredom in this role",
+    "We need a killer app for the sales team",
+    "I'd die for a chance to work at Google",
+    "The exam killed me",
+    "I work as a child abuse prevention specialist",
+    "I'd like to become a substance abuse counselor",
+    "I completed harassment prevention training last month",
+    "I'd like to draft our anti-harassment policy",
+    "I run our bullying prevention programme",
+    "I'm passionate about anti-bullying work",
+    "I work in suicide prevention",
+    "I volunteer on a suicide hotline",
+    "I was a Samaritans volunteer, trained in suicide awareness",
+    "I want to move into domestic violence advocacy",
+    "My degree is in domestic violence research",
+    "I'm a sexual assault nurse examiner",
+    "Quitting now would be career suicide",
+    "That project was a suicide mission",
+    "They filed an abuse of process claim",
+    "I don't want to die at my desk",
+    "I want to die knowing I made a difference",
+    "I don't want to live in London anymore",
+    "I don't want to be here anymore at this company",  # decided: in a career chat this is about the job
+    "I can't go on the leadership course this year",
+    "I can't go on holiday until the release",
+    "I need to cut myself some slack",
+    "I shoot myself in the foot in interviews",
+    "I'm burning myself out",
+    "our team is drowning in work",
+    "I want to take my life in a new direction",
+    "My manager pushed me to apply for the promotion",
+    "She beat me to the promotion",
+    "He hit me up on LinkedIn about a job",
+    "The layoffs hit me hard",
+    "I want to hit my targets",
+    "My idea was shot down in the meeting",
+    "Our servers were attacked last night",
+    "How do I follow up without harassing the recruiter?",
+    "As a hiring manager I don't want to discriminate against older candidates",
+    "I'm interested in price discrimination models",
+    "Is age discrimination a problem in tech hiring?",  # decided: a question about the market, not an event
+    "AI threatens to replace us all",
+    "I feel threatened by automation",
+    "I've been stalking the company on LinkedIn",
+    "I get unwanted messages from recruiters all day",
+    "my manager yelled at me once",
+    "he is a tough boss but fair",
+    "I got attacked in code review",
+    "I taught a course on workplace bullying",
+    "My thesis was on bullying in schools",
+    "my ex-manager hit me with a bad reference",
+    "I will hang myself out to dry if I say yes",
+    "I've been harming myself financially by staying here",
+    "There's no reason to go on with this project",
+    "no point in living in this city",
+    "I'm so harassed this week, too many meetings",  # British "harassed": hassled
+    "my boss will kill me if I leave early",
+    "My manager hurt me with his comments",
+    "She has beaten me to every promotion",
+    "The layoffs hurt me",
+    "I'd rather die than go back to sales",  # decided: an idiom of preference
+    "I hate my life in this job",  # decided: unhappiness, not crisis language on its own
+    "我总是被打断",  # 被打断: interrupted, not beaten
+    "我在面试中被打了低分",  # 被打了低分: given a low score
+    "我想死你了",  # "I miss you to death"
+    "这份工作是死胡同",
+    "我从事自杀干预工作",
+    "我不想活在别人的期待里",
+    "每天都有骚扰电话",  # spam calls
+    "公司组织了防性骚扰培训",
+    "他打我电话说面试通过了",  # 打我电话: called me
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", SELF_HARM)
+def test_self_harm(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is CrisisKind.SELF_HARM, signal
+
+
+@pytest.mark.parametrize("text", HARASSMENT)
+def test_harassment(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is CrisisKind.HARASSMENT, signal
+
+
+@pytest.mark.parametrize("text", ABUSE)
+def test_abuse(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is CrisisKind.ABUSE, signal
+
+
+@pytest.mark.parametrize("text", NOT_A_CRISIS)
+def test_career_talk_is_not_a_crisis(text: str) -> None:
+    assert detect_crisis(text) is None
+
+
+def test_signal_names_the_pattern_not_the_persons_words() -> None:
+    signal = detect_crisis("Honestly, I want to kill myself after today's review")
+    assert signal == CrisisSignal(CrisisKind.SELF_HARM, "kill_myself")
+
+
+def test_most_urgent_kind_wins() -> None:
+    signal = detect_crisis("my manager keeps harassing me and I want to end it all")
+    assert signal is not None and signal.kind is CrisisKind.SELF_HARM
+    signal = detect_crisis("my boss bullies me and last week he hit me")
+    assert signal is not None and signal.kind is CrisisKind.ABUSE
+
+
+def test_a_job_word_elsewhere_does_not_hide_a_crisis() -> None:
+    # The occupation exclusion applies only right next to the topic word.
+    assert detect_crisis("I did suicide prevention training and now I think about suicide myself") is not None
+    assert detect_crisis("anti-harassment policy or not, my manager keeps harassing me") is not None
+
+
+# -- extra phrases -----------------------------------------------------------------------------
+
+
+def test_extra_phrase_with_kind() -> None:
+    signal = detect_crisis("I might just walk into the sea tonight", ("self_harm: walk into the sea",))
+    assert signal == CrisisSignal(CrisisKind.SELF_HARM, "extra: walk into the sea")
+    signal = detect_crisis("He keeps leering at me", ["harassment: leering at me"])
+    assert signal == CrisisSignal(CrisisKind.HARASSMENT, "extra: leering at me")
+
+
+def test_plain_extra_phrase_counts_as_self_harm() -> None:
+    signal = detect_crisis("I feel like giving up on everything", ["giving up on everything"])
+    assert signal == CrisisSignal(CrisisKind.SELF_HARM, "extra: giving up on everything")
+
+
+def test_extra_phrase_matches_whole_words_case_and_spacing_insensitively() -> None:
+    extras = parse_extra_phrases("abuse: Locked Me In")
+    assert detect_crisis("he   LOCKED me in the flat", extras) == CrisisSignal(CrisisKind.ABUSE, "extra: locked me in")
+    assert detect_crisis("he unlocked me inbox access", extras) is None  # not inside other words
+
+
+def test_extra_phrase_in_chinese_has_no_word_boundaries() -> None:
+    extras = parse_extra_phrases("abuse: 关起来")
+    assert detect_crisis("他把我关起来了", extras) == CrisisSignal(CrisisKind.ABUSE, "extra: 关起来")
+
+
+def test_builtin_patterns_still_fire_with_extra_phrases() -> None:
+    assert detect_crisis("I'm being bullied", ["self_harm: jump off"]) == CrisisSignal(CrisisKind.HARASSMENT, "bullied")
+
+
+def test_parse_extra_phrases() -> None:
+    raw = (
+        "self_harm: jump off the bridge; Harassment : Leering\nABUSE:locked me in;;  \n giving up ;"
+        "self-harm: jump off the bridge"  # a duplicate, with the kind spelled with a hyphen
+    )
+    assert parse_extra_phrases(raw) == (
+        "self_harm: jump off the bridge",
+        "harassment: leering",
+        "abuse: locked me in",
+        "self_harm: giving up",
+    )
+    assert parse_extra_phrases("") == ()
+    assert parse_extra_phrases(" ; \n ") == ()
+    assert parse_extra_phrases("abuse：被关起来；harassment：骚扰短信") == ("abuse: 被关起来", "harassment: 骚扰短信")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("violence: he hits me", "unknown kind 'violence'"),
+        ("selfharm: jump", "unknown kind 'selfharm'"),
+        (": jump off", "unknown kind ''"),
+        ("abuse:   ", "at least two letters"),
+        ("self_harm: !!", "at least two letters"),
+        ("x", "at least two letters"),
+    ],
+)
+def test_parse_extra_phrases_errors(raw: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as error:
+        parse_extra_phrases(f"self_harm: fine phrase; {raw}")
+    assert "self_harm, harassment, abuse" in str(error.value) or "two letters" in str(error.value)
+
+
+def test_invalid_extra_phrase_in_detect_raises() -> None:
+    with pytest.raises(ValueError, match="unknown kind"):
+        detect_crisis("anything", ["danger: anything"])
