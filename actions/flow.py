@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.forms import EDIT_SLOT, say
 from bot import glossary, messages, navigation, progress
+from bot.handoff import HANDOFF_ACTIONS, SILENT_STATES
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
 from bot.prompts import Button, Prompt, stage_opening
@@ -58,7 +59,8 @@ class ActionSessionStart(Action):
                 slots.update(await _stored_questionnaires(channel, sender))
         events: List[EventType] = [SessionStarted()]
         events += [SlotSet(k, v) for k, v in slots.items() if v is not None]
-        if progress.has_progress(slots):
+        if progress.has_progress(slots) and slots.get("handoff") not in SILENT_STATES:
+            # (while a counselor has the conversation the bot stays silent, also here)
             dispatcher.utter_message(
                 text=f"Welcome back! {progress.where_stopped(slots)} "
                 "Send any message to continue, or say “start over” to begin again."
@@ -92,7 +94,9 @@ class ActionContinueCounseling(Action):
         stage = progress.next_stage(slots)
         previous = slots.get("stage")
         intent = latest_intent(tracker)
-        if intent == "nlu_fallback" and tracker.active_loop_name is None:
+        # after a rating or a complaint, the message that NLU found unclear was understood
+        after_handoff = tracker.latest_action_name in HANDOFF_ACTIONS
+        if intent == "nlu_fallback" and tracker.active_loop_name is None and not after_handoff:
             dispatcher.utter_message(text=messages.NOT_UNDERSTOOD)
         if stage == COMPLETE:
             if previous != COMPLETE:
@@ -227,19 +231,3 @@ class ActionShowSummary(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         dispatcher.utter_message(text=summary_text(tracker.slots, runtime.consented(tracker)))
         return []
-
-
-class ActionOfferCounselor(Action):
-    """Until the handoff to a live counselor exists, say how to reach one."""
-
-    def name(self) -> Text:
-        return "action_offer_counselor"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        contact = runtime.settings().counselor_contact
-        dispatcher.utter_message(
-            text=f"A human counselor can help you: contact {contact}. Your answers so far are kept, "
-            "so you can continue here at any time."
-        )
-        return []
-

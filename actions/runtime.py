@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import partial
 from typing import Any, Callable, TypeVar
 
@@ -17,17 +17,19 @@ from rasa_sdk import Tracker
 
 from bot.careers.service import Careers
 from bot.config import Settings
-from bot.storage import Store
+from bot.storage import CaseStore, Store
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _settings: Settings | None = None
 _store: Store | None = None
+_case_store: CaseStore | None = None
 _careers: Careers | None = None
 _careers_lock = threading.Lock()
 _warming = False
 _clock: Callable[[], date] = date.today
+_now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
 
 def settings() -> Settings:
@@ -42,6 +44,14 @@ def store() -> Store:
     if _store is None:
         _store = Store.from_url(settings().database_url)
     return _store
+
+
+def case_store() -> CaseStore:
+    """Cases of the human handoff, on the answer store's engine."""
+    global _case_store
+    if _case_store is None or _case_store.engine is not store().engine:
+        _case_store = CaseStore(store().engine)
+    return _case_store
 
 
 def careers() -> Careers | None:
@@ -92,6 +102,16 @@ def use_clock(clock: Callable[[], date]) -> None:
 
 def today() -> date:
     return _clock()
+
+
+def use_now(clock: Callable[[], datetime]) -> None:
+    """The moment office hours are judged by (tests freeze it)."""
+    global _now
+    _now = clock
+
+
+def now() -> datetime:
+    return _now()
 
 
 async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

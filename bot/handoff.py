@@ -64,11 +64,13 @@ class Turn:
 def next_action(turn: Turn, extra_crisis_phrases: tuple[str, ...] = ()) -> str | None:
     """The action the handoff needs next, or None to leave the turn to the other policies."""
     if turn.latest_action == ACTION_LISTEN:
-        if turn.intent == COUNSELOR_REPLY_INTENT:
+        external = bool(turn.text) and is_external(turn.text or "")
+        # only the console (Rasa's HTTP API) can send these; typed as "/hand_back" they are ignored
+        if turn.intent == COUNSELOR_REPLY_INTENT and external:
             return ACTION_DELIVER
-        if turn.intent == HAND_BACK_INTENT:
+        if turn.intent == HAND_BACK_INTENT and external:
             return ACTION_HAND_BACK
-        if turn.text and not is_external(turn.text) and detect_crisis(turn.text, extra_crisis_phrases):
+        if turn.text and not external and detect_crisis(turn.text, extra_crisis_phrases):
             return ACTION_CRISIS
         if turn.state in SILENT_STATES:
             return ACTION_RELAY
@@ -77,9 +79,8 @@ def next_action(turn: Turn, extra_crisis_phrases: tuple[str, ...] = ()) -> str |
         if turn.state == COMPLAINT:
             return ACTION_COMPLAINT
         return None
-    if turn.latest_action in (ACTION_RELAY, ACTION_DELIVER, ACTION_CRISIS):
-        return ACTION_LISTEN if turn.state in SILENT_STATES or turn.latest_action != ACTION_CRISIS else None
-    if turn.latest_action in (ACTION_HAND_BACK,):
+    if turn.latest_action in (ACTION_RELAY, ACTION_DELIVER, ACTION_CRISIS, ACTION_HAND_BACK):
+        # said what was needed (or, relaying, nothing): the person or the counselor is next
         return ACTION_LISTEN
     if turn.latest_action in (ACTION_RATING, ACTION_COMPLAINT):
         # the rating or complaint is done: back to the counseling; else wait for it

@@ -116,7 +116,7 @@ def main() -> None:
         return
 
     with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(Path(tmp))
+        stack = Stack(Path(tmp), with_web=False)  # the two conversation servers only, as before
         stack.prepare_database()
         started = time.perf_counter()
         stack.start()

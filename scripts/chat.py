@@ -1,16 +1,21 @@
 """A terminal chat with a running Waypoint over the REST channel (`make shell`).
 
-Buttons are shown numbered; type the number to press one.
+Buttons are shown numbered; type the number to press one. Messages that arrive on their
+own – a counselor's replies – are fetched from the REST channel's inbox every 2 seconds.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
+import time
+import urllib.parse
 import urllib.request
 import uuid
 
 URL = "http://localhost:5005/webhooks/rest/webhook"
+INBOX = "http://localhost:5005/webhooks/rest/inbox"
 
 
 def send(sender: str, message: str) -> list[dict]:
@@ -20,10 +25,35 @@ def send(sender: str, message: str) -> list[dict]:
         return json.load(response)
 
 
+def show(replies: list[dict], buttons: list[dict]) -> None:
+    for reply in replies:
+        if reply.get("text"):
+            print("Waypoint:", reply["text"])
+        for button in reply.get("buttons") or []:
+            buttons.append(button)
+            print(f"   [{len(buttons)}] {button['title']}")
+
+
+def watch_inbox(sender: str, buttons: list[dict]) -> None:
+    query = urllib.parse.urlencode({"sender": sender})
+    while True:
+        time.sleep(2)
+        try:
+            with urllib.request.urlopen(f"{INBOX}?{query}", timeout=10) as response:
+                replies = json.load(response)
+        except OSError:
+            continue
+        if replies:
+            print()
+            show(replies, buttons)
+            print("You: ", end="", flush=True)
+
+
 def main() -> None:
     sender = sys.argv[1] if len(sys.argv) > 1 else f"shell-{uuid.uuid4().hex[:8]}"
     print(f"Talking to Waypoint as '{sender}'. Ctrl-D or Ctrl-C to leave.")
     buttons: list[dict] = []
+    threading.Thread(target=watch_inbox, args=(sender, buttons), daemon=True).start()
     try:
         while True:
             text = input("You: ").strip()
@@ -34,13 +64,8 @@ def main() -> None:
             except OSError as error:
                 print(f"Waypoint is not reachable at {URL} ({error}). Is `make run` running?")
                 continue
-            buttons = []
-            for reply in replies:
-                if reply.get("text"):
-                    print("Waypoint:", reply["text"])
-                for button in reply.get("buttons") or []:
-                    buttons.append(button)
-                    print(f"   [{len(buttons)}] {button['title']}")
+            buttons.clear()
+            show(replies, buttons)
     except (EOFError, KeyboardInterrupt):
         print()
 

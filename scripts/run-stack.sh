@@ -6,7 +6,16 @@ cd "$(dirname "$0")/.."
 
 RASA_PORT=5005
 ACTIONS_PORT=5055
+WEB_PORT="${WAYPOINT_WEB_PORT:-8000}"
 mkdir -p var
+
+# The counselor console replies through Rasa's HTTP API, which only answers with this
+# token (waypoint_rasa/channels.py): made fresh for each run unless one is configured.
+# It travels in the environment, never on a command line (process lists show those).
+if [ -z "${WAYPOINT_RASA_TOKEN:-}" ]; then
+  WAYPOINT_RASA_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  export WAYPOINT_RASA_TOKEN
+fi
 
 # The action server does not need Rasa or TensorFlow: rasa_sdk alone starts faster and smaller.
 # It writes and deletes counseling records for whoever calls it, so it listens on
@@ -15,37 +24,43 @@ mkdir -p var
 # spinning on the second core slow the Rasa server down.
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
-.venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml \
+# --enable-api: the console's two routes only, behind the token (the channel's guard).
+.venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml --enable-api \
   --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &
 rasa_pid=$!
+# The project's web server: the counselor console, and the notifications of new cases.
+.venv/bin/python -m bot.web &
+web_pid=$!
 
 stop() {
   trap - INT TERM EXIT
   echo
   echo "Stopping Waypoint..."
-  kill -TERM "$rasa_pid" "$actions_pid" 2>/dev/null || true
-  wait "$rasa_pid" "$actions_pid" 2>/dev/null || true
+  kill -TERM "$rasa_pid" "$actions_pid" "$web_pid" 2>/dev/null || true
+  wait "$rasa_pid" "$actions_pid" "$web_pid" 2>/dev/null || true
   echo "Stopped."
 }
 trap stop INT TERM EXIT
 
 for _ in $(seq 1 180); do
-  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null; then
+  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null \
+     && curl -fs "http://127.0.0.1:$WEB_PORT/health" >/dev/null; then
     cat <<MSG
 
   Waypoint is running.
     REST channel:  POST http://localhost:$RASA_PORT/webhooks/rest/webhook
                    {"sender": "<employee id>", "message": "hello"}
     Terminal chat: make shell   (in another terminal)
+    Counselors:    http://localhost:$WEB_PORT/console/   (add one: make counselor)
     Stop:          Ctrl-C
 
 MSG
     break
   fi
-  if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$actions_pid" 2>/dev/null; then
+  if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$actions_pid" 2>/dev/null || ! kill -0 "$web_pid" 2>/dev/null; then
     echo "Waypoint failed to start: see the messages above." >&2
     exit 1
   fi
   sleep 1
 done
-wait -n "$rasa_pid" "$actions_pid"
+wait -n "$rasa_pid" "$actions_pid" "$web_pid"

@@ -7,9 +7,11 @@ import json
 import os
 import signal
 import socket
+import secrets
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +40,23 @@ class Stack:
     workdir: Path
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
     sanic_workers: int = 1
     cache_trackers: bool = True
+    # The project's web server (counselor console, notifications): off for the benchmark.
+    with_web: bool = True
+    # Settings for this stack (office hours, Slack, SMTP …), as WAYPOINT_* variables.
+    settings: dict[str, str] = field(default_factory=dict)
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     @property
     def answers_url(self) -> str:
@@ -69,7 +85,12 @@ class Stack:
             TF_CPP_MIN_LOG_LEVEL="2",
             SANIC_WORKERS=str(self.sanic_workers),
             SANIC_HOST="127.0.0.1",  # as scripts/run-stack.sh: the action server is local only
+            WAYPOINT_RASA_URL=self.rasa_url,
+            WAYPOINT_RASA_TOKEN=self.rasa_token,
+            WAYPOINT_WEB_PORT=str(self.web_port),
+            WAYPOINT_BASE_URL=self.web_url,
         )
+        env.update(self.settings)
         return env
 
     def _endpoints(self) -> Path:
@@ -89,21 +110,29 @@ class Stack:
         logs.mkdir(exist_ok=True)
         self.processes["actions"] = subprocess.Popen(
             [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-            cwd=ROOT, env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},  # as scripts/run-stack.sh stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
+            # one BLAS thread, as scripts/run-stack.sh
+            cwd=ROOT, env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+            stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
         )
         self.processes["rasa"] = subprocess.Popen(
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self._endpoints()),
+                str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self._endpoints()), "--enable-api",
                 "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             ],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
         )
+        if self.with_web:
+            self.processes["web"] = subprocess.Popen(
+                [str(VENV_BIN / "python"), "-m", "bot.web"],
+                cwd=ROOT, env=env, stdout=open(logs / "web.log", "ab"), stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"The {name} server exited early; see {logs / (name + '.log')}")
-            if _get(f"http://127.0.0.1:{self.rasa_port}/") and _get(f"http://127.0.0.1:{self.actions_port}/health"):
+            web_up = not self.with_web or _get(f"{self.web_url}/health")
+            if _get(f"{self.rasa_url}/") and _get(f"http://127.0.0.1:{self.actions_port}/health") and web_up:
                 return
             time.sleep(0.5)
         raise RuntimeError(f"Waypoint did not start within {timeout:.0f} s; see {logs}")
@@ -142,6 +171,20 @@ class Stack:
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
+
+    def inbox(self, sender: str, wait: float = 15, until: str | None = None) -> list[dict]:
+        """Messages that reached `sender` outside their own requests (a counselor's
+        replies), from the REST channel's inbox; waits until `until` is among them."""
+        collected: list[dict] = []
+        deadline = time.monotonic() + wait
+        query = urllib.parse.urlencode({"sender": sender})
+        while True:
+            with urllib.request.urlopen(f"{self.rasa_url}/webhooks/rest/inbox?{query}", timeout=10) as response:
+                collected += json.load(response)
+            texts = " ".join(m.get("text") or "" for m in collected)
+            if (until is None and collected) or (until is not None and until in texts) or time.monotonic() > deadline:
+                return collected
+            time.sleep(0.3)
 
     def listening_addresses(self, port: int) -> set[str]:
         """Local IPv4/IPv6 addresses with a socket listening on `port` (from /proc/net)."""

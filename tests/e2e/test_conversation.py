@@ -145,8 +145,8 @@ def test_message_text_never_reaches_the_server_logs(stack: Stack) -> None:
     assert "Group Finance and Controlling" not in logs
 
 
-def test_both_servers_listen_on_localhost_only(stack: Stack) -> None:
+def test_every_server_listens_on_localhost_only(stack: Stack) -> None:
     loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1 in /proc/net
-    for port in (stack.rasa_port, stack.actions_port):
+    for port in (stack.rasa_port, stack.actions_port, stack.web_port):
         addresses = stack.listening_addresses(port)
         assert addresses and addresses <= loopback, f"port {port} listens on {addresses}"

@@ -1,0 +1,327 @@
+"""The human handoff in the conversation: asking for a counselor, crisis support, the
+silent relay while a counselor talks, their replies, the hand-back and the rating.
+
+Which of these runs when is decided by bot.handoff (applied by waypoint_rasa's
+HandoffPolicy); these adapters move data between the tracker and the case store.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import runtime
+from actions.forms import say
+from bot import handoff
+from bot.handoff import ACTIVE, COMPLAINT, QUEUED, RATING, WAITING
+from bot.office_hours import format_opening
+from bot.prompts import Button, Prompt
+from bot.storage import CaseRecord, CaseUpdate
+from bot.text import clean_answer, for_chat, has_words
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_SLOT = "handoff"
+CASE_SLOT = "handoff_case"
+# A counselor's reply can be long; the chat shows it whole.
+REPLY_LIMIT = 4000
+
+GO_ON_OFFER = (Button("Yes, let's go on", "/continue_session"), Button("No, I'll wait", "/goodbye"))
+RATING_BUTTONS = tuple(Button(str(n), str(n)) for n in range(1, 6)) + (
+    Button("Skip", "skip"),
+    Button("I'd like to make a complaint", "complaint"),
+)
+
+
+def notify_by() -> list[str]:
+    """Transports configured for counselor notifications."""
+    settings = runtime.settings()
+    return (["slack"] if settings.slack_token else []) + (["email"] if settings.smtp_host else [])
+
+
+def _leave_form(tracker: Tracker) -> List[EventType]:
+    """A counselor or crisis support takes over: the stage form stops asking (it resumes
+    after the hand-back), and a reply the form had already picked up is dropped."""
+    events: List[EventType] = []
+    requested = tracker.get_slot("requested_slot")
+    if tracker.active_loop_name:
+        latest = (tracker.latest_message or {}).get("text")
+        if requested and tracker.get_slot(requested) == latest:
+            events.append(SlotSet(requested, None))
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return events
+
+
+async def _open_case(tracker: Tracker, reason: str, crisis_kind: str | None = None) -> tuple[CaseRecord | None, bool]:
+    """Opens (or adds to) this conversation's case; (case, in office hours)."""
+    settings = runtime.settings()
+    moment = runtime.now()
+    office = settings.office()
+    in_hours = office.is_open(moment)
+    slots = dict(tracker.slots)
+    channel, sender = runtime.who(tracker)
+    asked_for = {"crisis": "urgent support", "misunderstanding": "help after the bot misunderstood"}.get(
+        reason, "to talk to a counselor"
+    )
+    update = CaseUpdate(
+        reason=reason,
+        urgent=reason == "crisis",
+        crisis_kind=crisis_kind,
+        specialty=handoff.needed_specialty(slots, reason == "crisis"),
+        stage=slots.get("stage"),
+        after_hours=not in_hours,
+        expected_at=None if in_hours else office.next_opening(moment),
+        summary=handoff.case_summary(slots, runtime.consented(tracker), asked_for, channel),
+    )
+    try:
+        case, _created = await runtime.in_thread(runtime.case_store().open_case, channel, sender, update, notify_by(), moment)
+    except Exception as error:  # noqa: BLE001 - the person must still be told how to reach someone
+        logger.error("Could not open a case: %s", type(error).__name__)
+        return None, in_hours
+    return case, in_hours
+
+
+def _opening_text(case: CaseRecord | None) -> str | None:
+    if case is None or case.expected_at is None:
+        return None
+    return format_opening(case.expected_at.astimezone(runtime.settings().office().timezone), runtime.now())
+
+
+class ActionRequestHuman(Action):
+    """"I want to talk to a person": a counselor joins (in office hours) or the case is
+    queued for the next opening, and the person may go on with the bot meanwhile."""
+
+    def name(self) -> Text:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reason = "misunderstanding" if int(tracker.get_slot("misunderstandings") or 0) >= 2 else "requested"
+        case, in_hours = await _open_case(tracker, reason)
+        if case is None:
+            contact = runtime.settings().counselor_contact
+            dispatcher.utter_message(
+                text=f"I couldn't reach the counselors' queue just now – sorry. Please contact {contact} directly; "
+                "your answers so far are kept."
+            )
+            return []
+        events: List[EventType] = [SlotSet(CASE_SLOT, case.id), SlotSet("misunderstandings", 0)]
+        if in_hours:
+            dispatcher.utter_message(text=handoff.waiting_message(None, None))
+            return events + _leave_form(tracker) + [SlotSet(HANDOFF_SLOT, WAITING)]
+        say(dispatcher, Prompt(handoff.waiting_message(case.expected_at, _opening_text(case) or "soon"), GO_ON_OFFER))
+        return events + _leave_form(tracker) + [SlotSet(HANDOFF_SLOT, QUEUED)]
+
+
+class ActionCrisisSupport(Action):
+    """Distress or crisis language, at any point: support resources at once, and an
+    urgent case whatever the hour."""
+
+    def name(self) -> Text:
+        return "action_crisis_support"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        settings = runtime.settings()
+        text = (tracker.latest_message or {}).get("text") or ""
+        signal = handoff.crisis_in(text, settings.extra_crisis_phrases())
+        dispatcher.utter_message(text="I'm really sorry you're going through this. You don't have to handle it alone.")
+        dispatcher.utter_message(text=settings.crisis_resources)
+        case, in_hours = await _open_case(tracker, "crisis", signal.kind.value if signal else None)
+        state = tracker.get_slot(HANDOFF_SLOT)
+        events: List[EventType] = _leave_form(tracker)
+        if case is None:
+            dispatcher.utter_message(
+                text=f"I couldn't alert a counselor automatically just now. Please contact {settings.counselor_contact} "
+                "directly, or use the numbers above."
+            )
+            return events
+        await runtime.guarded(runtime.case_store().add_message, case.id, "employee", clean_answer(text))
+        events.append(SlotSet(CASE_SLOT, case.id))
+        if state == ACTIVE:
+            dispatcher.utter_message(text="I've flagged this to your counselor as urgent.")
+            return events
+        if in_hours:
+            dispatcher.utter_message(
+                text="I've asked a counselor to join you here as a priority. Until they do, I'll stay quiet – "
+                "anything you write goes straight to them."
+            )
+            return events + [SlotSet(HANDOFF_SLOT, WAITING)]
+        dispatcher.utter_message(
+            text=f"Our counselors are away right now; your message is with them as urgent, and they're back "
+            f"{_opening_text(case) or 'as soon as possible'}. Please use the numbers above now if you need help. "
+            "When you're ready, say “continue” and we'll pick up the career conversation where we left off."
+        )
+        return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
+
+
+class ActionRelayToCounselor(Action):
+    """While a counselor has (or is about to have) the conversation, the person's
+    messages go to the case and the bot says nothing."""
+
+    def name(self) -> Text:
+        return "action_relay_to_counselor"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        channel, sender = runtime.who(tracker)
+        store = runtime.case_store()
+        case = await runtime.guarded(store.open_case_for, channel, sender)
+        if case is None or (case.handed_back_at is not None and case.status == "active"):
+            # the counselor closed or handed back without the bot hearing of it
+            dispatcher.utter_message(
+                text="The conversation with the counselor has ended, so you're back with me. "
+                "Say “continue” to pick up where we left off, or “talk to a counselor” to ask again."
+            )
+            return [SlotSet(HANDOFF_SLOT, None)]
+        text = clean_answer((tracker.latest_message or {}).get("text") or "")
+        if text:
+            if await runtime.guarded(store.add_message, case.id, "employee", text) is None:
+                dispatcher.utter_message(
+                    text="I couldn't pass that message on just now – please send it again in a moment."
+                )
+        return []
+
+
+class ActionDeliverCounselorReply(Action):
+    """The console stored a counselor's message and asked Rasa (trigger_intent) to send
+    it: every undelivered counselor message of the case goes out, oldest first."""
+
+    def name(self) -> Text:
+        return "action_deliver_counselor_reply"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        channel, sender = runtime.who(tracker)
+        store = runtime.case_store()
+        case = await runtime.guarded(store.open_case_for, channel, sender)
+        if case is None:
+            return []
+        messages = await runtime.guarded(store.messages, case.id, default=[])
+        pending = [m for m in messages if m.author == "counselor" and m.delivered_at is None]
+        if not pending:
+            return []
+        counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
+        who = counselor.display_name if counselor else "Your counselor"
+        events: List[EventType] = []
+        if tracker.get_slot(HANDOFF_SLOT) != ACTIVE:
+            dispatcher.utter_message(
+                text=f"{for_chat(who, 120)}, a career counselor, has joined the conversation. "
+                "I'll stay quiet until they hand you back to me."
+            )
+            events = _leave_form(tracker) + [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
+        for message in pending:
+            dispatcher.utter_message(text=f"{for_chat(who, 120)}: {for_chat(message.text, REPLY_LIMIT)}")
+            await runtime.guarded(store.mark_delivered, message.id)
+        return events
+
+
+class ActionHandBack(Action):
+    """The counselor handed the conversation back: ask for a rating first, then resume."""
+
+    def name(self) -> Text:
+        return "action_hand_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        channel, sender = runtime.who(tracker)
+        store = runtime.case_store()
+        case = await runtime.guarded(store.latest_case_for, channel, sender)
+        if case is None or case.handed_back_at is None:
+            return []  # not handed back in the console: nothing happened
+        if case.taken_at is None:
+            # nobody talked to the person: nothing to rate
+            dispatcher.utter_message(text="You're back with me. Say “continue” to pick up where we left off.")
+            return [SlotSet(HANDOFF_SLOT, None)]
+        counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
+        who = for_chat(counselor.display_name, 120) if counselor else "The counselor"
+        say(
+            dispatcher,
+            Prompt(
+                f"{who} has handed you back to me. Before we go on: how would you rate your conversation with "
+                "the counselor, from 1 (poor) to 5 (excellent)?",
+                RATING_BUTTONS,
+            ),
+        )
+        return [SlotSet(HANDOFF_SLOT, RATING), SlotSet(CASE_SLOT, case.id), SlotSet("misunderstandings", 0)]
+
+
+_RATING = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|stars?|out of 5))?\s*[.!]?\s*$", re.IGNORECASE)
+_RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SKIP = re.compile(r"^\s*(skip|no(?: thanks?)?|no rating|rather not|pass)\b", re.IGNORECASE)
+_COMPLAINT = re.compile(r"\bcomplain", re.IGNORECASE)
+
+
+def read_rating(text: str) -> int | str | None:
+    """1–5, "skip", "complaint", or None when the reply is none of these."""
+    if _COMPLAINT.search(text):
+        return "complaint"
+    match = _RATING.match(text)
+    if match:
+        return int(match.group(1))
+    word = text.strip().strip(".!").lower()
+    if word in _RATING_WORDS:
+        return _RATING_WORDS[word]
+    if _SKIP.match(text):
+        return "skip"
+    return None
+
+
+class ActionTakeSessionRating(Action):
+    def name(self) -> Text:
+        return "action_take_session_rating"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        reading = read_rating(text)
+        case_id = tracker.get_slot(CASE_SLOT)
+        if reading == "complaint":
+            dispatcher.utter_message(
+                text="I'm sorry it didn't go well. Please tell me what happened, in your own words. Your complaint "
+                "goes to the counseling service's administrators, not to the counselor."
+            )
+            return [SlotSet(HANDOFF_SLOT, COMPLAINT)]
+        if reading is None:
+            tries = int(tracker.get_slot("misunderstandings") or 0) + 1
+            if tries < 2:
+                say(dispatcher, Prompt("Please pick a number from 1 (poor) to 5 (excellent), or skip.", RATING_BUTTONS))
+                return [SlotSet("misunderstandings", tries)]
+            dispatcher.utter_message(text="No rating then – that's fine.")
+        elif isinstance(reading, int) and case_id is not None:
+            stored = await runtime.guarded(runtime.case_store().record_rating, int(case_id), reading, default=False)
+            dispatcher.utter_message(
+                text="Thank you for rating the session." if stored is not False else "Thank you. (I couldn't save the rating just now.)"
+            )
+        dispatcher.utter_message(text="Let's pick up where we left off.")
+        return [SlotSet(HANDOFF_SLOT, None), SlotSet("misunderstandings", 0)]
+
+
+class ActionTakeComplaint(Action):
+    def name(self) -> Text:
+        return "action_take_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = clean_answer((tracker.latest_message or {}).get("text") or "")
+        case_id = tracker.get_slot(CASE_SLOT)
+        if not has_words(text):
+            dispatcher.utter_message(text="Please describe what happened in a few words – or say “skip”.")
+            return []
+        if _SKIP.match(text) and len(text) < 20:
+            dispatcher.utter_message(text="All right, no complaint. Let's pick up where we left off.")
+            return [SlotSet(HANDOFF_SLOT, None)]
+        stored: Any = None
+        if case_id is not None:
+            stored = await runtime.guarded(runtime.case_store().add_complaint, int(case_id), text)
+        if stored is None:
+            contact = runtime.settings().counselor_contact
+            dispatcher.utter_message(
+                text=f"I couldn't record your complaint just now – sorry. Please send it to {contact} directly."
+            )
+        else:
+            dispatcher.utter_message(
+                text="Thank you. Your complaint is recorded and goes to the administrators of the counseling "
+                "service, who will follow it up."
+            )
+        dispatcher.utter_message(text="Let's pick up where we left off.")
+        return [SlotSet(HANDOFF_SLOT, None)]
