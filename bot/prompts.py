@@ -101,8 +101,10 @@ def misunderstanding_help(question: Question, counselor_contact: str) -> Prompt:
     buttons.append(Button("Why do you ask?", "/ask_why"))
     if question.skippable:
         buttons.append(Button("Skip this question", "skip"))
+    # accepting the offer hands the conversation to a human (actions/handoff.py)
+    buttons.append(Button("Talk to a counselor", "/request_human"))
     return Prompt(
-        "I'm having trouble understanding – sorry. You can use the buttons below, or say "
-        f"“talk to a counselor”: {counselor_contact} can help you in person.",
+        "I'm having trouble understanding – sorry. You can use the buttons below, or talk to a counselor: "
+        f"{counselor_contact} can help you in person.",
         tuple(buttons),
     )

@@ -32,7 +32,7 @@ OPEN_STATUSES = ("new", "assigned", "active")
 CASE_STATUSES = ("new", "assigned", "active", "closed")
 ROLES = ("counselor", "admin")
 REASONS = ("requested", "misunderstanding", "crisis")
-# Notification delivery gives up after this many attempts (about a day with the backoff).
+# Notification delivery gives up after this many attempts (about 4 hours with the backoff).
 MAX_DELIVERY_ATTEMPTS = 10
 
 
@@ -331,15 +331,23 @@ class CaseStore:
         case and for a case that has just become urgent.
         """
         moment = _now(now)
+        if update.reason not in REASONS:
+            raise CaseError(f"a case's reason is one of {', '.join(REASONS)}")
+        if update.specialty:
+            update.specialty = update.specialty.strip().lower() or None  # counselor tags are lower-case
+        # Two requests of one conversation never race: Rasa's lock store runs its turns one at a time.
+        # A crisis is always urgent, whether or not the caller said so.
+        urgent = bool(update.urgent or update.reason == "crisis")
         with self._sessions.begin() as s:
             row = self._open_case_row(s, channel, sender_id)
             created = row is None
             escalated = False
             if row is None:
                 row = Case(
-                    channel=channel, sender_id=sender_id, status="new", urgent=update.urgent, reason=update.reason,
+                    channel=channel, sender_id=sender_id, status="new", urgent=urgent, reason=update.reason,
                     crisis_kind=update.crisis_kind, specialty=update.specialty, stage=update.stage,
-                    after_hours=update.after_hours, expected_at=update.expected_at, summary=dict(update.summary),
+                    # SQLite keeps the wall time and drops the offset: store UTC (office hours give local time)
+                    after_hours=update.after_hours, expected_at=_utc(update.expected_at), summary=dict(update.summary),
                     created_at=moment,
                 )
                 s.add(row)
@@ -348,8 +356,8 @@ class CaseStore:
                 if counselor_id is not None:
                     row.counselor_id, row.status = counselor_id, "assigned"
             else:
-                escalated = update.urgent and not row.urgent
-                if update.urgent:
+                escalated = urgent and not row.urgent
+                if urgent:
                     row.urgent = True
                 if update.reason == "crisis":
                     row.reason, row.crisis_kind = "crisis", update.crisis_kind or row.crisis_kind
@@ -465,7 +473,7 @@ class CaseStore:
                 row.stage = stage or row.stage
 
     def record_rating(self, case_id: int, rating: int, now: datetime | None = None) -> None:
-        if not 1 <= rating <= 5:
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise CaseError("a rating is a whole number from 1 to 5")
         with self._sessions.begin() as s:
             row = s.get(Case, case_id)
@@ -602,7 +610,7 @@ class CaseStore:
         with self._sessions.begin() as s:
             s.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < moment))
             s.add(ConsoleSession(token_hash=token_hash, counselor_id=counselor_id, csrf_token=csrf_token,
-                                 created_at=moment, last_seen=moment, expires_at=expires_at))
+                                 created_at=moment, last_seen=moment, expires_at=_utc(expires_at)))
 
     def session(self, token_hash: str, now: datetime | None = None) -> SessionRecord | None:
         """The live session for a cookie, or None (unknown, expired, or counselor inactive)."""
@@ -620,7 +628,7 @@ class CaseStore:
         with self._sessions.begin() as s:
             row = s.get(ConsoleSession, token_hash)
             if row is not None:
-                row.last_seen, row.expires_at = _now(now), expires_at
+                row.last_seen, row.expires_at = _now(now), _utc(expires_at)
 
     def delete_session(self, token_hash: str) -> None:
         with self._sessions.begin() as s:
@@ -671,6 +679,24 @@ class CaseStore:
                 for n in s.scalars(query)
             ]
 
+
+    # -- console additions --
+
+    def replace_password_hash(self, counselor_id: int, password_hash: str) -> None:
+        """The same password re-hashed with newer parameters at login: unlike `set_password`
+        it keeps the counselor's sessions (the one being opened included)."""
+        with self._sessions.begin() as s:
+            row = s.get(Counselor, counselor_id)
+            if row is not None:
+                row.password_hash = password_hash
+
+    def recently_closed(self, limit: int = 50) -> list[CaseRecord]:
+        """The latest closed cases, newest first (the console's queue shows a few)."""
+        with self._sessions() as s:
+            query = (
+                select(Case).where(Case.status == "closed").order_by(Case.closed_at.desc(), Case.id.desc()).limit(limit)
+            )
+            return [CaseRecord.of(row) for row in s.scalars(query)]
 
 def _tags(values: Iterable[str]) -> list[str]:
     """Specialties and languages: lower-case, trimmed, unique, in the order given."""

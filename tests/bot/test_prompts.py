@@ -116,16 +116,21 @@ def test_misunderstanding_help_for_a_skippable_choice_question():
         "Dual ladder",
         "Why do you ask?",
         "Skip this question",
+        "Talk to a counselor",
     ]
-    assert prompt.buttons[-2].payload == "/ask_why"
-    assert prompt.buttons[-1].payload == "skip"
+    assert prompt.buttons[-3].payload == "/ask_why"
+    assert prompt.buttons[-2].payload == "skip"
+    assert prompt.buttons[-1].payload == "/request_human"  # accepting the offer hands over
 
 
 @pytest.mark.parametrize("key", ["consent", "goal_short_confirmed"])
 def test_misunderstanding_help_for_yes_no_questions_is_not_skippable(key):
     prompt = misunderstanding_help(QUESTIONS[key], "your HR career counselor")
     assert "your HR career counselor can help you in person" in prompt.text
-    assert prompt.buttons == (Button("Yes", "/affirm"), Button("No", "/deny"), Button("Why do you ask?", "/ask_why"))
+    assert prompt.buttons == (
+        Button("Yes", "/affirm"), Button("No", "/deny"), Button("Why do you ask?", "/ask_why"),
+        Button("Talk to a counselor", "/request_human"),
+    )
 
 
 @pytest.mark.parametrize(
