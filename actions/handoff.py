@@ -88,9 +88,13 @@ async def _open_case(tracker: Tracker, reason: str, crisis_kind: str | None = No
 
 
 def _opening_text(case: CaseRecord | None) -> str | None:
-    if case is None or case.expected_at is None:
+    """The next opening from now. Not the case's `expected_at`: a case kept open since an
+    earlier request holds that request's opening, which may have passed ("back now")."""
+    if case is None:
         return None
-    return format_opening(case.expected_at.astimezone(runtime.settings().office().timezone), runtime.now())
+    moment = runtime.now()
+    opening = runtime.settings().office().next_opening(moment)
+    return format_opening(opening, moment) if opening is not None else None
 
 
 class ActionRequestHuman(Action):
@@ -159,6 +163,10 @@ class ActionCrisisSupport(Action):
         return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
 
+_UNREACHABLE = object()
+_RESEND = "I couldn't pass that message on just now – please send it again in a moment."
+
+
 class ActionRelayToCounselor(Action):
     """While a counselor has (or is about to have) the conversation, the person's
     messages go to the case and the bot says nothing."""
@@ -169,7 +177,11 @@ class ActionRelayToCounselor(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         channel, sender = runtime.who(tracker)
         store = runtime.case_store()
-        case = await runtime.guarded(store.open_case_for, channel, sender)
+        case = await runtime.guarded(store.open_case_for, channel, sender, default=_UNREACHABLE)
+        if case is _UNREACHABLE:
+            # the store failed: the counselor is still there, the message must be sent again
+            dispatcher.utter_message(text=_RESEND)
+            return []
         if case is None or (case.handed_back_at is not None and case.status == "active"):
             # the counselor closed or handed back without the bot hearing of it
             dispatcher.utter_message(
@@ -180,9 +192,7 @@ class ActionRelayToCounselor(Action):
         text = clean_answer((tracker.latest_message or {}).get("text") or "")
         if text:
             if await runtime.guarded(store.add_message, case.id, "employee", text) is None:
-                dispatcher.utter_message(
-                    text="I couldn't pass that message on just now – please send it again in a moment."
-                )
+                dispatcher.utter_message(text=_RESEND)
         return []
 
 
@@ -251,11 +261,19 @@ _RATING = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|stars?|out of 5))?\s*[.!]?\s*$"
 _RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _SKIP = re.compile(r"^\s*(skip|no(?: thanks?)?|no rating|rather not|pass)\b", re.IGNORECASE)
 _COMPLAINT = re.compile(r"\bcomplain", re.IGNORECASE)
+# "no complaints", "I can't complain": not a wish to complain.
+_NO_COMPLAINT = re.compile(r"\b(?:no|not|nothing to|can'?t|cannot)\s+complain\w*", re.IGNORECASE)
+# Declining to complain: the whole reply is one of these (a complaint may start with "No ...").
+_SKIP_COMPLAINT = re.compile(
+    r"^\s*(?:skip(?: it)?|no(?: thanks?)?|no complaints?|rather not|pass|never ?mind)(?:,?\s*(?:please|thanks?))?"
+    r"\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
 
 
 def read_rating(text: str) -> int | str | None:
     """1–5, "skip", "complaint", or None when the reply is none of these."""
-    if _COMPLAINT.search(text):
+    if _COMPLAINT.search(_NO_COMPLAINT.sub("", text)):
         return "complaint"
     match = _RATING.match(text)
     if match:
@@ -307,7 +325,7 @@ class ActionTakeComplaint(Action):
         if not has_words(text):
             dispatcher.utter_message(text="Please describe what happened in a few words – or say “skip”.")
             return []
-        if _SKIP.match(text) and len(text) < 20:
+        if _SKIP_COMPLAINT.match(text):
             dispatcher.utter_message(text="All right, no complaint. Let's pick up where we left off.")
             return [SlotSet(HANDOFF_SLOT, None)]
         stored: Any = None

@@ -341,7 +341,7 @@ class CaseStore:
         with self._sessions.begin() as s:
             row = self._open_case_row(s, channel, sender_id)
             created = row is None
-            escalated = False
+            escalated = reopened = False
             if row is None:
                 row = Case(
                     channel=channel, sender_id=sender_id, status="new", urgent=urgent, reason=update.reason,
@@ -363,12 +363,19 @@ class CaseStore:
                     row.reason, row.crisis_kind = "crisis", update.crisis_kind or row.crisis_kind
                 row.stage = update.stage or row.stage
                 row.summary = {**(row.summary or {}), **dict(update.summary)}
+                # the opening the person was told about now, not at the first request
+                row.after_hours, row.expected_at = update.after_hours, _utc(update.expected_at)
+                if row.handed_back_at is not None:
+                    # asked again after a hand-back: the same counselor (if any) gets it back
+                    row.handed_back_at = None
+                    row.status = "assigned" if row.counselor_id is not None else "new"
+                    reopened = True
                 if escalated and row.status == "new" and update.specialty:
                     row.specialty = update.specialty
                     counselor_id = self._least_loaded(s, update.specialty)
                     if counselor_id is not None:
                         row.counselor_id, row.status = counselor_id, "assigned"
-            if created or escalated:
+            if created or escalated or reopened:
                 for transport in notify_by:
                     s.add(Notification(case_id=row.id, transport=transport, urgent=bool(row.urgent),
                                        created_at=moment, next_attempt_at=moment))
@@ -679,7 +686,6 @@ class CaseStore:
                 for n in s.scalars(query)
             ]
 
-
     # -- console additions --
 
     def replace_password_hash(self, counselor_id: int, password_hash: str) -> None:
@@ -697,6 +703,7 @@ class CaseStore:
                 select(Case).where(Case.status == "closed").order_by(Case.closed_at.desc(), Case.id.desc()).limit(limit)
             )
             return [CaseRecord.of(row) for row in s.scalars(query)]
+
 
 def _tags(values: Iterable[str]) -> list[str]:
     """Specialties and languages: lower-case, trimmed, unique, in the order given."""

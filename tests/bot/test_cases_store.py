@@ -841,3 +841,14 @@ def test_postgres_variant_really_uses_postgres(store, request):
     """Guard: the 'postgresql' parameter must not silently run on SQLite."""
     expected = request.node.callspec.params["store"]
     assert store.engine.dialect.name == expected
+
+
+def test_asking_again_after_a_hand_back_reopens_the_case_for_the_same_counselor(cs):
+    anna = cs.add_counselor("anna2", "Anna", "hash")
+    case, _ = cs.open_case("rest", "again", CaseUpdate(reason="requested"), notify_by=["email"])
+    cs.take_case(case.id, anna.id)
+    cs.hand_back(case.id)
+    again, created = cs.open_case("rest", "again", CaseUpdate(reason="requested"), notify_by=["email"])
+    assert not created and again.id == case.id
+    assert again.handed_back_at is None and again.status == "assigned" and again.counselor_id == anna.id
+    assert len(cs.notifications(case.id)) == 2  # the counselor hears of it again
