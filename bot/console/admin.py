@@ -1,0 +1,158 @@
+"""The admins' command line for the counselor registry.
+
+    python -m bot.console.admin add jdoe --name "Jane Doe" --email jane@example.org --specialties crisis,management
+    python -m bot.console.admin list
+    python -m bot.console.admin update jdoe --active no
+    python -m bot.console.admin set-password jdoe --password-stdin < secret.txt
+
+The database is WAYPOINT_DATABASE_URL (bot/config.py) unless --database-url is given.
+Errors are one line on stderr; bad input exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Sequence, TextIO
+
+from argon2 import PasswordHasher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.console.auth import PasswordRuleError, hash_password, username_problem
+from bot.storage import make_engine
+from bot.storage.cases import ROLES, CaseError, CaseStore, CounselorRecord
+
+BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """Something the admin typed is not usable; the message says what."""
+
+
+def _tags(raw: str | None) -> list[str] | None:
+    return None if raw is None else [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _yes_no(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("yes", "no"):
+        raise argparse.ArgumentTypeError("answer yes or no")
+    return value == "yes"
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m bot.console.admin", description="Manage counselor console accounts.")
+    top.add_argument("--database-url", help="SQLAlchemy URL (default: WAYPOINT_DATABASE_URL)")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    add = commands.add_parser("add", help="add a counselor or admin")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="the name shown to colleagues and employees")
+    add.add_argument("--email")
+    add.add_argument("--admin", action="store_true", help="an administrator instead of a counselor")
+    add.add_argument("--specialties", help="comma-separated, e.g. crisis,management")
+    add.add_argument("--languages", help="comma-separated, e.g. en,zh")
+    add.add_argument("--qualifications", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+
+    commands.add_parser("list", help="list the registry")
+
+    update = commands.add_parser("update", help="change a counselor's registry entry")
+    update.add_argument("username")
+    update.add_argument("--name")
+    update.add_argument("--email")
+    update.add_argument("--specialties")
+    update.add_argument("--languages")
+    update.add_argument("--qualifications")
+    update.add_argument("--role", choices=ROLES)
+    update.add_argument("--active", type=_yes_no, metavar="yes|no")
+
+    password = commands.add_parser("set-password", help="set a new password (ends the counselor's sessions)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true")
+    return top
+
+
+def read_password(from_stdin: bool, stdin: TextIO) -> str:
+    if from_stdin:
+        password = stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("The same again: ") != password:
+            raise InputError("the two passwords differ")
+    return password
+
+
+def describe(counselor: CounselorRecord) -> str:
+    return "\t".join([
+        counselor.username, counselor.display_name, counselor.role, "active" if counselor.active else "inactive",
+        ",".join(counselor.specialties) or "-", ",".join(counselor.languages) or "-", counselor.email or "-",
+    ])
+
+
+def run(
+    args: argparse.Namespace, cases: CaseStore, stdin: TextIO, stdout: TextIO, hasher: PasswordHasher | None
+) -> None:
+    if args.command == "list":
+        for counselor in cases.counselors():
+            print(describe(counselor), file=stdout)
+        return
+    if args.command == "add":
+        problem = username_problem(args.username)
+        if problem:
+            raise InputError(problem)
+        password_hash = hash_password(read_password(args.password_stdin, stdin), hasher)
+        added = cases.add_counselor(
+            args.username, args.name, password_hash, email=args.email, role="admin" if args.admin else "counselor",
+            qualifications=args.qualifications, specialties=_tags(args.specialties) or (),
+            languages=_tags(args.languages) or (),
+        )
+        print(f"added {added.role} {added.username} (id {added.id})", file=stdout)
+        return
+    counselor = cases.counselor_by_username(args.username)
+    if counselor is None:
+        raise InputError(f"no counselor with the user name {args.username!r}")
+    if args.command == "set-password":
+        cases.set_password(counselor.id, hash_password(read_password(args.password_stdin, stdin), hasher))
+        print(f"password set for {counselor.username}; their console sessions have ended", file=stdout)
+        return
+    changes = {
+        "display_name": args.name, "email": args.email, "qualifications": args.qualifications,
+        "specialties": _tags(args.specialties), "languages": _tags(args.languages), "role": args.role,
+        "active": args.active,
+    }
+    changes = {key: value for key, value in changes.items() if value is not None}
+    if not changes:
+        raise InputError("nothing to change: give at least one option")
+    print(describe(cases.update_counselor(counselor.id, **changes)), file=stdout)
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
+    hasher: PasswordHasher | None = None,
+) -> int:
+    args = parser().parse_args(argv)  # argparse itself exits with 2 on bad options
+    try:
+        url = args.database_url or Settings.from_env().database_url
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    engine = make_engine(url)
+    try:
+        run(args, CaseStore(engine), stdin or sys.stdin, stdout or sys.stdout, hasher)
+    except (InputError, PasswordRuleError, CaseError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except SQLAlchemyError as error:
+        # hide_parameters keeps values out of the message; the class name says enough.
+        print(f"error: the database failed ({type(error).__name__}); is it migrated (make migrate)?", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""How the console reaches the conversation: Rasa's HTTP API.
+
+A counselor's reply and the hand-back are sent as external intents (`trigger_intent`), so
+the bot's own actions deliver them in the employee's channel; the transcript is read from
+the tracker. Rasa 3.6 takes the API token as the `token` query parameter.
+
+Errors never carry the URL (it holds the token), the sender id or any message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import aiohttp
+
+from bot.handoff import COUNSELOR_REPLY_INTENT, HAND_BACK_INTENT
+from bot.storage.cases import CaseRecord
+
+# What Rasa writes as the user text of a trigger_intent call.
+_EXTERNAL_PREFIX = "EXTERNAL: "
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    author: str  # "employee" | "bot"
+    text: str
+    at: datetime
+
+
+class GatewayError(Exception):
+    """The conversation could not be reached; the message is safe to show and to log."""
+
+
+class ConversationGateway(Protocol):
+    async def transcript(self, case: CaseRecord) -> list[TranscriptEntry]: ...
+
+    async def deliver(self, case: CaseRecord, message_id: int) -> None:
+        """Have the bot send a counselor's stored message to the employee."""
+
+    async def hand_back(self, case: CaseRecord) -> None: ...
+
+
+def transcript_from_events(events: list[dict[str, Any]]) -> list[TranscriptEntry]:
+    """What the employee and the bot said, from a tracker's events, oldest first."""
+    entries = []
+    for event in events:
+        kind = event.get("event")
+        text = event.get("text")
+        if kind not in ("user", "bot") or not isinstance(text, str) or not text.strip():
+            continue
+        if kind == "user" and text.startswith(_EXTERNAL_PREFIX):
+            continue  # the console's own trigger_intent calls, not the employee
+        timestamp = event.get("timestamp")
+        seconds = float(timestamp) if isinstance(timestamp, (int, float)) else 0.0  # Rasa always sets it
+        author = "employee" if kind == "user" else "bot"
+        entries.append(TranscriptEntry(author, text, datetime.fromtimestamp(seconds, timezone.utc)))
+    return entries
+
+
+class RasaGateway:
+    def __init__(self, rasa_url: str, token: str | None, timeout: float = 10.0) -> None:
+        self.rasa_url = rasa_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    async def transcript(self, case: CaseRecord) -> list[TranscriptEntry]:
+        body = await self._call("GET", case, "tracker", {"include_events": "ALL"})
+        events = body.get("events") if isinstance(body, dict) else None
+        if not isinstance(events, list):
+            raise GatewayError(f"Rasa's tracker for case {case.id} had no events list")
+        return transcript_from_events(events)
+
+    async def deliver(self, case: CaseRecord, message_id: int) -> None:
+        await self._trigger(case, COUNSELOR_REPLY_INTENT, {"message_id": str(message_id)})
+
+    async def hand_back(self, case: CaseRecord) -> None:
+        await self._trigger(case, HAND_BACK_INTENT, {"case_id": str(case.id)})
+
+    async def _trigger(self, case: CaseRecord, intent: str, entities: dict[str, str]) -> None:
+        await self._call(
+            "POST", case, "trigger_intent", {"output_channel": "latest"}, {"name": intent, "entities": entities}
+        )
+
+    async def _call(
+        self,
+        method: str,
+        case: CaseRecord,
+        endpoint: str,
+        params: dict[str, str],
+        payload: dict[str, Any] | None = None,
+    ) -> Any:
+        what = f"{endpoint} for case {case.id}"
+        if not self.token:
+            # Without a token Rasa's HTTP API is closed (bot/config.py): say so rather than get a 401.
+            raise GatewayError(f"{what}: no Rasa API token is configured (WAYPOINT_RASA_TOKEN)")
+        url = f"{self.rasa_url}/conversations/{quote(case.sender_id, safe='')}/{endpoint}"
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as session:
+                query = {**params, "token": self.token}
+                async with session.request(method, url, params=query, json=payload) as response:
+                    if not 200 <= response.status < 300:
+                        raise GatewayError(f"{what}: Rasa answered HTTP {response.status}")
+                    return await response.json(content_type=None)
+        except GatewayError:
+            raise
+        except asyncio.TimeoutError:  # a separate class from the built-in one on Python 3.10
+            raise GatewayError(f"{what}: Rasa did not answer within {self.timeout:g} s") from None
+        except (aiohttp.ClientError, ValueError) as error:
+            # str(error) may hold the URL with the token: only the kind of failure is kept.
+            raise GatewayError(f"{what}: could not talk to Rasa ({type(error).__name__})") from None

@@ -1,0 +1,126 @@
+"""The project's web server: the counselor console under /console, and a health check.
+
+    python -m bot.web        # listens on WAYPOINT_WEB_HOST:WAYPOINT_WEB_PORT
+
+`create_app` builds the Sanic app from injected services, so tests can start as many as
+they like; `background_tasks` run beside the server from start to stop (the notification
+worker goes there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from datetime import datetime, timezone
+from typing import Awaitable, Callable, Sequence
+
+from argon2 import PasswordHasher
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, redirect, text
+
+from bot.config import Settings
+from bot.console.auth import Authenticator, Clock, Passwords
+from bot.console.blueprint import add_security_headers, console_blueprint
+from bot.console.context import PREFIX, Console
+from bot.console.gateway import ConversationGateway, RasaGateway
+from bot.console.render import make_templates
+from bot.notify import deliver_forever
+from bot.storage import Store
+from bot.storage.cases import CaseStore
+
+logger = logging.getLogger("bot.web")  # not "__main__" under python -m
+
+BackgroundTask = Callable[[Sanic], Awaitable[None]]
+
+# Sanic keeps a registry of apps by name: each app gets its own.
+_app_numbers = itertools.count(1)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def create_app(
+    settings: Settings,
+    store: Store,
+    case_store: CaseStore,
+    gateway: ConversationGateway,
+    clock: Clock | None = None,
+    *,
+    hasher: PasswordHasher | None = None,
+    background_tasks: Sequence[BackgroundTask] = (),
+) -> Sanic:
+    """The web server. `hasher` defaults to argon2's own parameters (tests pass a cheap one);
+    each of `background_tasks` is started with the app after the server starts and
+    cancelled before it stops."""
+    clock = clock or utc_now
+    app = Sanic(f"waypoint_web_{next(_app_numbers)}", configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = 1_000_000  # console forms are small; 4000-character texts at most
+    passwords = Passwords(hasher)
+    console = Console(
+        settings=settings, store=store, case_store=case_store, gateway=gateway,
+        auth=Authenticator(case_store, passwords, settings.console_idle_minutes, clock),
+        passwords=passwords, clock=clock, templates=make_templates(),
+    )
+    app.ctx.console = console
+    app.blueprint(console_blueprint(console))
+    add_security_headers(app)
+
+    @app.get("/")
+    async def home(request: Request) -> HTTPResponse:
+        return redirect(f"{PREFIX}/")
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return text("ok")
+
+    # -- hook: long-running work beside the server (e.g. bot/notify.py's deliver_due loop) --
+    @app.after_server_start
+    async def start_background(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+        app.ctx.background = [asyncio.create_task(_logged(task, app)) for task in background_tasks]
+
+    @app.before_server_stop
+    async def stop_background(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+        running = getattr(app.ctx, "background", [])
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+    return app
+
+
+async def _logged(task: BackgroundTask, app: Sanic) -> None:
+    """A background task that fails is logged rather than lost silently; the server goes on."""
+    try:
+        await task(app)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("background task %s stopped", getattr(task, "__name__", task))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
+    store = Store.from_url(settings.database_url)
+    case_store = CaseStore(store.engine)
+    if not settings.rasa_token:
+        logger.warning("WAYPOINT_RASA_TOKEN is not set: replies and hand-backs from the console cannot reach Rasa")
+    gateway = RasaGateway(settings.rasa_url, settings.rasa_token)
+    async def notification_worker(_app: Sanic) -> None:
+        # the outbox of new and urgent cases, written by the action server (bot/notify.py)
+        await deliver_forever(case_store, settings)
+
+    background_tasks: list[BackgroundTask] = [notification_worker]
+    app = create_app(settings, store, case_store, gateway, background_tasks=background_tasks)
+    # One worker: the background tasks must run once, and SQLite has one writer anyway.
+    app.run(host=settings.web_host, port=settings.web_port, access_log=False, workers=1, motd=False)
+
+
+if __name__ == "__main__":
+    main()
