@@ -28,10 +28,11 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+.PHONY: counselor domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
 
 help:
-	@echo "make run    set up, then start Waypoint (REST on localhost:5005, actions on :5055)"
+	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
+	@echo "make counselor ARGS='add NAME --name \"Full Name\" [--admin]'   add a console account"
 	@echo "make shell  chat with a running Waypoint in the terminal"
 	@echo "make test   set up, then run every test"
 	@echo "make bench  set up, start the stack and print latency, throughput and memory"
@@ -62,6 +63,11 @@ train: $(MODEL)
 
 run: setup
 	@scripts/run-stack.sh
+
+# Counselor console accounts: `make counselor ARGS='add anna --name "Anna Li" --admin'`,
+# `make counselor ARGS=list` (see `make counselor ARGS=--help`).
+counselor: migrate
+	@$(PY) -m bot.console.admin $(ARGS)
 
 # A terminal chat with the running assistant (start it first with `make run`).
 shell: $(VENV)/.installed
