@@ -21,11 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from bot.answers import display_value
 from bot.crisis import CrisisSignal, detect_crisis
-from bot.progress import where_stopped
-from bot.stages import QUESTIONS
-from bot.text import clean_answer
 
 WAITING, QUEUED, ACTIVE, RATING, COMPLAINT = "waiting", "queued", "active", "rating", "complaint"
 SILENT_STATES = (WAITING, ACTIVE)
@@ -112,6 +108,13 @@ def case_summary(slots: Mapping[str, Any], consented: bool, asked_for: str, chan
     Without consent nothing the person said is included: only where they are in the
     conversation and how they reached us.
     """
+    # Imported here: the Rasa server loads this module for `next_action` only, and these
+    # bring date parsing and the career catalogue with them (about 50 MB).
+    from bot.answers import display_value
+    from bot.progress import where_stopped
+    from bot.stages import QUESTIONS
+    from bot.text import clean_answer
+
     summary: dict[str, Any] = {
         "consented": consented,
         "asked_for": asked_for,
