@@ -28,7 +28,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: counselor domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+.PHONY: counselor fonts domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
@@ -57,7 +57,12 @@ migrate: $(VENV)/.installed
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name waypoint --out models --quiet
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json migrate $(MODEL)
+# System fonts for PDF plans (DejaVu Sans, and Droid Sans Fallback for Chinese): installed
+# from Debian's packages when missing and run as root, else one line says what to install.
+fonts:
+	@scripts/check-fonts.sh
+
+setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json migrate $(MODEL) fonts
 
 train: $(MODEL)
 
@@ -76,7 +81,7 @@ shell: $(VENV)/.installed
 validate: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
 	$(RASA) data validate --fail-on-warning
 
-test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
+test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json fonts
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 
 # --e2e: the stories' user texts go through the NLU model, so intents are checked too.

@@ -58,6 +58,8 @@ class Settings:
     base_url: str = "http://localhost:8000"
     # A console login ends after this many idle minutes, and at the latest after 12 hours.
     console_idle_minutes: int = 30
+    # Links to a career plan stop working after this many days (the plan itself stays).
+    plan_link_days: int = 30
 
     # -- notifications of new and urgent cases -------------------------------------------
     slack_token: str | None = None
@@ -98,6 +100,7 @@ class Settings:
             web_port=_whole(env, "WEB_PORT", defaults.web_port, 1, 65535, "a port number"),
             base_url=text("BASE_URL", defaults.base_url).rstrip("/"),
             console_idle_minutes=_whole(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes, 1, 720, "a whole number of minutes"),
+            plan_link_days=_whole(env, "PLAN_LINK_DAYS", defaults.plan_link_days, 1, 365, "a whole number of days"),
             slack_token=optional("SLACK_TOKEN"),
             slack_channel=text("SLACK_CHANNEL", defaults.slack_channel),
             slack_api_url=text("SLACK_API_URL", defaults.slack_api_url),

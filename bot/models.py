@@ -482,3 +482,31 @@ class Notification(Base):
     attempts = Column(Integer, nullable=False, default=0)
     sent_at = Column(DateTime(timezone=True))
     last_error = Column(String(255))
+
+
+# --- The career plan: its versions and the links that serve it ---
+
+
+class PlanVersion(Base):
+    """One generated career plan (1, 2, ... per employee), kept exactly as it was generated."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("employee_id", "version", name="uq_plan_version_employee_version"),)
+
+    id = Column(Integer, primary_key=True)
+    employee_id = Column(String(32), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False)
+    version = Column(Integer, nullable=False)
+    content = Column(JSON, nullable=False)  # bot.plan.model.CareerPlan.to_dict()
+    charts = Column(JSON(none_as_null=True))  # Charts.to_dict(), rendered on the first download that needs them
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class PlanLink(Base):
+    """A download link to someone's career plan. Only the SHA-256 of the link's token is stored."""
+
+    __tablename__ = "plan_links"
+
+    token_hash = Column(String(64), primary_key=True)
+    employee_id = Column(String(32), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)

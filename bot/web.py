@@ -27,7 +27,8 @@ from bot.console.context import PREFIX, Console
 from bot.console.gateway import ConversationGateway, RasaGateway
 from bot.console.render import make_templates
 from bot.notify import deliver_forever
-from bot.storage import Store
+from bot.plan.web import plan_blueprint
+from bot.storage import PlanStore, Store
 from bot.storage.cases import CaseStore
 
 logger = logging.getLogger("bot.web")  # not "__main__" under python -m
@@ -66,6 +67,8 @@ def create_app(
     )
     app.ctx.console = console
     app.blueprint(console_blueprint(console))
+    # the career plan's download links: /plan/<token>/<file>
+    app.blueprint(plan_blueprint(store, PlanStore(store.engine), settings, clock))
     add_security_headers(app)
 
     @app.get("/")

@@ -27,6 +27,8 @@ from bot.models import (
     Feedback,
     Goal,
     InterestResponse,
+    PlanLink,
+    PlanVersion,
     Person,
     ReviewSchedule,
     SkillRating,
@@ -294,7 +296,10 @@ class Store:
             sessions = list(s.scalars(select(CounselingSession).where(CounselingSession.employee_id == employee.id)))
             for session in sessions:
                 s.delete(session)
-            return bool(sessions)
+            # the plan documents and their links go with the answers they were made from
+            plans = s.execute(delete(PlanVersion).where(PlanVersion.employee_id == employee.id)).rowcount
+            s.execute(delete(PlanLink).where(PlanLink.employee_id == employee.id))
+            return bool(sessions) or bool(plans)
 
     # -- the career database's questionnaires ------------------------------------------
 
@@ -411,3 +416,7 @@ __all__ = [
     "CaseError", "CaseRecord", "CaseStore", "CaseUpdate", "CounselorRecord", "Revision", "Store", "StoredAnswer",
     "make_engine", "migrate", "slot_values",
 ]
+
+from bot.storage.plans import PlanStore, StoredPlan  # noqa: E402
+
+__all__ += ["PlanStore", "StoredPlan"]

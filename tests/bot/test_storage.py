@@ -395,3 +395,19 @@ def test_stage_reached_advances_but_never_goes_back(store, record):
     assert store.session_record(CHANNEL, SENDER)["stage_reached"] == "exploration"
     record("session_rating", "5 of 5", 5, "5")
     assert store.session_record(CHANNEL, SENDER)["stage_reached"] == "review"
+
+
+def test_start_over_deletes_the_plan_documents_and_their_links(store):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.storage import PlanStore
+
+    store.record_consent("rest", "plan-owner")
+    store.record_answer("rest", "plan-owner", "situation", "stuck", "stuck", None, False)
+    plans = PlanStore(store.engine)
+    employee = store.employee_id("rest", "plan-owner")
+    plans.save_version(employee, lambda n: {"version": n})
+    now = datetime.now(timezone.utc)
+    plans.create_link("a" * 64, employee, now + timedelta(days=30), now)
+    assert store.clear_progress("rest", "plan-owner")
+    assert plans.versions(employee) == [] and plans.link_employee("a" * 64, now) is None
