@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import runtime
 from actions.forms import EDIT_SLOT, say
+from actions.plan import send_plan
 from bot import glossary, messages, navigation, progress
 from bot.handoff import HANDOFF_ACTIONS, SILENT_STATES
 from bot.careers import conversation as career_talk
@@ -119,6 +120,8 @@ class ActionContinueCounseling(Action):
             await runtime.guarded(runtime.store().mark_completed, channel, sender)
         dispatcher.utter_message(text=messages.PLAN_COMPLETE)
         dispatcher.utter_message(text=summary_text(tracker.slots, stored))
+        if stored:
+            await send_plan(dispatcher, tracker)
 
 
 class ActionExplainQuestion(Action):

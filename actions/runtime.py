@@ -11,7 +11,7 @@ import logging
 import threading
 from datetime import date, datetime, timezone
 from functools import partial
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from rasa_sdk import Tracker
 
@@ -19,12 +19,16 @@ from bot.careers.service import Careers
 from bot.config import Settings
 from bot.storage import CaseStore, Store
 
+if TYPE_CHECKING:
+    from bot.plan.service import PlanService
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _settings: Settings | None = None
 _store: Store | None = None
 _case_store: CaseStore | None = None
+_plan_service: "PlanService | None" = None
 _careers: Careers | None = None
 _careers_lock = threading.Lock()
 _warming = False
@@ -52,6 +56,17 @@ def case_store() -> CaseStore:
     if _case_store is None or _case_store.engine is not store().engine:
         _case_store = CaseStore(store().engine)
     return _case_store
+
+
+def plan_service() -> "PlanService":
+    """Career plan versions and links, on the answer store's engine."""
+    global _plan_service
+    if _plan_service is None or _plan_service.store is not store():
+        from bot.plan.service import PlanService
+        from bot.storage.plans import PlanStore
+
+        _plan_service = PlanService(store(), PlanStore(store().engine), settings())
+    return _plan_service
 
 
 def careers() -> Careers | None:

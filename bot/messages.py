@@ -7,7 +7,7 @@ from bot.prompts import Button, Prompt
 CONSENT_GIVEN = 'Thank you. Your answers are stored confidentially; you can stop at any time and continue later.'
 CONSENT_DECLINED = "Understood – I won't store your answers. We can still go through everything together; nothing you say is added to your counseling record, so if you leave, we'll start again next time."
 NOT_UNDERSTOOD = "Sorry, I didn't quite follow that."
-ALL_DONE = "You've completed all seven stages. You can say “show my summary”, “change my answer about …”, or “start over”."
+ALL_DONE = "You've completed all seven stages. You can say “send me my plan”, “show my summary”, “change my answer about …”, or “start over”."
 PLAN_COMPLETE = "That's all seven stages – well done. Your answers are the basis of your ten-part career plan."
 WHY_GENERAL = 'I ask these questions because they are the steps a career counselor goes through: understanding your needs, assessing you, your organisation and your field, exploring directions, setting SMART goals, planning actions and agreeing on reviews. Together they make your career plan.'
 CONFIRM_START_OVER = Prompt(

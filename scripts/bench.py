@@ -109,10 +109,17 @@ def main() -> None:
     parser.add_argument("--single-runs", type=int, default=3)
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--careers-only", action="store_true", help="only the career database figures")
+    parser.add_argument("--documents-only", action="store_true", help="only the career database and plan figures")
     args = parser.parse_args()
 
     career_bench.report(career_bench.run())
     if args.careers_only:
+        return
+    from bot.plan import bench as plan_bench
+    from tests.bot.plan.conftest import FULL_SLOTS, make_plan
+
+    plan_bench.report(make_plan(FULL_SLOTS))
+    if args.documents_only:
         return
 
     with tempfile.TemporaryDirectory() as tmp:

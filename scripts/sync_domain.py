@@ -23,7 +23,7 @@ INTERRUPTIONS = [
     "ask_why", "ask_term", "change_answer", "start_over", "continue_session", "show_summary",
     "request_human", "bot_challenge", "how_are_you", "thank", "goodbye", "greet",
     "ask_occupation_description", "ask_occupation_skills", "ask_similar_occupations", "ask_occupation_education",
-    "counselor_reply", "hand_back",
+    "counselor_reply", "hand_back", "show_plan",
 ]
 
 

@@ -3,10 +3,16 @@ with both servers restarted midway; then every answer is checked in the database
 
 from __future__ import annotations
 
+import io
+import re
+import urllib.error
+import urllib.request
 from datetime import date
 from typing import Iterator
 
 import pytest
+from docx import Document
+from pypdf import PdfReader
 
 from bot.dates import add_months
 from bot.stages import QUESTIONS, person_keys
@@ -47,7 +53,8 @@ def test_whole_conversation_survives_a_restart_hours_later_and_stores_every_answ
     assert "Where is your organisation heading" in welcome_back
 
     for message, expected in AFTER_RESTART:
-        say(stack, message, expected)
+        last = say(stack, message, expected)
+    check_plan_links(last)
 
     store = Store.from_url(stack.answers_url)
     answers = store.answers("rest", EMPLOYEE)
@@ -103,6 +110,29 @@ def test_whole_conversation_survives_a_restart_hours_later_and_stores_every_answ
     assert len(responses) == 60 and responses[1] == 1 and responses[2] is None and responses[60] == 5
     ratings = {r["skill"]: r["self_level"] for r in record["skill_ratings"]}
     assert len(ratings) == 6 and ratings["Writing"] == 2 and ratings["Speaking"] is None
+
+
+def check_plan_links(final_reply: str) -> None:
+    """The links the bot sends at the end serve the plan, in every format."""
+    links = dict(re.findall(r"• ([^:\n]+): (http://\S+/plan/\S+)", final_reply))
+    assert "Here is your career plan – version 1." in final_reply
+    assert len(links) == 5, final_reply
+    contents = {}
+    for name, url in links.items():
+        with urllib.request.urlopen(url, timeout=60) as response:
+            contents[url.rsplit(".", 1)[-1]] = (response.headers["Content-Type"], response.read())
+    assert contents["pdf"][0] == "application/pdf" and contents["pdf"][1].startswith(b"%PDF")
+    text = PdfReader(io.BytesIO(contents["pdf"][1])).pages[0].extract_text()
+    assert "Basic information" in text and "I feel my career has stalled" in text
+    html = contents["html"][1].decode()
+    assert "10. Plan revision" in html and "She can sponsor my move to FP&amp;A" in html
+    assert Document(io.BytesIO(contents["docx"][1])).paragraphs
+    assert b"BEGIN:VCALENDAR" in contents["ics"][1] and b"Become head of FP&A" in contents["ics"][1]
+    assert "Talk to my manager about FP" in contents["md"][1].decode()
+    wrong = links["PDF"].replace("/plan/", "/plan/x")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(wrong, timeout=30)
+    assert refused.value.code == 404
 
 
 def test_odd_messages_never_break_the_conversation(stack: Stack) -> None:
