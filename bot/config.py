@@ -61,6 +61,16 @@ class Settings:
     # Links to a career plan stop working after this many days (the plan itself stays).
     plan_link_days: int = 30
 
+    # -- channels: Slack and the web chat widget ------------------------------------------
+    # The Slack channel is on only with both; a token without a signing secret stops the start.
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    # HS256 secret the intranet page signs employee tokens with (JWT, claim "sub"); without
+    # it the widget gives each browser an anonymous identity.
+    webchat_jwt_secret: str | None = None
+    # Signs the anonymous widget identities; scripts/run-stack.sh keeps one in var/ if unset.
+    webchat_secret: str | None = None
+
     # -- notifications of new and urgent cases -------------------------------------------
     slack_token: str | None = None
     slack_channel: str = "#career-counselors"
@@ -101,6 +111,10 @@ class Settings:
             base_url=text("BASE_URL", defaults.base_url).rstrip("/"),
             console_idle_minutes=_whole(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes, 1, 720, "a whole number of minutes"),
             plan_link_days=_whole(env, "PLAN_LINK_DAYS", defaults.plan_link_days, 1, 365, "a whole number of days"),
+            slack_bot_token=optional("SLACK_BOT_TOKEN"),
+            slack_signing_secret=optional("SLACK_SIGNING_SECRET"),
+            webchat_jwt_secret=optional("WEBCHAT_JWT_SECRET"),
+            webchat_secret=optional("WEBCHAT_SECRET"),
             slack_token=optional("SLACK_TOKEN"),
             slack_channel=text("SLACK_CHANNEL", defaults.slack_channel),
             slack_api_url=text("SLACK_API_URL", defaults.slack_api_url),
@@ -112,6 +126,11 @@ class Settings:
             mail_from=text("MAIL_FROM", defaults.mail_from),
             notify_emails=text("NOTIFY_EMAILS", defaults.notify_emails),
         )
+        if settings.slack_bot_token and not settings.slack_signing_secret:
+            raise ValueError(
+                "WAYPOINT_SLACK_BOT_TOKEN is set but WAYPOINT_SLACK_SIGNING_SECRET is not: without it Slack's "
+                "requests cannot be verified, so the Slack channel will not start"
+            )
         settings.office()  # a wrong schedule stops the start-up with one clear line
         settings.extra_crisis_phrases()
         return settings

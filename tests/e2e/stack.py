@@ -48,6 +48,8 @@ class Stack:
     # Settings for this stack (office hours, Slack, SMTP …), as WAYPOINT_* variables.
     settings: dict[str, str] = field(default_factory=dict)
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # The channels Rasa starts with (the project's credentials.yml unless a test needs others).
+    credentials: Path = ROOT / "credentials.yml"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -117,7 +119,7 @@ class Stack:
         self.processes["rasa"] = subprocess.Popen(
             [
                 str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self._endpoints()), "--enable-api",
-                "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             ],
             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
         )

@@ -10,6 +10,7 @@ import pytest
 from sanic import Sanic
 
 from bot.config import Settings
+from bot.storage import Store
 from bot.web import create_app
 
 
@@ -27,7 +28,8 @@ async def test_background_tasks_run_while_the_server_runs_and_stop_with_it(monke
     async def broken(app: Sanic) -> None:
         raise RuntimeError("a failing worker is logged, the server goes on")
 
-    app = create_app(Settings(), None, None, None, background_tasks=[worker, broken])  # type: ignore[arg-type]
+    store = Store.from_url("sqlite://")
+    app = create_app(Settings(), store, None, None, background_tasks=[worker, broken])  # type: ignore[arg-type]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

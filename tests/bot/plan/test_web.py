@@ -18,7 +18,7 @@ from sanic import Sanic
 from bot.config import Settings
 from bot.plan import formats
 from bot.plan.service import PlanService
-from bot.plan.web import HTML_CSP, NOT_FOUND, plan_blueprint
+from bot.plan.web import HTML_CSP, NOT_FOUND
 from bot.storage import CaseStore, PlanStore, Store, migrate
 from bot.web import create_app
 
@@ -102,9 +102,8 @@ async def server(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     base = f"http://127.0.0.1:{port}"
     settings = Settings(database_url=url, base_url=base, plan_link_days=30)
     clock = Clock(START)
+    # create_app mounts the plan links (bot/web.py)
     app = create_app(settings, store, CaseStore(store.engine), NoGateway(), clock)  # type: ignore[arg-type]
-    # the line bot/web.py's create_app gets:
-    app.blueprint(plan_blueprint(store, PlanStore(store.engine), settings, clock))
     running = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     assert running is not None
     await running.startup()
