@@ -40,7 +40,7 @@ help:
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Waypoint needs Python 3.10 (Rasa 3.6 does not run on 3.11): install python3.10 or 'pyenv install 3.10'"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<24.1" wheel
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" "wheel<0.46"  # wheel 0.46 would pull a packaging newer than Rasa allows
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $@
 
