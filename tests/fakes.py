@@ -79,11 +79,19 @@ class FakeSlack:
 
     `messages` holds the accepted chat.postMessage payloads, `calls` every request. Set
     `fail_with` to an error code (e.g. "ratelimited") to make every call answer ok=false.
+    `dms` maps user ids to their direct-message channel with the app: conversations.open
+    answers with it, and chat.postMessage accepts it as a channel.
     """
 
-    def __init__(self, token: str = SLACK_TOKEN, channels: Collection[str] = (SLACK_CHANNEL, "#counselors")) -> None:
+    def __init__(
+        self,
+        token: str = SLACK_TOKEN,
+        channels: Collection[str] = (SLACK_CHANNEL, "#counselors"),
+        dms: Mapping[str, str] | None = None,
+    ) -> None:
         self.token = token
-        self.channels = set(channels)
+        self.dms = dict(dms or {})
+        self.channels = set(channels) | set(self.dms.values())
         self.fail_with: str | None = None
         self.messages: _Collected[dict[str, Any]] = _Collected()
         self.calls: _Collected[SlackCall] = _Collected()
@@ -142,6 +150,11 @@ class FakeSlack:
             return self._error("invalid_auth")
         if self.fail_with:
             return self._error(self.fail_with)
+        if method == "conversations.open":
+            user = str(payload.get("users") or "")
+            if user not in self.dms:
+                return self._error("user_not_found")
+            return web.json_response({"ok": True, "channel": {"id": self.dms[user]}})
         if method != "chat.postMessage":
             return self._error("unknown_method")
         channel = payload.get("channel")
@@ -153,9 +166,11 @@ class FakeSlack:
 
     @staticmethod
     async def _payload(request: web.Request) -> dict[str, Any]:
+        # Some methods (conversations.open) send their arguments in the query string.
+        query = {key: str(value) for key, value in request.query.items()}
         if request.content_type == "application/json":
-            return dict(await request.json())
-        form = {key: str(value) for key, value in (await request.post()).items()}
+            return {**query, **dict(await request.json())}
+        form = {**query, **{key: str(value) for key, value in (await request.post()).items()}}
         # Form-encoded calls carry blocks as a JSON string.
         if "blocks" in form:
             form["blocks"] = json.loads(form["blocks"])
