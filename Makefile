@@ -28,7 +28,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: counselor fonts domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+.PHONY: browser counselor fonts domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
@@ -57,12 +57,22 @@ migrate: $(VENV)/.installed
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name waypoint --out models --quiet
 
+# The web chat widget (rasa-webchat) from the npm registry; only its bundle is served.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# Debian's chromium for the widget's browser test: installed as root when missing; where it
+# cannot be, that one test skips and says why (the rest of the set-up goes on).
+browser:
+	-@scripts/check-browser.sh
+
 # System fonts for PDF plans (DejaVu Sans, and Droid Sans Fallback for Chinese): installed
 # from Debian's packages when missing and run as root, else one line says what to install.
 fonts:
 	@scripts/check-fonts.sh
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json migrate $(MODEL) fonts
+setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json migrate $(MODEL) fonts node_modules/.installed browser
 
 train: $(MODEL)
 
@@ -81,7 +91,7 @@ shell: $(VENV)/.installed
 validate: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
 	$(RASA) data validate --fail-on-warning
 
-test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json fonts
+test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json fonts node_modules/.installed
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 
 # --e2e: the stories' user texts go through the NLU model, so intents are checked too.
@@ -100,4 +110,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf build models results var/*.db
+	rm -rf build models results var/*.db node_modules test-artifacts

@@ -70,6 +70,10 @@ class Settings:
     webchat_jwt_secret: str | None = None
     # Signs the anonymous widget identities; scripts/run-stack.sh keeps one in var/ if unset.
     webchat_secret: str | None = None
+    # Rasa's address as employees' browsers reach it (an origin, no path); empty: the page's own origin.
+    webchat_socket_url: str = "http://localhost:5005"
+    # Intranet pages that may embed the widget: comma-separated origins, or "*"; base_url always may.
+    webchat_origins: str = ""
 
     # -- notifications of new and urgent cases -------------------------------------------
     slack_token: str | None = None
@@ -115,6 +119,8 @@ class Settings:
             slack_signing_secret=optional("SLACK_SIGNING_SECRET"),
             webchat_jwt_secret=optional("WEBCHAT_JWT_SECRET"),
             webchat_secret=optional("WEBCHAT_SECRET"),
+            webchat_socket_url=text("WEBCHAT_SOCKET_URL", defaults.webchat_socket_url).strip(),
+            webchat_origins=text("WEBCHAT_ORIGINS", defaults.webchat_origins),
             slack_token=optional("SLACK_TOKEN"),
             slack_channel=text("SLACK_CHANNEL", defaults.slack_channel),
             slack_api_url=text("SLACK_API_URL", defaults.slack_api_url),

@@ -18,18 +18,19 @@ from typing import Awaitable, Callable, Sequence
 from argon2 import PasswordHasher
 from sanic import Sanic
 from sanic.request import Request
-from sanic.response import HTTPResponse, redirect, text
+from sanic.response import HTTPResponse, text
 
 from bot.config import Settings
 from bot.console.auth import Authenticator, Clock, Passwords
 from bot.console.blueprint import add_security_headers, console_blueprint
-from bot.console.context import PREFIX, Console
+from bot.console.context import Console
 from bot.console.gateway import ConversationGateway, RasaGateway
 from bot.console.render import make_templates
 from bot.notify import deliver_forever
 from bot.plan.web import plan_blueprint
 from bot.storage import PlanStore, Store
 from bot.storage.cases import CaseStore
+from bot.widget import widget_blueprint
 
 logger = logging.getLogger("bot.web")  # not "__main__" under python -m
 
@@ -69,11 +70,9 @@ def create_app(
     app.blueprint(console_blueprint(console))
     # the career plan's download links: /plan/<token>/<file>
     app.blueprint(plan_blueprint(store, PlanStore(store.engine), settings, clock))
+    # the chat page at / and /chat, and the widget's files under /widget/ (bot/widget)
+    app.blueprint(widget_blueprint(settings))
     add_security_headers(app)
-
-    @app.get("/")
-    async def home(request: Request) -> HTTPResponse:
-        return redirect(f"{PREFIX}/")
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:

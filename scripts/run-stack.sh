@@ -16,6 +16,13 @@ if [ -z "${WAYPOINT_RASA_TOKEN:-}" ]; then
   WAYPOINT_RASA_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
   export WAYPOINT_RASA_TOKEN
 fi
+# The web chat widget signs the anonymous identities it hands to browsers with this key:
+# kept in var/ so that conversations survive restarts.
+if [ -z "${WAYPOINT_WEBCHAT_SECRET:-}" ]; then
+  [ -s var/webchat-secret ] || (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/webchat-secret)
+  WAYPOINT_WEBCHAT_SECRET="$(cat var/webchat-secret)"
+  export WAYPOINT_WEBCHAT_SECRET
+fi
 
 # The action server does not need Rasa or TensorFlow: rasa_sdk alone starts faster and smaller.
 # It writes and deletes counseling records for whoever calls it, so it listens on
@@ -50,6 +57,7 @@ for _ in $(seq 1 180); do
   Waypoint is running.
     REST channel:  POST http://localhost:$RASA_PORT/webhooks/rest/webhook
                    {"sender": "<employee id>", "message": "hello"}
+    Web chat:      http://localhost:$WEB_PORT/
     Terminal chat: make shell   (in another terminal)
     Counselors:    http://localhost:$WEB_PORT/console/   (add one: make counselor)
     Stop:          Ctrl-C

@@ -40,7 +40,14 @@ _ALLOWED_API_ROUTES = (
     ("GET", re.compile(r"^/conversations/[^/]+/tracker$")),
     ("POST", re.compile(r"^/conversations/[^/]+/trigger_intent$")),
 )
-_OPEN_ROUTES = (("GET", re.compile(r"^/$")), ("GET", re.compile(r"^/version$")))
+_OPEN_ROUTES = (
+    ("GET", re.compile(r"^/$")),
+    ("GET", re.compile(r"^/version$")),
+    # the web chat widget's socket.io endpoint (waypoint_rasa/webchat.py): long polling and the websocket
+    ("GET", re.compile(r"^/socket\.io$")),
+    ("POST", re.compile(r"^/socket\.io$")),
+    ("OPTIONS", re.compile(r"^/socket\.io$")),
+)
 
 
 class Inbox:

@@ -28,9 +28,9 @@ async def test_without_login_pages_redirect_to_the_login_page_and_json_answers_4
     assert console.audit_actions() == []  # nothing was opened
 
 
-async def test_root_redirects_to_the_console_and_health_answers(console):
+async def test_root_is_the_chat_page_and_health_answers(console):
     browser = console.client()
-    assert (await browser.get("/")).location == "/console/"
+    assert (await browser.get("/")).status == 200  # the chat widget's page (bot/widget)
     health = await browser.get("/health")
     assert (health.status, health.text) == (200, "ok")
 

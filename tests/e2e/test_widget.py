@@ -1,0 +1,391 @@
+"""The web chat widget end to end, on a stack with the REST and the socket.io channels.
+
+Socket.io (python-socketio's client, as a script or an attacker would use it): a connection
+with an invalid JWT is refused; a guessed or forged session id gets a new, empty
+conversation and none of another person's messages; an employee's JWT continues the same
+counseling on a second device.
+
+The browser: Debian's Chromium (/usr/bin/chromium, installed by scripts/check-browser.sh –
+never a browser a test tool downloads) driven headless by Playwright. It opens the page,
+goes through the welcome and needs-assessment stages by typing and by clicking buttons (one
+with the keyboard), reloads and finds the conversation kept, answers once more, opens a
+link the bot sent, and saves a screenshot to test-artifacts/widget.png. Typed markup shows
+as text. Only when the browser is missing and cannot be installed does the test skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Iterator
+
+import jwt
+import pytest
+import socketio
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.e2e.stack import ROOT, Stack, free_port
+from waypoint_rasa.webchat import Identities
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+ARTIFACTS = ROOT / "test-artifacts"
+JWT_SECRET = secrets.token_urlsafe(48)
+WEBCHAT_SECRET = secrets.token_urlsafe(32)
+TITLE = "Waypoint – career counseling"
+
+
+def employee_token(sub: str, lifetime: float = 600, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
+    return jwt.encode({"sub": sub, "exp": int(time.time() + lifetime)}, key, algorithm=algorithm)
+
+
+class IntranetPage:
+    """A stand-in intranet page on its own origin (loopback, as Chromium's private network
+    rules want it) that embeds the widget; the test sets its HTML."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.html = ""
+        page = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                body = page.html.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="module")
+def intranet() -> Iterator[IntranetPage]:
+    page = IntranetPage()
+    thread = threading.Thread(target=page.server.serve_forever, daemon=True)
+    thread.start()
+    yield page
+    page.server.shutdown()
+    page.server.server_close()
+
+
+def socket_status(stack: Stack) -> int:
+    try:
+        with urllib.request.urlopen(f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling", timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, intranet: IntranetPage) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("widget")
+    credentials = workdir / "credentials.yml"
+    credentials.write_text("waypoint_rasa.channels.RestWithInboxInput:\nwaypoint_rasa.webchat.WaypointSocketIOInput:\n")
+    stack = Stack(workdir, credentials=credentials)
+    stack.settings.update(
+        WAYPOINT_WEBCHAT_JWT_SECRET=JWT_SECRET,
+        WAYPOINT_WEBCHAT_SECRET=WEBCHAT_SECRET,
+        # the browser reaches Rasa directly; the page is served on base_url (stack.web_url), an allowed origin
+        WAYPOINT_WEBCHAT_SOCKET_URL=stack.rasa_url,
+        # the intranet page that embeds the widget with the snippet
+        WAYPOINT_WEBCHAT_ORIGINS=intranet.url,
+    )
+    stack.prepare_database()
+    stack.start()
+    try:
+        status = socket_status(stack)
+        if status != 200:
+            pytest.fail(f"Rasa answers {status} on /socket.io/: the API guard in waypoint_rasa/channels.py must let "
+                        "the socket.io path through (_OPEN_ROUTES: GET, POST and OPTIONS on ^/socket\\.io$)",
+                        pytrace=False)
+        yield stack
+    finally:
+        stack.stop()
+
+
+# -- socket.io ----------------------------------------------------------------------------------------
+
+
+class SocketClient:
+    """python-socketio's client speaking the widget's protocol (session_request, user_uttered)."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.confirmed: asyncio.Queue[str] = asyncio.Queue()
+        self.bot: list[dict[str, Any]] = []
+        self.refusals: list[Any] = []
+        self.sio.on("session_confirm", self.confirmed.put_nowait)
+        self.sio.on("bot_uttered", self.bot.append)
+        self.sio.on("connect_error", self._refused)
+
+    def _refused(self, data: Any) -> None:
+        self.refusals.append(data)
+        asyncio.ensure_future(self.sio.eio.disconnect(abort=True))  # no need to wait out the long poll
+
+    async def connect(self, url: str, **kwargs: Any) -> "SocketClient":
+        # polling only: python-engineio's websocket client needs a newer aiohttp than Rasa pins;
+        # the browser below upgrades to a websocket
+        await self.sio.connect(url, socketio_path="/socket.io", transports=["polling"], wait_timeout=10, **kwargs)
+        return self
+
+    async def session(self, session_id: object = None) -> str:
+        await self.sio.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed.get(), 10)
+
+    async def say(self, text: str, expected: str | None, timeout: float = 60) -> str:
+        seen = len(self.bot)
+        await self.sio.emit("user_uttered", {"message": text, "session_id": None, "customData": {}})
+        deadline = time.monotonic() + timeout
+        while True:
+            said = "\n".join(m.get("text") or "" for m in self.bot[seen:])
+            if expected is None or expected in said or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        if expected is not None:
+            assert expected in said, f"after {text!r} expected {expected!r} in:\n{said}"
+        return said
+
+    def texts(self) -> str:
+        return "\n".join(m.get("text") or "" for m in self.bot)
+
+    async def close(self) -> None:
+        await self.sio.eio.disconnect(abort=True)
+
+
+def tracker_texts(stack: Stack, sender: str) -> list[str]:
+    url = f"{stack.rasa_url}/conversations/{sender}/tracker?token={stack.rasa_token}"
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        events = json.load(answer)["events"]
+    return [e["text"] for e in events if e["event"] == "user"]
+
+
+@pytest.mark.parametrize("token, reason", [
+    (employee_token("e-1001", lifetime=-3600), "expired token"),
+    (employee_token("e-1001", key="not-the-intranet-secret-0123456789abcdef"), "invalid token"),
+    (employee_token("e-1001", algorithm="HS512"), "invalid token"),
+    ("not-a-jwt", "invalid token"),
+], ids=["expired", "forged", "wrong-algorithm", "garbage"])
+async def test_a_connection_with_an_invalid_token_is_refused(stack: Stack, token: str, reason: str) -> None:
+    by_auth, by_url = SocketClient(), SocketClient()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await by_auth.connect(stack.rasa_url, auth={"token": token})
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await by_url.connect(f"{stack.rasa_url}/?token={token}")  # as rasa-webchat passes it
+    assert by_auth.refusals == by_url.refusals == [{"message": reason}]
+
+
+async def test_a_guessed_session_id_gets_a_new_conversation_and_none_of_anothers_messages(stack: Stack) -> None:
+    victim = await SocketClient().connect(stack.rasa_url)
+    victim_id = await victim.session(None)
+    victim_sender = victim_id.split(".")[0]
+    await victim.say("hi", "Stage 1 of 7 – Welcome")
+    await victim.say("/affirm", "What brings you here")
+
+    attacker = await SocketClient().connect(stack.rasa_url)
+    forged_signature = "anon-" + "0" * 32 + victim_id[len(victim_sender):]
+    for guess in (victim_sender, victim_id[:-4] + "AAAA", forged_signature, victim_sender + ".x"):
+        confirmed = await attacker.session(guess)
+        assert confirmed != victim_id and not confirmed.startswith(victim_sender), guess
+    attacker_sender = confirmed.split(".")[0]
+
+    # the victim goes on; the attacker, whatever session id it sends, talks in its own new conversation
+    await victim.say("My career has stalled", "current role")
+    said = await attacker.say("I'm a senior accountant", None)
+    await attacker.say("hi", "Stage 1 of 7 – Welcome")
+    await asyncio.sleep(1)
+    assert "current role" not in attacker.texts() and "What brings you here" not in attacker.texts(), said
+    assert "Stage 1 of 7" in attacker.texts()
+    assert tracker_texts(stack, victim_sender) == ["hi", "/affirm", "My career has stalled"]
+    assert "My career has stalled" not in tracker_texts(stack, attacker_sender)
+    for client in (victim, attacker):
+        await client.close()
+
+
+async def test_an_employee_continues_the_same_counseling_on_another_device(stack: Stack) -> None:
+    laptop = await SocketClient().connect(stack.rasa_url, auth={"token": employee_token("e-4711")})
+    sender = await laptop.session(None)
+    assert sender.startswith("employee-") and "4711" not in sender
+    await laptop.say("hi", "Stage 1 of 7 – Welcome")
+    await laptop.say("/affirm", "What brings you here")
+    await laptop.close()
+
+    phone = await SocketClient().connect(f"{stack.rasa_url}/?token={employee_token('e-4711', lifetime=1800)}")
+    assert await phone.session("anon-" + "1" * 32 + ".whatever") == sender
+    await phone.say("My career has stalled", "current role")  # the needs form goes on where the laptop left it
+    await phone.close()
+    assert tracker_texts(stack, sender) == ["hi", "/affirm", "My career has stalled"]
+
+
+# -- the browser --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        subprocess.run([str(ROOT / "scripts" / "check-browser.sh")], check=False)
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: scripts/check-browser.sh could not install Debian's chromium "
+                    "package here (it needs root and apt-get)")
+    return CHROMIUM
+
+
+def type_answer(page: Page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_the_widget_in_a_browser(stack: Stack, chromium: Path) -> None:
+    expect.set_options(timeout=60_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 900, "height": 1100})
+            page = context.new_page()
+            problems: list[str] = []
+            sockets: list[str] = []
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            # the one expected console error: the widget's Google font, which the page's CSP blocks
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error"
+                    and "fonts.googleapis.com" not in m.text else None)
+            page.on("websocket", lambda ws: sockets.append(ws.url))
+
+            page.goto(f"{stack.web_url}/")
+            expect(page).to_have_title(TITLE)
+            log = page.get_by_role("log", name="Conversation")
+            box = page.get_by_role("textbox", name="Your message")
+            expect(box).to_be_enabled()
+
+            # Stage 1: typed, then consent with the keyboard alone
+            box.press_sequentially("hi")
+            box.press("Enter")
+            expect(log).to_contain_text("Stage 1 of 7 – Welcome")
+            yes = log.get_by_role("button", name="Yes", exact=True)
+            yes.focus()
+            page.keyboard.press("Enter")
+            expect(log).to_contain_text("Stage 2 of 7 – Needs assessment")
+            expect(log).to_contain_text("What brings you here?")
+            expect(box).to_be_focused()
+
+            # Stage 2: buttons come before the text box in the focus order; one is clicked
+            box.focus()
+            page.keyboard.press("Shift+Tab")
+            assert page.evaluate("document.activeElement.getAttribute('role')") == "button"
+            log.get_by_role("button", name="My career has stalled").click()
+            expect(log).to_contain_text("What is your current role")
+            type_answer(page, "I'm a senior accountant")
+            expect(log).to_contain_text("Which department or team")
+            type_answer(page, "Group finance")
+            expect(log).to_contain_text("How long have you been in this role?")
+            type_answer(page, "about three years")
+            expect(log).to_contain_text("highest education")
+            log.get_by_role("button", name="Master's degree").click()
+            expect(log).to_contain_text("What do you hope to get out of this conversation?")
+            type_answer(page, "A clear plan for my next step")
+            expect(log).to_contain_text("Stage 3 of 7 – Assessment")
+            expect(log).to_contain_text("What kind of work interests you most")
+
+            # a reload keeps the conversation, and it goes on where it was
+            page.reload()
+            log = page.get_by_role("log", name="Conversation")
+            for kept in ("Stage 1 of 7 – Welcome", "I'm a senior accountant", "My career has stalled",
+                         "Stage 3 of 7 – Assessment", "What kind of work interests you most"):
+                expect(log).to_contain_text(kept)
+            type_answer(page, "I enjoy analysing data and explaining the numbers to managers")
+            expect(log).to_contain_text("good at")
+
+            # links: the plan's web page, opened from the bot's message
+            type_answer(page, "show me my plan")
+            link = log.locator('a[href$="/career-plan.html"]')
+            expect(link).to_be_visible()
+            assert link.get_attribute("href").startswith(f"{stack.web_url}/plan/")
+            assert link.get_attribute("target") == "_blank" and "noopener" in (link.get_attribute("rel") or "")
+            with context.expect_page() as opened:
+                link.click()
+            plan = opened.value
+            plan.wait_for_load_state()
+            expect(plan.locator("body")).to_contain_text("Accountants and Auditors")
+            plan.close()
+
+            page.screenshot(path=str(ARTIFACTS / "widget.png"), full_page=True)
+            assert any("/socket.io/" in url and "transport=websocket" in url for url in sockets), sockets
+            assert problems == []
+
+            # typed markup is shown as text, never run (a fresh browser: a new anonymous conversation)
+            stranger = browser.new_context().new_page()
+            stranger.goto(f"{stack.web_url}/chat")
+            typed = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+            type_answer(stranger, typed)
+            stranger_log = stranger.get_by_role("log", name="Conversation")
+            expect(stranger_log).to_contain_text(typed)
+            expect(stranger_log).not_to_contain_text("Stage 3 of 7")
+            assert stranger_log.locator("img[src=x], script").count() == 0
+            assert stranger.evaluate("window.pwned") is None
+        finally:
+            browser.close()
+
+
+# docs/webchat.md's snippet for intranet pages, with this stack's addresses
+SNIPPET = """
+<link rel="stylesheet" href="{web}/widget/waypoint-chat.css">
+<script src="{web}/widget/webchat.js"></script>
+<script src="{web}/widget/waypoint-chat.js"></script>
+<script>
+  WaypointChat.start({{socketUrl: "{rasa}", token: "{token}"}});
+</script>
+"""
+
+
+def test_the_embed_snippet_on_an_intranet_page_with_an_employee_token(
+    stack: Stack, chromium: Path, intranet: IntranetPage
+) -> None:
+    expect.set_options(timeout=60_000)
+    snippet = SNIPPET.format(web=stack.web_url, rasa=stack.rasa_url, token=employee_token("e-2002"))
+    intranet.html = f"<!doctype html><html lang=en><head><title>Intranet</title></head><body><h1>News</h1>{snippet}</body></html>"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(intranet.url)
+
+            launcher = page.get_by_role("button", name="Open the career counseling chat")
+            expect(launcher).to_have_attribute("aria-expanded", "false")
+            launcher.focus()
+            page.keyboard.press("Enter")  # opened with the keyboard
+            expect(page.locator(".rw-launcher")).to_have_attribute("aria-expanded", "true")
+            box = page.get_by_role("textbox", name="Your message")
+            box.fill("hi")
+            box.press("Enter")
+            expect(page.get_by_role("log", name="Conversation")).to_contain_text("Stage 1 of 7 – Welcome")
+        finally:
+            browser.close()
+    # the employee's conversation, named by the server from the token's "sub"
+    employee = Identities(WEBCHAT_SECRET.encode()).employee_sender("e-2002")
+    assert tracker_texts(stack, employee) == ["hi"]
+
+
+def test_no_token_and_no_message_text_in_any_servers_log(stack: Stack) -> None:
+    logs = "".join(path.read_text(errors="replace") for path in (stack.workdir / "logs").glob("*.log"))
+    assert JWT_SECRET not in logs and "eyJ" not in logs, "a JWT was logged"
+    for typed in ("senior accountant", "analysing data", "Group finance", "pwned"):
+        assert typed not in logs

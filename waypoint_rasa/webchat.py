@@ -1,0 +1,247 @@
+"""The web chat widget's channel: Rasa's socket.io channel (name "socketio", path
+/socket.io), with the conversation decided by the server, never by the browser.
+
+    credentials.yml:   waypoint_rasa.webchat.WaypointSocketIOInput:
+
+Settings come from the environment (bot/config.py), not from credentials.yml.
+
+Who is talking (the sender id, which names the conversation in the tracker store):
+
+* An employee: the intranet page passes a JWT (HS256, signed with
+  WAYPOINT_WEBCHAT_JWT_SECRET, claims "sub" and "exp") – in socket.io's `auth` payload
+  (`{"token": ...}`, as Rasa's own channel reads it) or, since rasa-webchat cannot set
+  `auth`, as `?token=` on the socket URL. The sender is "employee-" + an HMAC of "sub",
+  the same on every device and not the employee's name. An expired, forged or otherwise
+  invalid token, or a token when no JWT secret is configured, refuses the connection.
+* Anyone else: an anonymous identity the server issues, "anon-<random>", handed to the
+  browser signed (HMAC with WAYPOINT_WEBCHAT_SECRET) as the session id that rasa-webchat
+  keeps in localStorage and sends back on every visit. A session id without a valid
+  signature – guessed, forged, or another person's bare sender id – gets a NEW identity
+  and an empty conversation, never someone else's.
+
+The session id the browser sends with each message is ignored: each message goes to the
+conversation its socket was given at `session_request`. Bot messages go to a socket.io
+room named after the sender, which every socket of that identity joins (a reloaded page,
+a second tab, an employee's second device), so a counselor's reply reaches them too.
+
+Nothing identifying is logged: no tokens, no session ids, no message text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import parse_qs
+
+import jwt
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+from socketio.exceptions import ConnectionRefusedError
+
+from bot.config import Settings
+from bot.widget.options import allowed_origins
+
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_PREFIX = "anon-"
+EMPLOYEE_PREFIX = "employee-"
+JWT_ALGORITHM = "HS256"  # the only one accepted: "none", RS256 … are refused
+# Clock difference tolerated between the intranet server and this one.
+JWT_LEEWAY_SECONDS = 30
+MAX_TOKEN_CHARS = 4096
+# The console's limit for a message; longer input is cut (socket.io packets are limited too).
+MAX_MESSAGE_CHARS = 4000
+MAX_PACKET_BYTES = 64 * 1024
+
+_ANONYMOUS_TOKEN = re.compile(r"(anon-[0-9a-f]{32})\.([A-Za-z0-9_-]{43})")
+
+
+class InvalidToken(Exception):
+    """The employee token was refused; the message says why, without the token."""
+
+
+@dataclass(frozen=True)
+class Identities:
+    """Issues and checks widget identities. `secret` signs anonymous ids and keys the employee
+    ids; `jwt_secret` verifies the intranet's tokens (None: employee tokens are refused)."""
+
+    secret: bytes
+    jwt_secret: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Identities":
+        if settings.webchat_secret:
+            secret = settings.webchat_secret.encode()
+        else:
+            secret = secrets.token_bytes(32)
+            logger.warning(
+                "WAYPOINT_WEBCHAT_SECRET is not set: web chat identities are signed with a random key for this "
+                "process only, so browsers and employees start new conversations after a restart "
+                "(scripts/run-stack.sh keeps a key in var/webchat-secret)"
+            )
+        return cls(secret, settings.webchat_jwt_secret or None)
+
+    def _mac(self, purpose: str, value: str) -> bytes:
+        return hmac.new(self.secret, f"waypoint-webchat:{purpose}:{value}".encode(), hashlib.sha256).digest()
+
+    def new_anonymous(self) -> tuple[str, str]:
+        """A new anonymous sender id and the signed session id the browser keeps."""
+        sender = ANONYMOUS_PREFIX + secrets.token_hex(16)
+        return sender, self.anonymous_token(sender)
+
+    def anonymous_token(self, sender: str) -> str:
+        signature = base64.urlsafe_b64encode(self._mac("anonymous", sender)).rstrip(b"=").decode()
+        return f"{sender}.{signature}"
+
+    def anonymous(self, token: object) -> str | None:
+        """The sender id of a session id this server signed, else None."""
+        if not isinstance(token, str):
+            return None
+        match = _ANONYMOUS_TOKEN.fullmatch(token)
+        if match is None:
+            return None
+        expected = self.anonymous_token(match.group(1))
+        return match.group(1) if hmac.compare_digest(expected.encode(), token.encode()) else None
+
+    def employee(self, token: str) -> str:
+        """The sender id of the employee a valid intranet JWT names; InvalidToken otherwise."""
+        if not self.jwt_secret:
+            raise InvalidToken("a token was presented but WAYPOINT_WEBCHAT_JWT_SECRET is not set")
+        if len(token) > MAX_TOKEN_CHARS:
+            raise InvalidToken("token too long")
+        try:
+            claims = jwt.decode(
+                token, self.jwt_secret, algorithms=[JWT_ALGORITHM],
+                options={"require": ["sub", "exp"]}, leeway=JWT_LEEWAY_SECONDS,
+            )
+        except jwt.ExpiredSignatureError:
+            raise InvalidToken("expired token") from None
+        except jwt.MissingRequiredClaimError as error:
+            raise InvalidToken(f"token without the {error.claim!r} claim") from None
+        except jwt.InvalidTokenError:
+            raise InvalidToken("invalid token") from None
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject.strip():
+            raise InvalidToken("token with an empty 'sub' claim")
+        return self.employee_sender(subject)
+
+    def employee_sender(self, subject: str) -> str:
+        return EMPLOYEE_PREFIX + self._mac("employee", subject).hex()[:32]
+
+
+def presented_token(environ: Dict[str, Any], auth: object) -> str | None:
+    """The JWT from socket.io's auth payload, else from the connection URL's `token`."""
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str) and auth["token"].strip():
+        token: str = auth["token"].strip()
+    else:
+        values = parse_qs(environ.get("QUERY_STRING", "")).get("token", [])
+        token = values[0].strip() if values else ""
+    if token.lower().startswith("bearer "):
+        token = token[7:].strip()
+    return token or None
+
+
+class WaypointSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output; a line break in a message stays a line break in the widget,
+    which renders Markdown (where a single newline would join the lines)."""
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": re.sub(r"(?<!\n)\n(?!\n)", "  \n", response["text"])}
+        await super()._send_message(socket_id, response)
+
+
+class WaypointSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel with server-decided identities (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WaypointSocketIOInput":
+        if credentials:
+            logger.warning("the web chat channel ignores its credentials.yml entries (%s): it reads WAYPOINT_* "
+                           "settings", ", ".join(sorted(credentials)))
+        return cls()
+
+    def __init__(self, settings: Settings | None = None, identities: Identities | None = None) -> None:
+        settings = settings or Settings.from_env()
+        super().__init__(session_persistence=True, socketio_path="/socket.io", jwt_key=None)
+        self.identities = identities or Identities.from_settings(settings)
+        self.origins = allowed_origins(settings)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Where replies from outside a message go (a counselor's, via Rasa's HTTP API)."""
+        return WaypointSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Browsers on other origins (the intranet) poll with XHR: the allowed origins get CORS
+        # headers, and a browser on any other origin is refused by python-engineio.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, max_http_buffer_size=MAX_PACKET_BYTES)
+        webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio  # get_output_channel: replies pushed from outside a message (a counselor's)
+        identities = self.identities
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: Text, environ: Dict[str, Any], auth: object = None) -> None:
+            token = presented_token(environ, auth)
+            employee = None
+            if token is not None:
+                try:
+                    employee = identities.employee(token)
+                except InvalidToken as refused:
+                    logger.info("web chat connection refused: %s", refused)
+                    raise ConnectionRefusedError(str(refused)) from None
+            await sio.save_session(sid, {"employee": employee, "sender": None})
+
+        @sio.on("disconnect")
+        async def disconnect(sid: Text, *_: Any) -> None:
+            pass  # python-socketio forgets the socket's rooms and session itself
+
+        @sio.on("session_request")
+        async def session_request(sid: Text, data: Any = None) -> None:
+            session = await sio.get_session(sid)
+            presented = data.get("session_id") if isinstance(data, dict) else data
+            if session.get("employee"):
+                sender = confirmed = session["employee"]
+            else:
+                sender = identities.anonymous(presented)
+                if sender is not None:
+                    confirmed = presented
+                else:
+                    if presented:
+                        logger.info("web chat: a session id without a valid signature got a new identity")
+                    sender, confirmed = identities.new_anonymous()
+            if session.get("sender") not in (None, sender):
+                await sio.leave_room(sid, session["sender"])
+            session["sender"] = sender
+            await sio.save_session(sid, session)
+            await sio.enter_room(sid, sender)
+            await sio.emit("session_confirm", confirmed, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: Text, data: Any = None) -> None:
+            sender = (await sio.get_session(sid)).get("sender")
+            text = data.get("message") if isinstance(data, dict) else None
+            if sender is None or not isinstance(text, str):
+                return  # no session_request yet, or not a message: nothing to answer
+            await on_new_message(UserMessage(
+                text[:MAX_MESSAGE_CHARS], WaypointSocketIOOutput(sio, self.bot_message_evt), sender, input_channel=self.name(),
+            ))
+
+        return webhook
