@@ -3,7 +3,6 @@ Sanic server with routes shaped like Rasa's."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
@@ -13,6 +12,7 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
 from sanic import Sanic, response
 
+from tests.servers import serve
 from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, install_api_guard
 
 TOKEN = "s3cret-token"
@@ -79,12 +79,6 @@ async def test_the_rest_channel_is_the_output_of_trigger_intent_with_output_chan
 # -- a real server ------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def rasa_like_app(webhook: bool = True) -> Sanic:
     """A few routes shaped like Rasa's HTTP API and (unless a channel brings its own) a channel webhook."""
     app = Sanic(f"guard_{uuid.uuid4().hex[:12]}")
@@ -106,19 +100,6 @@ def rasa_like_app(webhook: bool = True) -> Sanic:
     return app
 
 
-async def serve(app: Sanic) -> AsyncIterator[str]:
-    port = free_port()
-    # Sanic 21.12: create_server already listens; the listeners run before any request is made.
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await server.before_stop()
-        await server.close()
-        await server.after_stop()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import logging
-import socket
 import time
 import uuid
 from typing import Any, AsyncIterator, Iterator
@@ -22,6 +21,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from sanic import Sanic, response
 
 from tests.fakes import SLACK_TOKEN, FakeSlack
+from tests.servers import serve as serve_app
 from waypoint_rasa.slack import (
     BUTTON_TITLE_LIMIT,
     TEXT_LIMIT,
@@ -339,12 +339,6 @@ class RecordingAgent:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(autouse=True)
 def sanic_test_mode(monkeypatch) -> None:
     # Sanic 21.12 rewrites some methods once per process; test mode lets it do that for every app built here.
@@ -357,17 +351,8 @@ async def serve(channel: WaypointSlackInput, agent: RecordingAgent, other_route:
     if other_route:  # Sanic can't route in an app without any route; Rasa's always has some
         app.add_route(lambda request: response.text("hello"), "/", name="hello")
     register([channel], app, "/webhooks/")  # how `rasa run` adds its input channels
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}/webhooks/slack/webhook"
-    finally:
-        await server.before_stop()
-        await server.close()
-        await server.after_stop()
+    async for base in serve_app(app):
+        yield f"{base}/webhooks/slack/webhook"
 
 
 @pytest.fixture

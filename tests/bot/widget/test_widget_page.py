@@ -4,7 +4,6 @@ Sanic server: the page, its CSP, the bundle from node_modules, and the settings 
 from __future__ import annotations
 
 import re
-import socket
 import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -20,31 +19,13 @@ from bot.web import create_app
 from bot.widget import widget_blueprint
 from bot.widget.options import allowed_origins, connect_sources, origin_of, socket_url
 from bot.widget.page import NOT_INSTALLED, STATIC, TITLE, WEBCHAT_BUNDLE
+from tests.servers import serve
 
 
 def settings_with(monkeypatch: pytest.MonkeyPatch, **fields: str) -> Settings:
     return Settings(**fields)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def serve(app: Sanic) -> AsyncIterator[str]:
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await server.before_stop()
-        await server.close()
-        await server.after_stop()
 
 
 @pytest.fixture(autouse=True)
