@@ -29,7 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from typing_extensions import Self
 
-SLACK_TOKEN = "xoxb-waypoint-test-token"
+SLACK_TOKEN = "test-bot-token-not-a-real-one"
 SLACK_CHANNEL = "C0COUNSELORS"
 
 T = TypeVar("T")

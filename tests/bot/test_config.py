@@ -124,6 +124,6 @@ def test_a_wrong_handoff_setting_stops_with_one_clear_message(name, value, messa
 
 def test_a_slack_token_without_a_signing_secret_stops_the_start():
     with pytest.raises(ValueError, match="WAYPOINT_SLACK_SIGNING_SECRET is not"):
-        Settings.from_env({"WAYPOINT_SLACK_BOT_TOKEN": "xoxb-1"})
-    both = Settings.from_env({"WAYPOINT_SLACK_BOT_TOKEN": "xoxb-1", "WAYPOINT_SLACK_SIGNING_SECRET": "s"})
-    assert (both.slack_bot_token, both.slack_signing_secret) == ("xoxb-1", "s")
+        Settings.from_env({"WAYPOINT_SLACK_BOT_TOKEN": "test-bot-token"})
+    both = Settings.from_env({"WAYPOINT_SLACK_BOT_TOKEN": "test-bot-token", "WAYPOINT_SLACK_SIGNING_SECRET": "s"})
+    assert (both.slack_bot_token, both.slack_signing_secret) == ("test-bot-token", "s")

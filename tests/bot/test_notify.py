@@ -89,7 +89,7 @@ def test_notice_refuses_free_text_and_bad_links(notice: Notice, change: dict[str
 
 
 def test_settings_keep_secrets_out_of_repr() -> None:
-    assert "xoxb" not in repr(SlackSettings(token="xoxb-secret", channel="C1"))
+    assert "test-secret-token" not in repr(SlackSettings(token="test-secret-token", channel="C1"))
     assert "hunter2" not in repr(SmtpSettings(host="mail", username="bot", password="hunter2"))
 
 
@@ -161,7 +161,7 @@ async def test_slack_message_holds_only_the_notice_fields(
     ("settings_change", "server_error", "expected"),
     [
         ({"channel": "C0UNKNOWN"}, None, "channel_not_found"),
-        ({"token": "xoxb-revoked"}, None, "invalid_auth"),
+        ({"token": "test-revoked-token"}, None, "invalid_auth"),
         ({}, "ratelimited", "ratelimited"),
     ],
 )

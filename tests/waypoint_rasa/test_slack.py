@@ -213,7 +213,7 @@ def test_without_token_and_secret_the_channel_is_off(no_slack_env, monkeypatch, 
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     # values in credentials.yml change nothing: the environment decides
-    channel = WaypointSlackInput.from_credentials({"slack_token": "xoxb-yaml", "slack_signing_secret": "yaml"})
+    channel = WaypointSlackInput.from_credentials({"slack_token": "test-yaml-token", "slack_signing_secret": "yaml"})
 
     with caplog.at_level(logging.INFO, logger="waypoint_rasa.slack"):
         blueprint = channel.blueprint(lambda message: asyncio.sleep(0))
