@@ -4,9 +4,8 @@ for a complete plan p95 < 50 ms each; all formats with their charts < 1.5 s toge
 from __future__ import annotations
 
 import statistics
-import time
-from typing import Callable
 
+from bot.careers.bench import percentile, timed
 from bot.plan.calendar import render_ics
 from bot.plan.charts import render_charts
 from bot.plan.docx import render_docx
@@ -14,19 +13,6 @@ from bot.plan.html import render_html
 from bot.plan.markdown import render_markdown
 from bot.plan.model import CareerPlan
 from bot.plan.pdf import render_pdf
-
-
-def _timed(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _p95(values: list[float]) -> float:
-    return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
 
 
 def all_formats(plan: CareerPlan) -> None:
@@ -40,13 +26,13 @@ def all_formats(plan: CareerPlan) -> None:
 
 def report(plan: CareerPlan, runs: int = 200) -> None:
     charts = render_charts(plan)  # cached per plan version by the web server
-    markdown = _timed(lambda: render_markdown(plan), runs)
-    html = _timed(lambda: render_html(plan, charts), runs)
-    first = _timed(lambda: all_formats(plan), 1)[0]
-    together = _timed(lambda: all_formats(plan), 5)
+    markdown = timed(lambda: render_markdown(plan), runs)
+    html = timed(lambda: render_html(plan, charts), runs)
+    first = timed(lambda: all_formats(plan), 1)[0]
+    together = timed(lambda: all_formats(plan), 5)
     print("Career plan document (a complete plan, three charts):")
-    print(f"  Markdown: p50 {statistics.median(markdown):.1f} ms, p95 {_p95(markdown):.1f} ms (target p95 < 50 ms)")
-    print(f"  HTML with its charts: p50 {statistics.median(html):.1f} ms, p95 {_p95(html):.1f} ms (target p95 < 50 ms)")
+    print(f"  Markdown: p50 {statistics.median(markdown):.1f} ms, p95 {percentile(markdown, 0.95):.1f} ms (target p95 < 50 ms)")
+    print(f"  HTML with its charts: p50 {statistics.median(html):.1f} ms, p95 {percentile(html, 0.95):.1f} ms (target p95 < 50 ms)")
     print(
         f"  all formats with charts drawn (MD, HTML, PDF, DOCX, iCalendar): median {statistics.median(together):.0f} ms,"
         f" max {max(together):.0f} ms, first run {first:.0f} ms (target < 1.5 s)"

@@ -41,7 +41,7 @@ from matplotlib.transforms import Affine2D, ScaledTranslation, Transform, blende
 
 from bot.dates import format_date
 from bot.plan.fonts import find_cjk_font
-from bot.plan.model import RIASEC_NAMES, RIASEC_ORDER, CareerPlan, Milestone
+from bot.plan.model import CHART_PARTS, RIASEC_NAMES, RIASEC_ORDER, CareerPlan, Milestone
 
 WIDTH = 6.4  # inches
 DPI = 100
@@ -424,3 +424,13 @@ def describe(plan: CareerPlan) -> dict[str, str]:
         texts["timeline"] = f"Timeline of {listed} {span}."
     return texts
 
+
+
+def charts_by_part(plan: CareerPlan, charts: Charts) -> dict[int, list[tuple[bytes, str]]]:
+    """Part number -> [(PNG, alt text)] of the charts the plan has (PDF and DOCX place them so)."""
+    alt_texts = describe(plan)
+    placed: dict[int, list[tuple[bytes, str]]] = {}
+    for key, png in charts.png.items():
+        if png and key in CHART_PARTS:
+            placed.setdefault(CHART_PARTS[key], []).append((png, alt_texts.get(key) or f"{key.capitalize()} chart"))
+    return placed

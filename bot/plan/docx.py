@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run
 
 from bot.dates import format_date
-from bot.plan.model import CHART_PARTS, NOT_DISCUSSED, CareerPlan, Part
+from bot.plan.model import NOT_DISCUSSED, CareerPlan, Part
 
 if TYPE_CHECKING:
     from bot.plan.charts import Charts
@@ -97,14 +97,8 @@ def _xml_safe(text: str) -> str:
 
 
 def _charts_by_part(plan: CareerPlan, charts: "Charts") -> dict[int, list[tuple[bytes, str]]]:
-    """Part number -> [(PNG, alt text)] of the charts the plan has."""
     # Imported here: whoever passes charts has loaded the module already, and a plan without
     # charts needs no matplotlib.
-    from bot.plan.charts import describe
+    from bot.plan.charts import charts_by_part
 
-    alt_texts = describe(plan)
-    placed: dict[int, list[tuple[bytes, str]]] = {}
-    for key, png in charts.png.items():
-        if png and key in CHART_PARTS:
-            placed.setdefault(CHART_PARTS[key], []).append((png, alt_texts.get(key) or f"{key.capitalize()} chart"))
-    return placed
+    return charts_by_part(plan, charts)

@@ -13,7 +13,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from bot.plan.charts import Charts, describe, render_charts
-from bot.plan.docx import CHART_PARTS, EAST_ASIAN_FONT, render_docx
+from bot.plan.docx import EAST_ASIAN_FONT, render_docx
+from bot.plan.model import CHART_PARTS
 from bot.plan.model import NOT_DISCUSSED, PART_TITLES, CareerPlan, Item, Part
 
 SCRIPT = "<script>alert(1)</script>"
