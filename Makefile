@@ -24,7 +24,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-# Regenerate the catalogue-driven parts of domain.yml after editing bot/stages.py.
+# Regenerate the catalogue-driven parts of domain.yml after editing bot/conversation/stages.py.
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 

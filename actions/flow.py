@@ -14,14 +14,14 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.forms import EDIT_SLOT, say
 from actions.plan import send_plan
-from bot import glossary, messages, navigation, progress
+from bot.conversation import glossary, messages, navigation, progress
 from bot.handoff import HANDOFF_ACTIONS, SILENT_STATES
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
-from bot.prompts import Button, Prompt, stage_opening
-from bot.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY
+from bot.conversation.prompts import Button, Prompt, stage_opening
+from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY
 from bot.storage import slot_values
-from bot.summary import summary_text
+from bot.conversation.summary import summary_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Form validation and question asking for the seven stage forms and the answer editor.
 
-Thin adapters: the meaning of an answer comes from bot.answers, the questions from
-bot.stages and bot.prompts; this module moves values between the tracker, the store
+Thin adapters: the meaning of an answer comes from bot.conversation.answers, the questions from
+bot.conversation.stages and bot.conversation.prompts; this module moves values between the tracker, the store
 and the person.
 """
 
@@ -17,16 +17,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from bot import messages
-from bot.answers import AnswerContext, Outcome, display_value, validate_answer
+from bot.conversation import messages
+from bot.conversation.answers import AnswerContext, Outcome, display_value, validate_answer
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
 from bot.careers.service import Careers
-from bot.navigation import REDO_PROGRESS, edit_slots
-from bot.progress import required_keys
-from bot.prompts import Prompt, misunderstanding_help, question_prompt
-from bot.stages import QUESTIONS, STAGES, Question
-from bot.text import for_chat
+from bot.conversation.navigation import REDO_PROGRESS, edit_slots
+from bot.conversation.progress import required_keys
+from bot.conversation.prompts import Prompt, misunderstanding_help, question_prompt
+from bot.conversation.stages import QUESTIONS, STAGES, Question
+from bot.conversation.text import for_chat
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def latest_text(tracker: Tracker) -> str | None:
 
 
 class StageFormValidation(FormValidationAction, ABC):
-    """Validates every slot of a stage form with bot.answers; subclasses name the stage."""
+    """Validates every slot of a stage form with bot.conversation.answers; subclasses name the stage."""
 
     stage_key: str = ""
 
@@ -212,7 +212,7 @@ class ValidateAnswerEditForm(FormValidationAction):
 
 
 class AskQuestion(Action, ABC):
-    """`action_ask_<slot>`: the question with its buttons, built by bot.prompts."""
+    """`action_ask_<slot>`: the question with its buttons, built by bot.conversation.prompts."""
 
     slot: str = ""
 

@@ -20,10 +20,10 @@ from actions import runtime
 from actions.forms import say
 from bot import handoff
 from bot.handoff import ACTIVE, COMPLAINT, QUEUED, RATING, WAITING
-from bot.office_hours import format_opening
-from bot.prompts import Button, Prompt
+from bot.handoff.office_hours import format_opening
+from bot.conversation.prompts import Button, Prompt
 from bot.storage import CaseRecord, CaseUpdate
-from bot.text import clean_answer, for_chat, has_words
+from bot.conversation.text import clean_answer, for_chat, has_words
 
 logger = logging.getLogger(__name__)
 

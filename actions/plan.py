@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from bot.summary import summary_text
+from bot.conversation.summary import summary_text
 
 logger = logging.getLogger(__name__)
 

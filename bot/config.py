@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
-    from bot.office_hours import OfficeHours
+    from bot.handoff.office_hours import OfficeHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,10 @@ class Settings:
     office_hours: str = "Mon-Fri 09:00-17:00"
     # ISO dates or ranges ("2026-12-24..2027-01-01"), comma-separated.
     office_holidays: str = ""
+
+    # -- career topics: the employer's own answers (pay, leave, transfers...) ------------
+    # A YAML file that overrides or extends the built-in topic answers (docs/topics.md).
+    topics_file: str | None = None
 
     # -- crisis language: shown at once, whatever the hour ------------------------------
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
@@ -106,6 +110,7 @@ class Settings:
             office_timezone=text("OFFICE_TIMEZONE", defaults.office_timezone),
             office_hours=text("OFFICE_HOURS", defaults.office_hours),
             office_holidays=text("OFFICE_HOLIDAYS", defaults.office_holidays),
+            topics_file=optional("TOPICS_FILE"),
             crisis_resources=text("CRISIS_RESOURCES", defaults.crisis_resources),
             crisis_phrases=text("CRISIS_PHRASES", defaults.crisis_phrases),
             rasa_url=text("RASA_URL", defaults.rasa_url).rstrip("/"),
@@ -142,7 +147,7 @@ class Settings:
         return settings
 
     def office(self) -> "OfficeHours":
-        from bot.office_hours import OfficeHours
+        from bot.handoff.office_hours import OfficeHours
 
         try:
             return OfficeHours.parse(self.office_timezone, self.office_hours, self.office_holidays)
@@ -150,7 +155,7 @@ class Settings:
             raise ValueError(f"WAYPOINT_OFFICE_TIMEZONE / _HOURS / _HOLIDAYS: {error}") from None
 
     def extra_crisis_phrases(self) -> tuple[str, ...]:
-        from bot.crisis import parse_extra_phrases
+        from bot.handoff.crisis import parse_extra_phrases
 
         try:
             return parse_extra_phrases(self.crisis_phrases)

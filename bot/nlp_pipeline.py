@@ -6,7 +6,7 @@ package, the ruler's patterns from the project's data.
 
 The ruler finds three labels, all case-insensitively (phrase_matcher_attr LOWER):
 
-* `term`       – glossary phrases (bot/glossary.py), id = the glossary key;
+* `term`       – glossary phrases (bot/conversation/glossary.py), id = the glossary key;
 * `occupation` – O*NET occupation titles, alternate titles and reported job titles,
                  id = the O*NET-SOC code ("data scientist" -> "15-2051.00");
 * `skill`      – O*NET Skills and Knowledge element names, id = the element id
@@ -34,7 +34,7 @@ from spacy.lookups import load_lookups
 from spacy.tokenizer import Tokenizer
 
 from bot.careers.onet_files import read_table
-from bot.glossary import PHRASES
+from bot.conversation.glossary import PHRASES
 
 TERM, OCCUPATION, SKILL = "term", "occupation", "skill"
 

@@ -26,7 +26,7 @@ from bot.console.blueprint import add_security_headers, console_blueprint
 from bot.console.context import Console
 from bot.console.gateway import ConversationGateway, RasaGateway
 from bot.console.render import make_templates
-from bot.notify import deliver_forever
+from bot.handoff.notify import deliver_forever
 from bot.plan.web import plan_blueprint
 from bot.storage import PlanStore, Store
 from bot.storage.cases import CaseStore
@@ -78,7 +78,7 @@ def create_app(
     async def health(request: Request) -> HTTPResponse:
         return text("ok")
 
-    # -- hook: long-running work beside the server (e.g. bot/notify.py's deliver_due loop) --
+    # -- hook: long-running work beside the server (e.g. bot/handoff/notify.py's deliver_due loop) --
     @app.after_server_start
     async def start_background(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.background = [asyncio.create_task(_logged(task, app)) for task in background_tasks]
@@ -115,7 +115,7 @@ def main() -> None:
         logger.warning("WAYPOINT_RASA_TOKEN is not set: replies and hand-backs from the console cannot reach Rasa")
     gateway = RasaGateway(settings.rasa_url, settings.rasa_token)
     async def notification_worker(_app: Sanic) -> None:
-        # the outbox of new and urgent cases, written by the action server (bot/notify.py)
+        # the outbox of new and urgent cases, written by the action server (bot/handoff/notify.py)
         await deliver_forever(case_store, settings)
 
     background_tasks: list[BackgroundTask] = [notification_worker]

@@ -8,7 +8,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from bot.config import Settings
-from bot.models import Base
+from bot.storage.models import Base
 from bot.storage import make_engine
 
 config = context.config

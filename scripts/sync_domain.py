@@ -1,4 +1,4 @@
-"""Regenerates the parts of domain.yml that mirror the catalogue in bot/stages.py: the
+"""Regenerates the parts of domain.yml that mirror the catalogue in bot/conversation/stages.py: the
 question slots, the stage forms, the question responses and the ask/validate actions.
 
     make domain          # rewrite domain.yml
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.stages import STAGES  # noqa: E402
+from bot.conversation.stages import STAGES  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
 INTERRUPTIONS = [
@@ -79,7 +79,7 @@ def main() -> None:
     wanted = render(current)
     if "--check" in sys.argv:
         if wanted != current:
-            raise SystemExit("domain.yml is out of date with bot/stages.py: run `make domain`")
+            raise SystemExit("domain.yml is out of date with bot/conversation/stages.py: run `make domain`")
         return
     DOMAIN.write_text(wanted, encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""domain.yml and the catalogue in bot/stages.py describe the same conversation."""
+"""domain.yml and the catalogue in bot/conversation/stages.py describe the same conversation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from actions.flow import ActionContinueCounseling
 from actions.forms import ASK_ACTIONS, STAGE_VALIDATORS
-from bot.stages import QUESTIONS, STAGES
+from bot.conversation.stages import QUESTIONS, STAGES
 from tests.conftest import ROOT
 
 

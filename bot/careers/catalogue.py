@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.careers.riasec import AREAS, AREA_BY_LETTER
-from bot.models import (
+from bot.storage.models import (
     OnetDataset,
     OnetEducation,
     OnetEducationCategory,

@@ -2,7 +2,7 @@
 it (occupations, the Interest Profiler, skills self-ratings) and enriching the answers
 about current and target roles with O*NET occupations.
 
-Called from bot.answers and bot.prompts; `ctx.careers` / `careers` is a
+Called from bot.conversation.answers and bot.conversation.prompts (it imports neither); `ctx.careers` / `careers` is a
 bot.careers.service.Careers, or None when the career database is unavailable – then the
 questions that need it are skipped and the conversation goes on.
 """
@@ -16,12 +16,13 @@ from bot.careers import gaps as gap_rules
 from bot.careers import profiler, replies
 from bot.careers.catalogue import Occupation, Suggestion
 from bot.careers.titles import Resolution
-from bot.text import for_chat
+from bot.conversation.text import for_chat
+
+from bot.conversation.outcome import AnswerContext, Outcome
+from bot.conversation.reply import Button, Prompt
 
 if TYPE_CHECKING:
-    from bot.answers import AnswerContext, Outcome
     from bot.careers.service import Careers
-    from bot.prompts import Prompt
 
 SKIPPED = "(skipped)"
 NONE_OF_THESE = "none"
@@ -40,15 +41,11 @@ def is_code(value: object) -> bool:
     return isinstance(value, str) and bool(_CODE.match(value))
 
 
-def _outcome(**kwargs: Any) -> "Outcome":
-    from bot.answers import Outcome
-
+def _outcome(**kwargs: Any) -> Outcome:
     return Outcome(**kwargs)
 
 
-def _rejected(problem: str, **extra: Any) -> "Outcome":
-    from bot.answers import Outcome
-
+def _rejected(problem: str, **extra: Any) -> Outcome:
     return Outcome.rejected(problem, **extra)
 
 
@@ -140,7 +137,7 @@ def occupation_display(value: object) -> str:
 
 
 def occupation_prompt(
-    question_key: str, slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type
+    question_key: str, slots: Mapping[str, Any], careers: "Careers | None"
 ) -> "Prompt":
     role = slots.get(ROLE_OF[question_key])
     candidates = slots.get(CANDIDATES_SLOT) or []
@@ -159,9 +156,9 @@ def occupation_prompt(
             f"I couldn't match “{shown}” to an occupation in the career database (O*NET). "
             "What's the closest common title? (or “skip”)"
         )
-    buttons = [button_cls(c["title"], f'/inform{{"choice": "{c["code"]}"}}') for c in candidates[:3]]
-    buttons.append(button_cls("None of these", f'/inform{{"choice": "{NONE_OF_THESE}"}}'))
-    return prompt_cls(text, tuple(buttons))
+    buttons = [Button(c["title"], f'/inform{{"choice": "{c["code"]}"}}') for c in candidates[:3]]
+    buttons.append(Button("None of these", f'/inform{{"choice": "{NONE_OF_THESE}"}}'))
+    return Prompt(text, tuple(buttons))
 
 
 # ---- the interest profiler -----------------------------------------------------------
@@ -226,17 +223,17 @@ def suggestion_zones(slots: Mapping[str, Any], careers: "Careers") -> list[int] 
     return [z for z in (zone, zone + 1) if 1 <= z <= 5]
 
 
-def profiler_prompt(slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type) -> "Prompt":
+def profiler_prompt(slots: Mapping[str, Any], careers: "Careers | None") -> "Prompt":
     if careers is None:
-        return prompt_cls("The career database is not available right now – say “skip” to go on.", ())
+        return Prompt("The career database is not available right now – say “skip” to go on.", ())
     items = careers.catalogue.profiler_items
     responses = profiler.from_slot(slots.get(RESPONSES_SLOT))
     item = profiler.next_item(items, responses)
     if item is None:
-        return prompt_cls("That was the last activity – say anything to see your results.", ())
+        return Prompt("That was the last activity – say anything to see your results.", ())
     position = len(responses) + 1
-    buttons = tuple(button_cls(label, f'/inform{{"choice": "{value}"}}') for value, label in profiler.RESPONSE_LABELS.items())
-    return prompt_cls(replies.profiler_item_prompt(item, position, len(items)), buttons)
+    buttons = tuple(Button(label, f'/inform{{"choice": "{value}"}}') for value, label in profiler.RESPONSE_LABELS.items())
+    return Prompt(replies.profiler_item_prompt(item, position, len(items)), buttons)
 
 
 def profiler_intro(careers: "Careers | None") -> str:
@@ -269,14 +266,14 @@ def role_suggestions(slots: Mapping[str, Any], careers: "Careers") -> tuple[str,
     return "\n\n".join(parts), offered
 
 
-def target_roles_prompt(base: str, slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type) -> "Prompt":
+def target_roles_prompt(base: str, slots: Mapping[str, Any], careers: "Careers | None") -> "Prompt":
     if careers is None:
-        return prompt_cls(base, ())
+        return Prompt(base, ())
     text, offered = role_suggestions(slots, careers)
     if not offered:
-        return prompt_cls(base, ())
-    buttons = tuple(button_cls(s.occupation.title, f'/inform{{"choice": "{s.occupation.code}"}}') for s in offered[:7])
-    return prompt_cls(f"{text}\n\n{base} Tap a suggestion or type your own.", buttons)
+        return Prompt(base, ())
+    buttons = tuple(Button(s.occupation.title, f'/inform{{"choice": "{s.occupation.code}"}}') for s in offered[:7])
+    return Prompt(f"{text}\n\n{base} Tap a suggestion or type your own.", buttons)
 
 
 # ---- skills gap ----------------------------------------------------------------------
@@ -335,18 +332,18 @@ def gaps_display(value: Mapping[str, Any]) -> str:
     return f"for {title}: " + ", ".join(f"{g.skill} ({g.self_level} of {g.required_level:.0f} needed)" for g in top)
 
 
-def skills_prompt(slots: Mapping[str, Any], careers: "Careers | None", prompt_cls: type, button_cls: type) -> "Prompt":
+def skills_prompt(slots: Mapping[str, Any], careers: "Careers | None") -> "Prompt":
     if careers is None:
-        return prompt_cls("The career database is not available right now – say “skip” to go on.", ())
+        return Prompt("The career database is not available right now – say “skip” to go on.", ())
     target, skills = skills_to_rate(slots, careers)
     levels = _levels(slots)
     pending = [s for s in skills if s["element_id"] not in levels]
     if target is None or not pending:
-        return prompt_cls("That's all the skills – say anything to see your skills gap.", ())
+        return Prompt("That's all the skills – say anything to see your skills gap.", ())
     position = len(skills) - len(pending) + 1
     text = replies.skill_prompt(target, pending[0], position, len(skills), careers.catalogue)
-    buttons = tuple(button_cls(f"{label} ({level})", f'/inform{{"choice": "{level}"}}') for level, label in gap_rules.LEVEL_CHOICES)
-    return prompt_cls(text, buttons)
+    buttons = tuple(Button(f"{label} ({level})", f'/inform{{"choice": "{level}"}}') for level, label in gap_rules.LEVEL_CHOICES)
+    return Prompt(text, buttons)
 
 
 # ---- questions at any time -------------------------------------------------------------

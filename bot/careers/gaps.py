@@ -25,7 +25,7 @@ _LEVEL_WORDS = {
 _LEVEL_PHRASES = sorted(_LEVEL_WORDS.items(), key=lambda t: -len(t[0]))
 
 # How each group of O*NET skills is usually developed (element id prefix -> means).
-# Values are those of the action plan's development means (bot.stages.DEVELOPMENT_MEANS).
+# Values are those of the action plan's development means (bot.conversation.stages.DEVELOPMENT_MEANS).
 _MEANS_BY_GROUP: tuple[tuple[str, str, str], ...] = (
     ("2.A.1", "training", "a course with regular practice (reading, writing, speaking, maths or science basics)"),
     ("2.A.2", "mentoring", "a mentor's feedback on your reasoning and learning habits, with a stretch task to apply them"),

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.careers import onet_files
 from bot.careers.riasec import AREAS, AREA_BY_NAME
-from bot.models import (
+from bot.storage.models import (
     OnetDataset,
     OnetEducation,
     OnetEducationCategory,

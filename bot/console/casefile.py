@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping, Sequence
 
-from bot.answers import display_value
-from bot.stages import QUESTIONS, STAGES, Kind
+from bot.conversation.answers import display_value
+from bot.conversation.stages import QUESTIONS, STAGES, Kind
 from bot.storage import StoredAnswer
 from bot.storage.cases import CaseRecord, CounselorRecord
 
@@ -129,7 +129,7 @@ def _answer_text(answer: StoredAnswer) -> str:
 
 @dataclass(frozen=True)
 class SummaryView:
-    """The structured summary written when the case was opened (bot/handoff.py case_summary)."""
+    """The structured summary written when the case was opened (bot/handoff/__init__.py case_summary)."""
 
     consented: bool
     asked_for: str | None

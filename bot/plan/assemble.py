@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
-from bot import dates
-from bot.answers import SKIPPED, display_value
+from bot.conversation import dates
+from bot.conversation.answers import SKIPPED, display_value
 from bot.careers import gaps as gap_rules
 from bot.careers.replies import ATTRIBUTION
 from bot.plan.model import PART_TITLES, RIASEC_NAMES, CareerPlan, InterestProfile, Item, Milestone, Part, SkillGap
-from bot.stages import GOAL_HORIZONS, QUESTIONS, ROLE_TITLES
-from bot.text import clean_answer
+from bot.conversation.stages import GOAL_HORIZONS, QUESTIONS, ROLE_TITLES
+from bot.conversation.text import clean_answer
 
 # How many review dates part 10 and the calendar list ahead.
 REVIEWS_AHEAD = 4

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
 
-from bot.dates import format_date
+from bot.conversation.dates import format_date
 from bot.plan.model import CareerPlan, Milestone
 
 PRODID = "-//Waypoint//Career plan//EN"

@@ -39,7 +39,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation, Transform, blended_transform_factory
 
-from bot.dates import format_date
+from bot.conversation.dates import format_date
 from bot.plan.fonts import find_cjk_font
 from bot.plan.model import CHART_PARTS, RIASEC_NAMES, RIASEC_ORDER, CareerPlan, Milestone
 

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run
 
-from bot.dates import format_date
+from bot.conversation.dates import format_date
 from bot.plan.model import NOT_DISCUSSED, CareerPlan, Part
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from bot.dates import format_date
+from bot.conversation.dates import format_date
 from bot.plan.model import CHART_PARTS, NOT_DISCUSSED, CareerPlan
 
 if TYPE_CHECKING:

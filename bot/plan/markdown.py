@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dates import format_date
+from bot.conversation.dates import format_date
 from bot.plan.model import NOT_DISCUSSED, CareerPlan, Part
 
 TITLE = "Career plan"

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import SubsetMap, TTFFont
 
-from bot.dates import format_date
+from bot.conversation.dates import format_date
 from bot.plan.fonts import find_cjk_font, find_latin_font
 from bot.plan.model import NOT_DISCUSSED, CareerPlan, Part
 

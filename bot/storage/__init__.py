@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import (
+from bot.storage.models import (
     ActionStep,
     Answer,
     AnswerRevision,
@@ -33,7 +33,7 @@ from bot.models import (
     ReviewSchedule,
     SkillRating,
 )
-from bot.stages import QUESTIONS, STAGES, STAGES_BY_KEY
+from bot.conversation.stages import QUESTIONS, STAGES, STAGES_BY_KEY
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.models import (
+from bot.storage.models import (
     AuditEntry,
     Case,
     CaseMessage,

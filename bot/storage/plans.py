@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.models import Employee, PlanLink, PlanVersion
+from bot.storage.models import Employee, PlanLink, PlanVersion
 from bot.storage.cases import _utc
 
 # How often save_version tries again when another writer took the same version number.

@@ -14,8 +14,8 @@ from actions.flow import (
     ActionShowSummary,
     ActionStartOver,
 )
-from bot import messages
-from bot.stages import QUESTIONS
+from bot.conversation import messages
+from bot.conversation.stages import QUESTIONS
 
 # "Senior accountant" resolves clearly to O*NET's Accountants and Auditors, so the needs
 # stage fills the current occupation on the way.

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.forms import AskQuestion, ValidateAnswerEditForm, StageFormValidation, ASK_ACTIONS, STAGE_VALIDATORS
-from bot import messages
+from bot.conversation import messages
 from tests.actions.conftest import reply_events
 
 

@@ -93,7 +93,7 @@ async def test_a_failing_database_is_told_and_nothing_breaks(store, make_tracker
 
 async def test_the_end_of_the_conversation_sends_the_plan(store, make_tracker, dispatcher, domain, monkeypatch):
     store_answers(store)
-    monkeypatch.setattr("bot.progress.next_stage", lambda slots: "complete")
+    monkeypatch.setattr("bot.conversation.progress.next_stage", lambda slots: "complete")
     monkeypatch.setattr("actions.flow.progress.next_stage", lambda slots: "complete")
     runtime.use_now(lambda: datetime(2026, 11, 22, 12, tzinfo=timezone.utc))
     try:

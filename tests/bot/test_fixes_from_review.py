@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot import dates
-from bot.answers import SKIPPED, AnswerContext, validate_answer
-from bot.navigation import resolve_field
-from bot.stages import QUESTIONS
+from bot.conversation import dates
+from bot.conversation.answers import SKIPPED, AnswerContext, validate_answer
+from bot.conversation.navigation import resolve_field
+from bot.conversation.stages import QUESTIONS
 
 TODAY = date(2026, 11, 22)
 
@@ -50,7 +50,7 @@ def test_people_answers_can_be_named_with_my() -> None:
     [("no problem", True), ("why not", True), ("not sure", None), ("maybe", None), ("no thanks", False), ("yes please", True)],
 )
 def test_yes_or_no_reads_common_idioms(reply: str, meaning: bool | None) -> None:
-    from bot.answers import yes_or_no
+    from bot.conversation.answers import yes_or_no
 
     assert yes_or_no(reply) is meaning
 

@@ -14,8 +14,8 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from bot.dates import add_months
-from bot.stages import QUESTIONS, person_keys
+from bot.conversation.dates import add_months
+from bot.conversation.stages import QUESTIONS, person_keys
 from bot.storage import Store
 from tests.e2e.script import AFTER_RESTART, BEFORE_RESTART
 from tests.e2e.stack import Stack

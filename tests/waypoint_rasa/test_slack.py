@@ -137,7 +137,7 @@ def test_slack_markup_in_what_people_type_is_undone(raw, typed) -> None:
 
 
 def test_bot_text_is_escaped_for_slack_keeping_entities_for_chat_made() -> None:
-    from bot.text import for_chat
+    from bot.conversation.text import for_chat
 
     quoted = for_chat("<b>R&D</b> &lt;")
     assert slack_text(f"You said: {quoted}") == "You said: &lt;b&gt;R&amp;D&lt;/b&gt; &amp;lt;"

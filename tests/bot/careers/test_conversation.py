@@ -1,5 +1,5 @@
-"""The career database in the conversation, through bot.answers.validate_answer and
-bot.prompts.question_prompt as the stage forms use them."""
+"""The career database in the conversation, through bot.conversation.answers.validate_answer and
+bot.conversation.prompts.question_prompt as the stage forms use them."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from bot.answers import AnswerContext, Outcome, validate_answer
+from bot.conversation.answers import AnswerContext, Outcome, validate_answer
 from bot.careers import profiler
 from bot.careers.conversation import SKIPPED, answer_career_question, occupations_in_question
-from bot.progress import missing_keys
-from bot.prompts import question_prompt
-from bot.stages import QUESTIONS, STAGES_BY_KEY
+from bot.conversation.progress import missing_keys
+from bot.conversation.prompts import question_prompt
+from bot.conversation.stages import QUESTIONS, STAGES_BY_KEY
 
 WEB_DEVELOPERS = "15-1254.00"
 REGISTERED_NURSES = "29-1141.00"
@@ -491,19 +491,19 @@ def test_questions_with_a_tail_after_do(careers, text, title) -> None:
 def test_skill_ratings_for_an_unrated_occupation_say_whose_levels_they_are(careers) -> None:
     # O*NET has no skill ratings for Software Developers; a related occupation's stand in
     from bot.careers.conversation import skills_prompt
-    from bot.prompts import Button, Prompt
+    from bot.conversation.prompts import Button, Prompt
 
     source = careers.catalogue.requirement_source("15-1252.00")
     assert source and source != "15-1252.00"
-    prompt = skills_prompt({"target_occupation": "15-1252.00"}, careers, Prompt, Button)
+    prompt = skills_prompt({"target_occupation": "15-1252.00"}, careers)
     assert careers.catalogue.get(source).title in prompt.text
-    rated = skills_prompt({"target_occupation": "15-2011.00"}, careers, Prompt, Button)
+    rated = skills_prompt({"target_occupation": "15-2011.00"}, careers)
     assert "has not rated" not in rated.text
 
 
 def test_no_target_occupation_means_no_skills_gap_and_an_unclear_new_target_clears_the_old_gap(careers) -> None:
-    from bot.answers import AnswerContext, validate_answer
-    from bot.stages import QUESTIONS
+    from bot.conversation.answers import AnswerContext, validate_answer
+    from bot.conversation.stages import QUESTIONS
     from tests.conftest import TODAY
 
     old_gap = {"occupation": "13-2051.00", "title": "Financial and Investment Analysts", "ratings": []}

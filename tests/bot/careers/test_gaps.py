@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.careers.gaps import Gap, development_means, gaps, read_level, top_gaps
-from bot.stages import DEVELOPMENT_MEANS
+from bot.conversation.stages import DEVELOPMENT_MEANS
 
 
 @pytest.mark.parametrize(

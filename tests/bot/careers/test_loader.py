@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.careers import onet_files
 from bot.careers.loader import CAREER_TABLES, load
-from bot.models import OnetDataset, OnetJobZone, OnetOccupation, OnetProfilerItem, OnetTitle
+from bot.storage.models import OnetDataset, OnetJobZone, OnetOccupation, OnetProfilerItem, OnetTitle
 from bot.storage import make_engine, migrate
 
 # The shipped O*NET 29.3 files give exactly these rows.

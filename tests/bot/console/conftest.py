@@ -21,7 +21,7 @@ from sanic import Sanic
 
 from bot.config import Settings
 from bot.console.gateway import GatewayError, TranscriptEntry
-from bot.models import Case
+from bot.storage.models import Case
 from bot.storage import CaseStore, Store, migrate
 from bot.storage.cases import CaseRecord, CaseUpdate, CounselorRecord
 from bot.web import create_app

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.models import PlanLink
+from bot.storage.models import PlanLink
 from bot.plan.model import CareerPlan
 from bot.plan.service import NothingStored, PlanService
 from bot.storage import PlanStore

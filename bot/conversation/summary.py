@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from bot.answers import display_value
-from bot.progress import required_keys
-from bot.stages import QUESTIONS, STAGES, Kind
-from bot.text import for_chat
+from bot.conversation.answers import display_value
+from bot.conversation.progress import required_keys
+from bot.conversation.stages import QUESTIONS, STAGES, Kind
+from bot.conversation.text import for_chat
 
 _HIDDEN = {Kind.GOAL_CONFIRM}
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from bot.crisis import CrisisSignal, detect_crisis
+from bot.handoff.crisis import CrisisSignal, detect_crisis
 
 WAITING, QUEUED, ACTIVE, RATING, COMPLAINT = "waiting", "queued", "active", "rating", "complaint"
 SILENT_STATES = (WAITING, ACTIVE)
@@ -110,10 +110,10 @@ def case_summary(slots: Mapping[str, Any], consented: bool, asked_for: str, chan
     """
     # Imported here: the Rasa server loads this module for `next_action` only, and these
     # bring date parsing and the career catalogue with them (about 50 MB).
-    from bot.answers import display_value
-    from bot.progress import where_stopped
-    from bot.stages import QUESTIONS
-    from bot.text import clean_answer
+    from bot.conversation.answers import display_value
+    from bot.conversation.progress import where_stopped
+    from bot.conversation.stages import QUESTIONS
+    from bot.conversation.text import clean_answer
 
     summary: dict[str, Any] = {
         "consented": consented,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from bot.stages import COMPLETE, QUESTIONS, STAGES, STAGES_BY_KEY, Stage, person_keys
+from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES, STAGES_BY_KEY, Stage, person_keys
 
 
 def required_keys(stage: Stage, slots: Mapping[str, Any]) -> list[str]:

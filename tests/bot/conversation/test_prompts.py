@@ -1,4 +1,4 @@
-"""bot.prompts: the text and buttons of each question."""
+"""bot.conversation.prompts: the text and buttons of each question."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.prompts import Button, misunderstanding_help, question_prompt, stage_opening
-from bot.stages import QUESTIONS
+from bot.conversation.prompts import Button, misunderstanding_help, question_prompt, stage_opening
+from bot.conversation.stages import QUESTIONS
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""bot.answers: what a reply means for a question, or why it can't be used."""
+"""bot.conversation.answers: what a reply means for a question, or why it can't be used."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.answers import SKIPPED, AnswerContext, decode_payload, display_value, split_steps, validate_answer
-from bot.stages import QUESTIONS
+from bot.conversation.answers import SKIPPED, AnswerContext, decode_payload, display_value, split_steps, validate_answer
+from bot.conversation.stages import QUESTIONS
 
 
 @pytest.fixture

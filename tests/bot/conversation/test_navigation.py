@@ -1,10 +1,10 @@
-"""bot.navigation: which answer someone wants to change or go back to."""
+"""bot.conversation.navigation: which answer someone wants to change or go back to."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.navigation import edit_slots, editable, previous_question, recently_answered, resolve_field
+from bot.conversation.navigation import edit_slots, editable, previous_question, recently_answered, resolve_field
 
 
 @pytest.mark.parametrize(

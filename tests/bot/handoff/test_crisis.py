@@ -1,4 +1,4 @@
-"""bot.crisis: crisis language fires at once; career talk with the same words does not.
+"""bot.handoff.crisis: crisis language fires at once; career talk with the same words does not.
 
 Each borderline sentence below is a decision (see the module docstring): a false alarm costs a counselor's
 minutes, a missed crisis can cost far more, so the doubtful distress phrasings stay on the positive side.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crisis import CrisisKind, CrisisSignal, detect_crisis, parse_extra_phrases
+from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, parse_extra_phrases
 
 SELF_HARM = [
     "I want to kill myself",

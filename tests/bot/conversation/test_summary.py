@@ -1,9 +1,9 @@
-"""bot.summary: the end-of-conversation summary, stage by stage."""
+"""bot.conversation.summary: the end-of-conversation summary, stage by stage."""
 
 from __future__ import annotations
 
-from bot.answers import SKIPPED
-from bot.summary import summary_lines, summary_text
+from bot.conversation.answers import SKIPPED
+from bot.conversation.summary import summary_lines, summary_text
 
 HEADERS = [
     "Stage 2 of 7 – Needs assessment",

@@ -1,10 +1,10 @@
-"""bot.text: cleaning what people type and quoting it back safely."""
+"""bot.conversation.text: cleaning what people type and quoting it back safely."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.text import clean_answer, for_chat, has_words, normalise_for_matching
+from bot.conversation.text import clean_answer, for_chat, has_words, normalise_for_matching
 
 
 @pytest.mark.parametrize(

@@ -1,36 +1,23 @@
 """What the bot says when it asks a question: text plus buttons, built from the catalogue.
 
 Buttons carry payloads like /inform{"choice": "lateral"} so that a click selects the choice
-without depending on intent classification (bot/answers.py decodes them).
+without depending on intent classification (bot/conversation/answers.py decodes them).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
-from bot import dates
-from bot.answers import proposed_review_date
+from bot.conversation import dates
+from bot.conversation.answers import proposed_review_date
 from bot.careers import conversation as career_talk
-from bot.stages import QUESTIONS, STAGES_BY_KEY, Choice, Kind, Question
-from bot.text import for_chat
+from bot.conversation.reply import Button, Prompt
+from bot.conversation.stages import QUESTIONS, STAGES_BY_KEY, Choice, Kind, Question
+from bot.conversation.text import for_chat
 
 
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "payload": self.payload}
-
-
-@dataclass(frozen=True)
-class Prompt:
-    text: str
-    buttons: tuple[Button, ...] = field(default_factory=tuple)
 
 
 def choice_button(choice: Choice) -> Button:
@@ -48,15 +35,15 @@ def question_prompt(
     questions built from the career database."""
     kind = question.kind
     if kind is Kind.OCCUPATION:
-        return career_talk.occupation_prompt(question.key, slots, careers, Prompt, Button)
+        return career_talk.occupation_prompt(question.key, slots, careers)
     if kind is Kind.PROFILER:
-        return career_talk.profiler_prompt(slots, careers, Prompt, Button)
+        return career_talk.profiler_prompt(slots, careers)
     if kind is Kind.SKILL_RATING:
-        return career_talk.skills_prompt(slots, careers, Prompt, Button)
+        return career_talk.skills_prompt(slots, careers)
     if question.key == "take_profiler":
         return Prompt(career_talk.profiler_intro(careers), (YES, NO))
     if question.key == "target_roles":
-        return career_talk.target_roles_prompt(question.prompt, slots, careers, Prompt, Button)
+        return career_talk.target_roles_prompt(question.prompt, slots, careers)
     if kind is Kind.GOAL_CONFIRM:
         return _goal_confirmation(question, slots)
     if kind is Kind.REVIEW_DATE:

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
-from bot import dates
+from bot.conversation import dates
+from bot.conversation.outcome import AnswerContext, Outcome
 from bot.careers import conversation as career_talk
-from bot.stages import (
+from bot.conversation.stages import (
     GOAL_HORIZONS,
     QUESTIONS,
     Choice,
     Kind,
     Question,
 )
-from bot.text import LONG_ANSWER, clean_answer, for_chat, has_words, normalise_for_matching
+from bot.conversation.text import LONG_ANSWER, clean_answer, for_chat, has_words, normalise_for_matching
 
 SKIPPED = "(skipped)"
 SKIP_PHRASES = {
@@ -34,30 +34,6 @@ NO_COMMENT = {"no", "nope", "none", "nothing", "no thanks", "no thank you", "not
 # Button payloads look like /inform{"choice": "dual_ladder"}: they select a choice
 # without going through intent classification.
 _PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$", re.S)
-
-
-@dataclass(frozen=True)
-class AnswerContext:
-    today: date
-    slots: Mapping[str, Any] = field(default_factory=dict)
-    default_review_months: int = 6
-    careers: Any = None  # bot.careers.service.Careers, or None when the career database is unavailable
-
-
-@dataclass
-class Outcome:
-    ok: bool
-    value: Any = None  # the slot value
-    display: str = ""  # how the answer is stored and shown back
-    normalized: str | None = None  # machine-readable form: ISO date, months, choice codes
-    extra: dict[str, Any] = field(default_factory=dict)  # other slots set on the way
-    problem: str | None = None  # why the reply can't be used, said before asking again
-    notice: str | None = None  # something to tell the person although the answer is fine
-    skipped: bool = False
-
-    @classmethod
-    def rejected(cls, problem: str, **extra: Any) -> "Outcome":
-        return cls(ok=False, problem=problem, extra=dict(extra))
 
 
 def decode_payload(text: str) -> tuple[str | None, str | None]:
@@ -129,6 +105,29 @@ def is_skip(text: str) -> bool:
     return normalise_for_matching(text) in SKIP_PHRASES
 
 
+# "none", "I don't have one", "no long-term goal yet": nothing to give, so the question is
+# skipped – except where "none" is itself the answer.
+_NOTHING_TO_GIVE = re.compile(
+    r"^(?:(?:um+|uh+|well|honestly|tbh|sorry|actually)[, ]+)*"
+    r"(?:none|nothing|n/?a|not applicable|not yet|nothing yet|none yet|none for now|nothing for now|nothing to add|"
+    r"(?:i )?(?:don'?t|do not) (?:have|got|really have) (?:one|any|a \w+(?: \w+)?|anything)(?: yet| right now| at the moment)?|"
+    r"(?:i have )?no(?: \S+){0,3} (?:goals?|mentors?|comments?|plans?|one|triggers?)(?: yet| for now| really| at the moment)?|"
+    r"i haven'?t (?:got|thought of) (?:one|any)(?: yet)?)"
+    r"(?:[, ]+(?:sorry|tbh|honestly|really|yet|for now))*$",
+    re.I,
+)
+NONE_IS_AN_ANSWER = frozenset({"constraints", "key_people", "review_triggers", "rating_comment"})
+
+
+def is_skip_request(text: str, question: Question) -> bool:
+    """The person has nothing to give for a question they may skip."""
+    if not question.skippable:
+        return False
+    if is_skip(text):
+        return True
+    return question.key not in NONE_IS_AN_ANSWER and bool(_NOTHING_TO_GIVE.match(normalise_for_matching(text)))
+
+
 def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outcome:
     text = clean_answer(raw)
     intent, _ = decode_payload(text)
@@ -138,7 +137,7 @@ def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outc
             if not text
             else "I can't store just symbols or emoji as an answer – could you put it in words?"
         )
-    if question.skippable and is_skip(text):
+    if is_skip_request(text, question):
         extra = {}
         if question.kind is Kind.GOAL:  # a skipped goal has no date, measure or confirmation
             horizon = horizon_of(question.key)

@@ -1,4 +1,4 @@
-"""bot.dates: dates and durations in people's words, resolved against a fixed day."""
+"""bot.conversation.dates: dates and durations in people's words, resolved against a fixed day."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import add_months, find_date, format_date, format_months, parse_date, parse_duration_months
+from bot.conversation.dates import add_months, find_date, format_date, format_months, parse_date, parse_duration_months
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from bot.text import normalise_for_matching
+from bot.conversation.text import normalise_for_matching
 
 
 class CrisisKind(str, Enum):

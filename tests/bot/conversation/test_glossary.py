@@ -1,10 +1,10 @@
-"""bot.glossary: terms people ask about mid-conversation."""
+"""bot.conversation.glossary: terms people ask about mid-conversation."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.glossary import TERMS, explain, find_term
+from bot.conversation.glossary import TERMS, explain, find_term
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.stages import DIRECTIONS, PATH_TYPES
-from bot.text import normalise_for_matching
+from bot.conversation.stages import DIRECTIONS, PATH_TYPES
+from bot.conversation.text import normalise_for_matching
 
 _DIRECTION = {c.value: c for c in DIRECTIONS}
 _PATH = {c.value: c for c in PATH_TYPES}

@@ -1,4 +1,4 @@
-"""bot.office_hours: parsing the configuration, open/closed at boundaries, the next opening across
+"""bot.handoff.office_hours: parsing the configuration, open/closed at boundaries, the next opening across
 weekends, holidays and daylight-saving changes, and the chat wording of an opening.
 
 Calendar used below: 2026-11-23 is a Monday; Berlin is UTC+1 in winter and UTC+2 in summer, with
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.office_hours import OfficeHours, format_opening, parse_holidays, parse_hours
+from bot.handoff.office_hours import OfficeHours, format_opening, parse_holidays, parse_hours
 
 UTC = timezone.utc
 WEEKDAYS = "Mon-Fri 09:00-17:00"

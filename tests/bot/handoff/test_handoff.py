@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crisis import CrisisKind, parse_extra_phrases
+from bot.handoff.crisis import CrisisKind, parse_extra_phrases
 from bot.handoff import (
     ACTION_COMPLAINT,
     ACTION_CONTINUE,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import (
+from bot.storage.models import (
     ActionStep,
     Answer,
     AnswerRevision,

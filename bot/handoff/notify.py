@@ -40,7 +40,7 @@ REASONS: dict[str, str] = {
     "misunderstanding": "repeated misunderstandings",
     "crisis": "crisis",
 }
-# Stage keys as in bot/stages.py; the pattern keeps free text out of the notice.
+# Stage keys as in bot/conversation/stages.py; the pattern keeps free text out of the notice.
 _STAGE_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _UNSAFE_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f]")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from bot.progress import answered_keys, required_keys
-from bot.stages import QUESTIONS, STAGES, Kind
-from bot.text import normalise_for_matching
+from bot.conversation.progress import answered_keys, required_keys
+from bot.conversation.stages import QUESTIONS, STAGES, Kind
+from bot.conversation.text import normalise_for_matching
 
 # Sub-questions are edited through their main question: "change my short-term goal".
 _EDIT_TARGET = {
@@ -92,3 +92,40 @@ def recently_answered(slots: Mapping[str, Any], limit: int = 6) -> list[str]:
     keys = [k for k in answered_keys(slots) if editable(k)]
     return keys[-limit:]
 
+
+
+_GO_BACK = re.compile(r"\b(?:back|undo|previous|last answer|mistake|change that|change it|wrong|i meant|meant to say|correction)\b", re.I)
+
+
+def means_go_back(text: str) -> bool:
+    """"Go back", "undo that", "sorry, I meant …": the answer just given is the one to change."""
+    return bool(_GO_BACK.search(text))
+
+
+# "my department is actually Customer Experience, not Support", "sorry I meant 5 years not 3",
+# "change my role to team lead", "correction: finance team": the new value, without the old.
+_NEW_VALUE = (
+    re.compile(r"\b(?:is|was|are|'s)\s+(?:actually|really|in fact)\s+(?P<value>.+)$", re.I),
+    re.compile(r"\b(?:i\s+)?meant(?:\s+to\s+say)?\s*:?\s+(?P<value>.+)$", re.I),
+    re.compile(r"\bshould\s+(?:be|say|read)\s*:?\s+(?P<value>.+)$", re.I),
+    re.compile(r"\bcorrection\s*[:,-]\s*(?P<value>.+)$", re.I),
+    re.compile(r"\bchange\s+(?:my|the)\s+[\w\s-]+?\s+to\s+(?P<value>.+)$", re.I),
+    re.compile(r"\b(?:it'?s|it\s+is)\s+(?:actually|really)\s+(?P<value>.+)$", re.I),
+)
+_FIELD_IS = re.compile(r"^(?:my|the)\s+[\w\s-]+?\s+(?:is|was|are)\s+(?P<value>.+)$", re.I)
+_NOT_OLD = re.compile(r"(?:,|;|\s)\s*(?:and\s+)?not\s+(?:the\s+)?[^,;]+$|\s+instead(?:\s+of\s+.+)?$", re.I)
+
+
+def corrected_value(text: str, key: str) -> str | None:
+    """The new answer stated in a correction, or None when it names none."""
+    for pattern in _NEW_VALUE:
+        match = pattern.search(text.strip())
+        if match:
+            value = match.group("value")
+            restated = _FIELD_IS.match(value.strip())
+            if restated:
+                value = restated.group("value")
+            value = _NOT_OLD.sub("", value).strip(" .,!;:\"'“”")
+            if value and len(value) <= 300:
+                return value
+    return None

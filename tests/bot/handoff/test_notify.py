@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.notify import DeliveryError, MailNotifier, Notice, SlackNotifier, SlackSettings, SmtpSettings
+from bot.handoff.notify import DeliveryError, MailNotifier, Notice, SlackNotifier, SlackSettings, SmtpSettings
 from tests.fakes import (  # noqa: F401 – the fixtures are found by pytest through this import
     SLACK_CHANNEL,
     SLACK_TOKEN,
@@ -188,10 +188,10 @@ async def test_slack_down_raises_delivery_error(notice: Notice) -> None:
 async def test_slack_logs_only_the_case_and_outcome(
     slack: SlackNotifier, notice: Notice, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.DEBUG, logger="bot.notify"):
+    with caplog.at_level(logging.DEBUG, logger="bot.handoff.notify"):
         await slack.send(notice)
 
-    ours = [r.getMessage() for r in caplog.records if r.name == "bot.notify"]
+    ours = [r.getMessage() for r in caplog.records if r.name == "bot.handoff.notify"]
     assert ours == ["Slack notice sent for case #12 (urgent=False)"]
 
 
@@ -255,11 +255,11 @@ async def test_mail_refused_for_everyone_raises_without_naming_addresses(notice:
 async def test_mail_refused_for_some_still_reaches_the_others(notice: Notice, caplog: pytest.LogCaptureFixture) -> None:
     with LocalSmtp(refuse=["ben@example.org"]) as server:
         notifier = MailNotifier(SmtpSettings(host=server.host, port=server.port))
-        with caplog.at_level(logging.INFO, logger="bot.notify"):
+        with caplog.at_level(logging.INFO, logger="bot.handoff.notify"):
             await notifier.send(notice, COUNSELORS)
 
     assert server.messages[0].recipients == ["ana@example.org"]
-    logged = [r.getMessage() for r in caplog.records if r.name == "bot.notify"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.handoff.notify"]
     assert logged == [
         "E-mail for case #12 refused for 1 of 2 recipients",
         "E-mail notice sent for case #12 (urgent=False)",
@@ -300,10 +300,10 @@ async def test_starttls_never_falls_back_to_plain_text(local_smtp: LocalSmtp, no
 async def test_mail_logs_addresses_only_at_debug(
     mail: MailNotifier, notice: Notice, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.DEBUG, logger="bot.notify"):
+    with caplog.at_level(logging.DEBUG, logger="bot.handoff.notify"):
         await mail.send(notice, COUNSELORS)
 
-    ours = [r for r in caplog.records if r.name == "bot.notify"]
+    ours = [r for r in caplog.records if r.name == "bot.handoff.notify"]
     above_debug = [r.getMessage() for r in ours if r.levelno > logging.DEBUG]
     assert above_debug == ["E-mail notice sent for case #12 (urgent=False)"]
     assert all("token=" not in r.getMessage() for r in ours)

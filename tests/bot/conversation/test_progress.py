@@ -1,12 +1,12 @@
-"""bot.progress: which questions a stage still needs and where someone stopped."""
+"""bot.conversation.progress: which questions a stage still needs and where someone stopped."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.answers import AnswerContext, validate_answer
-from bot.progress import answered_keys, has_progress, missing_keys, next_stage, required_keys, where_stopped
-from bot.stages import COMPLETE, QUESTIONS, STAGES, STAGES_BY_KEY
+from bot.conversation.answers import AnswerContext, validate_answer
+from bot.conversation.progress import answered_keys, has_progress, missing_keys, next_stage, required_keys, where_stopped
+from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES, STAGES_BY_KEY
 
 ACTION_PLAN_BASE = ["action_steps", "development_means", "key_people"]
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select
 
-from bot.models import Employee, PlanLink, PlanVersion
+from bot.storage.models import Employee, PlanLink, PlanVersion
 from bot.storage import PlanStore
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.models import ConsoleSession, Counselor, Notification
+from bot.storage.models import ConsoleSession, Counselor, Notification
 from bot.storage.cases import MAX_DELIVERY_ATTEMPTS, CaseError, CaseStore, CaseUpdate
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

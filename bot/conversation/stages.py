@@ -12,7 +12,7 @@ from enum import Enum
 
 
 class Kind(str, Enum):
-    """How an answer is read and validated (see bot/answers.py)."""
+    """How an answer is read and validated (see bot/conversation/answers.py)."""
 
     TEXT = "text"  # free text, stored as typed
     CHOICE = "choice"  # one of the offered choices; free text is matched to one
@@ -229,7 +229,7 @@ def _goal_questions(horizon: str, example: str) -> tuple[Question, ...]:
             f"goal_{horizon}_confirmed",
             "goals",
             f"{label} goal confirmed",
-            "",  # built from the goal, its date and measure (bot/prompts.py)
+            "",  # built from the goal, its date and measure (bot/conversation/prompts.py)
             "I show the goal back with a real date so that nothing is misunderstood before it "
             "goes into your plan.",
             Kind.GOAL_CONFIRM,
@@ -511,3 +511,73 @@ def person_keys(roles: list[str] | tuple[str, ...]) -> list[str]:
         if role in roles
         for k in (f"person_{role}_help", f"person_{role}_engage")
     ]
+
+
+# What an answer can look like: offered when someone is unsure ("idk", "what would you
+# suggest?") and when a question comes round a third time. Goal follow-ups share one.
+EXAMPLES: dict[str, str] = {
+    "consent": "Yes – store my answers",
+    "situation": "I've been in the same role for four years and don't see where to go next",
+    "current_role": "Warehouse shift supervisor",
+    "current_occupation": "the closest of the three titles, or “none of these”",
+    "department": "Customer Experience, the outbound team",
+    "time_in_role": "about 3 years",
+    "education": "Vocational training in logistics",
+    "expectations": "A clear idea of my next step and what I need to learn for it",
+    "interests": "Solving practical problems with my team, and teaching new people",
+    "strengths": "I stay calm under pressure – last winter I kept the night shift running when half the team was ill",
+    "values": "Security for my family, and learning something new every year",
+    "constraints": "I can't relocate, and I care for my mother two evenings a week",
+    "org_strategy": "We're automating the warehouse and opening a second site next year",
+    "org_opportunities": "A team-lead role at the new site, and the internal leadership programme",
+    "org_relationships": "Good with my manager; the planning team and I often clash over schedules",
+    "env_social": "More people want flexible hours, and many experienced colleagues are retiring",
+    "env_economic": "Online retail keeps growing, but margins are tight",
+    "env_technology": "Robots and scanning systems are taking over routine picking",
+    "leaning_direction": "Moving into logistics planning",
+    "principle_preference": "Partly",
+    "principle_strength": "Partly",
+    "principle_value": "Yes, clearly",
+    "principle_development": "Yes, clearly",
+    "take_profiler": "Yes, let's do it",
+    "interest_profile": "3 (unsure) if you don't mind the activity either way",
+    "career_direction": "Technical plus management",
+    "path_type": "Lateral",
+    "target_roles": "Logistics planner, later planning team lead",
+    "target_occupation": "the closest of the titles shown, or “none of these”",
+    "skills_gap": "4 – I can do it with some help",
+    "goal_short": "Finish the internal supply-chain planning course by June",
+    "goal_short_due": "by the end of June",
+    "goal_short_measure": "I have the course certificate",
+    "goal_short_confirmed": "Yes",
+    "goal_medium": "Work as a logistics planner within two years",
+    "goal_medium_due": "in two years",
+    "goal_medium_measure": "I hold a planner position",
+    "goal_medium_confirmed": "Yes",
+    "goal_long": "Lead the planning team by 2031",
+    "goal_long_due": "in 2031",
+    "goal_long_measure": "I'm the planning team lead",
+    "goal_long_confirmed": "Yes",
+    "action_steps": "Ask my manager about a rotation into planning by 15 January; finish the Excel course in 3 months",
+    "development_means": "Training and courses, and a mentor",
+    "key_people": "My manager and HR",
+    "person_manager_help": "Let me join the planning meetings once a month",
+    "person_manager_engage": "Raise it in my next 1:1",
+    "person_mentor_help": "Tell me how they moved into planning and review my CV",
+    "person_mentor_engage": "Ask for a coffee once a month",
+    "person_hr_help": "Tell me about internal openings and the training budget",
+    "person_hr_engage": "Book a meeting with my HR business partner this month",
+    "person_peers_help": "Show me the planning tools they use",
+    "person_peers_engage": "Ask to shadow the planners for a day",
+    "person_family_help": "Cover the school run on my course evenings",
+    "person_family_engage": "Talk it over this weekend",
+    "review_frequency": "Every 6 months",
+    "next_review_date": "Yes, that date works",
+    "review_triggers": "A reorganisation, a new manager, or a job offer",
+    "session_rating": "4",
+    "rating_comment": "The examples helped",
+}
+
+
+def example_for(key: str) -> str | None:
+    return EXAMPLES.get(key)

@@ -1,0 +1,238 @@
+"""The message catalogue: everything the bot says outside the question catalogue
+(bot/conversation/stages.py holds the questions and their "why"), keyed by id, per language.
+
+`text(key, language, **values)` fills a template; a language without its own text falls
+back to English. Values quoted from what people typed must already be made safe with
+`bot.conversation.text.for_chat`.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.reply import Button, Prompt
+
+ENGLISH = "en"
+CHINESE = "zh"
+# The languages the conversation itself is held in; others get a notice in their language.
+CONVERSATION_LANGUAGES = (ENGLISH,)
+
+EN: dict[str, str] = {
+    # consent, the end, storage
+    "consent_given": "Thank you. Your answers are stored confidentially; you can stop at any time and continue later.",
+    "consent_declined": (
+        "Understood – I won't store your answers. We can still go through everything together; nothing you say is "
+        "added to your counseling record, so if you leave, we'll start again next time."
+    ),
+    "not_understood": "Sorry, I didn't quite follow that.",
+    "all_done": (
+        "You've completed all seven stages. You can say “send me my plan”, “show my summary”, "
+        "“change my answer about …”, or “start over”."
+    ),
+    "plan_complete": "That's all seven stages – well done. Your answers are the basis of your ten-part career plan.",
+    "why_general": (
+        "I ask these questions because they are the steps a career counselor goes through: understanding your needs, "
+        "assessing you, your organisation and your field, exploring directions, setting SMART goals, planning actions "
+        "and agreeing on reviews. Together they make your career plan."
+    ),
+    "confirm_start_over": "Starting over deletes all your answers and begins again from the welcome. Are you sure?",
+    "start_over_yes": "Yes, start over",
+    "start_over_no": "No, keep my answers",
+    "kept_answers": "Good – nothing was changed. Let's carry on.",
+    "started_over": "Done – your answers are deleted. Let's begin again.",
+    "not_stored": (
+        "I couldn't save that answer just now – it's kept in our conversation, and I'll carry on. "
+        "If this keeps happening, please tell your counselor."
+    ),
+    "not_deleted": (
+        "I couldn't delete your answers just now, so nothing was reset. Please try “start over” "
+        "again in a moment, or ask your counselor to delete them."
+    ),
+    "welcome_back": "Welcome back! {where} Send any message to continue, or say “start over” to begin again.",
+    "picking_up": "Let's pick up where we left off.",
+    # social
+    "greet_again": "Hi again!",
+    "thanks": "You're welcome!",
+    "how_are_you": "I'm doing well, thanks for asking!",
+    "goodbye_stored": "Goodbye! Your progress is saved – come back any time and we'll continue where you stopped.",
+    "goodbye": "Goodbye! Come back any time.",
+    "pause_stored": (
+        "Of course – take your time. Everything you've answered is saved; when you come back, just say hi and "
+        "we'll pick up where we stopped."
+    ),
+    "pause": (
+        "Of course. As you asked, nothing is stored, so if you leave now we'll start again next time – "
+        "say “let's continue” whenever you're ready."
+    ),
+    # questions to the bot
+    "bot": "I'm Waypoint, a bot – not a person. A human counselor can take over whenever you like: just say “talk to a counselor”.",
+    "capabilities": (
+        "I'm Waypoint, your organisation's career-counseling assistant. I can:\n"
+        "• guide you through a career conversation – your needs, strengths, directions, SMART goals and an action "
+        "plan – and make your ten-part career plan;\n"
+        "• answer career questions – job search, pay, interviews, changing jobs, burnout and more;\n"
+        "• look up occupations, skills and education in the O*NET career database;\n"
+        "• put you in touch with a human counselor at any time."
+    ),
+    "privacy": (
+        "What I store: only your answers to the counseling questions – and only with your consent – plus your "
+        "interest-profiler answers, skill ratings and career plan. Questions you ask me, worries and “I don't know” "
+        "are never stored as answers.\n"
+        "Who sees it: you, and a counselor if you ask for one (and the counseling service's administrators). Not "
+        "your manager or colleagues – nothing is shared with third parties.\n"
+        "You can see what I have with “show my summary”, and “start over” deletes your answers."
+    ),
+    "privacy_declined": (
+        "You chose not to have your answers stored, so I keep nothing of this conversation in your record. "
+        "If you ask for a counselor, they see only where you are in the conversation."
+    ),
+    "languages": (
+        "I can hold the conversation in English for now. Answers you type in another language – Chinese included – "
+        "are kept exactly as you wrote them. A human counselor may speak your language: say “talk to a counselor”."
+    ),
+    "other_language": (
+        "Sorry – I can only chat in English for now. A counselor may speak your language: say “talk to a counselor” "
+        "or tap the button."
+    ),
+    "duration": (
+        "There are about {left} questions left ({where}). Most take under a minute. You can stop at any time and "
+        "continue later – nothing you've answered is lost."
+    ),
+    "duration_done": "We've been through all seven stages – there's nothing left to answer.",
+    "counselor_scope": (
+        "Our counselors help with career questions of every kind – direction, development, changing jobs, "
+        "difficult situations at work, and your career plan. For legal, medical, financial or IT matters they'll "
+        "point you to the right people. Say “talk to a counselor” to reach one."
+    ),
+    "term_unknown": "I don't have a definition for that. I can explain: {known}.",
+    "career_database_missing": (
+        "The career database is not available right now – please ask again later, or ask your counselor."
+    ),
+    # what people ask of their record
+    "export_data": (
+        "I can't export your data from the chat yet – please ask {contact}, who can send you everything we hold. "
+        "Your career plan you can get at any time: say “send me my plan”."
+    ),
+    "delete_data": (
+        "I can delete all your answers right now: say “start over” and confirm. To have everything else removed – "
+        "such as a case a counselor worked on – please ask {contact}; I can't do that here yet."
+    ),
+    "withdraw_consent": (
+        "I can't withdraw your consent from the chat yet – {contact} can, and can delete what's stored. "
+        "If you'd like your answers gone now, say “start over” and confirm."
+    ),
+    "nothing_to_summarise": "There's nothing stored yet – we're just getting started.",
+    # help with an answer
+    "unsure": "That's fine – it's not always easy to say.",
+    "example": "For example: “{example}”.",
+    "own_words": "Answer in your own words, or tap a button.",
+    "can_skip": "You can also skip this one – your plan will then say “not discussed”.",
+    "cannot_skip": "This one can't be skipped: {why}",
+    "skipped": "Skipped – your plan will say “not discussed” there.",
+    "stuck": "Let's find a way forward – you can answer in your own words, use the buttons, or talk to a counselor.",
+    "trouble": (
+        "I'm having trouble understanding – sorry. You can use the buttons below, or talk to a counselor: "
+        "{contact} can help you in person."
+    ),
+    "clarify": "Is “{text}” your answer to “{question}” – or a question for me?",
+    "clarify_answer": "Yes, that's my answer",
+    "clarify_question": "No, it's a question",
+    "clarify_unclear": "I'm still not sure what you meant – could you say it another way?",
+    # feelings
+    "distress": (
+        "That sounds really hard – I'm sorry you're feeling this way. You don't have to sort it out alone: a "
+        "counselor can talk it through with you in confidence. Would you like that, or shall we carry on for now?"
+    ),
+    "crisis_sorry": "I'm really sorry you're going through this. You don't have to handle it alone.",
+    "carry_on": "Let's carry on",
+    "talk_to_counselor": "Talk to a counselor",
+    "why_ask": "Why do you ask?",
+    "skip_button": "Skip this question",
+    # out of scope
+    "out_of_scope": (
+        "I can't help with that here – I'm Waypoint, your career-counseling assistant. I can help you think "
+        "through your career, answer career questions (pay, interviews, changing jobs…), build your career plan, "
+        "or put you in touch with a counselor."
+    ),
+    # changing answers
+    "nothing_to_change": "There's nothing to change yet.",
+    "which_answer": "Which answer would you like to change?",
+    "not_answered_yet": "You haven't answered the question about your {label} yet – we'll get to it.",
+    "redo": "Let's do your {label} again.",
+    "current_answer": "Your {label} is currently: “{value}”. What should it be instead?\n({question})",
+    "updated": "Updated your {label}: “{value}”.",
+    # topics
+    "company_rule": "Where your organisation's rules apply: {rule}",
+    "topic_company": "At {company}: {note}",
+    "topic_more": "{next}",
+    # the handoff
+    "handoff_unreachable": (
+        "I couldn't reach the counselors' queue just now – sorry. Please contact {contact} directly; your answers "
+        "so far are kept."
+    ),
+    "handoff_waiting": (
+        "I've asked a counselor to join this conversation. Until they hand you back to me I'll stay quiet – "
+        "everything you write here goes straight to them."
+    ),
+    "handoff_queued": (
+        "Our counselors are away right now; they're back {opening}. I've passed your request on, and a counselor "
+        "will reply here then. Meanwhile, would you like to go on with the self-service stages? Nothing is lost "
+        "either way."
+    ),
+    "go_on": "Yes, let's go on",
+    "wait": "No, I'll wait",
+    # the plan
+    "plan_not_stored": (
+        "You chose not to have your answers stored, so there is no plan document to send – "
+        "here is what we have in this conversation instead."
+    ),
+    "plan_not_started": (
+        "We haven't started yet, so there's no plan to send. Your plan is built from your answers – "
+        "let's begin, and you can ask for it at any time."
+    ),
+    "plan_empty": (
+        "There's nothing in your plan yet – once you've answered a few questions, ask again and "
+        "I'll send you the document."
+    ),
+    "plan_failed": "I couldn't make your plan document just now – your answers are safe. Please ask again in a moment.",
+    "plan_intro": "Here is your career plan – version {version}.",
+    "plan_links_note": "The links are yours alone and work for {days} days – please don't forward them.",
+}
+
+# The second language starts with what someone who writes Chinese must understand at once.
+ZH: dict[str, str] = {
+    "other_language": (
+        "我目前只能用英文交流。您用中文写的回答我会原样保存；如果您希望用中文详谈，可以请人工顾问——"
+        "请点击下面的按钮，或输入 “talk to a counselor”。"
+    ),
+    "talk_to_counselor": "联系人工顾问 (Talk to a counselor)",
+    "languages": (
+        "我目前只能用英文交流。您用中文写的回答我会原样保存。人工顾问可能会说中文——请输入 “talk to a counselor”。"
+    ),
+}
+
+CATALOGUE: dict[str, dict[str, str]] = {ENGLISH: EN, CHINESE: ZH}
+
+
+def text(key: str, language: str = ENGLISH, **values: object) -> str:
+    """The text `key` in `language` (English when it has none), with `values` filled in."""
+    template = CATALOGUE.get(language, EN).get(key) or EN[key]
+    return template.format(**values) if values else template
+
+
+def confirm_start_over() -> Prompt:
+    return Prompt(
+        text("confirm_start_over"),
+        (Button(text("start_over_yes"), "/affirm"), Button(text("start_over_no"), "/deny")),
+    )
+
+
+# Kept for the modules that name them directly.
+CONSENT_GIVEN = EN["consent_given"]
+CONSENT_DECLINED = EN["consent_declined"]
+NOT_UNDERSTOOD = EN["not_understood"]
+ALL_DONE = EN["all_done"]
+PLAN_COMPLETE = EN["plan_complete"]
+WHY_GENERAL = EN["why_general"]
+STARTED_OVER = EN["started_over"]
+NOT_STORED = EN["not_stored"]
+NOT_DELETED = EN["not_deleted"]
+CONFIRM_START_OVER = confirm_start_over()

@@ -1,0 +1,114 @@
+"""What a turn produces: the messages to send, the slot updates, the records to store and
+the effects the adapters carry out (opening a case, sending the plan, starting over).
+
+Plain data, so that the turn core (bot/conversation/turn.py) stays pure and testable
+without Rasa or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+
+# ---- records: what goes into the answer store, in one transaction -------------------
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One answer to one question, as stored (display text, value, machine form)."""
+
+    key: str
+    display: str
+    value: Any
+    normalized: str | None = None
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """The person agreed that their answers are stored."""
+
+
+@dataclass(frozen=True)
+class InterestResponsesRecord:
+    responses: dict[int, int | None]
+
+
+@dataclass(frozen=True)
+class SkillRatingsRecord:
+    occupation_code: str
+    ratings: tuple[dict[str, Any], ...]
+
+
+Record = AnswerRecord | ConsentRecord | InterestResponsesRecord | SkillRatingsRecord
+
+
+# ---- effects: what only an adapter can do ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """Hand the conversation to a human counselor (reason: requested, misunderstanding)."""
+
+    reason: str = "requested"
+
+
+@dataclass(frozen=True)
+class CrisisSupport:
+    """Crisis language: support resources at once and an urgent case."""
+
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """Make the next version of the career plan and send its links."""
+
+
+@dataclass(frozen=True)
+class StartOver:
+    """Delete the stored answers (confirmed by the person) and begin again."""
+
+
+@dataclass(frozen=True)
+class MarkCompleted:
+    """Every stage is done."""
+
+
+Effect = OpenCase | CrisisSupport | SendPlan | StartOver | MarkCompleted
+
+
+@dataclass
+class Reply:
+    """The whole outcome of one turn. Messages are sent in order; effects run after the
+    records are stored and before `after` messages are sent."""
+
+    messages: list[Prompt] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    after: list[Prompt] = field(default_factory=list)
+    kind: str = ""  # what the message was understood as (bot.conversation.understand.Kind)
+    intent: str | None = None
+
+    def say(self, message: str | Prompt) -> None:
+        self.messages.append(message if isinstance(message, Prompt) else Prompt(message))
+
+    def texts(self) -> list[str]:
+        return [m.text for m in self.messages + self.after]
