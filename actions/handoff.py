@@ -12,13 +12,14 @@ import re
 from typing import Any, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.forms import say
+from actions.runtime import say
 from bot import handoff
+from bot.conversation import messages
 from bot.handoff import ACTIVE, COMPLAINT, QUEUED, RATING, WAITING
 from bot.handoff.office_hours import format_opening
 from bot.conversation.prompts import Button, Prompt
@@ -43,19 +44,6 @@ def notify_by() -> list[str]:
     """Transports configured for counselor notifications."""
     settings = runtime.settings()
     return (["slack"] if settings.slack_token else []) + (["email"] if settings.smtp_host else [])
-
-
-def _leave_form(tracker: Tracker) -> List[EventType]:
-    """A counselor or crisis support takes over: the stage form stops asking (it resumes
-    after the hand-back), and a reply the form had already picked up is dropped."""
-    events: List[EventType] = []
-    requested = tracker.get_slot("requested_slot")
-    if tracker.active_loop_name:
-        latest = (tracker.latest_message or {}).get("text")
-        if requested and tracker.get_slot(requested) == latest:
-            events.append(SlotSet(requested, None))
-        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-    return events
 
 
 async def _open_case(tracker: Tracker, reason: str, crisis_kind: str | None = None) -> tuple[CaseRecord | None, bool]:
@@ -97,70 +85,66 @@ def _opening_text(case: CaseRecord | None) -> str | None:
     return format_opening(opening, moment) if opening is not None else None
 
 
-class ActionRequestHuman(Action):
+async def request_human(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
     """"I want to talk to a person": a counselor joins (in office hours) or the case is
     queued for the next opening, and the person may go on with the bot meanwhile."""
+    case, in_hours = await _open_case(tracker, reason)
+    if case is None:
+        dispatcher.utter_message(text=messages.text("handoff_unreachable", contact=runtime.settings().counselor_contact))
+        return []
+    events: List[EventType] = [SlotSet(CASE_SLOT, case.id), SlotSet("misunderstandings", 0)]
+    if in_hours:
+        dispatcher.utter_message(text=handoff.waiting_message(None, None))
+        return events + [SlotSet(HANDOFF_SLOT, WAITING)]
+    say(dispatcher, Prompt(handoff.waiting_message(case.expected_at, _opening_text(case) or "soon"), GO_ON_OFFER))
+    return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
-    def name(self) -> Text:
-        return "action_request_human"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        reason = "misunderstanding" if int(tracker.get_slot("misunderstandings") or 0) >= 2 else "requested"
-        case, in_hours = await _open_case(tracker, reason)
-        if case is None:
-            contact = runtime.settings().counselor_contact
-            dispatcher.utter_message(
-                text=f"I couldn't reach the counselors' queue just now – sorry. Please contact {contact} directly; "
-                "your answers so far are kept."
-            )
-            return []
-        events: List[EventType] = [SlotSet(CASE_SLOT, case.id), SlotSet("misunderstandings", 0)]
-        if in_hours:
-            dispatcher.utter_message(text=handoff.waiting_message(None, None))
-            return events + _leave_form(tracker) + [SlotSet(HANDOFF_SLOT, WAITING)]
-        say(dispatcher, Prompt(handoff.waiting_message(case.expected_at, _opening_text(case) or "soon"), GO_ON_OFFER))
-        return events + _leave_form(tracker) + [SlotSet(HANDOFF_SLOT, QUEUED)]
+async def crisis_support(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Crisis language, at any point: support resources at once, and an urgent case
+    whatever the hour."""
+    settings = runtime.settings()
+    text = (tracker.latest_message or {}).get("text") or ""
+    signal = handoff.crisis_in(text, settings.extra_crisis_phrases())
+    dispatcher.utter_message(text=messages.text("crisis_sorry"))
+    dispatcher.utter_message(text=settings.crisis_resources)
+    case, in_hours = await _open_case(tracker, "crisis", signal.kind.value if signal else None)
+    state = tracker.get_slot(HANDOFF_SLOT)
+    events: List[EventType] = []
+    if case is None:
+        dispatcher.utter_message(
+            text=f"I couldn't alert a counselor automatically just now. Please contact {settings.counselor_contact} "
+            "directly, or use the numbers above."
+        )
+        return events
+    await runtime.guarded(runtime.case_store().add_message, case.id, "employee", clean_answer(text))
+    events.append(SlotSet(CASE_SLOT, case.id))
+    if state == ACTIVE:
+        dispatcher.utter_message(text="I've flagged this to your counselor as urgent.")
+        return events
+    if in_hours:
+        dispatcher.utter_message(
+            text="I've asked a counselor to join you here as a priority. Until they do, I'll stay quiet – "
+            "anything you write goes straight to them."
+        )
+        return events + [SlotSet(HANDOFF_SLOT, WAITING)]
+    dispatcher.utter_message(
+        text=f"Our counselors are away right now; your message is with them as urgent, and they're back "
+        f"{_opening_text(case) or 'as soon as possible'}. Please use the numbers above now if you need help. "
+        "When you're ready, say “continue” and we'll pick up the career conversation where we left off."
+    )
+    return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
 
 class ActionCrisisSupport(Action):
-    """Distress or crisis language, at any point: support resources at once, and an
-    urgent case whatever the hour."""
+    """Crisis language while a counselor has the conversation (the HandoffPolicy's
+    call); otherwise the turn core asks for the same support (actions/turn.py)."""
 
     def name(self) -> Text:
         return "action_crisis_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        settings = runtime.settings()
-        text = (tracker.latest_message or {}).get("text") or ""
-        signal = handoff.crisis_in(text, settings.extra_crisis_phrases())
-        dispatcher.utter_message(text="I'm really sorry you're going through this. You don't have to handle it alone.")
-        dispatcher.utter_message(text=settings.crisis_resources)
-        case, in_hours = await _open_case(tracker, "crisis", signal.kind.value if signal else None)
-        state = tracker.get_slot(HANDOFF_SLOT)
-        events: List[EventType] = _leave_form(tracker)
-        if case is None:
-            dispatcher.utter_message(
-                text=f"I couldn't alert a counselor automatically just now. Please contact {settings.counselor_contact} "
-                "directly, or use the numbers above."
-            )
-            return events
-        await runtime.guarded(runtime.case_store().add_message, case.id, "employee", clean_answer(text))
-        events.append(SlotSet(CASE_SLOT, case.id))
-        if state == ACTIVE:
-            dispatcher.utter_message(text="I've flagged this to your counselor as urgent.")
-            return events
-        if in_hours:
-            dispatcher.utter_message(
-                text="I've asked a counselor to join you here as a priority. Until they do, I'll stay quiet – "
-                "anything you write goes straight to them."
-            )
-            return events + [SlotSet(HANDOFF_SLOT, WAITING)]
-        dispatcher.utter_message(
-            text=f"Our counselors are away right now; your message is with them as urgent, and they're back "
-            f"{_opening_text(case) or 'as soon as possible'}. Please use the numbers above now if you need help. "
-            "When you're ready, say “continue” and we'll pick up the career conversation where we left off."
-        )
-        return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
+        return await crisis_support(dispatcher, tracker)
 
 
 _UNREACHABLE = object()
@@ -221,7 +205,7 @@ class ActionDeliverCounselorReply(Action):
                 text=f"{for_chat(who, 120)}, a career counselor, has joined the conversation. "
                 "I'll stay quiet until they hand you back to me."
             )
-            events = _leave_form(tracker) + [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
+            events = [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
         for message in pending:
             dispatcher.utter_message(text=f"{for_chat(who, 120)}: {for_chat(message.text, REPLY_LIMIT)}")
             await runtime.guarded(store.mark_delivered, message.id)

@@ -151,3 +151,27 @@ def who(tracker: Tracker) -> tuple[str, str]:
 
 def consented(tracker: Tracker) -> bool:
     return tracker.get_slot("consent") is True
+
+
+def say(dispatcher: Any, prompt: Any) -> None:
+    """A bot.conversation.reply.Prompt (text and buttons) to the person."""
+    dispatcher.utter_message(text=prompt.text, buttons=[b.as_dict() for b in prompt.buttons])
+
+
+_topics: Any = None
+
+
+def topics() -> Any:
+    """The career topic catalogue with the employer's overrides, read once. A wrong
+    WAYPOINT_TOPICS_FILE stops here with one line saying what is wrong."""
+    global _topics
+    if _topics is None:
+        from bot.conversation.topics import TopicCatalogue
+
+        _topics = TopicCatalogue.load(settings().topics_file)
+    return _topics
+
+
+def use_topics(catalogue: Any) -> None:
+    global _topics
+    _topics = catalogue

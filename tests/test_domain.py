@@ -1,4 +1,4 @@
-"""domain.yml and the catalogue in bot/conversation/stages.py describe the same conversation."""
+"""domain.yml, the routing stories and the catalogues describe the same conversation."""
 
 from __future__ import annotations
 
@@ -6,38 +6,50 @@ import subprocess
 import sys
 from typing import Any
 
-from actions.flow import ActionContinueCounseling
-from actions.forms import ASK_ACTIONS, STAGE_VALIDATORS
+import yaml
+
+from actions.handoff import ActionCrisisSupport
+from actions.turn import ActionContinueCounseling, ActionSessionStart, ActionStartOver, ActionTurn
 from bot.conversation.stages import QUESTIONS, STAGES
+from bot.conversation.topics import TopicCatalogue
+from bot.conversation.turn import TRANSIENT_SLOTS
+from bot.conversation.understand import KIND_OF_INTENT
 from tests.conftest import ROOT
 
 
-def test_generated_parts_of_the_domain_are_current() -> None:
+def test_generated_parts_are_current() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "sync_domain.py"), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
 
 
-def test_every_question_has_a_slot_filled_only_by_its_own_form(domain: dict[str, Any]) -> None:
-    for stage in STAGES:
-        for question in stage.questions:
-            mapping = domain["slots"][question.key]["mappings"][0]
-            assert mapping["type"] == "from_text"
-            assert mapping["conditions"] == [{"active_loop": stage.form, "requested_slot": question.key}]
-            assert "ask_why" in mapping["not_intent"] and "change_answer" in mapping["not_intent"]
+def test_every_question_has_a_slot_only_the_turn_core_sets(domain: dict[str, Any]) -> None:
+    for key in QUESTIONS:
+        assert domain["slots"][key]["mappings"] == [{"type": "custom"}]
+        assert domain["slots"][key]["influence_conversation"] is False
 
 
-def test_forms_ask_the_catalogue_questions_in_order(domain: dict[str, Any]) -> None:
-    for stage in STAGES:
-        assert domain["forms"][stage.form]["required_slots"] == [q.key for q in stage.questions]
+def test_the_turn_cores_own_slots_are_declared(domain: dict[str, Any]) -> None:
+    assert set(TRANSIENT_SLOTS) <= set(domain["slots"])
 
 
-def test_each_question_is_asked_by_its_own_action(domain: dict[str, Any]) -> None:
-    offered = {cls().name() for cls in ASK_ACTIONS + STAGE_VALIDATORS} | {ActionContinueCounseling().name()}
+def test_every_intent_the_core_reads_is_in_the_domain_and_routed_to_it(domain: dict[str, Any]) -> None:
+    routed = yaml.safe_load((ROOT / "data" / "stories" / "turn.yml").read_text())["stories"]
+    route = {story["steps"][0]["intent"]: story["steps"][1]["action"] for story in routed}
+    nlu_intents = {i for i in KIND_OF_INTENT if i not in ("crisis", "other_language")} | {"topic"}
+    assert nlu_intents <= set(domain["intents"])
+    assert {route[i] for i in nlu_intents} == {"action_turn"}
+    assert (route["counselor_reply"], route["hand_back"]) == ("action_deliver_counselor_reply", "action_hand_back")
+
+
+def test_every_topic_has_its_retrieval_response(domain: dict[str, Any]) -> None:
+    assert {f"utter_topic/{key}" for key in TopicCatalogue.load().topics} == set(domain["responses"])
+
+
+def test_the_actions_the_policies_predict_exist(domain: dict[str, Any]) -> None:
+    offered = {cls().name() for cls in (ActionTurn, ActionContinueCounseling, ActionStartOver, ActionSessionStart, ActionCrisisSupport)}
     assert offered <= set(domain["actions"])
-    assert {f"action_ask_{key}" for key in QUESTIONS} <= set(domain["actions"])
-    assert not [name for name in domain.get("responses", {}) if name.startswith("utter_ask_")]
 
 
 def test_stage_slot_knows_every_stage(domain: dict[str, Any]) -> None:

@@ -11,8 +11,10 @@ The conversation is in one of these handoff states (the `handoff` slot):
 - "rating" / "complaint": after a human session the bot asks for a rating, then
   (if wanted) a complaint, then resumes the counseling where it was.
 
-`next_action` is the whole decision, so that the Rasa policy that applies it stays a
-thin adapter and the rules can be tested without Rasa.
+`next_action` is the whole decision while the handoff holds the conversation, so that
+the Rasa policy that applies it stays a thin adapter and the rules can be tested without
+Rasa; otherwise the turn core (bot/conversation/turn.py) reads every message, crisis
+language included.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from bot.handoff.crisis import CrisisSignal, detect_crisis
 WAITING, QUEUED, ACTIVE, RATING, COMPLAINT = "waiting", "queued", "active", "rating", "complaint"
 SILENT_STATES = (WAITING, ACTIVE)
 STATES = (WAITING, QUEUED, ACTIVE, RATING, COMPLAINT)
+# The states in which the handoff, not the turn core, decides what a message means.
+HELD_STATES = (WAITING, ACTIVE, RATING, COMPLAINT)
 
 # Intents the console sends through Rasa's HTTP API (trigger_intent); never typed by people.
 COUNSELOR_REPLY_INTENT = "counselor_reply"
@@ -66,6 +70,8 @@ def next_action(turn: Turn, extra_crisis_phrases: tuple[str, ...] = ()) -> str |
             return ACTION_DELIVER
         if turn.intent == HAND_BACK_INTENT and external:
             return ACTION_HAND_BACK
+        if turn.state not in HELD_STATES:
+            return None  # the bot counsels: the turn core reads the message (crisis included)
         if turn.text and not external and detect_crisis(turn.text, extra_crisis_phrases):
             return ACTION_CRISIS
         if turn.state in SILENT_STATES:

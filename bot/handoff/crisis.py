@@ -159,6 +159,35 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "cant_take_it", rf"\b{_CANT} (?:take|bear|cope with|handle) (?:it|this|life) (?:any ?more|any longer)\b"),
     _rule(_S, "cant_cope", rf"\b{_CANT} cope (?:any ?more|any longer)\b"),
     _rule(_S, "cant_live", rf"\b{_CANT} live (?:like this|like that|any ?more|any longer|with (?:myself|this pain))\b"),
+    # Indirect but clear: wanting to disappear, being a burden, a plan, a goodbye.
+    _rule(_S, "disappear_forever", r"\b(?:want|wish|wanna|going|gonna) (?:to )?(?:just )?(?:disappear|vanish|fade away|"
+                                   r"go to sleep|sleep) (?:forever|for good|and never (?:wake up|come back))\b"),
+    _rule(_S, "never_wake_up", r"\b(?:not|never|don'?t|didn'?t|wouldn'?t) (?:\w+ )?wake up (?:again|tomorrow|any ?more)\b|"
+                               r"\bhope (?:that )?i (?:don'?t|do not|never) wake up\b"),
+    _rule(_S, "nobody_would_miss_me", r"\b(?:no ?one|nobody|no-one) (?:would|will|'d|is going to|'s going to) "
+                                      r"(?:even )?(?:miss|notice|care about) me\b|"
+                                      r"\b(?:no ?one|nobody|no-one) would (?:even )?(?:notice|care) if i (?:was|were|'m) gone\b"),
+    _rule(_S, "better_without_me", r"\b(?:everyone|everybody|my (?:family|kids|children|wife|husband|partner)|they|"
+                                   r"the world|people) (?:would|will|'d) be (?:so )?(?:much )?better(?: off)? without me\b"),
+    _rule(_S, "burden", r"\b(?:i'?m|i am|i feel like|feel like) (?:\w+ )?(?:just )?a burden (?:to|on) (?:everyone|everybody|"
+                        r"my family|them|people|the world)\b"),
+    _rule(_S, "end_things", r"\b(?:end|ending|ended) (?:things|everything|my suffering|the pain|my pain)\b"),
+    _rule(_S, "going_to_end_it", r"\b(?:think\w* (?:about|of)|want(?:s|ed)? to|going to|gonna|plan\w* to|might|"
+                                 r"could just|tempted to|consider\w*|decided to|ready to) end(?:ing)? it\b"),
+    _rule(_S, "plan_to_die", r"\b(?:plan|planning|planned|researching|looked up|googl\w+) (?:how )?to (?:die|kill|end my)\b|"
+                             r"\b(?:ways|how) to (?:kill (?:myself|yourself)|end (?:my|your) life|die painlessly)\b"),
+    _rule(_S, "pills", r"\b(?:took|take|taking|swallow(?:ed|ing)?|stockpil\w+|saving up|collecting|hoarding) "
+                       r"(?:all |every one of )?(?:my |the |a bunch of |a lot of |too many |enough )?"
+                       r"(?:pills|tablets|sleeping pills|painkillers|meds)(?! (?:for|as|on|with|after|before|every|each|daily|at))\b"),
+    _rule(_S, "goodbye_note", r"\b(?:writ(?:e|ing|ten)|wrote|left|leaving|drafted) (?:a |my )?(?:suicide|goodbye|farewell) "
+                              r"(?:note|letter)s?\b(?! (?:to|for) (?:my|the|our) (?:team|colleagues|coworkers|co-workers|"
+                              r"company|boss|manager|clients?))"),
+    _rule(_S, "not_around_much_longer", r"\b(?:won'?t|will not|not going to) be (?:here|around|alive) (?:much longer|"
+                                        r"for (?:much )?longer|tomorrow|next week|by)\b"),
+    _rule(_S, "life_pointless", r"\b(?:my )?life (?:is|feels|seems) (?:completely |totally |so )?(?:pointless|meaningless|"
+                                r"not worth (?:it|living))\b"),
+    _rule(_S, "no_way_out", r"\b(?:see|there'?s|there is|is) no way out\b|\b(?:can'?t|cannot|don'?t) see (?:a|any) way out\b"),
+    _rule(_S, "hurt_myself_want", r"\b(?:urge|urges|tempted|want|wanting) to (?:hurt|harm|cut|punish) (?:myself|me)\b"),
     _rule(_S, "zh_suicide", r"自杀|轻生|自尽|寻死", topic=True),
     _rule(_S, "zh_self_harm", r"自残|自伤|割腕", topic=True),
     _rule(_S, "zh_want_to_die", r"想死|好想去死|想去死"),
@@ -259,6 +288,26 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_H, "stalked", r"\b(?:stalk(?:s|ed|ing)? (?:me|us)|(?:being|been|was|am|'m) stalked|(?:a|my) stalker)\b"),
     _rule(_H, "hostile_environment", r"\bhostile (?:work|working|workplace) environment\b"),
     _rule(_H, "retaliation", r"\bretaliat(?:e|es|ed|ing) against (?:me|us)\b"),
+    _rule(_H, "touches_me", r"\b(?:keeps?|kept|always|constantly|keep on|won'?t stop|doesn'?t stop) touch(?:ing|es)? me\b|"
+                            r"\btouch(?:es|ed|ing) my (?:body|breasts?|chest|bum|butt|ass|backside|legs?|thighs?|waist|hips?|"
+                            r"hair|face|neck)\b"),
+    _rule(_H, "sexual_requests", r"\b(?:asks?|asked|asking|pressur\w+|demand\w*|want(?:s|ed)?|expects?) (?:me )?(?:for|into|to "
+                                 r"(?:have|send)) (?:sex|sexual favou?rs|favou?rs in return|nudes|naked (?:pictures|photos))\b"),
+    _rule(_H, "explicit_material", r"\b(?:sends?|sent|sending|show(?:s|ed)?|forward\w*) (?:me )?(?:\w+ )?(?:explicit|dirty|"
+                                   r"nude|naked|porn\w*|obscene) (?:photos?|pictures?|pics|images?|messages?|texts?|videos?|"
+                                   r"content|jokes)\b"),
+    _rule(_H, "followed_me", r"\bfollow(?:s|ed|ing)? me (?:home|to my car|to the car park|to the parking lot|around|"
+                             r"after work|into the)\b"),
+    _rule(_H, "grabbed_me", r"\b(?:grab(?:s|bed|bing)?|pinch(?:es|ed|ing)?|shov(?:es|ed|ing)|spat on|spits? on|cornered|"
+                            r"blocked the door|locked me in) (?:me|my)\b"),
+    _rule(_H, "afraid_of_colleague", r"\b(?:afraid|scared|terrified|frightened) of (?:my|our|the|this) (?:\w+ )?(?:boss|manager|"
+                                     r"supervisor|colleague|coworker|co-worker|team lead|director|client)\b|"
+                                     r"\b(?:feel|felt|am|'m|don'?t feel|do not feel) (?:\w+ )?(?:unsafe|not safe) "
+                                     r"(?:at work|at the office|in the office|on site|on shift)\b"),
+    _rule(_H, "intimidates_me", r"\bintimidat(?:es|ed|ing) me (?:at work|every|daily|constantly|into)\b|"
+                                r"\b(?:keeps?|always) intimidating me\b"),
+    _rule(_H, "slur_word", r"\bcall(?:s|ed|ing)? me (?:the |an? )?[a-z]-word\b|\b(?:racist|racial|homophobic|sexist) "
+                           r"(?:insults?|abuse|names|harassment|bullying)\b"),
     _rule(_H, "zh_sexual_harassment", r"性骚扰", topic=True),
     _rule(_H, "zh_harassment", r"骚扰", topic=True),
     _rule(_H, "zh_bullying", r"霸凌|被\S{0,4}?(?:欺负|排挤|pua)|(?:欺负|排挤|pua)我", topic=True),
@@ -302,6 +351,10 @@ _VETOES = re.compile(
             r"\bwas abused\b(?= of)|\b(?:trust|system|process|power|position|privileges?|policy|account|goodwill|"
             r"generosity|flexibility) (?:was|is|has been|had been|is being|got|gets) abused\b",
             r"\bprice discrimination\b",
+            r"\bend(?:s|ed|ing)? it (?:with|there|here|now with|early|on a|off)\b",
+            r"\bend(?:s|ed|ing)? things (?:with|on a|off)\b",
+            r"\bno way out of (?:this|the|my|our|that) (?:\w+ )?(?:job|contract|company|role|deal|lease|meeting|project|"
+            r"agreement|notice|situation at work|non-compete|clause)\b",
             # Verbal "attacks" in the daily work: "I got attacked in code review".
             r"\battacked (?:in|during|at|on|over|for) (?:the |a |my |our |this |that |today'?s |yesterday'?s )?"
             r"(?:code review|review|meeting|standup|stand-up|retro|retrospective|interview|presentation|e-?mail|slack|"

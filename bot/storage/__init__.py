@@ -155,9 +155,38 @@ class Store:
 
     def record_consent(self, channel: str, sender_id: str) -> None:
         with self._sessions.begin() as s:
-            session = self._active_session(s, channel, sender_id, create=True)
-            assert session is not None
-            session.consent_at = session.consent_at or datetime.now(timezone.utc)
+            self._consent_in(self._session_for(s, channel, sender_id))
+
+    def _session_for(self, s: Session, channel: str, sender_id: str) -> CounselingSession:
+        session = self._active_session(s, channel, sender_id, create=True)
+        assert session is not None
+        return session
+
+    @staticmethod
+    def _consent_in(session: CounselingSession) -> None:
+        session.consent_at = session.consent_at or datetime.now(timezone.utc)
+
+    def apply(self, channel: str, sender_id: str, records: Iterable[Any]) -> None:
+        """A turn's records (bot.conversation.reply: consent, answers, questionnaire
+        answers) in one transaction: all of them are stored, or none."""
+        from bot.conversation.reply import AnswerRecord, ConsentRecord, InterestResponsesRecord, SkillRatingsRecord
+
+        records = list(records)
+        if not records:
+            return
+        with self._sessions.begin() as s:
+            session = self._session_for(s, channel, sender_id)
+            for record in records:
+                if isinstance(record, ConsentRecord):
+                    self._consent_in(session)
+                elif isinstance(record, AnswerRecord):
+                    self._answer_in(s, session, record.key, record.display, record.value, record.normalized, record.skipped)
+                elif isinstance(record, InterestResponsesRecord):
+                    self._interest_responses_in(session, record.responses)
+                elif isinstance(record, SkillRatingsRecord):
+                    self._skill_ratings_in(s, session, record.occupation_code, record.ratings)
+                else:
+                    raise TypeError(f"not a record: {type(record).__name__}")
 
     # -- answers ---------------------------------------------------------------------
 
@@ -172,30 +201,34 @@ class Store:
         skipped: bool = False,
     ) -> int:
         """Store an answer; an existing one becomes a revision. Returns the revision number."""
+        with self._sessions.begin() as s:
+            return self._answer_in(s, self._session_for(s, channel, sender_id), question, value, slot_value, normalized, skipped)
+
+    def _answer_in(
+        self, s: Session, session: CounselingSession, question: str, value: str, slot_value: Any,
+        normalized: str | None, skipped: bool,
+    ) -> int:
         stage = QUESTIONS[question].stage
         now = datetime.now(timezone.utc)
-        with self._sessions.begin() as s:
-            session = self._active_session(s, channel, sender_id, create=True)
-            assert session is not None
-            answer = s.scalars(
-                select(Answer).where(Answer.session_id == session.id, Answer.question == question)
-            ).first()
-            if answer is None:
-                answer = Answer(session_id=session.id, question=question, stage=stage, revision=1, answered_at=now)
-                s.add(answer)
-            elif (answer.value, answer.skipped) == (value, skipped) and answer.slot_value == slot_value:
-                return answer.revision  # the same answer again is not a revision
-            else:
-                answer.revision += 1
-            answer.value, answer.slot_value, answer.normalized = value, slot_value, normalized
-            answer.skipped, answer.updated_at = skipped, now
-            s.flush()
-            s.add(AnswerRevision(answer_id=answer.id, revision=answer.revision, value=value, normalized=normalized, skipped=skipped, recorded_at=now))
-            if _stage_rank(stage) > _stage_rank(session.stage_reached):
-                session.stage_reached = stage
-            session.updated_at = now
-            self._update_structured(s, session, question, None if skipped else slot_value)
-            return answer.revision
+        answer = s.scalars(
+            select(Answer).where(Answer.session_id == session.id, Answer.question == question)
+        ).first()
+        if answer is None:
+            answer = Answer(session_id=session.id, question=question, stage=stage, revision=1, answered_at=now)
+            s.add(answer)
+        elif (answer.value, answer.skipped) == (value, skipped) and answer.slot_value == slot_value:
+            return answer.revision  # the same answer again is not a revision
+        else:
+            answer.revision += 1
+        answer.value, answer.slot_value, answer.normalized = value, slot_value, normalized
+        answer.skipped, answer.updated_at = skipped, now
+        s.flush()
+        s.add(AnswerRevision(answer_id=answer.id, revision=answer.revision, value=value, normalized=normalized, skipped=skipped, recorded_at=now))
+        if _stage_rank(stage) > _stage_rank(session.stage_reached):
+            session.stage_reached = stage
+        session.updated_at = now
+        self._update_structured(s, session, question, None if skipped else slot_value)
+        return answer.revision
 
     def _update_structured(self, s: Session, session: CounselingSession, question: str, value: Any) -> None:
         """Keep goals, steps, people, review and feedback tables in step with the answers."""
@@ -306,25 +339,27 @@ class Store:
     def record_interest_responses(self, channel: str, sender_id: str, responses: Mapping[int, int | None]) -> None:
         """Interest Profiler answers so far (1-5, None = skipped), so an interrupted
         profiler resumes where it stopped; they replace what was stored before."""
-        now = datetime.now(timezone.utc)
         with self._sessions.begin() as s:
-            session = self._active_session(s, channel, sender_id, create=True)
-            assert session is not None
-            # `responses` is everything answered so far: rows it lacks are from an earlier
-            # run of the profiler (a redo) and go
-            wanted = {int(item) for item in responses}
-            for row in [r for r in session.interest_responses if r.item not in wanted]:
-                session.interest_responses.remove(row)
-            known = {r.item: r for r in session.interest_responses}
-            for item, response in responses.items():
-                row = known.get(int(item))
-                if row is None:
-                    session.interest_responses.append(InterestResponse(item=int(item), response=response, answered_at=now))
-                elif row.response != response:
-                    row.response, row.answered_at = response, now
-            if _stage_rank("exploration") > _stage_rank(session.stage_reached):
-                session.stage_reached = "exploration"
-            session.updated_at = now
+            self._interest_responses_in(self._session_for(s, channel, sender_id), responses)
+
+    @staticmethod
+    def _interest_responses_in(session: CounselingSession, responses: Mapping[int, int | None]) -> None:
+        now = datetime.now(timezone.utc)
+        # `responses` is everything answered so far: rows it lacks are from an earlier
+        # run of the profiler (a redo) and go
+        wanted = {int(item) for item in responses}
+        for row in [r for r in session.interest_responses if r.item not in wanted]:
+            session.interest_responses.remove(row)
+        known = {r.item: r for r in session.interest_responses}
+        for item, response in responses.items():
+            row = known.get(int(item))
+            if row is None:
+                session.interest_responses.append(InterestResponse(item=int(item), response=response, answered_at=now))
+            elif row.response != response:
+                row.response, row.answered_at = response, now
+        if _stage_rank("exploration") > _stage_rank(session.stage_reached):
+            session.stage_reached = "exploration"
+        session.updated_at = now
 
     def interest_responses(self, channel: str, sender_id: str) -> dict[int, int | None]:
         with self._sessions.begin() as s:
@@ -333,25 +368,27 @@ class Store:
 
     def record_skill_ratings(self, channel: str, sender_id: str, occupation_code: str, ratings: Iterable[Mapping[str, Any]]) -> None:
         """Self-ratings against a target occupation's skills; a new target replaces the old."""
-        now = datetime.now(timezone.utc)
         with self._sessions.begin() as s:
-            session = self._active_session(s, channel, sender_id, create=True)
-            assert session is not None
-            session.skill_ratings.clear()
-            s.flush()
-            for r in ratings:
-                session.skill_ratings.append(
-                    SkillRating(
-                        occupation_code=occupation_code,
-                        element_id=r["element_id"],
-                        skill=r["skill"],
-                        self_level=r.get("self_level"),
-                        required_level=r["required_level"],
-                        importance=r["importance"],
-                        rated_at=now,
-                    )
+            self._skill_ratings_in(s, self._session_for(s, channel, sender_id), occupation_code, ratings)
+
+    @staticmethod
+    def _skill_ratings_in(s: Session, session: CounselingSession, occupation_code: str, ratings: Iterable[Mapping[str, Any]]) -> None:
+        now = datetime.now(timezone.utc)
+        session.skill_ratings.clear()
+        s.flush()
+        for r in ratings:
+            session.skill_ratings.append(
+                SkillRating(
+                    occupation_code=occupation_code,
+                    element_id=r["element_id"],
+                    skill=r["skill"],
+                    self_level=r.get("self_level"),
+                    required_level=r["required_level"],
+                    importance=r["importance"],
+                    rated_at=now,
                 )
-            session.updated_at = now
+            )
+        session.updated_at = now
 
     def skill_ratings(self, channel: str, sender_id: str) -> list[dict[str, Any]]:
         with self._sessions.begin() as s:

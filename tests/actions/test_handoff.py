@@ -12,15 +12,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import SlotSet
 
 from actions import runtime
+from actions.turn import ActionTurn
 from actions.handoff import (
+    request_human,
     ActionCrisisSupport,
     ActionDeliverCounselorReply,
     ActionHandBack,
     ActionRelayToCounselor,
-    ActionRequestHuman,
     ActionTakeComplaint,
     ActionTakeSessionRating,
     read_rating,
@@ -111,17 +112,16 @@ async def test_in_office_hours_a_case_is_opened_and_routed(office, make_tracker,
     counselor(cases, "bob", "operational")  # not fitting
     cases.open_case("rest", "someone-else", CaseUpdate(reason="requested", specialty="management"))  # goes to Ann
     tracker = make_tracker(
-        slots={"consent": True, "career_direction": "management", "department": "Finance", "stage": "exploration",
-               "requested_slot": "path_type"},
-        text="Can I talk to a real person?", intent="request_human", active_loop="exploration_form",
+        slots={"consent": True, "career_direction": "management", "department": "Finance", "stage": "exploration"},
+        text="Can I talk to a real person?", intent="request_human",
     )
 
-    events = await ActionRequestHuman().run(dispatcher, tracker, domain)
+    events = await request_human(dispatcher, tracker, "requested")
 
     case = cases.open_case_for("rest", SENDER)
     assert events == [
         SlotSet("handoff_case", case.id), SlotSet("misunderstandings", 0),
-        ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff", "waiting"),
+        SlotSet("handoff", "waiting"),
     ]
     assert texts(dispatcher) == [WAITING_TEXT]
     assert dispatcher.messages[0]["buttons"] == []
@@ -158,11 +158,10 @@ async def test_after_hours_the_case_waits_for_the_next_opening(
     at(moment)
     tracker = make_tracker(slots={"stage": "needs"}, text="I want to talk to someone", intent="request_human")
 
-    events = await ActionRequestHuman().run(dispatcher, tracker, domain)
+    events = await request_human(dispatcher, tracker, "requested")
 
     case = office.open_case_for("rest", SENDER)
     assert slot_events(events) == {"handoff_case": case.id, "misunderstandings": 0, "handoff": "queued"}
-    assert ActiveLoop(None) not in events  # no form was active
     (message,) = dispatcher.messages
     assert message["text"] == (
         f"Our counselors are away right now; they're back {wording} (Europe/Berlin time). I've passed your request "
@@ -177,8 +176,8 @@ async def test_after_hours_the_case_waits_for_the_next_opening(
 async def test_a_second_request_adds_to_the_open_case(office, make_tracker, dispatcher, domain) -> None:
     at(FRIDAY_18)
     tracker = make_tracker(text="talk to a counselor", intent="request_human")
-    first = slot_events(await ActionRequestHuman().run(dispatcher, tracker, domain))["handoff_case"]
-    second = slot_events(await ActionRequestHuman().run(dispatcher, tracker, domain))["handoff_case"]
+    first = slot_events(await request_human(dispatcher, tracker, "requested"))["handoff_case"]
+    second = slot_events(await request_human(dispatcher, tracker, "requested"))["handoff_case"]
 
     assert first == second
     assert [case.id for case in office.cases()] == [first]
@@ -188,11 +187,11 @@ async def test_a_request_days_later_names_the_next_opening_from_now(office, make
     # Asked on Friday evening; nobody took the case on Monday; asked again on Monday evening.
     at(FRIDAY_18)
     tracker = make_tracker(text="talk to a counselor", intent="request_human")
-    await ActionRequestHuman().run(dispatcher, tracker, domain)
+    await request_human(dispatcher, tracker, "requested")
     at(datetime(2026, 11, 30, 18, 0, tzinfo=BERLIN))
     later = type(dispatcher)()
 
-    events = await ActionRequestHuman().run(later, tracker, domain)
+    events = await request_human(later, tracker, "requested")
 
     assert slot_events(events)["handoff"] == "queued"
     assert "they're back tomorrow at 09:00 (Europe/Berlin time)." in texts(later)[0]
@@ -209,7 +208,7 @@ async def test_repeated_misunderstandings_name_the_reason(
 ) -> None:
     tracker = make_tracker(slots={"misunderstandings": misunderstandings}, text="a human please", intent="request_human")
 
-    events = await ActionRequestHuman().run(dispatcher, tracker, domain)
+    events = await ActionTurn().run(dispatcher, tracker, domain)  # the turn core names the reason
 
     case = office.open_case_for("rest", SENDER)
     assert (case.reason, case.summary["asked_for"]) == (reason, asked_for)
@@ -218,7 +217,7 @@ async def test_repeated_misunderstandings_name_the_reason(
 
 async def test_without_consent_the_case_summary_holds_no_answers(office, make_tracker, dispatcher, domain) -> None:
     tracker = make_tracker(slots={"consent": False, "department": "Finance"}, text="a human", intent="request_human")
-    await ActionRequestHuman().run(dispatcher, tracker, domain)
+    await request_human(dispatcher, tracker, "requested")
 
     summary = office.open_case_for("rest", SENDER).summary
     assert summary["consented"] is False
@@ -229,11 +228,10 @@ async def test_without_consent_the_case_summary_holds_no_answers(office, make_tr
 
 
 def crisis_tracker(make_tracker, text="I want to kill myself", **slots):
-    """A crisis message typed as the answer to the needs form's department question: the
-    form's from_text mapping has already put it in the slot."""
+    """A crisis message typed while the department question is open."""
     return make_tracker(
-        slots={"consent": True, "stage": "needs", "requested_slot": "department", "department": text, **slots},
-        text=text, active_loop="needs_form",
+        slots={"consent": True, "stage": "needs", "open_question": "department", **slots},
+        text=text,
     )
 
 
@@ -252,24 +250,22 @@ async def test_crisis_in_office_hours(office, make_tracker, dispatcher, domain) 
         "anything you write goes straight to them.",
     ]
     case = office.open_case_for("rest", SENDER)
-    assert events == [
-        SlotSet("department", None), ActiveLoop(None), SlotSet("requested_slot", None),
-        SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting"),
-    ]
+    assert events == [SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting")]
     assert (case.reason, case.urgent, case.crisis_kind, case.specialty) == ("crisis", True, "self_harm", "crisis")
     assert case.counselor_id == dana.id  # only crisis-trained counselors fit, busy or not
     assert case.summary["asked_for"] == "urgent support"
     assert [(m.author, m.text) for m in office.messages(case.id)] == [("employee", text)]
 
 
-async def test_crisis_keeps_an_answer_typed_before_it(office, make_tracker, dispatcher, domain) -> None:
-    # The requested slot holds an earlier, different value: only the crisis text is dropped.
-    tracker = crisis_tracker(make_tracker, department="Finance")
+async def test_crisis_in_the_counseling_goes_through_the_turn_core_and_stores_nothing(office, store, make_tracker, dispatcher, domain) -> None:
+    tracker = crisis_tracker(make_tracker, department=None)
 
-    events = await ActionCrisisSupport().run(dispatcher, tracker, domain)
+    events = await ActionTurn().run(dispatcher, tracker, domain)
 
-    assert SlotSet("department", None) not in events
-    assert ActiveLoop(None) in events
+    case = office.open_case_for("rest", SENDER)
+    assert texts(dispatcher)[:2] == [SORRY, RESOURCES]
+    assert events == [SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting")]
+    assert store.answers("rest", SENDER) == {}
 
 
 async def test_crisis_after_hours(office, make_tracker, dispatcher, domain) -> None:
@@ -327,7 +323,7 @@ def broken(office, tmp_path):
 
 
 async def test_a_failing_store_still_tells_the_person_whom_to_contact(broken, make_tracker, dispatcher, domain) -> None:
-    events = await ActionRequestHuman().run(dispatcher, make_tracker(text="a human", intent="request_human"), domain)
+    events = await request_human(dispatcher, make_tracker(text="a human", intent="request_human"), "requested")
 
     assert events == []
     assert texts(dispatcher) == [
@@ -345,7 +341,7 @@ async def test_a_failing_store_still_shows_crisis_resources(broken, make_tracker
         f"I couldn't alert a counselor automatically just now. Please contact {CONTACT} directly, or use the "
         "numbers above.",
     ]
-    assert events == [SlotSet("department", None), ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert events == []
 
 
 async def test_a_failing_store_does_not_end_the_relay(broken, make_tracker, dispatcher, domain) -> None:
@@ -443,8 +439,8 @@ async def test_the_first_reply_introduces_the_counselor_and_each_message_goes_ou
     second = office.add_message(case.id, "counselor", "What would you like to talk about?", ann.id)
     # The person was going on with the self-service stages meanwhile: that form stops.
     tracker = make_tracker(
-        slots={"handoff": "queued", "requested_slot": "goal_short"}, text="EXTERNAL: counselor_reply",
-        intent="counselor_reply", active_loop="goals_form",
+        slots={"handoff": "queued"}, text="EXTERNAL: counselor_reply",
+        intent="counselor_reply",
     )
 
     events = await ActionDeliverCounselorReply().run(dispatcher, tracker, domain)
@@ -456,7 +452,7 @@ async def test_the_first_reply_introduces_the_counselor_and_each_message_goes_ou
         f"{who}: What would you like to talk about?",
     ]
     assert events == [
-        ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff", "active"), SlotSet("handoff_case", case.id),
+        SlotSet("handoff", "active"), SlotSet("handoff_case", case.id),
     ]
     delivered = {m.id: m.delivered_at for m in office.messages(case.id)}
     assert delivered[first.id] is not None and delivered[second.id] is not None

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from rasa_sdk.events import SlotSet
+
 from actions import runtime
-from actions.flow import ActionContinueCounseling
-from actions.plan import ActionShowPlan
+from actions.plan import send_plan
+from actions.turn import ActionTurn
 from bot.storage import PlanStore
 
 
@@ -29,7 +31,7 @@ async def test_show_my_plan_sends_a_new_version_with_links_in_every_format(store
     store_answers(store)
     tracker = make_tracker({"consent": True}, text="send me my plan", intent="show_plan")
 
-    assert await ActionShowPlan().run(dispatcher, tracker, domain) == []
+    await send_plan(dispatcher, tracker)
 
     message = texts(dispatcher)[0]
     assert message.startswith("Here is your career plan – version 1.")
@@ -46,11 +48,11 @@ async def test_show_my_plan_sends_a_new_version_with_links_in_every_format(store
 async def test_asking_again_says_what_changed_since_the_last_version(store, make_tracker, dispatcher, domain):
     store_answers(store)
     tracker = make_tracker({"consent": True}, text="send me my plan", intent="show_plan")
-    await ActionShowPlan().run(dispatcher, tracker, domain)
+    await send_plan(dispatcher, tracker)
     store.record_answer("rest", "employee-1", "department", "Finance", "Finance", None, False)
     dispatcher.messages.clear()
 
-    await ActionShowPlan().run(dispatcher, tracker, domain)
+    await send_plan(dispatcher, tracker)
 
     message = texts(dispatcher)[0]
     assert message.startswith("Here is your career plan – version 2.")
@@ -61,7 +63,7 @@ async def test_asking_again_says_what_changed_since_the_last_version(store, make
 async def test_without_consent_there_is_no_document_but_the_summary(store, make_tracker, dispatcher, domain):
     tracker = make_tracker({"consent": False, "situation": "stalled"}, text="send me my plan", intent="show_plan")
 
-    await ActionShowPlan().run(dispatcher, tracker, domain)
+    await send_plan(dispatcher, tracker)
 
     said = texts(dispatcher)
     assert "no plan document to send" in said[0]
@@ -71,7 +73,7 @@ async def test_without_consent_there_is_no_document_but_the_summary(store, make_
 
 async def test_nothing_stored_yet_says_so(store, make_tracker, dispatcher, domain):
     store.record_consent("rest", "employee-1")
-    await ActionShowPlan().run(dispatcher, make_tracker({"consent": True}, intent="show_plan"), domain)
+    await send_plan(dispatcher, make_tracker({"consent": True}, intent="show_plan"))
     assert texts(dispatcher) == [
         "There's nothing in your plan yet – once you've answered a few questions, ask again and I'll send you the document."
     ]
@@ -83,7 +85,7 @@ async def test_a_failing_database_is_told_and_nothing_breaks(store, make_tracker
     broken = type(store).from_url("sqlite:////nonexistent/dir/answers.db")
     runtime.use_store(broken)
     try:
-        await ActionShowPlan().run(dispatcher, make_tracker({"consent": True}, intent="show_plan"), domain)
+        await send_plan(dispatcher, make_tracker({"consent": True}, intent="show_plan"))
     finally:
         runtime.use_store(store)
     assert texts(dispatcher) == [
@@ -94,13 +96,17 @@ async def test_a_failing_database_is_told_and_nothing_breaks(store, make_tracker
 async def test_the_end_of_the_conversation_sends_the_plan(store, make_tracker, dispatcher, domain, monkeypatch):
     store_answers(store)
     monkeypatch.setattr("bot.conversation.progress.next_stage", lambda slots: "complete")
-    monkeypatch.setattr("actions.flow.progress.next_stage", lambda slots: "complete")
     runtime.use_now(lambda: datetime(2026, 11, 22, 12, tzinfo=timezone.utc))
     try:
-        await ActionContinueCounseling().run(
-            dispatcher, make_tracker({"consent": True, "stage": "review"}, text="thanks"), domain
-        )
+        tracker = make_tracker({"consent": True, "stage": "review", "open_question": "rating_comment"}, text="no, all good")
+        events = await ActionTurn().run(dispatcher, tracker, domain)
     finally:
         runtime.use_now(lambda: datetime.now(timezone.utc))
     said = texts(dispatcher)
     assert any(t.startswith("Here is your career plan – version 1.") for t in said)
+    assert said[:2] == ["That's all seven stages – well done. Your answers are the basis of your ten-part career plan.", said[1]]
+    assert said[1].startswith("Here's what I have stored, stage by stage:")
+    assert events == [
+        SlotSet("rating_comment", "(skipped)"), SlotSet("stage", "complete"), SlotSet("open_question", None),
+    ]
+    assert store.session_record("rest", "employee-1")["status"] == "completed"

@@ -13,7 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from waypoint_rasa.handoff_policy import HandoffPolicy
@@ -46,11 +46,9 @@ def said(text: str, intent: str = "inform") -> UserUttered:
     return UserUttered(text, intent=parse["intent"], parse_data=parse, input_channel="rest")
 
 
-def tracker(domain: Domain, state: str | None, *events: Any, form: str | None = None) -> DialogueStateTracker:
-    """A conversation in handoff state `state`, optionally inside a form, then `events`."""
+def tracker(domain: Domain, state: str | None, *events: Any) -> DialogueStateTracker:
+    """A conversation in handoff state `state`, then `events`."""
     start: list[Any] = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
-    if form:
-        start += [ActiveLoop(form), SlotSet("requested_slot", "department")]
     if state is not None:
         start.append(SlotSet("handoff", state))
     if not events or not isinstance(events[0], ActionExecuted):
@@ -89,27 +87,27 @@ def test_abstains_at_the_start_of_a_conversation(policy, domain) -> None:
     assert predicted(policy, domain, empty) is None
 
 
-@pytest.mark.parametrize("state", [None, "waiting", "queued", "active", "rating", "complaint"])
-def test_crisis_language_is_answered_in_any_state(policy, domain, state) -> None:
+@pytest.mark.parametrize("state", ["waiting", "active", "rating", "complaint"])
+def test_crisis_language_is_answered_while_the_handoff_holds_the_conversation(policy, domain, state) -> None:
     assert predicted(policy, domain, tracker(domain, state, said("I want to kill myself"))) == "action_crisis_support"
 
 
-def test_crisis_beats_a_forms_happy_path(policy, domain) -> None:
-    inside_form = tracker(domain, None, said("I want to kill myself"), form="needs_form")
-    ours = policy.predict_action_probabilities(inside_form, domain)
-    # What RulePolicy predicts for an active form (priority 6): the form again, as a no-user prediction.
-    form_path = [0.0] * domain.num_actions
-    form_path[domain.index_for_action("needs_form")] = 1.0
-    rule = PolicyPrediction(form_path, "RulePolicy", policy_priority=6, is_no_user_prediction=True)
+def test_crisis_during_a_handoff_beats_the_turn_policy(policy, domain) -> None:
+    waiting = tracker(domain, "waiting", said("I want to kill myself"))
+    ours = policy.predict_action_probabilities(waiting, domain)
+    turn_path = [0.0] * domain.num_actions
+    turn_path[domain.index_for_action("action_turn")] = 1.0
+    turn = PolicyPrediction(turn_path, "TurnPolicy", policy_priority=6)
 
-    for order in ([rule, ours], [ours, rule]):
+    for order in ([turn, ours], [ours, turn]):
         best = DefaultPolicyPredictionEnsemble._pick_best_policy(order)
         assert best.policy_name == "HandoffPolicy"
         assert domain.action_names_or_texts[best.max_confidence_index] == "action_crisis_support"
 
 
-def test_ordinary_answers_in_a_form_are_left_to_the_form(policy, domain) -> None:
-    assert predicted(policy, domain, tracker(domain, None, said("Finance"), form="needs_form")) is None
+@pytest.mark.parametrize("text", ["Finance", "I want to kill myself"])
+def test_while_the_bot_counsels_every_message_is_left_to_the_turn_core(policy, domain, text) -> None:
+    assert predicted(policy, domain, tracker(domain, None, said(text))) is None
 
 
 @pytest.mark.parametrize("state", [None, "queued", "waiting", "active"])
@@ -139,10 +137,10 @@ def test_rating_and_complaint(policy, domain) -> None:
 
 
 def test_configured_crisis_phrases_are_read_when_the_policy_is_built(storage, domain, monkeypatch) -> None:
-    message = tracker(domain, None, said("there is a purple elephant in my office"))
+    message = tracker(domain, "waiting", said("there is a purple elephant in my office"))
     monkeypatch.delenv("WAYPOINT_CRISIS_PHRASES", raising=False)
     plain = HandoffPolicy.create(HandoffPolicy.get_default_config(), storage, Resource("handoff"), context())
-    assert predicted(plain, domain, message) is None
+    assert predicted(plain, domain, message) == "action_relay_to_counselor"
 
     monkeypatch.setenv("WAYPOINT_CRISIS_PHRASES", "harassment: purple elephant")
     configured = HandoffPolicy.create(HandoffPolicy.get_default_config(), storage, Resource("handoff"), context())

@@ -1,0 +1,641 @@
+"""The turn core: one pure function from what the person said, in context, to everything
+the bot does about it.
+
+`respond(turn)` first works out what the message is (bot.conversation.understand), then
+answers a question, carries out a request, helps with uncertainty, checks in on distress,
+or – only for answers – validates and records. Nothing here talks to Rasa or a database:
+actions/turn.py translates a tracker into a `Turn` and applies the `Reply` (the records in
+one transaction, the effects, the messages, the slot updates).
+
+Conversation state lives in slots:
+- the answers, keyed by question (bot.conversation.stages);
+- `stage`, `open_question` (the question waiting for an answer), `editing_field` (an
+  earlier answer being changed);
+- `pending`: a confirmation or a clarification the bot is waiting for;
+- `repeats`: how often the open question was asked in a row with nothing new;
+- `last_unsure`: the last message, when it was taken as an interruption on a hunch;
+- `clarified`: the question the bot already asked "answer or question?" about;
+- `misunderstandings`: unusable replies in a row (a handoff then says "misunderstanding").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from bot.careers import conversation as career_talk
+from bot.careers import profiler
+from bot.conversation import glossary, messages, navigation, progress
+from bot.conversation.answers import display_value, validate_answer
+from bot.conversation.messages import text as t
+from bot.conversation.outcome import AnswerContext, Outcome
+from bot.conversation.prompts import choice_button, question_prompt, stage_opening
+from bot.conversation.reply import (
+    AnswerRecord,
+    Button,
+    ConsentRecord,
+    CrisisSupport,
+    InterestResponsesRecord,
+    MarkCompleted,
+    OpenCase,
+    Prompt,
+    Reply,
+    SendPlan,
+    SkillRatingsRecord,
+    StartOver,
+)
+from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY, Kind as QuestionKind, Question, example_for
+from bot.conversation.summary import summary_text
+from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
+from bot.conversation.topics import TopicCatalogue, topic_answer
+from bot.conversation.understand import INFORM, Kind, Nlu, Reading, Thresholds, kind_of, understand
+
+# Slots of the moment, not of the person's progress.
+TRANSIENT_SLOTS = ("open_question", "editing_field", "pending", "repeats", "last_unsure", "clarified", "misunderstandings", "action_steps_draft")
+SKILL_RECORD = "skill_ratings_record"
+COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
+CARRY_ON = Button(t("carry_on"), "/continue_session")
+
+
+@dataclass(frozen=True)
+class TurnSettings:
+    counselor_contact: str = "your HR career counselor"
+    default_review_months: int = 6
+    extra_crisis_phrases: tuple[str, ...] = ()
+    thresholds: Thresholds = Thresholds()
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    nlu: Nlu
+    slots: Mapping[str, Any]
+    today: date
+    settings: TurnSettings = TurnSettings()
+    careers: Any = None  # bot.careers.service.Careers, or None without the career database
+    topics: TopicCatalogue | None = None
+    answer_career_question: Callable[..., str] | None = None  # defaults to bot.careers.conversation's
+
+
+@dataclass
+class _State:
+    """The slots as this turn changes them."""
+
+    slots: dict[str, Any]
+    updates: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        return self.updates[key] if key in self.updates else self.slots.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        self.updates[key] = value
+
+    def merged(self) -> dict[str, Any]:
+        return {**self.slots, **self.updates}
+
+
+def respond(turn: Turn) -> Reply:
+    """Everything the bot does about one message."""
+    core = _Core(turn)
+    return core.run()
+
+
+def read(turn: Turn) -> Reading:
+    """What the core takes the message to be (the same reading `respond` acts on)."""
+    return _Core(turn).reading()
+
+
+def resume(turn: Turn, greeting: str | None = None) -> Reply:
+    """Back to the counseling (after a counselor hands back, a rating, "let's continue"):
+    where we are, then the open question."""
+    core = _Core(turn)
+    if greeting:
+        core.reply.say(greeting)
+    core.continue_counseling(announce=True)
+    return core.finish()
+
+
+class _Core:
+    def __init__(self, turn: Turn) -> None:
+        self.turn = turn
+        self.state = _State(dict(turn.slots))
+        self.reply = Reply()
+        self.text = clean_answer(turn.text)
+
+    # ---- the open question --------------------------------------------------------------
+
+    @property
+    def open_key(self) -> str | None:
+        editing = self.state.get("editing_field")
+        if editing in QUESTIONS:
+            return str(editing)
+        key = self.state.get("open_question")
+        return str(key) if key in QUESTIONS else None
+
+    @property
+    def question(self) -> Question | None:
+        key = self.open_key
+        return QUESTIONS[key] if key else None
+
+    def context(self) -> AnswerContext:
+        return AnswerContext(
+            today=self.turn.today,
+            slots=self.state.merged(),
+            default_review_months=self.turn.settings.default_review_months,
+            careers=self.turn.careers,
+        )
+
+    def fits(self, text: str) -> bool:
+        question = self.question
+        if question is None:
+            return False
+        if question.kind in (QuestionKind.PROFILER, QuestionKind.SKILL_RATING):
+            # one item of a questionnaire: a usable rating, not a sentence
+            outcome = validate_answer(question, text, self.context())
+            return outcome.ok or (not outcome.problem and bool(outcome.extra))
+        return validate_answer(question, text, self.context()).ok
+
+    @property
+    def started(self) -> bool:
+        return self.state.get("consent") is not None or progress.has_progress(self.state.merged())
+
+    # ---- the turn -----------------------------------------------------------------------
+
+    def run(self) -> Reply:
+        pending = self.state.get("pending") or {}
+        if pending:
+            self.state.set("pending", None)
+            handled = self.settle(pending)
+            if handled:
+                return self.finish()
+        reading = self.reading()
+        self.state.set("last_unsure", normalise_for_matching(self.text) if reading.unsure else None)
+        self.handle(reading, self.text)
+        return self.finish()
+
+    def reading(self) -> Reading:
+        return understand(
+            self.text,
+            self.turn.nlu,
+            self.question,
+            self.fits,
+            self.turn.settings.thresholds,
+            clarified=self.state.get("clarified") == self.open_key and self.open_key is not None,
+            last_unsure=self.state.get("last_unsure"),
+            extra_crisis_phrases=self.turn.settings.extra_crisis_phrases,
+        )
+
+    def count(self, slot: str, value: int) -> None:
+        """Counters change only when they change (None and 0 are the same)."""
+        if int(self.state.get(slot) or 0) != value:
+            self.state.set(slot, value)
+
+    def finish(self) -> Reply:
+        self.reply.slots = {k: v for k, v in self.state.updates.items() if self.turn.slots.get(k) != v or k not in self.turn.slots}
+        return self.reply
+
+    def settle(self, pending: Mapping[str, Any]) -> bool:
+        """A reply to what the bot asked last turn: a confirmation or a clarification.
+        Anything else is read as a new message."""
+        from bot.conversation.answers import yes_or_no
+
+        said = yes_or_no(self.text) if len(self.text.split()) <= 6 else None
+        if pending.get("confirm") == "start_over":
+            if said is True:
+                self.reply.kind, self.reply.intent = Kind.REQUEST.value, "start_over"
+                self.reply.effects.append(StartOver())
+                return True
+            if said is False:
+                self.reply.kind, self.reply.intent = Kind.ANSWER.value, "deny"
+                self.reply.say(t("kept_answers"))
+                self.ask_open(again=False)
+                return True
+            return False
+        clarify = pending.get("clarify")
+        if isinstance(clarify, Mapping) and said is not None:
+            original = str(clarify.get("text") or "")
+            if said:
+                self.answer(original, Reading(Kind.ANSWER, INFORM))
+            else:
+                intent = str(clarify.get("intent") or "out_of_scope")
+                self.handle(Reading(kind_of(intent, question_open=False), intent), original)
+            return True
+        return False
+
+    def handle(self, reading: Reading, text: str) -> None:
+        self.reply.kind, self.reply.intent = reading.kind.value, reading.intent
+        if reading.clarify and self.question is not None:
+            self.clarify(reading, text)
+            return
+        handler = {
+            Kind.ANSWER: self.answer,
+            Kind.SOCIAL: self.social,
+            Kind.QUESTION: self.question_to_bot,
+            Kind.TOPIC: self.topic,
+            Kind.REQUEST: self.request,
+            Kind.UNCERTAINTY: self.uncertainty,
+            Kind.DISTRESS: self.distress,
+            Kind.CRISIS: self.crisis,
+            Kind.OUT_OF_SCOPE: self.out_of_scope,
+            Kind.OTHER_LANGUAGE: self.other_language,
+        }[reading.kind]
+        handler(text, reading)
+
+    # ---- asking -------------------------------------------------------------------------
+
+    def prompt_for(self, key: str) -> Prompt:
+        return question_prompt(
+            QUESTIONS[key], self.state.merged(), self.turn.today, self.turn.settings.default_review_months, self.turn.careers
+        )
+
+    def ask(self, key: str, *, again: bool) -> None:
+        """Ask `key`. The third time in a row with nothing new it comes with a way out:
+        an example answer, skip where allowed, a counselor."""
+        repeats = int(self.state.get("repeats") or 0) + 1 if again and key == self.state.get("open_question") else 0
+        prompt = self.prompt_for(key)
+        editing = self.state.get("editing_field") == key
+        if editing and key not in navigation.REDO_PROGRESS:
+            current = display_value(key, self.state.get(key)) if self.state.get(key) is not None else "not answered yet"
+            prompt = Prompt(
+                t("current_answer", label=QUESTIONS[key].label, value=for_chat(current), question=prompt.text), prompt.buttons
+            )
+        if repeats >= 2:
+            prompt = self.way_out(QUESTIONS[key], prompt)
+        self.reply.say(prompt)
+        if not editing:
+            self.state.set("open_question", key)
+        self.count("repeats", repeats)
+
+    def ask_open(self, *, again: bool) -> None:
+        """The open question again (or, with none open, the next one)."""
+        key = self.open_key
+        if key is None:
+            self.continue_counseling(announce=False)
+        else:
+            self.ask(key, again=again)
+
+    def way_out(self, question: Question, prompt: Prompt) -> Prompt:
+        lines = [t("stuck")]
+        example = example_for(question.key)
+        if example:
+            lines.append(t("example", example=example))
+        if question.skippable:
+            lines.append(t("can_skip"))
+        lines.append(f"({prompt.text.splitlines()[0]})")
+        buttons = list(prompt.buttons[:5])
+        if question.skippable:
+            buttons.append(Button(t("skip_button"), "skip"))
+        buttons.append(COUNSELOR)
+        return Prompt("\n".join(lines), tuple(buttons))
+
+    def continue_counseling(self, *, announce: bool) -> None:
+        """The first question still open, in the first stage that has one; the stage's
+        opening when it is new (or `announce`); the end when nothing is left."""
+        slots = self.state.merged()
+        stage = progress.next_stage(slots)
+        previous = self.state.get("stage")
+        self.state.set("editing_field", None)
+        if stage == COMPLETE:
+            if previous != COMPLETE:
+                self.complete()
+            else:
+                self.reply.say(t("all_done"))
+            self.state.set("stage", COMPLETE)
+            self.state.set("open_question", None)
+            return
+        if stage != previous or announce:
+            self.reply.say(stage_opening(stage))
+        self.state.set("stage", stage)
+        key = progress.missing_keys(STAGES_BY_KEY[stage], slots)[0]
+        self.ask(key, again=key == self.state.get("open_question") and not announce and stage == previous)
+
+    def complete(self) -> None:
+        stored = self.state.get("consent") is True
+        self.reply.say(t("plan_complete"))
+        self.reply.say(summary_text(self.state.merged(), stored))
+        if stored:
+            self.reply.effects += [MarkCompleted(), SendPlan()]
+
+    def start(self) -> None:
+        """The welcome: what the service is, and consent."""
+        self.continue_counseling(announce=True)
+
+    def then_continue(self, *, again: bool = False) -> None:
+        """After answering something else: back to the question (or the welcome)."""
+        if not self.started and self.open_key is None:
+            self.start()
+        else:
+            self.ask_open(again=again)
+
+    # ---- answers ------------------------------------------------------------------------
+
+    def answer(self, text: str, reading: Reading | None = None) -> None:
+        question = self.question
+        if question is None:
+            # an answer with no question open: the conversation goes on from where it is
+            self.then_continue()
+            return
+        self.state.set("clarified", None)
+        outcome = validate_answer(question, text, self.context())
+        self.take_records(outcome)
+        updates = {k: v for k, v in outcome.extra.items() if k not in (SKILL_RECORD,)}
+        for key, value in updates.items():
+            self.state.set(key, value)
+        if not outcome.ok:
+            if outcome.problem:
+                self.reply.say(outcome.problem)
+            if outcome.extra:
+                # progress ("when will you do that step?", the next profiler item) is not a
+                # misunderstanding
+                self.count("misunderstandings", 0)
+                self.store_answers({k: v for k, v in outcome.extra.items() if k in QUESTIONS and v is not None})
+                self.ask(question.key, again=False)
+                return
+            self.count("misunderstandings", int(self.state.get("misunderstandings") or 0) + 1)
+            self.ask(question.key, again=True)
+            return
+        key = question.key
+        self.state.set(key, outcome.value)
+        self.count("misunderstandings", 0)
+        if outcome.notice:
+            self.reply.say(outcome.notice)
+        if key == "consent":
+            if outcome.value is True:
+                self.reply.records.append(ConsentRecord())
+                self.reply.say(t("consent_given"))
+            else:
+                self.reply.say(t("consent_declined"))
+        stored = {key: outcome}
+        stored.update({k: v for k, v in outcome.extra.items() if k in QUESTIONS and v is not None})
+        self.store_answers(stored)
+        if self.state.get("editing_field") == key:
+            for dependent, cleared in navigation.edit_slots(key).items():
+                if dependent not in outcome.extra and dependent != key:
+                    self.state.set(dependent, cleared)
+            self.reply.say(t("updated", label=QUESTIONS[key].label, value=for_chat(display_value(key, outcome.value))))
+            self.state.set("editing_field", None)
+        self.continue_counseling(announce=False)
+
+    def take_records(self, outcome: Outcome) -> None:
+        if self.state.get("consent") is not True:
+            return
+        responses = outcome.extra.get(career_talk.RESPONSES_SLOT)
+        if responses:
+            self.reply.records.append(InterestResponsesRecord(profiler.from_slot(responses)))
+        record = outcome.extra.get(SKILL_RECORD)
+        if record:
+            self.reply.records.append(SkillRatingsRecord(record["occupation_code"], tuple(record["ratings"])))
+
+    def store_answers(self, answers: Mapping[str, Any]) -> None:
+        """Answers become records only with consent (given now or before)."""
+        consented = self.state.get("consent") is True
+        if not consented:
+            return
+        for key, item in answers.items():
+            if isinstance(item, Outcome):
+                self.reply.records.append(AnswerRecord(key, item.display, item.value, item.normalized, item.skipped))
+            else:
+                self.reply.records.append(AnswerRecord(key, display_value(key, item), item))
+
+    # ---- the bot asks back ----------------------------------------------------------------
+
+    def clarify(self, reading: Reading, text: str) -> None:
+        question = self.question
+        assert question is not None
+        self.state.set("pending", {"clarify": {"text": text, "intent": reading.intent}})
+        self.state.set("clarified", question.key)
+        asked = self.prompt_for(question.key).text.splitlines()[0]
+        self.reply.say(
+            Prompt(
+                t("clarify", text=for_chat(text, 120), question=for_chat(asked, 160)),
+                (Button(t("clarify_answer"), "/affirm"), Button(t("clarify_question"), "/deny")),
+            )
+        )
+
+    # ---- everything that is not an answer ---------------------------------------------------
+
+    def social(self, text: str, reading: Reading) -> None:
+        intent = reading.intent
+        if intent == "goodbye":
+            self.reply.say(t("goodbye_stored" if self.state.get("consent") is True else "goodbye"))
+            return
+        if intent == "greet":
+            if self.started:
+                self.reply.say(t("greet_again"))
+                self.continue_counseling(announce=True)
+            else:
+                self.start()
+            return
+        if intent == "thank":
+            self.reply.say(t("thanks"))
+        elif intent == "how_are_you":
+            self.reply.say(t("how_are_you"))
+        self.then_continue()
+
+    def question_to_bot(self, text: str, reading: Reading) -> None:
+        intent = reading.intent
+        key = self.open_key
+        if intent == "ask_why":
+            self.reply.say(QUESTIONS[key].why if key else t("why_general"))
+        elif intent == "ask_term":
+            term = glossary.find_term(text, self.turn.nlu.entity("term"))
+            if term:
+                self.reply.say(glossary.explain(term))
+            else:
+                known = ", ".join(title for title, _ in glossary.TERMS.values())
+                self.reply.say(t("term_unknown", known=known))
+        elif intent == "ask_privacy":
+            self.reply.say(t("privacy_declined" if self.state.get("consent") is False else "privacy"))
+        elif intent == "ask_language":
+            self.reply.say(t("languages"))
+        elif intent == "ask_duration":
+            self.reply.say(self.duration())
+        elif intent == "ask_capabilities":
+            self.reply.say(t("capabilities"))
+        elif intent == "ask_counselor_scope":
+            self.reply.say(t("counselor_scope"))
+        elif intent == "bot_challenge":
+            self.reply.say(t("bot"))
+        elif intent.startswith("ask_occupation") or intent == "ask_similar_occupations":
+            self.reply.say(self.career_answer(intent, text))
+        self.then_continue()
+
+    def duration(self) -> str:
+        slots = self.state.merged()
+        stage = progress.next_stage(slots)
+        if stage == COMPLETE:
+            return t("duration_done")
+        left = sum(len(progress.missing_keys(s, slots)) for s in STAGES_BY_KEY.values())
+        return t("duration", left=left, where=STAGES_BY_KEY[stage].header)
+
+    def career_answer(self, intent: str, text: str) -> str:
+        answer = self.turn.answer_career_question or career_talk.answer_career_question
+        occupations = list((self.turn.nlu.entities or {}).get("occupation") or ())
+        return answer(intent, text, occupations, self.state.merged(), self.turn.careers)
+
+    def topic(self, text: str, reading: Reading) -> None:
+        catalogue = self.turn.topics
+        topic = catalogue.get(reading.intent) if catalogue else None
+        if topic is None:
+            self.out_of_scope(text, reading)
+            return
+        self.reply.say(topic_answer(topic, catalogue.company if catalogue else None))
+        self.then_continue()
+
+    def request(self, text: str, reading: Reading) -> None:
+        intent = reading.intent
+        if intent == "request_human":
+            reason = "misunderstanding" if int(self.state.get("misunderstandings") or 0) >= 2 else "requested"
+            self.reply.effects.append(OpenCase(reason))
+            self.count("misunderstandings", 0)
+            self.count("repeats", 0)
+            return
+        if intent == "show_plan":
+            self.show_plan()
+            return
+        if intent == "show_summary":
+            if self.started and progress.has_progress(self.state.merged()):
+                self.reply.say(summary_text(self.state.merged(), self.state.get("consent") is True))
+            else:
+                self.reply.say(t("nothing_to_summarise"))
+            self.then_continue()
+            return
+        if intent == "change_answer":
+            self.change_answer(text)
+            return
+        if intent == "skip":
+            self.skip()
+            return
+        if intent == "pause":
+            self.reply.say(t("pause_stored" if self.state.get("consent") is True else "pause"))
+            return
+        if intent == "start_over":
+            if not self.started:
+                self.start()
+                return
+            self.state.set("pending", {"confirm": "start_over"})
+            self.reply.say(messages.confirm_start_over())
+            return
+        if intent == "continue_session":
+            self.continue_counseling(announce=True)
+            return
+        if intent in ("export_data", "delete_data", "withdraw_consent"):
+            self.reply.say(t(intent, contact=self.turn.settings.counselor_contact))
+            self.then_continue()
+            return
+        self.then_continue()
+
+    def show_plan(self) -> None:
+        consent = self.state.get("consent")
+        if consent is None:
+            self.reply.say(t("plan_not_started"))
+            self.then_continue()
+            return
+        if consent is False:
+            self.reply.say(t("plan_not_stored"))
+            self.reply.say(summary_text(self.state.merged(), False))
+        else:
+            self.reply.effects.append(SendPlan())
+        self.after_effects_continue()
+
+    def after_effects_continue(self) -> None:
+        """The open question follows what the effects say (the plan links first)."""
+        said = len(self.reply.messages)
+        self.then_continue()
+        self.reply.after.extend(self.reply.messages[said:])
+        del self.reply.messages[said:]
+
+    def skip(self) -> None:
+        question = self.question
+        if question is None:
+            self.then_continue()
+            return
+        if not question.skippable:
+            self.reply.say(t("cannot_skip", why=question.why))
+            self.ask(question.key, again=True)
+            return
+        self.reply.say(t("skipped"))
+        self.answer("skip")
+
+    def uncertainty(self, text: str, reading: Reading) -> None:
+        question = self.question
+        if question is None:
+            self.reply.say(t("capabilities"))
+            self.then_continue()
+            return
+        lines = [t("unsure")]
+        example = example_for(question.key)
+        if example:
+            lines.append(t("example", example=example))
+        lines.append(t("own_words"))
+        buttons: list[Button] = []
+        if question.kind is QuestionKind.CHOICE or question.kind is QuestionKind.CHOICE_OR_TEXT:
+            buttons += [choice_button(c) for c in question.choices[:5]]
+        if question.skippable:
+            lines.append(t("can_skip"))
+            buttons.append(Button(t("skip_button"), "skip"))
+        buttons.append(COUNSELOR)
+        self.reply.say(Prompt("\n".join(lines), tuple(buttons)))
+
+    def distress(self, text: str, reading: Reading) -> None:
+        self.reply.say(Prompt(t("distress"), (COUNSELOR, CARRY_ON)))
+
+    def crisis(self, text: str, reading: Reading) -> None:
+        self.reply.effects.append(CrisisSupport(reading.crisis_kind))
+
+    def out_of_scope(self, text: str, reading: Reading) -> None:
+        self.reply.say(t("out_of_scope"))
+        self.then_continue(again=True)
+
+    def other_language(self, text: str, reading: Reading) -> None:
+        language = reading.language if reading.language in messages.CATALOGUE else messages.ENGLISH
+        self.reply.say(Prompt(t("other_language", language), (Button(t("talk_to_counselor", language), "/request_human"),)))
+        if self.started or self.open_key is not None:
+            self.ask_open(again=True)
+
+    # ---- changing an earlier answer -----------------------------------------------------------
+
+    def change_answer(self, text: str) -> None:
+        slots = self.state.merged()
+        field_entity = self.turn.nlu.entity("field")
+        key = navigation.resolve_field(text, field_entity)
+        if key is None and not field_entity and navigation.means_go_back(text):
+            key = navigation.previous_question(slots, self.open_key)
+        if key in navigation.REDO_PROGRESS and (slots.get(key) is not None or key == "interest_profile"):
+            self.reply.say(t("redo", label=QUESTIONS[key].label))
+            for slot, value in navigation.redo_slots(key).items():
+                if slot != key:
+                    self.state.set(slot, value)
+            self.state.set("editing_field", key)
+            self.ask(key, again=False)
+            return
+        if key is not None and slots.get(key) is None:
+            self.reply.say(t("not_answered_yet", label=QUESTIONS[key].label))
+            self.ask_open(again=False)
+            return
+        if key is None:
+            recent = navigation.recently_answered(slots)
+            if not recent:
+                self.reply.say(t("nothing_to_change"))
+                self.then_continue()
+                return
+            self.reply.say(
+                Prompt(
+                    t("which_answer"),
+                    tuple(
+                        Button(QUESTIONS[k].label[0].upper() + QUESTIONS[k].label[1:], f'/change_answer{{"field": "{k}"}}')
+                        for k in recent
+                    ),
+                )
+            )
+            return
+        value = navigation.corrected_value(text, key)
+        if value:
+            outcome = validate_answer(QUESTIONS[key], value, self.context())
+            if outcome.ok:
+                self.state.set("editing_field", key)
+                self.answer(value)
+                return
+        self.state.set("editing_field", key)
+        self.ask(key, again=False)

@@ -1,0 +1,323 @@
+"""What a message is, before anything is done with it: an answer to the open question, a
+question to the bot, a career topic, a request, uncertainty, distress, crisis, something
+out of scope, another language – or something the bot must ask about.
+
+The NLU's intent ranking is one signal; the open question is the other. A message that
+fits the open question's answer type is only taken as an interruption when the NLU is
+sure of it; when the bot cannot tell, it asks once. A few deterministic rules come first
+because their mistakes would cost most: button payloads, crisis language, another script.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable, Mapping
+
+from bot.conversation.answers import decode_payload, is_skip_request
+from bot.conversation.stages import Kind as QuestionKind
+from bot.conversation.stages import Question
+from bot.conversation.text import clean_answer, normalise_for_matching
+from bot.handoff.crisis import detect_crisis
+
+
+class Kind(str, Enum):
+    ANSWER = "answer"
+    SOCIAL = "social"
+    QUESTION = "question"
+    TOPIC = "topic"
+    REQUEST = "request"
+    UNCERTAINTY = "uncertainty"
+    DISTRESS = "distress"
+    CRISIS = "crisis"
+    OUT_OF_SCOPE = "out_of_scope"
+    OTHER_LANGUAGE = "other_language"
+
+
+INFORM = "inform"
+TOPIC_INTENT = "topic"
+KIND_OF_INTENT: dict[str, Kind] = {
+    INFORM: Kind.ANSWER,
+    **{i: Kind.SOCIAL for i in ("greet", "goodbye", "thank", "how_are_you", "affirm", "deny")},
+    **{
+        i: Kind.QUESTION
+        for i in (
+            "ask_why", "ask_term", "ask_privacy", "ask_language", "ask_duration", "ask_capabilities",
+            "ask_counselor_scope", "bot_challenge", "ask_occupation_description", "ask_occupation_skills",
+            "ask_similar_occupations", "ask_occupation_education",
+        )
+    },
+    **{
+        i: Kind.REQUEST
+        for i in (
+            "request_human", "show_plan", "show_summary", "change_answer", "skip", "pause", "start_over",
+            "continue_session", "export_data", "delete_data", "withdraw_consent",
+        )
+    },
+    "dont_know": Kind.UNCERTAINTY,
+    "ask_suggestion": Kind.UNCERTAINTY,
+    "distress": Kind.DISTRESS,
+    "crisis": Kind.CRISIS,
+    "out_of_scope": Kind.OUT_OF_SCOPE,
+    "other_language": Kind.OTHER_LANGUAGE,
+}
+# Never taken as an answer on a hunch (a low score, a repeat): missing one of these costs
+# more than asking.
+NEVER_AN_ANSWER_BY_GUESS = frozenset(
+    {"request_human", "distress", "crisis", "ask_privacy", "export_data", "delete_data", "withdraw_consent", "goodbye", "start_over"}
+)
+# Questions whose answer is yes or no: "yes"/"no" (affirm/deny) are answers there.
+YES_NO_KINDS = frozenset({QuestionKind.YES_NO, QuestionKind.GOAL_CONFIRM, QuestionKind.REVIEW_DATE})
+# Questions whose answer may be free text in any language.
+FREE_TEXT_KINDS = frozenset(
+    {QuestionKind.TEXT, QuestionKind.CHOICE_OR_TEXT, QuestionKind.MULTI_CHOICE, QuestionKind.GOAL, QuestionKind.GOAL_MEASURE, QuestionKind.STEPS}
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How sure the NLU must be. At or above `sure` an interruption wins over an answer
+    that fits; below `unsure` a fitting answer wins; in between the bot asks (once)."""
+
+    sure: float = 0.8
+    unsure: float = 0.45
+
+
+@dataclass(frozen=True)
+class Nlu:
+    """What the NLU made of a message."""
+
+    intent: str | None = None
+    confidence: float = 0.0
+    topic: str | None = None  # the full retrieval intent, "topic/raise"
+    topic_confidence: float = 0.0
+    entities: Mapping[str, tuple[str, ...]] = None  # type: ignore[assignment]
+
+    def entity(self, name: str) -> str | None:
+        values = (self.entities or {}).get(name) or ()
+        return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: Kind
+    intent: str
+    confidence: float = 1.0
+    clarify: bool = False  # the bot cannot tell an answer from this interruption: it asks
+    unsure: bool = False  # taken as an interruption without the NLU being sure
+    language: str = "en"
+    crisis_kind: str | None = None
+
+
+# ---- deterministic signals -------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_ZH_QUESTION = re.compile(r"[？?]|吗|呢|什么|怎么|为什么|如何|多少|多久|多长|哪|能不能|可不可以|是否|会不会|请|帮我|我想|我要|联系|人工|你好|您好|谢谢|再见|嗨")
+_FUNCTION_WORDS = {
+    "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días"},
+    "de": {"ich", "möchte", "mit", "einem", "einer", "sprechen", "bitte", "wie", "lange", "dauert", "das", "ist", "nicht", "und", "mein", "meine", "arbeit", "hallo", "danke", "können", "sie", "gibt", "es", "der", "die", "ein", "sprichst", "deutsch", "was", "kann", "wo", "guten", "tag"},
+    "fr": {"je", "veux", "parler", "avec", "bonjour", "combien", "merci", "une", "personne", "est-ce", "que", "mon", "travail", "vous", "pouvez", "comment", "pourquoi", "français", "parlez", "le", "la", "les", "des", "suis", "pas", "c'est", "salut"},
+    "pt": {"olá", "quero", "falar", "com", "uma", "pessoa", "obrigado", "obrigada", "trabalho", "você", "fala", "português", "preciso", "ajuda", "não", "meu", "minha", "como", "quanto", "tempo"},
+    "hi": {"mujhe", "kya", "hai", "aap", "nahi", "naukri", "kaise", "karna", "chahiye", "mera", "meri", "baat", "kisi", "se", "hindi", "bolte", "ho", "kitna", "samay", "lagega", "namaste"},
+}
+_ENGLISH_WORDS = {
+    "i", "my", "me", "the", "a", "an", "to", "is", "are", "and", "you", "what", "how", "can", "do", "does", "of", "in",
+    "for", "it", "with", "on", "be", "have", "this", "that", "want", "would", "should", "job", "work", "about", "not",
+    "no", "yes", "please", "talk", "speak", "your", "we", "at", "or", "from",
+}
+_UNSURE = re.compile(
+    r"^(?:hm+|um+|uh+|er+|well|honestly|tbh|to be honest|,|\.|\s)*"
+    r"(?:i\s*(?:'m|am)?\s*)?(?:really\s+|honestly\s+|just\s+)?"
+    r"(?:idk|dunno|not sure|unsure|no idea|no clue|don'?t know|do not know|haven'?t (?:a clue|thought about it)|"
+    r"i (?:really )?don'?t know|not really sure|can'?t say|hard to say|no idea really|good question)"
+    r"(?:\s*(?:tbh|honestly|really|yet|to be honest|sorry|lol|haha))*[\s.!?…]*$",
+    re.I,
+)
+_HUMAN = re.compile(
+    r"\b(?:(?:talk|speak|chat|connect|put|transfer|get)\s+(?:me\s+)?(?:to|with|through to)\s+(?:a|an|some|the|your|one of your|someone|somebody|anyone|actual|real|live)?\s*"
+    r"(?:real\s+|actual\s+|live\s+|human\s+)?(?:human|person|people|counsel+or|coach|advisor|adviser|agent|representative|rep|someone|somebody|staff|member of staff|manager|supervisor|executive|technician)\b"
+    r"|\breal (?:person|human)\b|\bactual (?:person|human)\b|\bhuman being\b|\blive (?:agent|person|chat)\b"
+    r"|\bcall me back\b|\bcan (?:someone|somebody|anyone) (?:call|contact|ring|phone|email) me\b"
+    r"|\b(?:is )?(?:any(?:one|body)|someone|somebody) (?:there|here|around|real)\b"
+    r"|\bbook (?:a |an )?(?:session|appointment|meeting|call) with\b)",
+    re.I,
+)
+_DISTRESS = re.compile(
+    r"\b(?:giving up on (?:all of it|everything|it all)|give up on everything|breaking point|can'?t cope|cannot cope|"
+    r"can'?t take (?:it|this) any ?more|falling apart|at the end of my rope|so done with (?:everything|it all|all of it)|"
+    r"can'?t do this any ?more|completely overwhelmed|drowning|hopeless|no way out|what'?s the point)\b",
+    re.I,
+)
+_CLEAR_GOODBYE = re.compile(
+    r"^(?:ok(?:ay)?[,.!]?\s+|thanks?(?: you)?[,.!]?\s+|that'?s all[,.!]?\s+)*"
+    r"(?:bye|goodbye|good bye|bye bye|see (?:you|ya)(?: later| soon)?|cya|later|ciao|gotta go|got to go|have to go|i'?m off|"
+    r"good ?night|talk (?:to you )?later|that'?s all(?: for (?:now|today))?|i'?m done(?: for (?:now|today))?)"
+    r"(?:[,.!]?\s*(?:thanks?(?: you)?|bye|for now|for today|!+))*[\s.!]*$",
+    re.I,
+)
+_SOCIAL_WORDS = {
+    "hi", "hello", "hey", "hiya", "yo", "morning", "good", "evening", "afternoon", "thanks", "thank", "you", "thx",
+    "ty", "cheers", "ok", "okay", "bye", "goodbye", "see", "ya", "later", "night", "great", "cool", "nice", "so",
+    "well", "oh", "ah", "again", "there", "how", "are", "doing", "much", "lot", "a",
+}
+
+
+def script_language(text: str) -> str:
+    """'en' for English (and anything the bot cannot tell), else a language code."""
+    letters = [ch for ch in text if unicodedata.category(ch).startswith("L")]
+    if not letters:
+        return "en"
+    cjk = len(_CJK.findall(text))
+    if _KANA_HANGUL.search(text) and len(_KANA_HANGUL.findall(text)) * 3 >= len(letters):
+        return "ja/ko"
+    if cjk and cjk * 3 >= len(letters):
+        return "zh"
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.casefold())
+    if len(words) < 2:
+        return "en"
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    best, hits = "en", 0
+    for language, vocabulary in _FUNCTION_WORDS.items():
+        count = sum(w in vocabulary for w in words)
+        if count > hits:
+            best, hits = language, count
+    if hits >= 2 and hits > english * 2 and hits * 3 >= len(words):
+        return best
+    return "en"
+
+
+def looks_like_an_answer_in(language: str, text: str) -> bool:
+    """A short statement in another language (销售部, 稳定和成长): an answer, not a request."""
+    if language == "zh":
+        return not _ZH_QUESTION.search(text) and len(text) <= 60
+    return False
+
+
+def is_unsure(text: str) -> bool:
+    return bool(_UNSURE.match(normalise_for_matching(text) or text.strip()))
+
+
+def asks_for_a_person(text: str) -> bool:
+    return bool(_HUMAN.search(text))
+
+
+def sounds_distressed(text: str) -> bool:
+    return bool(_DISTRESS.search(text))
+
+
+def is_clear_goodbye(text: str) -> bool:
+    return bool(_CLEAR_GOODBYE.match(normalise_for_matching(text) or ""))
+
+
+def only_social_words(text: str) -> bool:
+    words = normalise_for_matching(text).replace("'", " ").split()
+    return all(w in _SOCIAL_WORDS for w in words)
+
+
+def exact_choice(question: Question, text: str) -> bool:
+    """The text is one of the question's choices, word for word ("lateral", "Management")."""
+    norm = normalise_for_matching(text)
+    for choice in question.choices:
+        phrases = {normalise_for_matching(choice.title), choice.value.replace("_", " "), *(normalise_for_matching(s) for s in choice.synonyms)}
+        if norm in phrases:
+            return True
+    return False
+
+
+# ---- the reading --------------------------------------------------------------------------
+
+
+def understand(
+    text: str,
+    nlu: Nlu,
+    question: Question | None,
+    fits: Callable[[str], bool],
+    thresholds: Thresholds = Thresholds(),
+    *,
+    clarified: bool = False,
+    last_unsure: str | None = None,
+    extra_crisis_phrases: tuple[str, ...] = (),
+) -> Reading:
+    """What `text` is, given the open `question` (None when no question is open).
+
+    `fits(text)` says whether the text is a usable answer to the open question;
+    `clarified`: the bot already asked "answer or question?" about this question;
+    `last_unsure`: the last message, when it was taken as an interruption unsurely.
+    """
+    text = clean_answer(text)
+    payload_intent, _ = decode_payload(text)
+    if payload_intent is not None:
+        return _from_payload(payload_intent, question)
+    signal = detect_crisis(text, extra_crisis_phrases) if text else None
+    if signal is not None:
+        return Reading(Kind.CRISIS, "crisis", crisis_kind=signal.kind.value)
+    language = script_language(text)
+    if language != "en":
+        if question is not None and question.kind in FREE_TEXT_KINDS and looks_like_an_answer_in(language, text):
+            return Reading(Kind.ANSWER, INFORM, language=language)
+        return Reading(Kind.OTHER_LANGUAGE, "other_language", language=language)
+    intent, confidence = _intent(nlu)
+    if asks_for_a_person(text) and intent != "ask_counselor_scope":
+        return Reading(Kind.REQUEST, "request_human", max(confidence, thresholds.sure))
+    if question is not None and is_skip_request(text, question):
+        return Reading(Kind.REQUEST, "skip")
+    if is_unsure(text) and intent not in ("ask_suggestion",):
+        return Reading(Kind.UNCERTAINTY, "dont_know")
+    if sounds_distressed(text) and intent != "distress":
+        return Reading(Kind.DISTRESS, "distress", confidence)
+    kind = kind_of(intent, question is not None)
+    if question is None:
+        return Reading(kind, intent, confidence)
+
+    # A question is open: is this its answer?
+    if intent in ("affirm", "deny") and question.kind in YES_NO_KINDS:
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if kind is Kind.ANSWER:
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if exact_choice(question, text):
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if intent == "goodbye" and not is_clear_goodbye(text) and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if kind is Kind.SOCIAL and not only_social_words(text) and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if confidence >= thresholds.sure:
+        return Reading(kind, intent, confidence)
+    guessable = intent not in NEVER_AN_ANSWER_BY_GUESS
+    norm = normalise_for_matching(text)
+    if guessable and last_unsure is not None and norm == last_unsure and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)  # said again: it was meant as the answer
+    if guessable and confidence < thresholds.unsure and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if not clarified and fits(text):
+        return Reading(kind, intent, confidence, clarify=True)
+    return Reading(kind, intent, confidence, unsure=True)
+
+
+def kind_of(intent: str, question_open: bool = True) -> Kind:
+    if intent.startswith(TOPIC_INTENT + "/"):
+        return Kind.TOPIC
+    return KIND_OF_INTENT.get(intent, Kind.ANSWER if question_open else Kind.OUT_OF_SCOPE)
+
+
+def _intent(nlu: Nlu) -> tuple[str, float]:
+    intent = nlu.intent or INFORM
+    confidence = nlu.confidence
+    if intent == TOPIC_INTENT:
+        if nlu.topic:
+            return nlu.topic, min(confidence, max(nlu.topic_confidence, confidence))
+        return "out_of_scope", confidence
+    if intent == "nlu_fallback":
+        return INFORM, 0.0
+    return intent, confidence
+
+
+def _from_payload(intent: str, question: Question | None) -> Reading:
+    """A button: what it says, with certainty."""
+    if intent == INFORM:
+        return Reading(Kind.ANSWER, INFORM)
+    if intent in ("affirm", "deny") and question is not None:
+        return Reading(Kind.ANSWER, INFORM)
+    return Reading(kind_of(intent, question_open=False), intent)

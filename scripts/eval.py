@@ -1,0 +1,144 @@
+"""`make eval`: how well Waypoint understands messages it was never trained on.
+
+Every row of the held-out set (tests/heldout/messages.jsonl: the open question, the
+message, the expected kind and intent) goes through the trained NLU model and the turn
+core's reading, as in the conversation. Printed: intent accuracy and macro F1 (each
+career topic its own label), out-of-scope recall, answers taken as an interruption,
+clarifications, human-request and crisis recall, the distress check-in rate, and forum-
+style first messages engaged; then the simulated employees (tests/employees/), if asked.
+
+    python scripts/eval.py [--errors] [--employees]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from actions.turn import nlu_of  # noqa: E402
+from bot.careers.service import Careers  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.conversation.topics import TopicCatalogue  # noqa: E402
+from bot.conversation.turn import Turn, TurnSettings, read  # noqa: E402
+from bot.conversation.understand import Kind, Reading  # noqa: E402
+from bot.storage import Store  # noqa: E402
+from tests.heldout.data import Row, heldout_rows  # noqa: E402
+
+MODEL = ROOT / "models" / "waypoint.tar.gz"
+TARGETS = {
+    "macro F1": (0.92, ">="),
+    "out-of-scope recall": (0.85, ">="),
+    "answers taken as an interruption": (0.02, "<="),
+    "clarifications": (0.05, "<="),
+    "human-request recall": (0.95, ">="),
+    "crisis recall": (1.0, ">="),
+    "forum-style first messages engaged": (0.90, ">="),
+}
+
+
+def label(reading: Reading) -> str:
+    return "inform" if reading.kind is Kind.ANSWER else reading.intent
+
+
+async def readings(rows: list[Row]) -> list[Reading]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(MODEL))
+    settings = Settings.from_env()
+    careers = Careers.from_engine(Store.from_url(settings.database_url).engine)
+    topics = TopicCatalogue.load()
+    turn_settings = TurnSettings(counselor_contact=settings.counselor_contact, extra_crisis_phrases=settings.extra_crisis_phrases())
+    found = []
+    for row in rows:
+        message = await agent.parse_message(row.text)
+        slots = {"consent": True, "open_question": row.open, "stage": None}
+        turn = Turn(row.text, nlu_of(message), slots, date(2026, 12, 6), turn_settings, careers, topics)
+        found.append(read(turn))
+    return found
+
+
+def share(hits: int, total: int) -> float:
+    return hits / total if total else 0.0
+
+
+def figures(rows: list[Row], found: list[Reading]) -> dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    gold = [row.intent for row in rows]
+    predicted = [label(r) for r in found]
+    pairs = list(zip(rows, found))
+
+    def recall(intent: str) -> float:
+        chosen = [(row, r) for row, r in pairs if row.intent == intent]
+        return share(sum(label(r) == intent for _, r in chosen), len(chosen))
+
+    answers = [(row, r) for row, r in pairs if row.kind == "answer"]
+    forum = [(row, r) for row, r in pairs if row.forum]
+    distress = [(row, r) for row, r in pairs if row.kind == "distress"]
+    return {
+        "messages": len(rows),
+        "intent accuracy": share(sum(g == p for g, p in zip(gold, predicted)), len(rows)),
+        "macro F1": float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)),
+        "out-of-scope recall": recall("out_of_scope"),
+        "answers taken as an interruption": share(sum(r.kind is not Kind.ANSWER and not r.clarify for _, r in answers), len(answers)),
+        "clarifications": share(sum(r.clarify for r in found), len(found)),
+        "human-request recall": recall("request_human"),
+        "crisis recall": recall("crisis"),
+        "distress check-in rate": share(sum(r.kind is Kind.DISTRESS for _, r in distress), len(distress)),
+        "forum-style first messages engaged": share(sum(label(r) == row.intent for row, r in forum), len(forum)),
+    }
+
+
+def report(values: dict[str, float]) -> list[str]:
+    lines = [f"Held-out set: {int(values['messages'])} messages (tests/heldout/messages.jsonl), never trained on"]
+    for name, value in values.items():
+        if name == "messages":
+            continue
+        target = TARGETS.get(name)
+        mark = ""
+        if target:
+            wanted, how = target
+            ok = value >= wanted if how == ">=" else value <= wanted
+            mark = f"   target {how} {wanted:g}: {'met' if ok else 'NOT met'}"
+        lines.append(f"  {name:<38} {value:6.3f}{mark}")
+    return lines
+
+
+def confusions(rows: list[Row], found: list[Reading], limit: int = 15) -> list[str]:
+    counts = Counter((row.intent, label(r) + (" (asked)" if r.clarify else "")) for row, r in zip(rows, found) if row.intent != label(r))
+    return [f"  {n:3d}  {g} -> {p}" for (g, p), n in counts.most_common(limit)]
+
+
+def main() -> None:
+    logging.disable(logging.WARNING)
+    rows = heldout_rows()
+    found = asyncio.run(readings(rows))
+    for line in report(figures(rows, found)):
+        print(line)
+    print("Most frequent confusions (expected -> read as):")
+    for line in confusions(rows, found):
+        print(line)
+    by_kind = Counter(row.kind for row in rows)
+    right = Counter(row.kind for row, r in zip(rows, found) if row.intent == label(r))
+    print("Per kind: " + ", ".join(f"{k} {right[k]}/{n}" for k, n in sorted(by_kind.items())))
+    if "--errors" in sys.argv:
+        for row, r in zip(rows, found):
+            if row.intent != label(r):
+                print(f"  [{row.open}] {row.text!r}: {row.intent} -> {label(r)}{' (asked)' if r.clarify else ''} {r.confidence:.2f}")
+    if "--employees" in sys.argv:
+        from tests.employees.run import main as employees
+
+        employees()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,353 @@
+"""The turn core, message by message: what each kind of message does, and that only
+answers are ever recorded. No tracker, no server: a Turn in, a Reply out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, OpenCase, SendPlan, StartOver
+from bot.conversation.stages import QUESTIONS
+from bot.conversation.topics import TopicCatalogue
+from bot.conversation.turn import Turn, TurnSettings, read, respond, resume
+from bot.conversation.understand import Kind, Nlu
+from tests.conftest import TODAY
+
+# The answers of someone who has reached the department question.
+AT_DEPARTMENT = {
+    "consent": True,
+    "stage": "needs",
+    "situation": "stalled",
+    "current_role": "Warehouse supervisor",
+    "current_occupation": "53-1047.00",
+    "open_question": "department",
+}
+
+
+@pytest.fixture(scope="module")
+def topics() -> TopicCatalogue:
+    return TopicCatalogue.load()
+
+
+@pytest.fixture
+def make_turn(careers, topics):
+    def build(text: str, intent: str = "inform", confidence: float = 0.95, topic: str | None = None, **slots: Any) -> Turn:
+        state = dict(AT_DEPARTMENT)
+        state.update(slots)
+        nlu = Nlu(intent=intent, confidence=confidence, topic=topic, topic_confidence=confidence if topic else 0.0, entities={})
+        return Turn(text, nlu, state, TODAY, TurnSettings(counselor_contact="careers@example.org"), careers, topics)
+
+    return build
+
+
+def answers(reply) -> dict[str, Any]:
+    return {r.key: r.value for r in reply.records if isinstance(r, AnswerRecord)}
+
+
+# ---- answers -------------------------------------------------------------------------------
+
+
+def test_an_answer_is_recorded_and_the_next_question_follows(make_turn):
+    reply = respond(make_turn("Outbound logistics"))
+
+    assert reply.kind == "answer"
+    assert answers(reply) == {"department": "Outbound logistics"}
+    assert reply.slots["department"] == "Outbound logistics"
+    assert reply.slots["open_question"] == "time_in_role"
+    assert reply.texts() == [QUESTIONS["time_in_role"].prompt]
+
+
+def test_an_answer_with_goodbye_like_words_does_not_end_the_session(make_turn):
+    reply = respond(make_turn("outbound, nights", intent="goodbye", confidence=0.62))
+
+    assert reply.kind == "answer"
+    assert answers(reply) == {"department": "outbound, nights"}
+    assert not any("Goodbye" in text for text in reply.texts())
+
+
+def test_a_clear_goodbye_ends_without_storing(make_turn):
+    reply = respond(make_turn("ok thanks, bye", intent="goodbye", confidence=0.97))
+
+    assert reply.kind == "social"
+    assert reply.records == []
+    assert reply.texts() == ["Goodbye! Your progress is saved – come back any time and we'll continue where you stopped."]
+
+
+def test_a_thank_you_inside_an_answer_is_an_answer(make_turn):
+    reply = respond(make_turn("thanks, it's the sales team", intent="thank", confidence=0.7))
+
+    assert answers(reply) == {"department": "thanks, it's the sales team"}
+
+
+def test_nothing_is_recorded_without_consent(make_turn):
+    reply = respond(make_turn("Outbound logistics", consent=False))
+
+    assert reply.records == []
+    assert reply.slots["department"] == "Outbound logistics"
+
+
+def test_consent_is_recorded_with_its_answer(make_turn):
+    reply = respond(make_turn("yes", intent="affirm", consent=None, open_question="consent", stage="welcome", situation=None, current_role=None, current_occupation=None))
+
+    assert ConsentRecord() in reply.records
+    assert answers(reply) == {"consent": True}
+    assert reply.slots["open_question"] == "situation"
+
+
+def test_a_reply_that_cannot_be_used_is_asked_again_and_the_third_time_offers_a_way_out(make_turn):
+    first = respond(make_turn("hmm", open_question="time_in_role"))
+    assert first.records == [] and first.slots["repeats"] == 1
+    second = respond(make_turn("hmm", open_question="time_in_role", repeats=1))
+
+    assert second.slots["repeats"] == 2
+    help_prompt = second.messages[-1]
+    assert help_prompt.text.startswith("Let's find a way forward")
+    assert "For example: “about 3 years”" in help_prompt.text
+    assert [b.payload for b in help_prompt.buttons][-2:] == ["skip", "/request_human"]
+
+
+def test_an_answer_that_fits_is_taken_when_the_nlu_is_unsure_of_an_interruption(make_turn):
+    reply = respond(make_turn("they are automating the warehouse", intent="bot_challenge", confidence=0.3, open_question="env_technology", stage="assessment"))
+
+    assert reply.kind == "answer"
+    assert answers(reply) == {"env_technology": "they are automating the warehouse"}
+
+
+# ---- the bot cannot tell ---------------------------------------------------------------------
+
+
+def test_half_sure_it_asks_once_whether_that_is_the_answer(make_turn):
+    reply = respond(make_turn("the company plans an internal counseling service", intent="request_human", confidence=0.6, open_question="org_strategy", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.slots["pending"] == {"clarify": {"text": "the company plans an internal counseling service", "intent": "request_human"}}
+    assert reply.messages[0].text.startswith("Is “the company plans an internal counseling service” your answer to “Where is your organisation heading")
+    assert [b.payload for b in reply.messages[0].buttons] == ["/affirm", "/deny"]
+
+
+def test_yes_to_the_clarification_records_the_original_message(make_turn):
+    pending = {"clarify": {"text": "the company plans an internal counseling service", "intent": "request_human"}}
+    reply = respond(make_turn("/affirm", intent="affirm", open_question="org_strategy", stage="assessment", pending=pending, clarified="org_strategy"))
+
+    assert answers(reply) == {"org_strategy": "the company plans an internal counseling service"}
+    assert reply.slots["pending"] is None
+
+
+def test_no_to_the_clarification_carries_out_the_request(make_turn):
+    pending = {"clarify": {"text": "can i talk to someone", "intent": "request_human"}}
+    reply = respond(make_turn("no", intent="deny", open_question="org_strategy", stage="assessment", pending=pending))
+
+    assert reply.records == []
+    assert reply.effects == [OpenCase("requested")]
+
+
+def test_repeated_after_an_unsure_interruption_it_is_the_answer(make_turn):
+    text = "bots are replacing the pickers"
+    first = respond(make_turn(text, intent="bot_challenge", confidence=0.6, open_question="env_technology", stage="assessment", clarified="env_technology"))
+    assert first.kind == "question" and first.slots["last_unsure"] == "bots are replacing the pickers"
+
+    second = respond(make_turn(text, intent="bot_challenge", confidence=0.6, open_question="env_technology", stage="assessment", clarified="env_technology", last_unsure=first.slots["last_unsure"]))
+
+    assert answers(second) == {"env_technology": text}
+
+
+def test_a_repeated_request_for_a_person_is_never_taken_as_an_answer(make_turn):
+    reading = read(make_turn("i need someone from hr", intent="request_human", confidence=0.6, clarified="department", last_unsure="i need someone from hr"))
+
+    assert reading.kind is Kind.REQUEST
+
+
+# ---- questions, topics and requests ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("does my boss see this", "ask_privacy", "What I store: only your answers"),
+        ("which languages do you speak", "ask_language", "I can hold the conversation in English"),
+        ("how long does this take", "ask_duration", "There are about"),
+        ("what can you do", "ask_capabilities", "I'm Waypoint, your organisation's career-counseling assistant"),
+        ("can a counselor help with my visa", "ask_counselor_scope", "Our counselors help with career questions"),
+        ("are you a bot", "bot_challenge", "I'm Waypoint, a bot"),
+        ("why do you ask", "ask_why", QUESTIONS["department"].why),
+    ],
+)
+def test_a_question_to_the_bot_is_answered_then_the_open_question_comes_again(make_turn, text, intent, expected):
+    reply = respond(make_turn(text, intent=intent))
+
+    assert reply.kind == "question"
+    assert reply.records == []
+    assert reply.texts()[0].startswith(expected)
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
+def test_a_career_topic_gets_its_answer_and_the_question_again(make_turn, topics):
+    reply = respond(make_turn("how do i ask for a raise without sounding greedy", intent="topic", topic="topic/raise"))
+
+    assert reply.kind == "topic" and reply.intent == "topic/raise"
+    assert reply.texts()[0].startswith(topics.topics["raise"].answer)
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+    assert reply.records == []
+
+
+def test_a_forum_question_as_a_first_message_is_answered_then_the_welcome_follows(make_turn, topics):
+    reply = respond(make_turn("i'm 35 and want to start over in a new field, is it too late?", intent="topic", topic="topic/career_change", consent=None, open_question=None, stage=None, situation=None, current_role=None, current_occupation=None))
+
+    assert reply.texts()[0].startswith(topics.topics["career_change"].answer)
+    assert reply.texts()[1].startswith("Stage 1 of 7 – Welcome")
+    assert reply.slots["open_question"] == "consent"
+
+
+def test_asking_for_a_person_opens_a_case_and_stores_nothing(make_turn):
+    reply = respond(make_turn("is anyone there? i want a human", intent="greet", confidence=0.5))
+
+    assert reply.effects == [OpenCase("requested")]
+    assert reply.records == []
+
+
+def test_after_two_unusable_replies_the_case_says_misunderstanding(make_turn):
+    reply = respond(make_turn("talk to a counselor", intent="request_human", misunderstandings=2))
+
+    assert reply.effects == [OpenCase("misunderstanding")]
+
+
+def test_a_correction_with_its_new_value_changes_that_answer_and_goes_on(make_turn):
+    reply = respond(make_turn("oh wait, my department is actually Customer Experience, not Support", intent="change_answer", department="Support", open_question="time_in_role"))
+
+    assert answers(reply) == {"department": "Customer Experience"}
+    assert reply.texts()[0] == "Updated your department: “Customer Experience”."
+    assert reply.texts()[-1] == QUESTIONS["time_in_role"].prompt
+    assert reply.slots["editing_field"] is None
+
+
+def test_change_my_answer_without_a_value_asks_for_it(make_turn):
+    reply = respond(make_turn("can i change my department", intent="change_answer", department="Support", open_question="time_in_role"))
+
+    assert reply.records == []
+    assert reply.slots["editing_field"] == "department"
+    assert reply.texts()[0].startswith("Your department is currently: “Support”. What should it be instead?")
+
+
+def test_show_my_plan_before_anything_was_asked_does_not_mention_consent(make_turn):
+    reply = respond(make_turn("send me my plan", intent="show_plan", consent=None, open_question=None, stage=None, situation=None, current_role=None, current_occupation=None))
+
+    assert reply.effects == []
+    assert "chose not" not in reply.texts()[0]
+    assert reply.texts()[0].startswith("We haven't started yet")
+
+
+def test_show_my_plan_sends_it_then_asks_the_open_question(make_turn):
+    reply = respond(make_turn("send me my plan", intent="show_plan"))
+
+    assert reply.effects == [SendPlan()]
+    assert reply.messages == []
+    assert reply.after[-1].text == QUESTIONS["department"].prompt
+
+
+def test_start_over_needs_a_yes(make_turn):
+    asked = respond(make_turn("start over", intent="start_over"))
+    assert asked.slots["pending"] == {"confirm": "start_over"}
+    assert asked.effects == []
+
+    confirmed = respond(make_turn("yes", intent="affirm", pending={"confirm": "start_over"}))
+    assert confirmed.effects == [StartOver()]
+
+    kept = respond(make_turn("no", intent="deny", pending={"confirm": "start_over"}))
+    assert kept.effects == [] and kept.texts()[0] == "Good – nothing was changed. Let's carry on."
+
+
+@pytest.mark.parametrize("text", ["export all my data", "delete my data", "i withdraw my consent"])
+def test_data_requests_are_answered_honestly_and_never_stored(make_turn, text):
+    intent = {"export": "export_data", "delete": "delete_data", "i withdraw": "withdraw_consent"}[text.split(" my")[0].split(" all")[0]]
+    reply = respond(make_turn(text, intent=intent))
+
+    assert reply.records == []
+    assert "careers@example.org" in reply.texts()[0]
+
+
+# ---- skipping, uncertainty -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["skip", "none", "I don't have one", "no long-term goal yet"])
+def test_an_optional_goal_is_skipped_in_plain_words(make_turn, text):
+    reply = respond(make_turn(text, intent="skip", open_question="goal_long", stage="goals"))
+
+    assert answers(reply)["goal_long"] == "(skipped)"
+    assert reply.slots["goal_long_due"] == "(skipped)"
+    assert reply.texts()[0] == "Skipped – your plan will say “not discussed” there."
+
+
+def test_a_question_the_plan_needs_cannot_be_skipped(make_turn):
+    reply = respond(make_turn("skip", intent="skip", open_question="goal_short_due", stage="goals", goal_short="Finish the course"))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith("This one can't be skipped")
+
+
+@pytest.mark.parametrize("text", ["idk", "no idea to be honest, what would you suggest?", "not sure tbh"])
+def test_uncertainty_gets_an_example_and_is_never_stored(make_turn, text):
+    intent = "ask_suggestion" if "suggest" in text else "dont_know"
+    reply = respond(make_turn(text, intent=intent, open_question="strengths", stage="assessment"))
+
+    assert reply.kind == "uncertainty"
+    assert reply.records == []
+    assert "For example:" in reply.texts()[0]
+    assert [b.payload for b in reply.messages[0].buttons] == ["skip", "/request_human"]
+
+
+# ---- feelings ----------------------------------------------------------------------------------
+
+
+def test_ambiguous_distress_gets_a_check_in_and_nothing_is_stored(make_turn):
+    reply = respond(make_turn("honestly some days i feel like giving up on all of it", intent="inform", confidence=0.5, open_question="constraints", stage="assessment"))
+
+    assert reply.kind == "distress"
+    assert reply.records == []
+    assert reply.texts()[0].startswith("That sounds really hard")
+    assert [b.payload for b in reply.messages[0].buttons] == ["/request_human", "/continue_session"]
+
+
+def test_crisis_language_asks_for_crisis_support_whatever_the_question(make_turn):
+    reply = respond(make_turn("i want to kill myself", intent="inform", open_question="department"))
+
+    assert reply.kind == "crisis"
+    assert reply.effects == [CrisisSupport("self_harm")]
+    assert reply.records == []
+
+
+# ---- out of scope, other languages -------------------------------------------------------------
+
+
+def test_out_of_scope_gets_one_line_and_the_question_again(make_turn):
+    reply = respond(make_turn("tell me a joke", intent="out_of_scope", confidence=0.9))
+
+    assert reply.texts()[0].startswith("I can't help with that here")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+    assert reply.records == []
+
+
+def test_a_chinese_question_is_answered_in_chinese_with_the_counselor_offered(make_turn):
+    reply = respond(make_turn("我可以和真人顾问谈谈吗？", intent="inform", confidence=0.4))
+
+    assert reply.kind == "other_language"
+    assert reply.texts()[0].startswith("我目前只能用英文交流")
+    assert reply.messages[0].buttons[0].payload == "/request_human"
+    assert reply.records == []
+
+
+def test_a_chinese_answer_to_an_open_question_is_stored_as_typed(make_turn):
+    reply = respond(make_turn("销售部", intent="inform", confidence=0.4))
+
+    assert answers(reply) == {"department": "销售部"}
+
+
+# ---- resuming ------------------------------------------------------------------------------------
+
+
+def test_resume_says_where_we_are_and_asks_the_open_question(make_turn):
+    reply = resume(make_turn(""), "Let's pick up where we left off.")
+
+    assert reply.texts()[0] == "Let's pick up where we left off."
+    assert reply.texts()[1].startswith("Stage 2 of 7 – Needs assessment")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt

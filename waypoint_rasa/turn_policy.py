@@ -1,0 +1,76 @@
+"""The policy that hands every message of the counseling conversation to the turn core.
+
+What to do with a message is decided in one place, bot/conversation/turn.py, reached
+through one action (`action_turn`); this policy only says "that action, then listen".
+The HandoffPolicy, with a higher priority, takes the turns a counselor holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+ACTION_LISTEN = "action_listen"
+ACTION_TURN = "action_turn"
+ACTION_RESUME = "action_continue_counseling"
+ACTION_START_OVER = "action_start_over"
+# Below the HandoffPolicy (7).
+TURN_POLICY_PRIORITY = 6
+
+
+def next_action(latest_action: str | None, has_message: bool) -> str | None:
+    """The whole routing: a message goes to the core; after the core, listen."""
+    if latest_action == ACTION_LISTEN:
+        return ACTION_TURN if has_message else None
+    if latest_action == ACTION_START_OVER:
+        return ACTION_RESUME
+    if latest_action in (ACTION_TURN, ACTION_RESUME):
+        return ACTION_LISTEN
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class TurnPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": TURN_POLICY_PRIORITY}
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        featurizer: Any = None,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, featurizer)
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        # Nothing to learn; the resource is persisted so the trained model can load the policy.
+        with self._model_storage.write_to(self._resource):
+            pass
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        message = tracker.latest_message
+        has_message = bool(message and (message.text or (message.intent or {}).get("name")))
+        action = next_action(tracker.latest_action_name, has_message)
+        probabilities = self._default_predictions(domain)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)
