@@ -28,7 +28,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: browser counselor fonts domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench lock clean
+.PHONY: browser counselor fonts domain help migrate setup run shell test test-unit test-rasa test-e2e validate train bench eval lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
@@ -36,6 +36,7 @@ help:
 	@echo "make shell  chat with a running Waypoint in the terminal"
 	@echo "make test   set up, then run every test"
 	@echo "make bench  set up, start the stack and print latency, throughput and memory"
+	@echo "make eval   set up, then print how well Waypoint understands held-out messages and simulated employees"
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Waypoint needs Python 3.10 (Rasa 3.6 does not run on 3.11): install python3.10 or 'pyenv install 3.10'"; exit 1; }
@@ -105,6 +106,10 @@ test: setup validate test-unit test-rasa test-e2e
 
 bench: setup
 	$(PY) scripts/bench.py
+
+# Conversation quality on data the model never saw (tests/heldout/) and simulated employees.
+eval: setup
+	$(PY) scripts/eval.py --employees
 
 lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock

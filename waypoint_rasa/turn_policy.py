@@ -15,6 +15,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -35,6 +36,16 @@ def next_action(latest_action: str | None, has_message: bool) -> str | None:
     if latest_action in (ACTION_TURN, ACTION_RESUME):
         return ACTION_LISTEN
     return None
+
+
+def _new_message(tracker: DialogueStateTracker) -> bool:
+    """A message (even an empty one) arrived since the last action."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return True
+        if isinstance(event, ActionExecuted):
+            return False
+    return False
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -66,9 +77,7 @@ class TurnPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        message = tracker.latest_message
-        has_message = bool(message and (message.text or (message.intent or {}).get("name")))
-        action = next_action(tracker.latest_action_name, has_message)
+        action = next_action(tracker.latest_action_name, _new_message(tracker))
         probabilities = self._default_predictions(domain)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(probabilities)

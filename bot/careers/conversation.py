@@ -114,6 +114,17 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
         if question_key == "target_occupation":
             extra["skills_gap"] = SKIPPED  # no occupation, no skills to compare with
         return _outcome(ok=True, value=SKIPPED, display="none of O*NET's titles", skipped=True, extra=extra)
+    offered = ctx.slots.get(CANDIDATES_SLOT) or []
+    if choice is None and offered:
+        # "the 2nd one", "the supervisor one": a button named by its place or its words
+        from bot.conversation.answers import refers_to
+        from bot.conversation.text import normalise_for_matching
+
+        index = refers_to(normalise_for_matching(text), [c["title"] for c in offered[:3]] + ["none of these"])
+        if index is not None:
+            if index == min(len(offered), 3):
+                return validate_occupation(question_key, NONE_OF_THESE, NONE_OF_THESE, ctx)
+            choice = offered[index]["code"]
     occupation, resolution = occupation_from_reply(careers, text, choice)
     if occupation is not None:
         extra = occupation_chosen(question_key, occupation, careers)

@@ -83,8 +83,49 @@ def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
             scored.append((best, -index, choice))
     if not scored and norm.isdigit() and 1 <= int(norm) <= len(choices):
         return [choices[int(norm) - 1]]
+    if not scored:
+        index = refers_to(norm, [c.title for c in choices])
+        if index is not None:
+            return [choices[index]]
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [c for _, _, c in scored]
+
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
+    "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10,
+}
+_BY_POSITION = re.compile(
+    r"^(?:i'?d (?:say|pick|go with|choose) |i (?:pick|choose|guess|think) |(?:let'?s )?go with |maybe |prob(?:ably)? )?"
+    r"(?:the )?(?:(?P<ordinal>[a-z0-9]+|last|final|bottom|top) (?:one|option|choice|button|answer|item)?"
+    r"|(?:option|number|choice|no\.?|#|nr\.?) ?(?P<number>\d+))(?: one)?(?: (?:please|pls|i guess|i think|then))?$"
+)
+_THE_X_ONE = re.compile(r"^(?:the |that )?(?P<words>.+?) (?:one|option|choice)(?: (?:please|pls|i guess|i think))?$")
+
+
+def refers_to(norm: str, titles: list[str]) -> int | None:
+    """A choice named by its position ("2nd one", "the last option", "number 3") or by a
+    word of its title ("the supervisor one"): its index, or None."""
+    match = _BY_POSITION.match(norm)
+    if match:
+        word = match.group("ordinal") or ""
+        if match.group("number"):
+            position = int(match.group("number"))
+        elif word in ("last", "final", "bottom"):
+            position = len(titles)
+        elif word == "top":
+            position = 1
+        else:
+            position = _ORDINALS.get(word, 0)
+        if 1 <= position <= len(titles):
+            return position - 1
+    match = _THE_X_ONE.match(norm)
+    if match:
+        words = match.group("words").split()
+        hits = [i for i, title in enumerate(titles) if all(w in normalise_for_matching(title) for w in words)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
 
 
 def _options(choices: tuple[Choice, ...]) -> str:
@@ -186,7 +227,11 @@ def _choice(question: Question, text: str, ctx: AnswerContext) -> Outcome:
 def _choice_or_text(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     matches = _match_choices(text, question.choices)
     exact = decode_payload(text)[1] is not None or (
-        matches and normalise_for_matching(text) in _phrases_of(matches[0])
+        matches
+        and (
+            normalise_for_matching(text) in _phrases_of(matches[0])
+            or refers_to(normalise_for_matching(text), [c.title for c in question.choices]) is not None
+        )
     )
     if matches and exact:
         chosen = matches[0]
@@ -231,7 +276,10 @@ def yes_or_no(text: str) -> bool | None:
         return True
     if norm in {"not sure", "i'm not sure", "im not sure", "don't know", "i don't know", "dont know", "maybe", "perhaps"}:
         return None  # undecided: ask again rather than guess
-    yes_words = {"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "agree", "agreed", "correct", "right", "fine", "absolutely", "definitely", "certainly"}
+    yes_words = {
+        "yes", "y", "yeah", "yep", "yup", "ya", "yah", "yea", "yeh", "ye", "yas", "aye", "sure", "ok", "okay", "k", "kk",
+        "alright", "agree", "agreed", "correct", "right", "fine", "absolutely", "definitely", "certainly", "totally",
+    }
     no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
     head = set(words[:3])
     if head & no_words or norm in {"i do not agree", "do not store"}:

@@ -21,7 +21,7 @@ NUMBER_WORDS = {
     "couple": 2, "a couple of": 2, "few": 3, "a few": 3, "several": 3,
 }
 _NUM = r"(?:\d+(?:[.,]5)?|a couple of|a few|couple|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty-four|twenty|thirty)"
-_UNIT = r"(?P<unit>day|week|month|year)s?"
+_UNIT = r"(?P<unit>day|week|month|mth|mo|year|yr)s?\b"
 
 # Northern-hemisphere seasons, resolved to the middle of the season: a deadline "by
 # spring" is shown back for confirmation, so a representative day is enough.
@@ -216,14 +216,37 @@ def parse_duration_months(text: str, today: date) -> int | None:
         return 0
     if re.search(r"\bhalf\s+(?:a\s+)?year\b", text, re.I) and not re.search(r"and\s+a\s+half", text, re.I):
         return 6
-    total = 0.0
-    found = False
-    for m in _DURATION.finditer(text):
-        n = _number(m.group("n")) + (0.5 if m.group("half") or m.group("half1") else 0)
-        unit = m.group("unit").lower()
-        total += {"day": 1 / 30, "week": 12 / 52, "month": 1, "year": 12}[unit] * n
-        found = True
-    return int(round(total)) if found else None
+    matches = list(_DURATION.finditer(text))
+    if not matches:
+        return None
+    # "2 years and 3 months" is one duration; "20 yrs at the company, supervisor maybe 8" is
+    # two statements, and the last is about the role – with a bare "8" in the unit before it.
+    group = [matches[-1]]
+    for earlier in reversed(matches[:-1]):
+        if not _JOINED.fullmatch(text[earlier.end():group[0].start()]):
+            break
+        group.insert(0, earlier)
+    total = sum(_months(m) for m in group)
+    rest = text[group[-1].end():]
+    bare = _BARE_NUMBER.search(rest)
+    if bare and re.search(r"[^\W\d_]", rest[: bare.start()]):
+        total = _number(bare.group("n")) * _UNIT_MONTHS[_unit(group[-1])]
+    return int(round(total))
+
+
+_JOINED = re.compile(r"\s*(?:,|and|&|\+)?\s*", re.I)
+_BARE_NUMBER = re.compile(r"\b(?:maybe|about|around|roughly|like|approx\.?|~|prob(?:ably)?|for)?\s*(?P<n>\d+(?:[.,]5)?)\s*[.!?]*$", re.I)
+_UNIT_MONTHS = {"day": 1 / 30, "week": 12 / 52, "month": 1, "year": 12}
+
+
+def _unit(match: re.Match[str]) -> str:
+    unit = match.group("unit").lower()
+    return {"yr": "year", "mo": "month", "mth": "month"}.get(unit, unit)
+
+
+def _months(match: re.Match[str]) -> float:
+    n = _number(match.group("n")) + (0.5 if match.group("half") or match.group("half1") else 0)
+    return _UNIT_MONTHS[_unit(match)] * n
 
 
 def format_date(day: date) -> str:

@@ -321,8 +321,9 @@ class _Core:
         """The welcome: what the service is, and consent."""
         self.continue_counseling(announce=True)
 
-    def then_continue(self, *, again: bool = False) -> None:
-        """After answering something else: back to the question (or the welcome)."""
+    def then_continue(self, *, again: bool = True) -> None:
+        """After answering something else: back to the question (or the welcome). Each
+        time counts as asking it again, so a third time comes with a way out."""
         if not self.started and self.open_key is None:
             self.start()
         else:

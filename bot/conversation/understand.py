@@ -70,6 +70,8 @@ NEVER_AN_ANSWER_BY_GUESS = frozenset(
 )
 # Questions whose answer is yes or no: "yes"/"no" (affirm/deny) are answers there.
 YES_NO_KINDS = frozenset({QuestionKind.YES_NO, QuestionKind.GOAL_CONFIRM, QuestionKind.REVIEW_DATE})
+# One item of a questionnaire per turn: "4", "skip", "stop" are its answers.
+QUESTIONNAIRE_KINDS = frozenset({QuestionKind.PROFILER, QuestionKind.SKILL_RATING})
 # Questions whose answer may be free text in any language.
 FREE_TEXT_KINDS = frozenset(
     {QuestionKind.TEXT, QuestionKind.CHOICE_OR_TEXT, QuestionKind.MULTI_CHOICE, QuestionKind.GOAL, QuestionKind.GOAL_MEASURE, QuestionKind.STEPS}
@@ -115,7 +117,12 @@ class Reading:
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-_ZH_QUESTION = re.compile(r"[？?]|吗|呢|什么|怎么|为什么|如何|多少|多久|多长|哪|能不能|可不可以|是否|会不会|请|帮我|我想|我要|联系|人工|你好|您好|谢谢|再见|嗨")
+# A question, a greeting, a request to the bot or for a person – not an answer ("我想换工作"
+# answers "what brings you here?"; "我想和真人顾问谈谈" asks for a person).
+_ZH_QUESTION = re.compile(
+    r"[？?]|吗|呢|什么|怎么|为什么|如何|多少|多久|多长|哪|能不能|可不可以|是否|会不会|请|帮我|联系|人工|真人|顾问|客服|"
+    r"中文|英文|语言|你好|您好|谢谢|再见|嗨|喂"
+)
 _FUNCTION_WORDS = {
     "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días"},
     "de": {"ich", "möchte", "mit", "einem", "einer", "sprechen", "bitte", "wie", "lange", "dauert", "das", "ist", "nicht", "und", "mein", "meine", "arbeit", "hallo", "danke", "können", "sie", "gibt", "es", "der", "die", "ein", "sprichst", "deutsch", "was", "kann", "wo", "guten", "tag"},
@@ -165,6 +172,21 @@ _SOCIAL_WORDS = {
 }
 
 
+_ASKS = re.compile(
+    r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|um+|uh+|well|sorry)[,:]?\s+)*"
+    r"(?:how|what|whats|what's|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
+    r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
+    r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts)\b",
+    re.I,
+)
+
+
+def asks_something(text: str) -> bool:
+    """A question or a request for advice, not a statement: "how do I ask for a raise",
+    "tips for interviews?" – unlike "Master's degree in economics"."""
+    return bool(_ASKS.search(text.strip()))
+
+
 def script_language(text: str) -> str:
     """'en' for English (and anything the bot cannot tell), else a language code."""
     letters = [ch for ch in text if unicodedata.category(ch).startswith("L")]
@@ -181,7 +203,7 @@ def script_language(text: str) -> str:
     english = sum(w in _ENGLISH_WORDS for w in words)
     best, hits = "en", 0
     for language, vocabulary in _FUNCTION_WORDS.items():
-        count = sum(w in vocabulary for w in words)
+        count = len({w for w in words if w in vocabulary})  # distinct words: "la la land" is not Spanish
         if count > hits:
             best, hits = language, count
     if hits >= 2 and hits > english * 2 and hits * 3 >= len(words):
@@ -260,6 +282,8 @@ def understand(
             return Reading(Kind.ANSWER, INFORM, language=language)
         return Reading(Kind.OTHER_LANGUAGE, "other_language", language=language)
     intent, confidence = _intent(nlu)
+    if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)  # a rating, "skip" or "stop" for one item
     if asks_for_a_person(text) and intent != "ask_counselor_scope":
         return Reading(Kind.REQUEST, "request_human", max(confidence, thresholds.sure))
     if question is not None and is_skip_request(text, question):
@@ -278,6 +302,9 @@ def understand(
     if kind is Kind.ANSWER:
         return Reading(Kind.ANSWER, INFORM, confidence)
     if exact_choice(question, text):
+        return Reading(Kind.ANSWER, INFORM, confidence)
+    if kind is Kind.TOPIC and not asks_something(text) and fits(text):
+        # a career topic comes as a question; a statement that fits is the answer
         return Reading(Kind.ANSWER, INFORM, confidence)
     if intent == "goodbye" and not is_clear_goodbye(text) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)

@@ -303,7 +303,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_H, "afraid_of_colleague", r"\b(?:afraid|scared|terrified|frightened) of (?:my|our|the|this) (?:\w+ )?(?:boss|manager|"
                                      r"supervisor|colleague|coworker|co-worker|team lead|director|client)\b|"
                                      r"\b(?:feel|felt|am|'m|don'?t feel|do not feel) (?:\w+ )?(?:unsafe|not safe) "
-                                     r"(?:at work|at the office|in the office|on site|on shift)\b"),
+                                     r"(?:at work|at the office|in the office|on site|on shift)\b|"
+                                     r"\b(?:don'?t|do not|no longer|never) feel safe (?:at work|at the office|in the office|"
+                                     r"on site|on shift|around (?:him|her|them|my))\b"),
     _rule(_H, "intimidates_me", r"\bintimidat(?:es|ed|ing) me (?:at work|every|daily|constantly|into)\b|"
                                 r"\b(?:keeps?|always) intimidating me\b"),
     _rule(_H, "slur_word", r"\bcall(?:s|ed|ing)? me (?:the |an? )?[a-z]-word\b|\b(?:racist|racial|homophobic|sexist) "

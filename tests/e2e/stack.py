@@ -174,6 +174,15 @@ class Stack:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
 
+    def tracker(self, sender: str) -> dict:
+        """The conversation's tracker through Rasa's HTTP API (the console's route, with the token)."""
+        request = urllib.request.Request(
+            f"{self.rasa_url}/conversations/{urllib.parse.quote(sender, safe='')}/tracker",
+            headers={"Authorization": f"Bearer {self.rasa_token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
     def inbox(self, sender: str, wait: float = 15, until: str | None = None) -> list[dict]:
         """Messages that reached `sender` outside their own requests (a counselor's
         replies), from the REST channel's inbox; waits until `until` is among them."""

@@ -56,3 +56,8 @@ def test_after_starting_over_the_conversation_resumes_then_listens(policy, domai
 def test_nothing_to_do_before_the_first_message() -> None:
     assert next_action("action_listen", has_message=False) is None
     assert next_action(None, has_message=False) is None
+
+
+def test_an_empty_message_is_answered_too(policy, domain) -> None:
+    empty = UserUttered("", intent={"name": None, "confidence": 0.0}, parse_data={"text": "", "intent": {}, "entities": []})
+    assert predicted(policy, domain, empty) == "action_turn"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.conversation.answers import SKIPPED, AnswerContext, decode_payload, display_value, split_steps, validate_answer
@@ -662,3 +664,29 @@ def test_rating_comment_no_counts_as_skipped(answer, text, skipped):
 )
 def test_display_value(key, value, shown):
     assert display_value(key, value) == shown
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "value"),
+    [
+        ("path_type", "2nd one", "network"),
+        ("path_type", "the lateral one", "lateral"),
+        ("path_type", "number 4", "dual_ladder"),
+        ("career_direction", "the first option", "professional_technical"),
+        ("education", "the last one", "doctorate"),
+        ("situation", "the stalled one", "stalled"),
+    ],
+)
+def test_a_choice_named_by_its_place_or_its_words(key, text, value):
+    outcome = validate_answer(QUESTIONS[key], text, AnswerContext(today=date(2026, 12, 6)))
+    assert (outcome.ok, outcome.value) == (True, value)
+
+
+@pytest.mark.parametrize("text", ["ya", "yeah ok", "yep sure", "aye", "alright"])
+def test_casual_yes(text):
+    assert validate_answer(QUESTIONS["consent"], text, AnswerContext(today=date(2026, 12, 6))).value is True
+
+
+def test_a_position_beyond_the_choices_is_not_a_choice():
+    outcome = validate_answer(QUESTIONS["path_type"], "7th one", AnswerContext(today=date(2026, 12, 6)))
+    assert not outcome.ok

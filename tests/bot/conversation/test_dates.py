@@ -152,3 +152,17 @@ def test_format_months(months, expected):
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("20 yrs at the company, supervisor maybe 8", 96),  # the last statement is about the role
+        ("6 mos", 6),
+        ("3 yrs", 36),
+        ("2 years and 3 months", 27),
+        ("2 years in total, 1 year as lead", 12),
+    ],
+)
+def test_durations_with_abbreviations_and_two_statements(text, months):
+    assert parse_duration_months(text, date(2026, 12, 6)) == months

@@ -302,3 +302,44 @@ def test_parse_extra_phrases_errors(raw: str, message: str) -> None:
 def test_invalid_extra_phrase_in_detect_raises() -> None:
     with pytest.raises(ValueError, match="unknown kind"):
         detect_crisis("anything", ["danger: anything"])
+
+
+# Indirect phrasings added with the turn core (self-harm unless marked).
+INDIRECT = [
+    ("I just want to disappear forever", CrisisKind.SELF_HARM),
+    ("sometimes I hope I don't wake up tomorrow", CrisisKind.SELF_HARM),
+    ("nobody would even notice if I was gone", CrisisKind.SELF_HARM),
+    ("my family would be better without me", CrisisKind.SELF_HARM),
+    ("I feel like a burden to everyone", CrisisKind.SELF_HARM),
+    ("I've been thinking about ending things", CrisisKind.SELF_HARM),
+    ("I think I'm going to end it", CrisisKind.SELF_HARM),
+    ("I've been saving up my sleeping pills", CrisisKind.SELF_HARM),
+    ("I wrote a goodbye letter last night", CrisisKind.SELF_HARM),
+    ("I won't be around much longer", CrisisKind.SELF_HARM),
+    ("I can't see any way out", CrisisKind.SELF_HARM),
+    ("my supervisor keeps touching me", CrisisKind.HARASSMENT),
+    ("he asked me for sexual favours in return for the shift swap", CrisisKind.HARASSMENT),
+    ("a colleague sent me explicit photos", CrisisKind.HARASSMENT),
+    ("he followed me home after work", CrisisKind.HARASSMENT),
+    ("I'm scared of my manager", CrisisKind.HARASSMENT),
+    ("I don't feel safe at work anymore", CrisisKind.HARASSMENT),
+]
+STILL_CAREER_TALK = [
+    "I want to end it with my current employer on good terms",
+    "I'm ending things with this company next month",
+    "there's no way out of this contract before March",
+    "I take my pills for blood pressure every morning",
+    "I wrote a goodbye letter to my team",
+    "my manager pushed me to apply for the promotion",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), INDIRECT)
+def test_indirect_crisis_language(text: str, kind: CrisisKind) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is kind
+
+
+@pytest.mark.parametrize("text", STILL_CAREER_TALK)
+def test_the_same_words_in_career_talk(text: str) -> None:
+    assert detect_crisis(text) is None

@@ -1,0 +1,97 @@
+"""What a message is: the deterministic signals and how the open question weighs the NLU."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation.stages import QUESTIONS
+from bot.conversation.understand import (
+    Kind,
+    Nlu,
+    Thresholds,
+    asks_something,
+    is_clear_goodbye,
+    is_unsure,
+    script_language,
+    understand,
+)
+
+ALWAYS = lambda text: True  # noqa: E731 - every text fits a free-text question
+NEVER = lambda text: False  # noqa: E731
+
+
+def read(text, intent="inform", confidence=0.9, question="department", fits=ALWAYS, **kwargs):
+    return understand(text, Nlu(intent=intent, confidence=confidence), QUESTIONS.get(question) if question else None, fits, Thresholds(), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("销售部", "zh"), ("我想和真人顾问谈谈", "zh"), ("hola, quiero hablar con una persona", "es"),
+     ("ich möchte mit einem Menschen sprechen", "de"), ("je veux parler avec une personne", "fr"),
+     ("I work in sales", "en"), ("Sales", "en"), ("la la land", "en")],
+)
+def test_the_language_of_a_message(text, language):
+    assert script_language(text) == language
+
+
+def test_a_short_chinese_statement_answers_a_free_text_question_and_a_chinese_question_does_not():
+    assert read("销售部").kind is Kind.ANSWER
+    assert read("你会说中文吗？").kind is Kind.OTHER_LANGUAGE
+    assert read("你好").kind is Kind.OTHER_LANGUAGE
+    assert read("销售部", question="time_in_role").kind is Kind.OTHER_LANGUAGE  # a duration is not free text
+
+
+@pytest.mark.parametrize("text", ["idk", "not sure tbh", "hmm no idea", "I don't know", "dunno"])
+def test_uncertainty_is_recognised_whatever_the_nlu_says(text):
+    assert is_unsure(text)
+    assert read(text, intent="inform", confidence=0.9).kind is Kind.UNCERTAINTY
+
+
+@pytest.mark.parametrize("text", ["I don't know the exact name, it's the outbound team", "not sure the company has a strategy, they keep changing"])
+def test_an_answer_that_starts_unsure_is_still_an_answer(text):
+    assert not is_unsure(text)
+
+
+def test_a_career_topic_mid_question_must_be_asked_as_a_question():
+    assert asks_something("btw how do i ask for a raise")
+    assert not asks_something("Master's degree in economics")
+    assert read("Master's degree in economics", "topic/study_and_certifications", 0.95, "education").kind is Kind.ANSWER
+    assert read("btw how do i ask for a raise", "topic/raise", 0.95).kind is Kind.TOPIC
+
+
+def test_a_questionnaire_item_takes_skip_as_its_answer():
+    assert read("skip", "skip", 0.99, "interest_profile").kind is Kind.ANSWER
+
+
+def test_goodbye_only_when_it_is_clearly_one():
+    assert is_clear_goodbye("ok thanks, bye") and is_clear_goodbye("gotta go")
+    assert not is_clear_goodbye("outbound, nights")
+    assert read("outbound, nights", "goodbye", 0.7).kind is Kind.ANSWER
+    assert read("bye!", "goodbye", 0.97).kind is Kind.SOCIAL
+
+
+@pytest.mark.parametrize("text", ["can I talk to a real person", "is anyone there?", "please call me back", "book a session with a career coach"])
+def test_asking_for_a_person_in_many_words(text):
+    assert read(text, intent="inform", confidence=0.9).intent == "request_human"
+
+
+def test_the_thresholds_decide_between_answer_clarification_and_interruption():
+    assert read("bots replace pickers", "bot_challenge", 0.9).kind is Kind.QUESTION
+    half = read("bots replace pickers", "bot_challenge", 0.6)
+    assert half.kind is Kind.QUESTION and half.clarify
+    assert read("bots replace pickers", "bot_challenge", 0.3).kind is Kind.ANSWER
+    once = read("bots replace pickers", "bot_challenge", 0.6, clarified=True)
+    assert once.unsure and not once.clarify
+    assert read("bots replace pickers", "bot_challenge", 0.6, clarified=True, last_unsure="bots replace pickers").kind is Kind.ANSWER
+    # a reply that does not fit the question is never guessed to be its answer
+    assert read("bots replace pickers", "bot_challenge", 0.3, fits=NEVER).kind is Kind.QUESTION
+
+
+def test_a_button_says_what_it_is():
+    assert read('/inform{"choice": "lateral"}', "inform", 1.0, "path_type").kind is Kind.ANSWER
+    assert read("/request_human", "request_human", 1.0).intent == "request_human"
+
+
+def test_crisis_comes_before_everything():
+    reading = read("I want to kill myself", "inform", 0.99)
+    assert (reading.kind, reading.crisis_kind) == (Kind.CRISIS, "self_harm")
