@@ -184,7 +184,16 @@ class _Core:
             clarified=self.state.get("clarified") == self.open_key and self.open_key is not None,
             last_unsure=self.state.get("last_unsure"),
             extra_crisis_phrases=self.turn.settings.extra_crisis_phrases,
+            offered=self.offered(),
         )
+
+    def offered(self) -> tuple[str, ...]:
+        """Buttons shown with the open question besides its choices: O*NET candidates."""
+        question = self.question
+        if question is None or question.kind is not QuestionKind.OCCUPATION:
+            return ()
+        candidates = self.state.get(career_talk.CANDIDATES_SLOT) or []
+        return tuple(str(c.get("title")) for c in candidates[:3] if isinstance(c, Mapping)) + ("None of these", "none", "neither")
 
     def count(self, slot: str, value: int) -> None:
         """Counters change only when they change (None and 0 are the same)."""

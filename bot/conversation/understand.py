@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Mapping
 
-from bot.conversation.answers import decode_payload, is_skip_request
+from bot.conversation.answers import decode_payload, is_skip_request, refers_to
 from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
@@ -239,14 +239,18 @@ def only_social_words(text: str) -> bool:
     return all(w in _SOCIAL_WORDS for w in words)
 
 
-def exact_choice(question: Question, text: str) -> bool:
-    """The text is one of the question's choices, word for word ("lateral", "Management")."""
+def names_an_option(question: Question, text: str, offered: tuple[str, ...] = ()) -> bool:
+    """The text is one of the options shown – a choice or an offered button, word for word
+    ("lateral", "None of these") or by its place ("2nd one")."""
     norm = normalise_for_matching(text)
+    titles = [c.title for c in question.choices] + list(offered)
     for choice in question.choices:
         phrases = {normalise_for_matching(choice.title), choice.value.replace("_", " "), *(normalise_for_matching(s) for s in choice.synonyms)}
         if norm in phrases:
             return True
-    return False
+    if norm in {normalise_for_matching(t) for t in offered}:
+        return True
+    return bool(titles) and refers_to(norm, titles) is not None
 
 
 # ---- the reading --------------------------------------------------------------------------
@@ -262,12 +266,14 @@ def understand(
     clarified: bool = False,
     last_unsure: str | None = None,
     extra_crisis_phrases: tuple[str, ...] = (),
+    offered: tuple[str, ...] = (),
 ) -> Reading:
     """What `text` is, given the open `question` (None when no question is open).
 
     `fits(text)` says whether the text is a usable answer to the open question;
     `clarified`: the bot already asked "answer or question?" about this question;
-    `last_unsure`: the last message, when it was taken as an interruption unsurely.
+    `last_unsure`: the last message, when it was taken as an interruption unsurely;
+    `offered`: the titles of buttons shown with the question besides its choices.
     """
     text = clean_answer(text)
     payload_intent, _ = decode_payload(text)
@@ -284,6 +290,8 @@ def understand(
     intent, confidence = _intent(nlu)
     if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)  # a rating, "skip" or "stop" for one item
+    if question is not None and names_an_option(question, text, offered) and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)
     if asks_for_a_person(text) and intent != "ask_counselor_scope":
         return Reading(Kind.REQUEST, "request_human", max(confidence, thresholds.sure))
     if question is not None and is_skip_request(text, question):
@@ -300,8 +308,6 @@ def understand(
     if intent in ("affirm", "deny") and question.kind in YES_NO_KINDS:
         return Reading(Kind.ANSWER, INFORM, confidence)
     if kind is Kind.ANSWER:
-        return Reading(Kind.ANSWER, INFORM, confidence)
-    if exact_choice(question, text):
         return Reading(Kind.ANSWER, INFORM, confidence)
     if kind is Kind.TOPIC and not asks_something(text) and fits(text):
         # a career topic comes as a question; a statement that fits is the answer
