@@ -53,6 +53,11 @@ def nlu_of(message: Dict[str, Any]) -> Nlu:
         topic=selector.get("intent_response_key"),
         topic_confidence=float(selector.get("confidence") or 0.0),
         entities={k: tuple(v) for k, v in entities.items()},
+        ranking=tuple(
+            (str(r.get("name")), float(r.get("confidence") or 0.0))
+            for r in (message.get("intent_ranking") or [])[1:4]
+            if r.get("name")
+        ),
     )
 
 

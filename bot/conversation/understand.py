@@ -96,6 +96,7 @@ class Nlu:
     topic: str | None = None  # the full retrieval intent, "topic/raise"
     topic_confidence: float = 0.0
     entities: Mapping[str, tuple[str, ...]] = None  # type: ignore[assignment]
+    ranking: tuple[tuple[str, float], ...] = ()  # the intents after the first, best first
 
     def entity(self, name: str) -> str | None:
         values = (self.entities or {}).get(name) or ()
@@ -124,9 +125,9 @@ _ZH_QUESTION = re.compile(
     r"中文|英文|语言|你好|您好|谢谢|再见|嗨|喂"
 )
 _FUNCTION_WORDS = {
-    "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días"},
-    "de": {"ich", "möchte", "mit", "einem", "einer", "sprechen", "bitte", "wie", "lange", "dauert", "das", "ist", "nicht", "und", "mein", "meine", "arbeit", "hallo", "danke", "können", "sie", "gibt", "es", "der", "die", "ein", "sprichst", "deutsch", "was", "kann", "wo", "guten", "tag"},
-    "fr": {"je", "veux", "parler", "avec", "bonjour", "combien", "merci", "une", "personne", "est-ce", "que", "mon", "travail", "vous", "pouvez", "comment", "pourquoi", "français", "parlez", "le", "la", "les", "des", "suis", "pas", "c'est", "salut"},
+    "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días", "hablas", "hablar", "inglés", "tiempo", "cuándo", "puede", "ayudar", "alguien", "sí"},
+    "de": {"ich", "möchte", "mit", "einem", "einer", "sprechen", "bitte", "wie", "lange", "dauert", "das", "ist", "nicht", "und", "mein", "meine", "arbeit", "hallo", "danke", "können", "sie", "gibt", "es", "der", "die", "ein", "sprichst", "deutsch", "was", "kann", "wo", "guten", "tag", "sprichst", "englisch", "jemand", "jemandem", "menschen", "hilfe", "zeit", "bin"},
+    "fr": {"je", "veux", "parler", "avec", "bonjour", "combien", "merci", "une", "personne", "est-ce", "que", "mon", "travail", "vous", "pouvez", "comment", "pourquoi", "français", "parlez", "le", "la", "les", "des", "suis", "pas", "c'est", "salut", "parles", "anglais", "quelqu'un", "aide", "temps", "voudrais", "avez", "qui"},
     "pt": {"olá", "quero", "falar", "com", "uma", "pessoa", "obrigado", "obrigada", "trabalho", "você", "fala", "português", "preciso", "ajuda", "não", "meu", "minha", "como", "quanto", "tempo"},
     "hi": {"mujhe", "kya", "hai", "aap", "nahi", "naukri", "kaise", "karna", "chahiye", "mera", "meri", "baat", "kisi", "se", "hindi", "bolte", "ho", "kitna", "samay", "lagega", "namaste"},
 }
@@ -149,13 +150,38 @@ _HUMAN = re.compile(
     r"|\breal (?:person|human)\b|\bactual (?:person|human)\b|\bhuman being\b|\blive (?:agent|person|chat)\b"
     r"|\bcall me back\b|\bcan (?:someone|somebody|anyone) (?:call|contact|ring|phone|email) me\b"
     r"|\b(?:is )?(?:any(?:one|body)|someone|somebody) (?:there|here|around|real)\b"
-    r"|\bbook (?:a |an )?(?:session|appointment|meeting|call) with\b)",
+    r"|\bbook (?:a |an )?(?:session|appointment|meeting|call) with\b"
+    r"|\b(?:need|want|get|find|reach|see|contact|ask for|request|prefer|rather have|have|give me)\s+(?:to\s+(?:talk|speak|chat)\s+"
+    r"(?:to|with)\s+)?(?:a|an|some|the|your|one of your)\s+(?:real\s+|actual\s+|live\s+|human\s+)?(?:human|person|"
+    r"representative|rep|agent|advisor|adviser|counsel+or|coach|staff member|executive|technician|operator)\b"
+    r"|\b(?:have|can|could|would|will)\s+(?:someone|somebody|a person|a counsel+or|a human|you|anyone)\s+(?:please\s+)?"
+    r"(?:call|contact|email|e-mail|phone|ring|reach out to|get back to|get in touch with)\s+me\b"
+    r"|\bcall me(?: back| please| asap| today| tomorrow)\b|\bget back to me\b"
+    r"|\b(?:is|are) there (?:any(?:one|body)|a (?:human|person|real person)|humans?|people)\b"
+    r"|\b(?:hello|hi|hey)\W+(?:any(?:one|body)|someone|somebody)\b"
+    r"|\b(?:not|no more|stop|done with|tired of|hate)\s+(?:talking to\s+)?(?:a |this |the |your )?(?:bot|robot|machine|chatbot|"
+    r"automated \w+)\b.*\b(?:someone|somebody|person|human|real|people)\b"
+    r"|\b(?:someone|somebody|a person|a human) (?:real|else|who can help|from (?:hr|your team|the team|staff))\b)",
+    re.I,
+)
+_SUGGEST = re.compile(
+    r"\b(?:what (?:would|do|should|could|did) (?:you|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
+    r"write|choose|pick)|any (?:suggestions?|ideas|examples|tips) (?:for|on) (?:this|that|what)|(?:give|show) me (?:an? |some )?"
+    r"(?:examples?|suggestions?|ideas|options)|can you (?:suggest|recommend|help me (?:answer|with this|decide|choose|think))|"
+    r"what do (?:most|other) people (?:say|put|answer|write)|help me (?:out here|answer)|no clue what to (?:say|put|write|answer)|"
+    r"what (?:should|could|would) i (?:say|put|write|answer)|(?:i )?need (?:some )?(?:ideas|examples|suggestions)|"
+    r"what are (?:some |the )?(?:options|examples))\b",
     re.I,
 )
 _DISTRESS = re.compile(
     r"\b(?:giving up on (?:all of it|everything|it all)|give up on everything|breaking point|can'?t cope|cannot cope|"
     r"can'?t take (?:it|this) any ?more|falling apart|at the end of my rope|so done with (?:everything|it all|all of it)|"
-    r"can'?t do this any ?more|completely overwhelmed|drowning|hopeless|no way out|what'?s the point)\b",
+    r"can'?t do this any ?more|completely overwhelmed|drowning|hopeless|no way out|what'?s the point|"
+    r"(?:so |really |totally |completely )?(?:overwhelmed|exhausted|burnt out|burned out) and (?:crying|hopeless|empty|lost|scared)|"
+    r"cry(?:ing)? (?:every day|all the time|at work|in the toilets?|at my desk|myself to sleep)|panic attacks?|"
+    r"(?:i'?m|i am|feel(?:ing)?) (?:so |really |very )?(?:depressed|empty|worthless|numb|broken|miserable)|"
+    r"(?:i'?m|i am) (?:losing it|not okay|not ok|struggling (?:so much|a lot|badly)|at the end of my tether)|"
+    r"nothing matters|(?:i )?hate my life|(?:i'?m|i am) done with (?:everything|it all|all of this))\b",
     re.I,
 )
 _CLEAR_GOODBYE = re.compile(
@@ -208,7 +234,19 @@ def script_language(text: str) -> str:
             best, hits = language, count
     if hits >= 2 and hits > english * 2 and hits * 3 >= len(words):
         return best
+    marks = {"es": "¿¡ñ", "de": "ßäöü", "fr": "çèêàùœ", "pt": "ãõç"}
+    if hits >= 1 and english == 0 and any(ch in marks.get(best, "") for ch in text.casefold()):
+        return best
+    if len(words) <= 2 and english == 0 and " ".join(words) in _FOREIGN_GREETINGS:
+        return _FOREIGN_GREETINGS[" ".join(words)]
     return "en"
+
+
+_FOREIGN_GREETINGS = {
+    "hola": "es", "buenos días": "es", "buenas tardes": "es", "gracias": "es", "bonjour": "fr", "salut": "fr",
+    "merci": "fr", "hallo": "de", "guten tag": "de", "danke": "de", "servus": "de", "olá": "pt", "obrigado": "pt",
+    "namaste": "hi", "ciao": "it", "grazie": "it", "buongiorno": "it",
+}
 
 
 def looks_like_an_answer_in(language: str, text: str) -> bool:
@@ -298,6 +336,8 @@ def understand(
         return Reading(Kind.REQUEST, "skip")
     if is_unsure(text) and intent not in ("ask_suggestion",):
         return Reading(Kind.UNCERTAINTY, "dont_know")
+    if question is not None and _SUGGEST.search(text):
+        return Reading(Kind.UNCERTAINTY, "ask_suggestion")
     if sounds_distressed(text) and intent != "distress":
         return Reading(Kind.DISTRESS, "distress", confidence)
     kind = kind_of(intent, question is not None)
@@ -305,6 +345,12 @@ def understand(
         return Reading(kind, intent, confidence)
 
     # A question is open: is this its answer?
+    if intent == INFORM and confidence < thresholds.sure and asks_something(text) and nlu.ranking:
+        # asked as a question, and the NLU is not sure it is an answer: weigh what else it could be
+        intent, confidence = nlu.ranking[0]
+        if intent == TOPIC_INTENT:
+            intent = nlu.topic or "out_of_scope"
+        kind = kind_of(intent, True)
     if intent in ("affirm", "deny") and question.kind in YES_NO_KINDS:
         return Reading(Kind.ANSWER, INFORM, confidence)
     if kind is Kind.ANSWER:
@@ -322,7 +368,7 @@ def understand(
     norm = normalise_for_matching(text)
     if guessable and last_unsure is not None and norm == last_unsure and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)  # said again: it was meant as the answer
-    if guessable and confidence < thresholds.unsure and fits(text):
+    if guessable and confidence < thresholds.unsure and fits(text) and not asks_something(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
     if not clarified and fits(text):
         return Reading(kind, intent, confidence, clarify=True)
