@@ -33,7 +33,11 @@ _careers: Careers | None = None
 _careers_lock = threading.Lock()
 _warming = False
 _clock: Callable[[], date] = date.today
-_now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+_now: Callable[[], datetime] = _utc_now
 
 
 def settings() -> Settings:

@@ -120,6 +120,10 @@ def confusions(rows: list[Row], found: list[Reading], limit: int = 15) -> list[s
 
 def main() -> None:
     logging.disable(logging.WARNING)
+    import structlog
+
+    # Rasa logs every parsed message at debug level, text included: not here.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rows = heldout_rows()
     found = asyncio.run(readings(rows))
     for line in report(figures(rows, found)):

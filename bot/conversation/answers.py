@@ -84,9 +84,9 @@ def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
     if not scored and norm.isdigit() and 1 <= int(norm) <= len(choices):
         return [choices[int(norm) - 1]]
     if not scored:
-        index = refers_to(norm, [c.title for c in choices])
-        if index is not None:
-            return [choices[index]]
+        named = refers_to(norm, [c.title for c in choices])
+        if named is not None:
+            return [choices[named]]
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [c for _, _, c in scored]
 
@@ -191,7 +191,7 @@ def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outc
         return Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
     if question.key in career_talk.OCCUPATION_OF:
         _, choice = decode_payload(text)
-        if career_talk.is_code(choice) and ctx.careers is not None and ctx.careers.occupation(choice):
+        if choice is not None and career_talk.is_code(choice) and ctx.careers is not None and ctx.careers.occupation(choice):
             outcome = Outcome(ok=True, value=choice, display=choice)  # a suggestion button
         else:
             outcome = _VALIDATORS[question.kind](question, text, ctx)
@@ -485,6 +485,7 @@ def proposed_review_date(slots: Mapping[str, Any], today: date, default_months: 
 
 
 def _review_date(question: Question, text: str, ctx: AnswerContext) -> Outcome:
+    when: date | None
     if yes_or_no(text) is True:
         when = proposed_review_date(ctx.slots, ctx.today, ctx.default_review_months)
     else:

@@ -138,7 +138,7 @@ def apply_overrides(catalogue: TopicCatalogue, data: Any) -> TopicCatalogue:
         unknown = set(entry) - _OVERRIDE_FIELDS
         if unknown:
             raise ValueError(f"{spot}: unknown fields {', '.join(sorted(map(str, unknown)))} (allowed: {', '.join(sorted(_OVERRIDE_FIELDS))})")
-        changes = {name: _text(entry, name, spot) for name in entry}
+        changes: dict[str, Any] = {name: _text(entry, name, spot) for name in entry}
         topics[key] = replace(topics[key], **changes)
     return TopicCatalogue(topics, company.strip() if isinstance(company, str) else None, frozenset(entries))
 

@@ -491,7 +491,6 @@ def test_questions_with_a_tail_after_do(careers, text, title) -> None:
 def test_skill_ratings_for_an_unrated_occupation_say_whose_levels_they_are(careers) -> None:
     # O*NET has no skill ratings for Software Developers; a related occupation's stand in
     from bot.careers.conversation import skills_prompt
-    from bot.conversation.prompts import Button, Prompt
 
     source = careers.catalogue.requirement_source("15-1252.00")
     assert source and source != "15-1252.00"
