@@ -141,6 +141,8 @@ EN: dict[str, str] = {
         "That sounds really hard – I'm sorry you're feeling this way. You don't have to sort it out alone: a "
         "counselor can talk it through with you in confidence. Would you like that, or shall we carry on for now?"
     ),
+    "distress_keep": "If what you wrote is also your answer to my question, I can keep it as it is.",
+    "keep_as_answer": "Keep it as my answer",
     "crisis_sorry": "I'm really sorry you're going through this. You don't have to handle it alone.",
     "carry_on": "Let's carry on",
     "talk_to_counselor": "Talk to a counselor",

@@ -226,6 +226,8 @@ class _Core:
             original = str(clarify.get("text") or "")
             if said:
                 self.answer(original, Reading(Kind.ANSWER, INFORM))
+            elif clarify.get("intent") == "distress":
+                self.ask_open(again=False)  # not an answer: on with the question
             else:
                 intent = str(clarify.get("intent") or "out_of_scope")
                 self.handle(Reading(kind_of(intent, question_open=False), intent), original)
@@ -589,6 +591,13 @@ class _Core:
         self.reply.say(Prompt("\n".join(lines), tuple(buttons)))
 
     def distress(self, text: str, reading: Reading) -> None:
+        """A warm check-in; nothing is stored unless the person says it is their answer."""
+        question = self.question
+        if question is not None and self.fits(text):
+            self.state.set("pending", {"clarify": {"text": text, "intent": "distress"}})
+            keep = Button(t("keep_as_answer"), "/affirm")
+            self.reply.say(Prompt(t("distress") + " " + t("distress_keep"), (COUNSELOR, keep, CARRY_ON)))
+            return
         self.reply.say(Prompt(t("distress"), (COUNSELOR, CARRY_ON)))
 
     def crisis(self, text: str, reading: Reading) -> None:

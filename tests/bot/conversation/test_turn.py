@@ -305,7 +305,21 @@ def test_ambiguous_distress_gets_a_check_in_and_nothing_is_stored(make_turn):
     assert reply.kind == "distress"
     assert reply.records == []
     assert reply.texts()[0].startswith("That sounds really hard")
+    assert [b.payload for b in reply.messages[0].buttons] == ["/request_human", "/affirm", "/continue_session"]
+    pending = reply.slots["pending"]
+
+    kept = respond(make_turn("/affirm", intent="affirm", open_question="constraints", stage="assessment", pending=pending))
+    assert answers(kept) == {"constraints": "honestly some days i feel like giving up on all of it"}
+
+    not_kept = respond(make_turn("no", intent="deny", open_question="constraints", stage="assessment", pending=pending))
+    assert not_kept.records == [] and not_kept.texts() == [QUESTIONS["constraints"].prompt]
+
+
+def test_distress_with_no_question_open_offers_a_counselor_only(make_turn):
+    reply = respond(make_turn("i've reached my breaking point", intent="distress", open_question=None, stage="complete"))
+
     assert [b.payload for b in reply.messages[0].buttons] == ["/request_human", "/continue_session"]
+    assert reply.records == [] and "pending" not in reply.slots
 
 
 def test_crisis_language_asks_for_crisis_support_whatever_the_question(make_turn):
