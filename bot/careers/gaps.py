@@ -63,6 +63,10 @@ def development_means(element_id: str) -> tuple[str, str]:
     return "training", "training and deliberate practice"
 
 
+# Words around a rating that change nothing: "ya 5", "maybe 4", "4 i think", "4 thx".
+FILLER = r"(?:(?:ya|yeah|yes|yep|ok|okay|um+|uh+|hmm+|maybe|probably|prob|i think|i guess|i'?d say|like|about|around|roughly|honestly|tbh|hm)[,.!]?\s+)*"
+
+
 def read_level(text: str, choice: str | None = None) -> int | str | None:
     """A self-rating: a level 0-7, "skip", "stop", or None when not understood."""
     if choice is not None:
@@ -77,6 +81,10 @@ def read_level(text: str, choice: str | None = None) -> int | str | None:
     number = re.fullmatch(r"(?:level\s*)?([0-7])(?:\s*(?:/|of|out of)\s*7)?", cleaned)
     if number:
         return int(number.group(1))
+    # "4 – I can do it with some help", "maybe 4", "5 probably, I brief the team daily": the number leads
+    leading = re.match(rf"{FILLER}(?:level\s*)?([0-7])(?![\d./]|,\d|\s*(?:or|to|-|–)\s*\d)\b", cleaned)
+    if leading:
+        return int(leading.group(1))
     for phrase, level in _LEVEL_PHRASES:
         if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", cleaned):
             if re.search(r"\b(not|never)\b", cleaned) and level >= 3:

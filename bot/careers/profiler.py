@@ -76,8 +76,11 @@ def read_reply(text: str, choice: str | None = None) -> Reply:
     cleaned = re.sub(r"\s+", " ", text.strip().casefold()).strip(" .!")
     if not cleaned:
         return Reply(understood=False)
-    if _DIGITS.match(cleaned):
-        return Reply(tuple(int(d) for d in re.findall(r"[1-5]", cleaned)))
+    # "ya 5", "4 thx", "maybe 4": the rating without the words around it
+    bare = re.sub(r"^(?:(?:ya|yeah|yes|yep|ok|okay|um+|uh+|hmm+|maybe|probably|prob|i think|i guess)[,.!]?\s+)+", "", cleaned)
+    bare = re.sub(r"(?:[,.!]?\s+(?:thx|thanks|thank you|ty|pls|please|i think|i guess|maybe|probably|lol))+$", "", bare)
+    if _DIGITS.match(bare):
+        return Reply(tuple(int(d) for d in re.findall(r"[1-5]", bare)))
     if cleaned in SKIP_WORDS:
         return Reply((None,))
     if cleaned in STOP_WORDS:

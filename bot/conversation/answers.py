@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Mapping
 
 from bot.conversation import dates
@@ -260,6 +260,10 @@ def _multi_choice(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     return Outcome(ok=True, value=[text], display=text)
 
 
+_ZH_YES = {"是", "是的", "对", "对的", "好", "好的", "可以", "行", "同意", "嗯", "没问题", "当然", "愿意", "是啊", "对啊", "好啊"}
+_ZH_NO = {"不", "不是", "不要", "不同意", "不行", "不用", "没有", "否", "不愿意", "不可以", "不好"}
+
+
 def yes_or_no(text: str) -> bool | None:
     intent, choice = decode_payload(text)
     if intent == "affirm" or choice == "yes":
@@ -268,6 +272,11 @@ def yes_or_no(text: str) -> bool | None:
         return False
     norm = normalise_for_matching(text)
     words = norm.split()
+    chinese = text.strip().strip("。！!.,，~～ ")
+    if chinese in _ZH_YES:
+        return True
+    if chinese in _ZH_NO:
+        return False
     if not words and text.strip() in ("👍", "👌", "✅"):
         return True
     if not words and text.strip() in ("👎", "❌"):
@@ -281,10 +290,22 @@ def yes_or_no(text: str) -> bool | None:
         "alright", "agree", "agreed", "correct", "right", "fine", "absolutely", "definitely", "certainly", "totally",
     }
     no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
-    head = set(words[:3])
-    if head & no_words or norm in {"i do not agree", "do not store"}:
+    if norm in {"i do not agree", "do not store", "don't store", "i don't agree", "i disagree"}:
         return False
-    if head & yes_words or norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good"}:
+    if norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good"}:
+        return True
+    # A longer message is a yes or a no only when it starts with one: "that's not what I
+    # asked, is 35 too late?" is neither.
+    if not words:
+        return None
+    if words[0] in yes_words and words[0] not in no_words:
+        return True
+    if words[0] in no_words:
+        return False
+    head = set(words[:1]) if len(words) > 4 else set(words[:3])
+    if head & no_words:
+        return False
+    if head & yes_words:
         return True
     return None
 
@@ -427,10 +448,26 @@ def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     draft: list[dict[str, Any]] = [dict(s) for s in (ctx.slots.get("action_steps_draft") or [])]
     undated = [s for s in draft if not s.get("due")]
     reply_date = dates.parse_date(text, ctx.today) if undated and len(text.split()) <= 6 else None
+    norm = normalise_for_matching(text)
     if reply_date is not None:
         if reply_date <= ctx.today:
             return Outcome.rejected(f"{dates.format_date(reply_date)} has already passed – pick a date in the future.")
         undated[0]["due"] = reply_date.isoformat()
+    elif undated and _ONGOING.search(norm):
+        # "every week", "starting now": a habit starts within the week and is reviewed in a month
+        start_now = _STARTING.search(norm) and not _RECURRING.search(norm)
+        due = ctx.today + timedelta(days=7) if start_now else dates.add_months(ctx.today, 1)
+        undated[0]["due"] = due.isoformat()
+        if _RECURRING.search(norm) and "(" not in undated[0]["description"]:
+            undated[0]["description"] += f" ({text.strip(' .')})"
+    elif undated and _DROP_STEP.search(norm):
+        draft.remove(undated[0])  # "no date", "leave that one out"
+    elif undated and len(split_steps(text)) <= 1 and dates.find_date(text, ctx.today) is None:
+        return Outcome.rejected(
+            f"I still need a date for “{for_chat(undated[0]['description'])}” – for example “by 15 January” or "
+            "“in 2 months”. If it's a habit, say “every week”; to leave it out, say “no date”.",
+            action_steps_draft=draft,
+        )
     else:
         for part in split_steps(text):
             found = dates.find_date(part, ctx.today)
@@ -439,7 +476,10 @@ def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:
                     f"“{for_chat(part)}”: {dates.format_date(found.when)} has already passed – give a date in the future.",
                     action_steps_draft=draft or None,
                 )
-            draft.append({"description": part, "due": found.when.isoformat() if found else None})
+            step_due: date | None = found.when if found else None
+            if step_due is None and _RECURRING.search(normalise_for_matching(part)):
+                step_due = dates.add_months(ctx.today, 1)  # a habit ("two evenings a week"): checked in a month
+            draft.append({"description": part, "due": step_due.isoformat() if step_due else None})
     if not draft:
         return Outcome.rejected("What is the first concrete step you'll take, and by when?")
     missing = [s for s in draft if not s.get("due")]
@@ -450,6 +490,18 @@ def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:
         )
     display = steps_display(draft)
     return Outcome(ok=True, value=draft, display=display, extra={"action_steps_draft": None})
+
+
+_RECURRING = re.compile(
+    r"\b(?:every|each) (?:day|week|weekday|morning|evening|month|quarter)|\b(?:daily|weekly|monthly|ongoing|regularly|"
+    r"continuously|twice a \w+|once a \w+)\b|\b\w+ (?:times|evenings|mornings|days|hours|nights) (?:a|per|each) (?:week|month|day)\b"
+)
+_STARTING = re.compile(r"\b(?:now|right away|immediately|asap|today|this week|starting now|from now on|straight away)\b")
+_ONGOING = re.compile(_RECURRING.pattern + "|" + _STARTING.pattern)
+_DROP_STEP = re.compile(
+    r"^(?:no date|no deadline|there'?s no date|(?:skip|drop|remove|forget|delete|leave out) (?:it|that|this|that one|this one|"
+    r"the last one|that step|this step|the .+ one)|leave (?:it|that|that one|this one) out)$"
+)
 
 
 def steps_display(steps: list[dict[str, Any]]) -> str:

@@ -145,7 +145,15 @@ def _dateparser(fragment: str, today: date) -> date | None:
             "REQUIRE_PARTS": [],
         },
     )
-    return parsed.date() if parsed else None
+    if not parsed:
+        return None
+    found = parsed.date()
+    if found.month == today.month and found.year == today.year + 1 and not re.search(r"\d|next|following", fragment, re.I):
+        # "by December" in December: the end of this month, not of next year's
+        this_month = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+        if this_month > today:
+            return this_month
+    return found
 
 
 _PATTERNS = (
@@ -179,6 +187,8 @@ def find_date(text: str, today: date) -> DateMatch | None:
                 when = date.fromisoformat(fragment) if pattern is _ISO else _dateparser(fragment, today)
             except ValueError:
                 when = None
+            if when and pattern is _MONTH_DATE and when.year == today.year and re.search(rf"\bnext\s+{re.escape(fragment)}", text, re.I):
+                when = add_months(when, 12)  # "next December" in December: a year on
             if when:
                 return DateMatch(when, fragment)
     return None
@@ -189,14 +199,35 @@ def parse_date(text: str, today: date) -> date | None:
     found = find_date(text, today)
     if found:
         return found.when
+    span = _SPAN.search(text)
+    if span and len(text.split()) <= 6:
+        # "3 yrs", "2-3 years", "18 months" as a deadline: that long from today (the later end of a range)
+        count = float(span.group("high") or span.group("low"))
+        months = count * _UNIT_MONTHS[{"yr": "year", "mo": "month", "mth": "month"}.get(span.group("unit").lower(), span.group("unit").lower())]
+        return add_months(today, max(1, int(round(months))))
     if len(text.split()) <= 6:
         return _dateparser(text, today)
     return None
 
 
+_SPAN = re.compile(r"\b(?P<low>\d+)(?:\s*(?:-|–|to|or)\s*(?P<high>\d+))?\s*(?P<unit>year|yr|month|mth|mo)s?\b", re.I)
 _DURATION = re.compile(rf"(?P<n>{_NUM})\s+(?P<half1>and\s+a\s+half\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
 _SINCE = re.compile(r"\bsince\s+(?P<what>.+)$", re.I)
 _JUST_STARTED = re.compile(r"\b(just started|brand new|new in|recently|this week|a few days|few days|less than a month)\b", re.I)
+
+
+_ZH_DURATION = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?P<half>个半)?\s*(?:多)?\s*(?P<unit>年|个月|月|周|星期|天)(?P<half2>半)?")
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _zh_number(text: str) -> int:
+    """Arabic digits, or Chinese numerals up to 99 (三, 十二, 二十)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS.get(ones, 0) if ones else 0)
+    return _ZH_DIGITS.get(text, 0)
 
 
 def parse_duration_months(text: str, today: date) -> int | None:
@@ -214,6 +245,13 @@ def parse_duration_months(text: str, today: date) -> int | None:
             return max(0, (today.year - start.year) * 12 + today.month - start.month)
     if _JUST_STARTED.search(text):
         return 0
+    chinese = _ZH_DURATION.search(text)
+    if chinese:
+        count = _zh_number(chinese.group("n"))
+        unit = {"年": 12, "个月": 1, "月": 1, "周": 12 / 52, "星期": 12 / 52, "天": 1 / 30}[chinese.group("unit")]
+        return int(round((count + (0.5 if chinese.group("half") or chinese.group("half2") else 0)) * unit))
+    if "半年" in text:
+        return 6
     if re.search(r"\bhalf\s+(?:a\s+)?year\b", text, re.I) and not re.search(r"and\s+a\s+half", text, re.I):
         return 6
     matches = list(_DURATION.finditer(text))

@@ -122,6 +122,12 @@ EN: dict[str, str] = {
     "nothing_to_summarise": "There's nothing stored yet – we're just getting started.",
     # help with an answer
     "unsure": "That's fine – it's not always easy to say.",
+    "unsure_again": "No problem – there's no wrong answer here. A few words are enough, even a rough idea.",
+    "consent_given_later": (
+        "Thank you – from now on your answers are stored confidentially, including the ones you gave so far in this "
+        "conversation."
+    ),
+    "consent_already": "Your answers are already stored – thank you.",
     "example": "For example: “{example}”.",
     "own_words": "Answer in your own words, or tap a button.",
     "can_skip": "You can also skip this one – your plan will then say “not discussed”.",
@@ -162,6 +168,15 @@ EN: dict[str, str] = {
     "current_answer": "Your {label} is currently: “{value}”. What should it be instead?\n({question})",
     "updated": "Updated your {label}: “{value}”.",
     # topics
+    "topic_again": (
+        "That's my general advice on {title} – for your own situation a counselor can help you think it through, in "
+        "confidence: say “talk to a counselor” or tap the button."
+    ),
+    "topic_unsure": (
+        "I'm not sure I understood that well enough to give you good advice, and I'd rather not guess. You could put it "
+        "another way, or a counselor can look at your situation with you – say “talk to a counselor”."
+    ),
+    "plan_early": "Your plan fills in as we go – most of its parts are still empty, and they'll say so.",
     "company_rule": "Where your organisation's rules apply: {rule}",
     "topic_company": "At {company}: {note}",
     "topic_more": "{next}",
@@ -202,12 +217,12 @@ EN: dict[str, str] = {
 # The second language starts with what someone who writes Chinese must understand at once.
 ZH: dict[str, str] = {
     "other_language": (
-        "我目前只能用英文交流。您用中文写的回答我会原样保存；如果您希望用中文详谈，可以请人工顾问——"
-        "请点击下面的按钮，或输入 “talk to a counselor”。"
+        "我目前只能用英文交流。开放式的问题您可以用中文回答，我会原样保存；选择题请点击按钮。"
+        "如果您希望用中文详谈，可以请人工顾问——请点击下面的按钮，或输入 “talk to a counselor”。"
     ),
     "talk_to_counselor": "联系人工顾问 (Talk to a counselor)",
     "languages": (
-        "我目前只能用英文交流。您用中文写的回答我会原样保存。人工顾问可能会说中文——请输入 “talk to a counselor”。"
+        "我目前只能用英文交流。开放式的问题您可以用中文回答，我会原样保存。人工顾问可能会说中文——请输入 “talk to a counselor”。"
     ),
 }
 

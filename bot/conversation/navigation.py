@@ -129,3 +129,15 @@ def corrected_value(text: str, key: str) -> str | None:
             if value and len(value) <= 300:
                 return value
     return None
+
+
+_I_MEANT = re.compile(r"\b(?:i meant|i mean't|meant to say|correction\s*[:,-])", re.I)
+
+
+def names_another_answer(text: str, open_key: str | None) -> bool:
+    """A correction of an earlier answer stated with its new value: "oh wait, my
+    department is actually Customer Experience, not Support", "sorry, I meant 5 years"."""
+    if _I_MEANT.search(text):
+        return True
+    key = resolve_field(text)
+    return key is not None and key != open_key and corrected_value(text, key) is not None

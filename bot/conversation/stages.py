@@ -72,7 +72,7 @@ class Stage:
 
 
 YES_NO = (
-    Choice("yes", "Yes", synonyms=("yes", "y", "yeah", "yep", "sure", "ok", "okay", "agree", "i agree", "of course", "correct", "right", "👍")),
+    Choice("yes", "Yes", synonyms=("yes", "y", "ya", "yeah", "yep", "sure", "ok", "okay", "agree", "i agree", "of course", "correct", "right", "👍")),
     Choice("no", "No", synonyms=("no", "n", "nope", "nah", "don't", "do not", "disagree", "not", "👎")),
 )
 
@@ -98,7 +98,7 @@ EDUCATION = (
 )
 
 PRINCIPLE_ANSWERS = (
-    Choice("yes", "Yes, clearly", synonyms=("yes", "clearly", "definitely", "absolutely", "very much")),
+    Choice("yes", "Yes, clearly", synonyms=("yes", "ya", "yeah", "yep", "yup", "clearly", "definitely", "absolutely", "very much")),
     Choice("partly", "Partly", synonyms=("partly", "somewhat", "a bit", "kind of", "sort of", "maybe")),
     Choice("no", "Not really", synonyms=("no", "not really", "not at all", "hardly")),
 )
@@ -114,7 +114,7 @@ DIRECTIONS = (
         "management",
         "Management",
         "Leading people and organisations: taking responsibility for teams, budgets and results.",
-        ("management", "manager", "lead people", "leadership", "managing", "executive"),
+        ("management", "mgmt", "manager", "lead people", "leadership", "managing", "executive"),
     ),
     Choice(
         "technical_management",

@@ -20,6 +20,7 @@ Conversation state lives in slots:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Mapping
@@ -27,10 +28,11 @@ from typing import Any, Callable, Mapping
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
+from bot.conversation.progress import missing_keys, next_stage
 from bot.conversation.answers import display_value, validate_answer
 from bot.conversation.messages import text as t
 from bot.conversation.outcome import AnswerContext, Outcome
-from bot.conversation.prompts import choice_button, question_prompt, stage_opening
+from bot.conversation.prompts import question_prompt, stage_opening
 from bot.conversation.reply import (
     AnswerRecord,
     Button,
@@ -52,7 +54,23 @@ from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.conversation.understand import INFORM, Kind, Nlu, Reading, Thresholds, kind_of, understand
 
 # Slots of the moment, not of the person's progress.
-TRANSIENT_SLOTS = ("open_question", "editing_field", "pending", "repeats", "last_unsure", "clarified", "misunderstandings", "action_steps_draft")
+TRANSIENT_SLOTS = (
+    "open_question", "editing_field", "pending", "repeats", "last_unsure", "clarified", "misunderstandings",
+    "action_steps_draft", "last_topic",
+)
+FREE_TEXT = (QuestionKind.TEXT, QuestionKind.CHOICE_OR_TEXT, QuestionKind.GOAL, QuestionKind.GOAL_MEASURE)
+_PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
+_PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)
+
+
+def without_pleasantries(text: str) -> str:
+    """"ok so, outbound logistics, thx" is stored as "outbound logistics"."""
+    stripped = _PLEASANTRY_END.sub("", _PLEASANTRY_START.sub("", text)).strip(" ,;")
+    return stripped if any(ch.isalnum() for ch in stripped) else text
+
+
+# Below this the response selector's pick of a career topic is not trusted with an answer.
+TOPIC_SURE = 0.5
 SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
@@ -185,6 +203,7 @@ class _Core:
             last_unsure=self.state.get("last_unsure"),
             extra_crisis_phrases=self.turn.settings.extra_crisis_phrases,
             offered=self.offered(),
+            corrects=lambda text: navigation.names_another_answer(text, self.open_key),
         )
 
     def offered(self) -> tuple[str, ...]:
@@ -236,6 +255,8 @@ class _Core:
 
     def handle(self, reading: Reading, text: str) -> None:
         self.reply.kind, self.reply.intent = reading.kind.value, reading.intent
+        if reading.kind is not Kind.TOPIC and self.state.get("last_topic"):
+            self.state.set("last_topic", None)
         if reading.clarify and self.question is not None:
             self.clarify(reading, text)
             return
@@ -300,11 +321,11 @@ class _Core:
         buttons.append(COUNSELOR)
         return Prompt("\n".join(lines), tuple(buttons))
 
-    def continue_counseling(self, *, announce: bool) -> None:
+    def continue_counseling(self, *, announce: bool, progress: bool = False) -> None:
         """The first question still open, in the first stage that has one; the stage's
         opening when it is new (or `announce`); the end when nothing is left."""
         slots = self.state.merged()
-        stage = progress.next_stage(slots)
+        stage = next_stage(slots)
         previous = self.state.get("stage")
         self.state.set("editing_field", None)
         if stage == COMPLETE:
@@ -318,8 +339,8 @@ class _Core:
         if stage != previous or announce:
             self.reply.say(stage_opening(stage))
         self.state.set("stage", stage)
-        key = progress.missing_keys(STAGES_BY_KEY[stage], slots)[0]
-        self.ask(key, again=key == self.state.get("open_question") and not announce and stage == previous)
+        key = missing_keys(STAGES_BY_KEY[stage], slots)[0]
+        self.ask(key, again=key == self.state.get("open_question") and not announce and not progress and stage == previous)
 
     def complete(self) -> None:
         stored = self.state.get("consent") is True
@@ -329,8 +350,8 @@ class _Core:
             self.reply.effects += [MarkCompleted(), SendPlan()]
 
     def start(self) -> None:
-        """The welcome: what the service is, and consent."""
-        self.continue_counseling(announce=True)
+        """The welcome: what the service is, and consent (its introduction only once)."""
+        self.continue_counseling(announce=self.state.get("open_question") is None)
 
     def then_continue(self, *, again: bool = True) -> None:
         """After answering something else: back to the question (or the welcome). Each
@@ -349,6 +370,8 @@ class _Core:
             self.then_continue()
             return
         self.state.set("clarified", None)
+        if question.kind in FREE_TEXT:
+            text = without_pleasantries(text)
         outcome = validate_answer(question, text, self.context())
         self.take_records(outcome)
         updates = {k: v for k, v in outcome.extra.items() if k not in (SKILL_RECORD,)}
@@ -358,11 +381,11 @@ class _Core:
             if outcome.problem:
                 self.reply.say(outcome.problem)
             if outcome.extra:
-                # progress ("when will you do that step?", the next profiler item) is not a
-                # misunderstanding
+                # progress ("when will you do that step?", the next profiler item, "let's set
+                # that goal again") is not a misunderstanding: on with whatever is open now
                 self.count("misunderstandings", 0)
                 self.store_answers({k: v for k, v in outcome.extra.items() if k in QUESTIONS and v is not None})
-                self.ask(question.key, again=False)
+                self.continue_counseling(announce=False, progress=True)
                 return
             self.count("misunderstandings", int(self.state.get("misunderstandings") or 0) + 1)
             self.ask(question.key, again=True)
@@ -443,7 +466,7 @@ class _Core:
             self.reply.say(t("thanks"))
         elif intent == "how_are_you":
             self.reply.say(t("how_are_you"))
-        self.then_continue()
+        self.then_continue(again=intent not in ("thank", "how_are_you"))
 
     def question_to_bot(self, text: str, reading: Reading) -> None:
         intent = reading.intent
@@ -471,7 +494,7 @@ class _Core:
             self.reply.say(t("bot"))
         elif intent.startswith("ask_occupation") or intent == "ask_similar_occupations":
             self.reply.say(self.career_answer(intent, text))
-        self.then_continue()
+        self.then_continue(again=False)  # something new was said: not a repeat
 
     def duration(self) -> str:
         slots = self.state.merged()
@@ -492,8 +515,19 @@ class _Core:
         if topic is None:
             self.out_of_scope(text, reading)
             return
-        self.reply.say(topic_answer(topic, catalogue.company if catalogue else None))
-        self.then_continue()
+        if topic.key == self.state.get("last_topic"):
+            # the same topic again: the general advice was given; the specifics need a person
+            self.reply.say(Prompt(t("topic_again", title=topic.title.lower()), (COUNSELOR,)))
+        elif self.turn.nlu.topic_confidence and self.turn.nlu.topic_confidence < TOPIC_SURE and reading.intent == self.turn.nlu.topic:
+            # rather no answer than a wrong one
+            self.reply.say(Prompt(t("topic_unsure"), (COUNSELOR,)))
+            self.state.set("last_topic", None)
+        else:
+            self.reply.say(topic_answer(topic, catalogue.company if catalogue else None))
+            self.state.set("last_topic", topic.key)
+        if self.started or self.open_key is not None:
+            self.ask_open(again=False)
+        # before the counseling has started the answer ends with its own next step
 
     def request(self, text: str, reading: Reading) -> None:
         intent = reading.intent
@@ -511,7 +545,7 @@ class _Core:
                 self.reply.say(summary_text(self.state.merged(), self.state.get("consent") is True))
             else:
                 self.reply.say(t("nothing_to_summarise"))
-            self.then_continue()
+            self.then_continue(again=False)
             return
         if intent == "change_answer":
             self.change_answer(text)
@@ -532,11 +566,31 @@ class _Core:
         if intent == "continue_session":
             self.continue_counseling(announce=True)
             return
+        if intent == "give_consent":
+            self.give_consent()
+            return
         if intent in ("export_data", "delete_data", "withdraw_consent"):
             self.reply.say(t(intent, contact=self.turn.settings.counselor_contact))
-            self.then_continue()
+            self.then_continue(again=False)
             return
         self.then_continue()
+
+    def give_consent(self) -> None:
+        """Consent given later (or again): from now on answers are stored – and so are the
+        ones given so far in this conversation."""
+        if self.state.get("consent") is True:
+            self.reply.say(t("consent_already"))
+            self.then_continue(again=False)
+            return
+        if self.open_key == "consent":
+            self.answer("yes")
+            return
+        self.state.set("consent", True)
+        self.reply.records.append(ConsentRecord())
+        slots = self.state.merged()
+        self.store_answers({key: slots[key] for key in QUESTIONS if slots.get(key) is not None})
+        self.reply.say(t("consent_given_later"))
+        self.then_continue(again=False)
 
     def show_plan(self) -> None:
         consent = self.state.get("consent")
@@ -548,6 +602,8 @@ class _Core:
             self.reply.say(t("plan_not_stored"))
             self.reply.say(summary_text(self.state.merged(), False))
         else:
+            if progress.next_stage(self.state.merged()) in ("welcome", "needs", "assessment"):
+                self.reply.say(t("plan_early"))
             self.reply.effects.append(SendPlan())
         self.after_effects_continue()
 
@@ -576,19 +632,19 @@ class _Core:
             self.reply.say(t("capabilities"))
             self.then_continue()
             return
-        lines = [t("unsure")]
+        again = int(self.state.get("repeats") or 0) >= 1 and self.state.get("open_question") == question.key
+        lines = [t("unsure_again" if again else "unsure")]
         example = example_for(question.key)
-        if example:
+        if example and not again:
             lines.append(t("example", example=example))
         lines.append(t("own_words"))
-        buttons: list[Button] = []
-        if question.kind is QuestionKind.CHOICE or question.kind is QuestionKind.CHOICE_OR_TEXT:
-            buttons += [choice_button(c) for c in question.choices[:5]]
+        buttons: list[Button] = list(self.prompt_for(question.key).buttons)[:8]
         if question.skippable:
             lines.append(t("can_skip"))
             buttons.append(Button(t("skip_button"), "skip"))
         buttons.append(COUNSELOR)
         self.reply.say(Prompt("\n".join(lines), tuple(buttons)))
+        self.count("repeats", int(self.state.get("repeats") or 0) + 1)
 
     def distress(self, text: str, reading: Reading) -> None:
         """A warm check-in; nothing is stored unless the person says it is their answer."""

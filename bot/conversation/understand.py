@@ -53,7 +53,7 @@ KIND_OF_INTENT: dict[str, Kind] = {
         i: Kind.REQUEST
         for i in (
             "request_human", "show_plan", "show_summary", "change_answer", "skip", "pause", "start_over",
-            "continue_session", "export_data", "delete_data", "withdraw_consent",
+            "continue_session", "export_data", "delete_data", "withdraw_consent", "give_consent",
         )
     },
     "dont_know": Kind.UNCERTAINTY,
@@ -122,8 +122,10 @@ _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 # answers "what brings you here?"; "我想和真人顾问谈谈" asks for a person).
 _ZH_QUESTION = re.compile(
     r"[？?]|吗|呢|什么|怎么|为什么|如何|多少|多久|多长|哪|能不能|可不可以|是否|会不会|请|帮我|联系|人工|真人|顾问|客服|"
-    r"中文|英文|语言|你好|您好|谢谢|再见|嗨|喂"
+    r"你好|您好|谢谢|再见|嗨|喂"
 )
+_ZH_UNSURE = re.compile(r"不知道|不清楚|不确定|没想好|不太确定|说不好|不好说|随便|没想过")
+_ZH_HUMAN = re.compile(r"(?:真人|人工|顾问|客服|人类|辅导员|咨询师).{0,6}(?:谈|聊|说话|联系|沟通|服务)|(?:找|转|要|需要|想要|联系)(?:一个|一位)?(?:真人|人工|顾问|客服|咨询师)")
 _FUNCTION_WORDS = {
     "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días", "hablas", "hablar", "inglés", "tiempo", "cuándo", "puede", "ayudar", "alguien", "sí"},
     "de": {"ich", "möchte", "mit", "einem", "einer", "sprechen", "bitte", "wie", "lange", "dauert", "das", "ist", "nicht", "und", "mein", "meine", "arbeit", "hallo", "danke", "können", "sie", "gibt", "es", "der", "die", "ein", "sprichst", "deutsch", "was", "kann", "wo", "guten", "tag", "sprichst", "englisch", "jemand", "jemandem", "menschen", "hilfe", "zeit", "bin"},
@@ -193,9 +195,9 @@ _CLEAR_GOODBYE = re.compile(
 )
 _SOCIAL_WORDS = {
     "hi", "hello", "hey", "hiya", "yo", "morning", "good", "evening", "afternoon", "thanks", "thank", "you", "thx",
-    "ty", "cheers", "ok", "okay", "bye", "goodbye", "see", "ya", "later", "night", "great", "cool", "nice", "so",
+    "ty", "cheers", "ok", "okay", "bye", "goodbye", "see", "later", "night", "great", "cool", "nice", "so",
     "well", "oh", "ah", "again", "there", "how", "are", "doing", "much", "lot", "a",
-}
+}  # ("ya" is not here: "ya" is a yes)
 
 
 _ASKS = re.compile(
@@ -203,6 +205,25 @@ _ASKS = re.compile(
     r"(?:how|what|whats|what's|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
     r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
     r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts)\b",
+    re.I,
+)
+
+
+_QUESTION_START = re.compile(
+    r"^(?:(?:ok|so|and|but|also|btw|hey|hi|um+|well|sorry)[,:]?\s+)*(?:how|what|whats|what's|why|when|where|who|which|can|"
+    r"could|should|would|is|are|do|does|did|will)\b",
+    re.I,
+)
+# An answer phrased as a question is rare: below this the NLU's "it is an answer" is weighed.
+QUESTION_WORD_SURE = 0.95
+_GIVES_CONSENT = re.compile(
+    r"\b(?:i (?:do )?consent|i (?:now )?agree (?:to|that) (?:you )?stor\w+|(?:you can|please|go ahead and|do) store (?:my answers|them|it)|"
+    r"i (?:want|'d like) you to store)\b",
+    re.I,
+)
+_ABOUT_THE_CONVERSATION = re.compile(
+    r"\bi (?:didn'?t|did not|never) (?:say|said|mean|type|write|choose|pick|ask)\b|\bthat'?s not what i (?:said|meant|asked|wrote|typed)\b|"
+    r"\byou (?:got|misunderstood|misread|stored|saved|put) (?:that|it|me|this) wrong\b|\bthat was (?:a )?typo\b",
     re.I,
 )
 
@@ -305,13 +326,15 @@ def understand(
     last_unsure: str | None = None,
     extra_crisis_phrases: tuple[str, ...] = (),
     offered: tuple[str, ...] = (),
+    corrects: Callable[[str], bool] | None = None,
 ) -> Reading:
     """What `text` is, given the open `question` (None when no question is open).
 
     `fits(text)` says whether the text is a usable answer to the open question;
     `clarified`: the bot already asked "answer or question?" about this question;
     `last_unsure`: the last message, when it was taken as an interruption unsurely;
-    `offered`: the titles of buttons shown with the question besides its choices.
+    `offered`: the titles of buttons shown with the question besides its choices;
+    `corrects(text)`: the text corrects an earlier answer and states the new value.
     """
     text = clean_answer(text)
     payload_intent, _ = decode_payload(text)
@@ -322,10 +345,20 @@ def understand(
         return Reading(Kind.CRISIS, "crisis", crisis_kind=signal.kind.value)
     language = script_language(text)
     if language != "en":
-        if question is not None and question.kind in FREE_TEXT_KINDS and looks_like_an_answer_in(language, text):
+        if language == "zh" and _ZH_HUMAN.search(text):
+            return Reading(Kind.REQUEST, "request_human", language=language)
+        if language == "zh" and _ZH_UNSURE.search(text) and len(text) <= 20:
+            return Reading(Kind.UNCERTAINTY, "dont_know", language=language)
+        if question is not None and looks_like_an_answer_in(language, text) and (question.kind in FREE_TEXT_KINDS or fits(text)):
             return Reading(Kind.ANSWER, INFORM, language=language)
         return Reading(Kind.OTHER_LANGUAGE, "other_language", language=language)
     intent, confidence = _intent(nlu)
+    if _GIVES_CONSENT.search(text):
+        return Reading(Kind.REQUEST, "give_consent")
+    if corrects is not None and corrects(text):
+        return Reading(Kind.REQUEST, "change_answer")
+    if question is not None and _ABOUT_THE_CONVERSATION.search(text) and not asks_something(text):
+        return Reading(Kind.REQUEST, "change_answer")  # "i didn't say peers", "that's not what I meant"
     if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)  # a rating, "skip" or "stop" for one item
     if question is not None and names_an_option(question, text, offered) and fits(text):
@@ -345,7 +378,9 @@ def understand(
         return Reading(kind, intent, confidence)
 
     # A question is open: is this its answer?
-    if intent == INFORM and confidence < thresholds.sure and asks_something(text) and nlu.ranking:
+    if intent == INFORM and nlu.ranking and asks_something(text) and (
+        confidence < thresholds.sure or (confidence < QUESTION_WORD_SURE and _QUESTION_START.match(text))
+    ):
         # asked as a question, and the NLU is not sure it is an answer: weigh what else it could be
         intent, confidence = nlu.ranking[0]
         if intent == TOPIC_INTENT:
@@ -355,8 +390,9 @@ def understand(
         return Reading(Kind.ANSWER, INFORM, confidence)
     if kind is Kind.ANSWER:
         return Reading(Kind.ANSWER, INFORM, confidence)
-    if kind is Kind.TOPIC and not asks_something(text) and fits(text):
-        # a career topic comes as a question; a statement that fits is the answer
+    if kind in (Kind.TOPIC, Kind.QUESTION) and intent != "bot_challenge" and not asks_something(text) and fits(text):
+        # a career topic or a question to the bot comes as a question; a statement that
+        # fits the open question is its answer
         return Reading(Kind.ANSWER, INFORM, confidence)
     if intent == "goodbye" and not is_clear_goodbye(text) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
@@ -364,6 +400,9 @@ def understand(
         return Reading(Kind.ANSWER, INFORM, confidence)
     if confidence >= thresholds.sure:
         return Reading(kind, intent, confidence)
+    if kind in (Kind.QUESTION, Kind.TOPIC, Kind.OUT_OF_SCOPE) and confidence >= thresholds.unsure and asks_something(text):
+        # asked as a question and not meant as the answer: no need to ask which
+        return Reading(kind, intent, confidence, unsure=True)
     guessable = intent not in NEVER_AN_ANSWER_BY_GUESS
     norm = normalise_for_matching(text)
     if guessable and last_unsure is not None and norm == last_unsure and fits(text):

@@ -95,7 +95,7 @@ async def test_a_failing_database_is_told_and_nothing_breaks(store, make_tracker
 
 async def test_the_end_of_the_conversation_sends_the_plan(store, make_tracker, dispatcher, domain, monkeypatch):
     store_answers(store)
-    monkeypatch.setattr("bot.conversation.progress.next_stage", lambda slots: "complete")
+    monkeypatch.setattr("bot.conversation.turn.next_stage", lambda slots: "complete")
     runtime.use_now(lambda: datetime(2026, 11, 22, 12, tzinfo=timezone.utc))
     try:
         tracker = make_tracker({"consent": True, "stage": "review", "open_question": "rating_comment"}, text="no, all good")
@@ -103,7 +103,7 @@ async def test_the_end_of_the_conversation_sends_the_plan(store, make_tracker, d
     finally:
         runtime.use_now(lambda: datetime.now(timezone.utc))
     said = texts(dispatcher)
-    assert any(t.startswith("Here is your career plan – version 1.") for t in said)
+    assert any(t.startswith("Here is your career plan – version 1.") for t in said), said
     assert said[:2] == ["That's all seven stages – well done. Your answers are the basis of your ten-part career plan.", said[1]]
     assert said[1].startswith("Here's what I have stored, stage by stage:")
     assert events == [

@@ -690,3 +690,20 @@ def test_casual_yes(text):
 def test_a_position_beyond_the_choices_is_not_a_choice():
     outcome = validate_answer(QUESTIONS["path_type"], "7th one", AnswerContext(today=date(2026, 12, 6)))
     assert not outcome.ok
+
+
+def test_a_habit_among_the_steps_needs_no_date_and_a_date_reply_never_becomes_a_step():
+    ctx = AnswerContext(today=date(2026, 12, 6))
+    outcome = validate_answer(QUESTIONS["action_steps"], "Talk to my manager by end of December; study two evenings a week; write the RFC", ctx)
+    draft = outcome.extra["action_steps_draft"]
+    assert [s["due"] for s in draft] == ["2026-12-31", "2027-01-06", None]
+
+    unclear = validate_answer(QUESTIONS["action_steps"], "hmm", AnswerContext(today=date(2026, 12, 6), slots={"action_steps_draft": draft}))
+    assert unclear.problem.startswith("I still need a date for “write the RFC”")
+    assert len(unclear.extra["action_steps_draft"]) == 3  # "hmm" did not become a step
+
+    dropped = validate_answer(QUESTIONS["action_steps"], "no date", AnswerContext(today=date(2026, 12, 6), slots={"action_steps_draft": draft}))
+    assert dropped.ok and [s["description"] for s in dropped.value] == ["Talk to my manager by end of December", "study two evenings a week"]
+
+    habit = validate_answer(QUESTIONS["action_steps"], "every week starting now", AnswerContext(today=date(2026, 12, 6), slots={"action_steps_draft": draft}))
+    assert habit.ok and habit.value[2]["description"] == "write the RFC (every week starting now)"

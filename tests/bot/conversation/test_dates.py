@@ -166,3 +166,11 @@ def test_add_months(day, months, expected):
 )
 def test_durations_with_abbreviations_and_two_statements(text, months):
     assert parse_duration_months(text, date(2026, 12, 6)) == months
+
+
+def test_this_month_as_a_deadline_is_the_end_of_this_month():
+    today = date(2026, 12, 6)
+    assert parse_date("by December", today) == date(2026, 12, 31)
+    assert parse_date("by end of December", today) == date(2026, 12, 31)
+    assert parse_date("by next December", today) == date(2027, 12, 31)
+    assert parse_date("by March", today) == date(2027, 3, 31)

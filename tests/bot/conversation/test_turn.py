@@ -9,7 +9,7 @@ import pytest
 
 from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, OpenCase, SendPlan, StartOver
 from bot.conversation.stages import QUESTIONS
-from bot.conversation.topics import TopicCatalogue
+from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.conversation.turn import Turn, TurnSettings, read, respond, resume
 from bot.conversation.understand import Kind, Nlu
 from tests.conftest import TODAY
@@ -77,7 +77,7 @@ def test_a_clear_goodbye_ends_without_storing(make_turn):
 def test_a_thank_you_inside_an_answer_is_an_answer(make_turn):
     reply = respond(make_turn("thanks, it's the sales team", intent="thank", confidence=0.7))
 
-    assert answers(reply) == {"department": "thanks, it's the sales team"}
+    assert answers(reply) == {"department": "it's the sales team"}  # the thanks is not part of it
 
 
 def test_nothing_is_recorded_without_consent(make_turn):
@@ -191,12 +191,34 @@ def test_a_career_topic_gets_its_answer_and_the_question_again(make_turn, topics
     assert reply.records == []
 
 
-def test_a_forum_question_as_a_first_message_is_answered_then_the_welcome_follows(make_turn, topics):
-    reply = respond(make_turn("i'm 35 and want to start over in a new field, is it too late?", intent="topic", topic="topic/career_change", consent=None, open_question=None, stage=None, situation=None, current_role=None, current_occupation=None))
+def test_a_forum_question_as_a_first_message_gets_its_answer_and_the_way_in(make_turn, topics):
+    fresh = dict(consent=None, open_question=None, stage=None, situation=None, current_role=None, current_occupation=None)
+    reply = respond(make_turn("i'm 35 and want to start over in a new field, is it too late?", intent="topic", topic="topic/career_change", **fresh))
 
-    assert reply.texts()[0].startswith(topics.topics["career_change"].answer)
-    assert reply.texts()[1].startswith("Stage 1 of 7 – Welcome")
-    assert reply.slots["open_question"] == "consent"
+    assert reply.texts() == [topic_answer(topics.topics["career_change"])]
+    assert "“let's continue”" in reply.texts()[0]
+    assert reply.records == [] and "open_question" not in reply.slots
+
+    going_on = respond(make_turn("let's continue", intent="continue_session", last_topic="career_change", **fresh))
+    assert going_on.texts()[0].startswith("Stage 1 of 7 – Welcome")
+    assert going_on.slots["open_question"] == "consent"
+
+
+def test_the_same_topic_again_goes_to_a_person_instead_of_the_same_text(make_turn, topics):
+    reply = respond(make_turn("should i counter at 95 then?", intent="topic", topic="topic/salary_negotiation", last_topic="salary_negotiation"))
+
+    assert reply.texts()[0].startswith("That's my general advice on negotiating pay")
+    assert reply.messages[0].buttons[0].payload == "/request_human"
+
+
+def test_an_unsure_topic_pick_gets_no_canned_answer(make_turn):
+    turn = make_turn("would it be weird to message the hiring manager on linkedin", intent="topic", topic="topic/retirement", confidence=0.9)
+    turn = Turn(turn.text, Nlu("topic", 0.9, "topic/retirement", 0.3, {}), turn.slots, turn.today, turn.settings, turn.careers, turn.topics)
+
+    reply = respond(turn)
+
+    assert reply.texts()[0].startswith("I'm not sure I understood that well enough")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
 
 
 def test_asking_for_a_person_opens_a_case_and_stores_nothing(make_turn):
@@ -241,7 +263,7 @@ def test_show_my_plan_sends_it_then_asks_the_open_question(make_turn):
     reply = respond(make_turn("send me my plan", intent="show_plan"))
 
     assert reply.effects == [SendPlan()]
-    assert reply.messages == []
+    assert reply.texts()[0] == "Your plan fills in as we go – most of its parts are still empty, and they'll say so."
     assert reply.after[-1].text == QUESTIONS["department"].prompt
 
 
@@ -341,8 +363,12 @@ def test_out_of_scope_gets_one_line_and_the_question_again(make_turn):
     assert reply.records == []
 
 
+def test_asking_for_a_person_in_chinese_opens_a_case(make_turn):
+    assert respond(make_turn("我想和真人顾问谈谈", intent="inform", confidence=0.4)).effects == [OpenCase("requested")]
+
+
 def test_a_chinese_question_is_answered_in_chinese_with_the_counselor_offered(make_turn):
-    reply = respond(make_turn("我可以和真人顾问谈谈吗？", intent="inform", confidence=0.4))
+    reply = respond(make_turn("你会说中文吗？", intent="inform", confidence=0.4))
 
     assert reply.kind == "other_language"
     assert reply.texts()[0].startswith("我目前只能用英文交流")
@@ -365,3 +391,34 @@ def test_resume_says_where_we_are_and_asks_the_open_question(make_turn):
     assert reply.texts()[0] == "Let's pick up where we left off."
     assert reply.texts()[1].startswith("Stage 2 of 7 – Needs assessment")
     assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
+def answered_before(stage_key: str) -> dict[str, Any]:
+    """Every question of the stages before `stage_key` answered (the profiler declined)."""
+    from bot.conversation.stages import STAGES
+
+    slots: dict[str, Any] = {}
+    for stage in STAGES:
+        if stage.key == stage_key:
+            break
+        slots.update({q.key: "x" for q in stage.questions})
+    slots.update(consent=True, take_profiler=False, interest_profile=None)
+    return slots
+
+
+def test_no_to_a_goal_asks_for_the_goal_again_not_its_confirmation(make_turn):
+    slots = dict(answered_before("goals"), open_question="goal_short_confirmed", stage="goals", goal_short="Finish the planning course",
+                 goal_short_due="2027-06-30", goal_short_measure="I have the certificate")
+    reply = respond(make_turn("No, change it", intent="deny", **slots))
+
+    assert reply.slots["goal_short"] is None and reply.slots["open_question"] == "goal_short"
+    assert reply.texts()[-1] == QUESTIONS["goal_short"].prompt
+    assert reply.slots.get("repeats", 0) == 0
+
+
+def test_the_next_profiler_item_is_progress_not_a_repeat(make_turn, careers):
+    slots = dict(answered_before("exploration"), open_question="interest_profile", stage="exploration", take_profiler=True, repeats=1)
+    reply = respond(make_turn("4", **slots))
+
+    assert reply.slots["repeats"] == 0 and "open_question" not in reply.slots  # still the profiler
+    assert "2 of 60" in reply.texts()[-1]

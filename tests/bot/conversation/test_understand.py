@@ -38,7 +38,8 @@ def test_a_short_chinese_statement_answers_a_free_text_question_and_a_chinese_qu
     assert read("销售部").kind is Kind.ANSWER
     assert read("你会说中文吗？").kind is Kind.OTHER_LANGUAGE
     assert read("你好").kind is Kind.OTHER_LANGUAGE
-    assert read("销售部", question="time_in_role").kind is Kind.OTHER_LANGUAGE  # a duration is not free text
+    assert read("销售部", question="time_in_role", fits=NEVER).kind is Kind.OTHER_LANGUAGE  # not a duration
+    assert read("三年", question="time_in_role", fits=lambda text: True).kind is Kind.ANSWER  # a duration
 
 
 @pytest.mark.parametrize("text", ["idk", "not sure tbh", "hmm no idea", "I don't know", "dunno"])
