@@ -42,7 +42,8 @@ TOPIC_SELECTOR = "topic"
 def nlu_of(message: Dict[str, Any]) -> Nlu:
     """The intent, its confidence, the topic the response selector chose, the entities."""
     intent = message.get("intent") or {}
-    selector = ((message.get("response_selector") or {}).get(TOPIC_SELECTOR) or {}).get("response") or {}
+    selected = (message.get("response_selector") or {}).get(TOPIC_SELECTOR) or {}
+    selector = selected.get("response") or {}
     entities: Dict[str, List[str]] = {}
     for entity in message.get("entities") or []:
         if entity.get("entity") and entity.get("value") is not None:
@@ -57,6 +58,11 @@ def nlu_of(message: Dict[str, Any]) -> Nlu:
             (str(r.get("name")), float(r.get("confidence") or 0.0))
             for r in (message.get("intent_ranking") or [])[1:4]
             if r.get("name")
+        ),
+        topic_ranking=tuple(
+            (str(r.get("intent_response_key")), float(r.get("confidence") or 0.0))
+            for r in (selected.get("ranking") or [])[:3]
+            if r.get("intent_response_key")
         ),
     )
 

@@ -29,7 +29,7 @@ from bot.careers.service import Careers  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.conversation.topics import TopicCatalogue  # noqa: E402
 from bot.conversation.turn import Turn, TurnSettings, read  # noqa: E402
-from bot.conversation.understand import Kind, Reading  # noqa: E402
+from bot.conversation.understand import TOPIC_CHOOSE, Kind, Nlu, Reading  # noqa: E402
 from bot.storage import Store  # noqa: E402
 from tests.heldout.data import Row, heldout_rows  # noqa: E402
 
@@ -49,7 +49,7 @@ def label(reading: Reading) -> str:
     return "inform" if reading.kind is Kind.ANSWER else reading.intent
 
 
-async def readings(rows: list[Row]) -> list[Reading]:
+async def readings(rows: list[Row]) -> list[tuple[Reading, Nlu]]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(MODEL))
@@ -61,8 +61,9 @@ async def readings(rows: list[Row]) -> list[Reading]:
     for row in rows:
         message = await agent.parse_message(row.text)
         slots = {"consent": True, "open_question": row.open, "stage": None}
-        turn = Turn(row.text, nlu_of(message), slots, date(2026, 12, 6), turn_settings, careers, topics)
-        found.append(read(turn))
+        nlu = nlu_of(message)
+        turn = Turn(row.text, nlu, slots, date(2026, 12, 6), turn_settings, careers, topics)
+        found.append((read(turn), nlu))
     return found
 
 
@@ -70,9 +71,10 @@ def share(hits: int, total: int) -> float:
     return hits / total if total else 0.0
 
 
-def figures(rows: list[Row], found: list[Reading]) -> dict[str, float]:
+def figures(rows: list[Row], pairs_found: list[tuple[Reading, Nlu]]) -> dict[str, float]:
     from sklearn.metrics import f1_score
 
+    found = [r for r, _ in pairs_found]
     gold = [row.intent for row in rows]
     predicted = [label(r) for r in found]
     pairs = list(zip(rows, found))
@@ -95,6 +97,14 @@ def figures(rows: list[Row], found: list[Reading]) -> dict[str, float]:
         "crisis recall": recall("crisis"),
         "distress check-in rate": share(sum(r.kind is Kind.DISTRESS for _, r in distress), len(distress)),
         "forum-style first messages engaged": share(sum(label(r) == row.intent for row, r in forum), len(forum)),
+        "  ... or the right topic among three offered": share(
+            sum(
+                label(r) == row.intent
+                or (r.intent == TOPIC_CHOOSE and row.intent in {key for key, _ in nlu.topic_ranking})
+                for (row, r), (_, nlu) in zip(forum, [p for p, row in zip(pairs_found, rows) if row.forum])
+            ),
+            len(forum),
+        ),
     }
 
 
@@ -125,8 +135,9 @@ def main() -> None:
     # Rasa logs every parsed message at debug level, text included: not here.
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rows = heldout_rows()
-    found = asyncio.run(readings(rows))
-    for line in report(figures(rows, found)):
+    pairs_found = asyncio.run(readings(rows))
+    found = [r for r, _ in pairs_found]
+    for line in report(figures(rows, pairs_found)):
         print(line)
     print("Most frequent confusions (expected -> read as):")
     for line in confusions(rows, found):

@@ -172,6 +172,7 @@ EN: dict[str, str] = {
         "That's my general advice on {title} – for your own situation a counselor can help you think it through, in "
         "confidence: say “talk to a counselor” or tap the button."
     ),
+    "topic_choose": "I'd like to get this right – which of these is your question closest to?",
     "topic_unsure": (
         "I'm not sure I understood that well enough to give you good advice, and I'd rather not guess. You could put it "
         "another way, or a counselor can look at your situation with you – say “talk to a counselor”."

@@ -51,7 +51,7 @@ from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY, Kind as 
 from bot.conversation.summary import summary_text
 from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
 from bot.conversation.topics import TopicCatalogue, topic_answer
-from bot.conversation.understand import INFORM, Kind, Nlu, Reading, Thresholds, kind_of, understand
+from bot.conversation.understand import INFORM, TOPIC_CHOOSE, Kind, Nlu, Reading, Thresholds, kind_of, understand
 
 # Slots of the moment, not of the person's progress.
 TRANSIENT_SLOTS = (
@@ -69,8 +69,7 @@ def without_pleasantries(text: str) -> str:
     return stripped if any(ch.isalnum() for ch in stripped) else text
 
 
-# Below this the response selector's pick of a career topic is not trusted with an answer.
-TOPIC_SURE = 0.5
+
 SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
@@ -203,7 +202,9 @@ class _Core:
             last_unsure=self.state.get("last_unsure"),
             extra_crisis_phrases=self.turn.settings.extra_crisis_phrases,
             offered=self.offered(),
-            corrects=lambda text: navigation.names_another_answer(text, self.open_key),
+            corrects=(lambda text: navigation.names_another_answer(text, self.open_key))
+            if progress.has_progress(self.state.merged())
+            else None,
         )
 
     def offered(self) -> tuple[str, ...]:
@@ -511,17 +512,22 @@ class _Core:
 
     def topic(self, text: str, reading: Reading) -> None:
         catalogue = self.turn.topics
+        if reading.intent == TOPIC_CHOOSE and catalogue:
+            # not sure which career topic: the three most likely, to choose from
+            options = [catalogue.get(key) for key, _ in self.turn.nlu.topic_ranking]
+            buttons = tuple(Button(o.title, f'/topic{{"choice": "{o.key}"}}') for o in options if o is not None)
+            self.reply.say(Prompt(t("topic_choose"), buttons + (COUNSELOR,)))
+            return
         topic = catalogue.get(reading.intent) if catalogue else None
         if topic is None:
-            self.out_of_scope(text, reading)
+            # rather no answer than a wrong one
+            self.reply.say(Prompt(t("topic_unsure"), (COUNSELOR,)))
+            if self.started or self.open_key is not None:
+                self.ask_open(again=False)
             return
         if topic.key == self.state.get("last_topic"):
             # the same topic again: the general advice was given; the specifics need a person
             self.reply.say(Prompt(t("topic_again", title=topic.title.lower()), (COUNSELOR,)))
-        elif self.turn.nlu.topic_confidence and self.turn.nlu.topic_confidence < TOPIC_SURE and reading.intent == self.turn.nlu.topic:
-            # rather no answer than a wrong one
-            self.reply.say(Prompt(t("topic_unsure"), (COUNSELOR,)))
-            self.state.set("last_topic", None)
         else:
             self.reply.say(topic_answer(topic, catalogue.company if catalogue else None))
             self.state.set("last_topic", topic.key)

@@ -183,7 +183,7 @@ def test_a_question_to_the_bot_is_answered_then_the_open_question_comes_again(ma
 
 
 def test_a_career_topic_gets_its_answer_and_the_question_again(make_turn, topics):
-    reply = respond(make_turn("how do i ask for a raise without sounding greedy", intent="topic", topic="topic/raise"))
+    reply = respond(topic_turn(make_turn, "how do i ask for a raise without sounding greedy", [("topic/raise", 0.8), ("topic/salary_negotiation", 0.1)]))
 
     assert reply.kind == "topic" and reply.intent == "topic/raise"
     assert reply.texts()[0].startswith(topics.topics["raise"].answer)
@@ -193,7 +193,7 @@ def test_a_career_topic_gets_its_answer_and_the_question_again(make_turn, topics
 
 def test_a_forum_question_as_a_first_message_gets_its_answer_and_the_way_in(make_turn, topics):
     fresh = dict(consent=None, open_question=None, stage=None, situation=None, current_role=None, current_occupation=None)
-    reply = respond(make_turn("i'm 35 and want to start over in a new field, is it too late?", intent="topic", topic="topic/career_change", **fresh))
+    reply = respond(topic_turn(make_turn, "i'm 35 and want to start over in a new field, is it too late?", [("topic/career_change", 0.7)], **fresh))
 
     assert reply.texts() == [topic_answer(topics.topics["career_change"])]
     assert "“let's continue”" in reply.texts()[0]
@@ -205,17 +205,32 @@ def test_a_forum_question_as_a_first_message_gets_its_answer_and_the_way_in(make
 
 
 def test_the_same_topic_again_goes_to_a_person_instead_of_the_same_text(make_turn, topics):
-    reply = respond(make_turn("should i counter at 95 then?", intent="topic", topic="topic/salary_negotiation", last_topic="salary_negotiation"))
+    reply = respond(topic_turn(make_turn, "should i counter at 95 then?", [("topic/salary_negotiation", 0.6)], last_topic="salary_negotiation"))
 
     assert reply.texts()[0].startswith("That's my general advice on negotiating pay")
     assert reply.messages[0].buttons[0].payload == "/request_human"
 
 
-def test_an_unsure_topic_pick_gets_no_canned_answer(make_turn):
-    turn = make_turn("would it be weird to message the hiring manager on linkedin", intent="topic", topic="topic/retirement", confidence=0.9)
-    turn = Turn(turn.text, Nlu("topic", 0.9, "topic/retirement", 0.3, {}), turn.slots, turn.today, turn.settings, turn.careers, turn.topics)
+def topic_turn(make_turn, text: str, ranking: list[tuple[str, float]], **slots: Any) -> Turn:
+    turn = make_turn(text, intent="topic", topic=ranking[0][0], **slots)
+    nlu = Nlu("topic", 0.9, ranking[0][0], ranking[0][1], {}, topic_ranking=tuple(ranking))
+    return Turn(turn.text, nlu, turn.slots, turn.today, turn.settings, turn.careers, turn.topics)
 
-    reply = respond(turn)
+
+def test_a_topic_the_selector_is_half_sure_of_is_offered_with_the_next_best_to_choose(make_turn):
+    ranking = [("topic/interview_followup", 0.3), ("topic/job_offer", 0.25), ("topic/networking", 0.1)]
+    reply = respond(topic_turn(make_turn, "would it be weird to message the hiring manager on linkedin", ranking))
+
+    assert reply.texts()[0] == "I'd like to get this right – which of these is your question closest to?"
+    assert [b.payload for b in reply.messages[0].buttons] == [
+        '/topic{"choice": "interview_followup"}', '/topic{"choice": "job_offer"}', '/topic{"choice": "networking"}', "/request_human",
+    ]
+    chosen = respond(make_turn('/topic{"choice": "job_offer"}', intent="topic"))
+    assert chosen.intent == "topic/job_offer" and chosen.texts()[0].startswith(chosen.texts()[0][:20])
+
+
+def test_a_topic_the_selector_cannot_place_gets_no_canned_answer(make_turn):
+    reply = respond(topic_turn(make_turn, "hmm what about the thing with the guy", [("topic/retirement", 0.05), ("topic/cv", 0.04)]))
 
     assert reply.texts()[0].startswith("I'm not sure I understood that well enough")
     assert reply.texts()[-1] == QUESTIONS["department"].prompt
