@@ -222,6 +222,7 @@ _GIVES_CONSENT = re.compile(
     r"i (?:want|'d like) you to store)\b",
     re.I,
 )
+_YOU = re.compile(r"\b(?:you|u|ur|you'?re|youre|r u|this (?:bot|thing|chat))\b", re.I)
 _ABOUT_THE_CONVERSATION = re.compile(
     r"\bi (?:didn'?t|did not|never) (?:say|said|mean|type|write|choose|pick|ask)\b|\bthat'?s not what i (?:said|meant|asked|wrote|typed)\b|"
     r"\byou (?:got|misunderstood|misread|stored|saved|put) (?:that|it|me|this) wrong\b|\bthat was (?:a )?typo\b",
@@ -391,7 +392,8 @@ def understand(
         return Reading(Kind.ANSWER, INFORM, confidence)
     if kind is Kind.ANSWER:
         return Reading(Kind.ANSWER, INFORM, confidence)
-    if kind in (Kind.TOPIC, Kind.QUESTION) and intent != "bot_challenge" and not asks_something(text) and fits(text):
+    talks_to_the_bot = intent == "bot_challenge" and _YOU.search(text)  # "you're a bot lol", not "robots do the picking"
+    if kind in (Kind.TOPIC, Kind.QUESTION) and not talks_to_the_bot and not asks_something(text) and fits(text):
         # a career topic or a question to the bot comes as a question; a statement that
         # fits the open question is its answer
         return Reading(Kind.ANSWER, INFORM, confidence)
@@ -436,7 +438,8 @@ def _intent(nlu: Nlu) -> tuple[str, float]:
     if intent == TOPIC_INTENT:
         if nlu.topic and nlu.topic_confidence >= TOPIC_SURE:
             return nlu.topic, confidence
-        if nlu.topic and nlu.topic_confidence >= TOPIC_GUESS and len(nlu.topic_ranking) > 1:
+        if nlu.topic and len(nlu.topic_ranking) > 1 and (nlu.topic_confidence >= TOPIC_GUESS or confidence >= 0.5):
+            # a career question, surely, but which: the likeliest topics to choose from
             return TOPIC_CHOOSE, confidence
         return TOPIC_UNSURE, confidence
     if intent == "nlu_fallback":

@@ -77,15 +77,21 @@ def test_asking_for_a_person_in_many_words(text):
 
 
 def test_the_thresholds_decide_between_answer_clarification_and_interruption():
-    assert read("bots replace pickers", "bot_challenge", 0.9).kind is Kind.QUESTION
-    half = read("bots replace pickers", "bot_challenge", 0.6)
+    text = "you are just a bot"
+    assert read(text, "bot_challenge", 0.9).kind is Kind.QUESTION
+    half = read(text, "bot_challenge", 0.6)
     assert half.kind is Kind.QUESTION and half.clarify
-    assert read("bots replace pickers", "bot_challenge", 0.3).kind is Kind.ANSWER
-    once = read("bots replace pickers", "bot_challenge", 0.6, clarified=True)
+    assert read(text, "bot_challenge", 0.3).kind is Kind.ANSWER
+    once = read(text, "bot_challenge", 0.6, clarified=True)
     assert once.unsure and not once.clarify
-    assert read("bots replace pickers", "bot_challenge", 0.6, clarified=True, last_unsure="bots replace pickers").kind is Kind.ANSWER
+    assert read(text, "bot_challenge", 0.6, clarified=True, last_unsure=text).kind is Kind.ANSWER
     # a reply that does not fit the question is never guessed to be its answer
-    assert read("bots replace pickers", "bot_challenge", 0.3, fits=NEVER).kind is Kind.QUESTION
+    assert read(text, "bot_challenge", 0.3, fits=NEVER).kind is Kind.QUESTION
+
+
+def test_a_statement_that_fits_is_the_answer_even_if_it_sounds_like_a_question_to_the_bot():
+    assert read("robots are taking over the picking", "bot_challenge", 0.7, "env_technology").kind is Kind.ANSWER
+    assert read("what do you store about me", "ask_privacy", 0.7).kind is Kind.QUESTION
 
 
 def test_a_button_says_what_it_is():
