@@ -10,27 +10,27 @@ crisis message or a message meant for the counselor.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import Settings
 from bot.handoff import Turn, next_action
+from waypoint_rasa.fixed_policy import FixedPolicy
 
 HANDOFF_SLOT = "handoff"
-# Above RulePolicy (6): on equal confidence the higher priority wins.
+# Above the TurnPolicy (6): on equal confidence the higher priority wins.
 HANDOFF_POLICY_PRIORITY = 7
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class HandoffPolicy(Policy):
+class HandoffPolicy(FixedPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": HANDOFF_POLICY_PRIORITY}
@@ -47,12 +47,6 @@ class HandoffPolicy(Policy):
         # Configured extra crisis phrases; read once, where the policy is loaded.
         self._extra_phrases = Settings.from_env().extra_crisis_phrases()
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        # Nothing to learn: the handoff is decided by bot.handoff. The resource is
-        # persisted so the trained model can load the policy.
-        with self._model_storage.write_to(self._resource):
-            pass
-        return self._resource
 
     def predict_action_probabilities(
         self,
@@ -68,9 +62,4 @@ class HandoffPolicy(Policy):
             intent=(message.intent or {}).get("name") if message else None,
             text=message.text if message else None,
         )
-        action = next_action(turn, self._extra_phrases)
-        probabilities = self._default_predictions(domain)
-        if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities, is_no_user_prediction=True)
+        return self.predict_only(next_action(turn, self._extra_phrases), domain, is_no_user_prediction=True)

@@ -7,17 +7,15 @@ The HandoffPolicy, with a higher priority, takes the turns a counselor holds.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from waypoint_rasa.fixed_policy import FixedPolicy
 
 ACTION_LISTEN = "action_listen"
 ACTION_TURN = "action_turn"
@@ -49,26 +47,12 @@ def _new_message(tracker: DialogueStateTracker) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class TurnPolicy(Policy):
+class TurnPolicy(FixedPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": TURN_POLICY_PRIORITY}
 
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        featurizer: Any = None,
-    ) -> None:
-        super().__init__(config, model_storage, resource, execution_context, featurizer)
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        # Nothing to learn; the resource is persisted so the trained model can load the policy.
-        with self._model_storage.write_to(self._resource):
-            pass
-        return self._resource
 
     def predict_action_probabilities(
         self,
@@ -77,9 +61,4 @@ class TurnPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        action = next_action(tracker.latest_action_name, _new_message(tracker))
-        probabilities = self._default_predictions(domain)
-        if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+        return self.predict_only(next_action(tracker.latest_action_name, _new_message(tracker)), domain)
