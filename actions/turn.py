@@ -103,7 +103,7 @@ async def apply(reply: Reply, dispatcher: CollectingDispatcher, tracker: Tracker
         if isinstance(effect, OpenCase):
             events += await request_human(dispatcher, tracker, effect.reason)
         elif isinstance(effect, CrisisSupport):
-            events += await crisis_support(dispatcher, tracker)
+            events += await crisis_support(dispatcher, tracker, effect.kind)
         elif isinstance(effect, SendPlan):
             await send_plan(dispatcher, tracker)
         elif isinstance(effect, MarkCompleted):

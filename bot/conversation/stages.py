@@ -411,7 +411,7 @@ STAGES: tuple[Stage, ...] = (
             ),
             Question("career_direction", "exploration", "career direction", "Which career direction fits you best?", "The direction is the “mirror and ruler” of your career: it focuses your energy for the next 5–10 years.", Kind.CHOICE, DIRECTIONS, aliases=("direction", "career direction")),
             Question("path_type", "exploration", "career path type", "Which kind of career path do you want to follow?", "The path type decides what your next moves look like: up, across, within a network of related jobs, or on a specialist ladder.", Kind.CHOICE, PATH_TYPES, aliases=("path", "path type", "career path")),
-            Question("target_roles", "exploration", "target roles", "Which roles are you aiming for? Name one or more.", "Target roles make the direction concrete and anchor your goals.", aliases=("target role", "target roles", "roles", "target")),
+            Question("target_roles", "exploration", "target roles", "Which roles are you aiming for? Name one or more.", "Target roles make the direction concrete and anchor your goals.", aliases=("target role", "target roles", "roles", "target", "role i'm aiming for", "role i am aiming for", "roles i'm aiming for", "aiming for")),
             Question(
                 "target_occupation",
                 "exploration",

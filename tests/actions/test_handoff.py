@@ -268,6 +268,19 @@ async def test_crisis_in_the_counseling_goes_through_the_turn_core_and_stores_no
     assert store.answers("rest", SENDER) == {}
 
 
+async def test_crisis_the_classifier_heard_opens_a_case_of_its_kind(office, store, make_tracker, dispatcher, domain) -> None:
+    text = "he locked the door and said i'm not going anywhere tonight"
+    tracker = make_tracker(slots={"consent": True, "stage": "needs", "open_question": "department"}, text=text, intent="crisis_abuse")
+
+    events = await ActionTurn().run(dispatcher, tracker, domain)
+
+    case = office.open_case_for("rest", SENDER)
+    assert texts(dispatcher)[:2] == [SORRY, RESOURCES]
+    assert events == [SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting")]
+    assert (case.reason, case.urgent, case.crisis_kind) == ("crisis", True, "abuse")
+    assert store.answers("rest", SENDER) == {}
+
+
 async def test_crisis_after_hours(office, make_tracker, dispatcher, domain) -> None:
     at(FRIDAY_18)
 

@@ -367,6 +367,14 @@ def test_crisis_language_asks_for_crisis_support_whatever_the_question(make_turn
     assert reply.records == []
 
 
+def test_crisis_the_classifier_hears_asks_for_support_of_its_kind(make_turn):
+    reply = respond(make_turn("my partner took my keys and said i'm not leaving tonight", intent="crisis_abuse", confidence=0.6))
+
+    assert reply.kind == "crisis"
+    assert reply.effects == [CrisisSupport("abuse")]
+    assert reply.records == []
+
+
 # ---- out of scope, other languages -------------------------------------------------------------
 
 

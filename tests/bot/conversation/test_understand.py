@@ -102,3 +102,20 @@ def test_a_button_says_what_it_is():
 def test_crisis_comes_before_everything():
     reading = read("I want to kill myself", "inform", 0.99)
     assert (reading.kind, reading.crisis_kind) == (Kind.CRISIS, "self_harm")
+
+
+def test_crisis_language_no_rule_lists_is_crisis_when_the_classifier_hears_it_even_if_it_fits_the_question():
+    nlu = Nlu(intent="crisis_abuse", confidence=0.41, ranking=(("inform", 0.3),))
+    reading = understand("he came home angry again and i am scared", nlu, QUESTIONS["department"], ALWAYS, Thresholds())
+    assert (reading.kind, reading.intent, reading.crisis_kind) == (Kind.CRISIS, "crisis", "abuse")
+
+
+def test_the_crisis_intents_count_together_and_the_likeliest_names_the_kind():
+    nlu = Nlu(intent="inform", confidence=0.5, ranking=(("crisis_self_harm", 0.2), ("crisis_harassment", 0.15)))
+    reading = understand("whatever", nlu, QUESTIONS["department"], ALWAYS, Thresholds())
+    assert (reading.kind, reading.crisis_kind) == (Kind.CRISIS, "self_harm")
+
+
+def test_a_faint_crisis_score_is_not_a_crisis():
+    nlu = Nlu(intent="inform", confidence=0.7, ranking=(("crisis_self_harm", 0.2),))
+    assert understand("Night shift, outbound", nlu, QUESTIONS["department"], ALWAYS, Thresholds()).kind is Kind.ANSWER
