@@ -34,6 +34,7 @@ from bot.storage import Store  # noqa: E402
 from tests.heldout.data import Row, heldout_rows  # noqa: E402
 
 MODEL = ROOT / "models" / "waypoint.tar.gz"
+TARGET_OCCUPATION = "11-3071.00"  # Transportation, Storage, and Distribution Managers
 TARGETS = {
     "macro F1": (0.92, ">="),
     "out-of-scope recall": (0.85, ">="),
@@ -60,7 +61,8 @@ async def readings(rows: list[Row]) -> list[tuple[Reading, Nlu]]:
     found = []
     for row in rows:
         message = await agent.parse_message(row.text)
-        slots = {"consent": True, "open_question": row.open, "stage": None}
+        # a target occupation, as in a conversation that reached the skill ratings
+        slots = {"consent": True, "open_question": row.open, "stage": None, "target_occupation": TARGET_OCCUPATION}
         nlu = nlu_of(message)
         turn = Turn(row.text, nlu, slots, date(2026, 12, 6), turn_settings, careers, topics)
         found.append((read(turn), nlu))

@@ -152,7 +152,7 @@ _NOTHING_TO_GIVE = re.compile(
     r"^(?:(?:um+|uh+|well|honestly|tbh|sorry|actually)[, ]+)*"
     r"(?:none|nothing|n/?a|not applicable|not yet|nothing yet|none yet|none for now|nothing for now|nothing to add|"
     r"(?:i )?(?:don'?t|do not) (?:have|got|really have) (?:one|any|a \w+(?: \w+)?|anything)(?: yet| right now| at the moment)?|"
-    r"(?:i have )?no(?: \S+){0,3} (?:goals?|mentors?|comments?|plans?|one|triggers?)(?: yet| for now| really| at the moment)?|"
+    r"(?:i have )?no(?! idea| clue)(?: \S+){0,3} (?:goals?|mentors?|comments?|plans?|one|triggers?)(?: yet| for now| really| at the moment)?|"
     r"i haven'?t (?:got|thought of) (?:one|any)(?: yet)?)"
     r"(?:[, ]+(?:sorry|tbh|honestly|really|yet|for now))*$",
     re.I,

@@ -51,7 +51,17 @@ from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY, Kind as 
 from bot.conversation.summary import summary_text
 from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
 from bot.conversation.topics import TopicCatalogue, topic_answer
-from bot.conversation.understand import INFORM, TOPIC_CHOOSE, Kind, Nlu, Reading, Thresholds, kind_of, understand
+from bot.conversation.understand import (
+    INFORM,
+    NEVER_AN_ANSWER_BY_GUESS,
+    TOPIC_CHOOSE,
+    Kind,
+    Nlu,
+    Reading,
+    Thresholds,
+    kind_of,
+    understand,
+)
 
 # Slots of the moment, not of the person's progress.
 TRANSIENT_SLOTS = (
@@ -242,6 +252,15 @@ class _Core:
                 return True
             return False
         clarify = pending.get("clarify")
+        if (
+            isinstance(clarify, Mapping)
+            and clarify.get("intent") not in NEVER_AN_ANSWER_BY_GUESS
+            and normalise_for_matching(self.text) == normalise_for_matching(str(clarify.get("text") or ""))
+        ):
+            # asked "your answer or a question?", they said it again: it is their answer
+            self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
+            self.answer(str(clarify.get("text")), Reading(Kind.ANSWER, INFORM))
+            return True
         if isinstance(clarify, Mapping) and said is not None:
             original = str(clarify.get("text") or "")
             if said:

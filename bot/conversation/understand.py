@@ -125,20 +125,30 @@ class Reading:
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-# A question, a greeting, a request to the bot or for a person – not an answer ("我想换工作"
-# answers "what brings you here?"; "我想和真人顾问谈谈" asks for a person).
+# A question, a greeting or a request to the bot – not an answer ("我想换工作" answers "what
+# brings you here?"). Asking for a person is _ZH_HUMAN; "顾问" or "客服" alone can be a job.
 _ZH_QUESTION = re.compile(
-    r"[？?]|吗|呢|什么|怎么|为什么|如何|多少|多久|多长|哪|能不能|可不可以|是否|会不会|请|帮我|联系|人工|真人|顾问|客服|"
+    r"[？?]|吗|呢|什么|怎么|为什么|如何|多少|多久|多长|哪|能不能|可不可以|是否|会不会|请|帮我|联系|"
     r"你好|您好|谢谢|再见|嗨|喂"
 )
+# "I want / I hope / I plan to …" is a statement even with a question word inside it
+# (想弄清楚下一步该怎么走: "I want to work out how to go on"), unless it asks (？, 吗, 呢).
+_ZH_STATEMENT = re.compile(r"^(?:我)?(?:想|希望|打算|计划|准备|需要|要)(?!.*[？?吗呢])")
+# "I don't understand (the question)": the bot cannot explain in Chinese yet.
+_ZH_NOT_UNDERSTOOD = re.compile(r"不(?:太|大)?(?:明白|懂|理解)|看不懂|听不懂")
 _ZH_UNSURE = re.compile(r"不知道|不清楚|不确定|没想好|不太确定|说不好|不好说|随便|没想过")
 _ZH_HUMAN = re.compile(r"(?:真人|人工|顾问|客服|人类|辅导员|咨询师).{0,6}(?:谈|聊|说话|联系|沟通|服务)|(?:找|转|要|需要|想要|联系)(?:一个|一位)?(?:真人|人工|顾问|客服|咨询师)")
 _FUNCTION_WORDS = {
-    "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días", "hablas", "hablar", "inglés", "tiempo", "cuándo", "puede", "ayudar", "alguien", "sí"},
+    "es": {"hola", "quiero", "puedo", "hablar", "con", "una", "persona", "que", "por", "favor", "cuánto", "cómo", "gracias", "trabajo", "necesito", "ayuda", "está", "usted", "tengo", "mi", "es", "el", "la", "los", "las", "para", "hay", "habla", "español", "dónde", "buenos", "días", "hablas", "hablar", "inglés", "tiempo", "cuándo", "puede", "ayudar", "alguien", "sí", "hasta", "luego",
+           "entiendo", "pregunta", "qué", "esto", "funciona", "trabajar", "empleo", "adiós", "muchas"},
     "de": {"ich", "möchte", "mit", "einem", "einer", "sprechen", "bitte", "wie", "lange", "dauert", "das", "ist", "nicht", "und", "mein", "meine", "arbeit", "hallo", "danke", "können", "sie", "gibt", "es", "der", "die", "ein", "sprichst", "deutsch", "was", "kann", "wo", "guten", "tag", "sprichst", "englisch", "jemand", "jemandem", "menschen", "hilfe", "zeit", "bin"},
     "fr": {"je", "veux", "parler", "avec", "bonjour", "combien", "merci", "une", "personne", "est-ce", "que", "mon", "travail", "vous", "pouvez", "comment", "pourquoi", "français", "parlez", "le", "la", "les", "des", "suis", "pas", "c'est", "salut", "parles", "anglais", "quelqu'un", "aide", "temps", "voudrais", "avez", "qui"},
     "pt": {"olá", "quero", "falar", "com", "uma", "pessoa", "obrigado", "obrigada", "trabalho", "você", "fala", "português", "preciso", "ajuda", "não", "meu", "minha", "como", "quanto", "tempo"},
-    "hi": {"mujhe", "kya", "hai", "aap", "nahi", "naukri", "kaise", "karna", "chahiye", "mera", "meri", "baat", "kisi", "se", "hindi", "bolte", "ho", "kitna", "samay", "lagega", "namaste"},
+    "hi": {"mujhe", "kya", "hai", "aap", "nahi", "naukri", "kaise", "karna", "chahiye", "mera", "meri", "baat", "kisi", "se", "hindi", "bolte", "ho", "kitna", "samay", "lagega", "namaste", "yeh", "ye", "lega",
+           "kab", "kyun", "kaun", "haan", "accha", "theek", "karo", "batao", "sakte", "hain"},
+    "it": {"ciao", "come", "funziona", "questo", "questa", "voglio", "parlare", "lavoro", "grazie", "buongiorno", "per",
+           "favore", "che", "sono", "non", "capisco", "domanda", "una", "persona", "posso", "quanto", "tempo", "parli",
+           "italiano", "aiuto", "vorrei", "cosa", "perché", "buonasera"},
 }
 _ENGLISH_WORDS = {
     "i", "my", "me", "the", "a", "an", "to", "is", "are", "and", "you", "what", "how", "can", "do", "does", "of", "in",
@@ -154,8 +164,9 @@ _UNSURE = re.compile(
     re.I,
 )
 _HUMAN = re.compile(
-    r"\b(?:(?:talk|speak|chat|connect|put|transfer|get)\s+(?:me\s+)?(?:to|with|through to)\s+(?:a|an|some|the|your|one of your|someone|somebody|anyone|actual|real|live)?\s*"
-    r"(?:real\s+|actual\s+|live\s+|human\s+)?(?:human|person|people|counsel+or|coach|advisor|adviser|agent|representative|rep|someone|somebody|staff|member of staff|manager|supervisor|executive|technician)\b"
+    r"\b(?:(?:talk|speak|chat|connect|put|transfer|get)\s+(?:me\s+)?(?:to|with|through to)\s+(?:a|an|some|the|your|ur|one of your|someone|somebody|anyone|actual|real|live)?\s*"
+    r"(?:(?:real|actual|live|human)\s+people|(?:real\s+|actual\s+|live\s+|human\s+)?(?:human|person|counsel+or|coach|advisor|adviser|agent|representative|rep|someone|somebody|staff|member of staff|executive|technician))\b"
+    r"|\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:your|ur|the)\s+(?:boss|manager|supervisor)\b"
     r"|\breal (?:person|human)\b|\bactual (?:person|human)\b|\bhuman being\b|\blive (?:agent|person|chat)\b"
     r"|\bcall me back\b|\bcan (?:someone|somebody|anyone) (?:call|contact|ring|phone|email) me\b"
     r"|\b(?:is )?(?:any(?:one|body)|someone|somebody) (?:there|here|around|real)\b"
@@ -175,8 +186,11 @@ _HUMAN = re.compile(
 )
 _SUGGEST = re.compile(
     r"\b(?:what (?:would|do|should|could|did) (?:you|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
-    r"write|choose|pick)|any (?:suggestions?|ideas|examples|tips) (?:for|on) (?:this|that|what)|(?:give|show) me (?:an? |some )?"
-    r"(?:examples?|suggestions?|ideas|options)|can you (?:suggest|recommend|help me (?:answer|with this|decide|choose|think))|"
+    r"write|choose|pick)|any (?:suggestions?|ideas|examples|tips) (?:for|on) (?:this|that|what)|(?:give|show) me (?:an? |some |a few |few |any |more )?"
+    r"(?:examples?|suggestions?|ideas|options)|^examples? (?:of|for)|"
+    # "can you recommend something?" asks for an answer; "… a lasagna recipe" does not
+    r"can you (?:suggest|recommend)(?=\s*(?:$|[?.!,]|(?:some|something|one|anything|an? (?:answer|example|idea|option)|"
+    r"for (?:me|this|that|it))\b))|can you help me (?:answer|with this|decide|choose|think)|"
     r"what do (?:most|other) people (?:say|put|answer|write)|help me (?:out here|answer)|no clue what to (?:say|put|write|answer)|"
     r"what (?:should|could|would) i (?:say|put|write|answer)|(?:i )?need (?:some )?(?:ideas|examples|suggestions)|"
     r"what are (?:some |the )?(?:options|examples))\b",
@@ -190,13 +204,16 @@ _DISTRESS = re.compile(
     r"cry(?:ing)? (?:every day|all the time|at work|in the toilets?|at my desk|myself to sleep)|panic attacks?|"
     r"(?:i'?m|i am|feel(?:ing)?) (?:so |really |very )?(?:depressed|empty|worthless|numb|broken|miserable)|"
     r"(?:i'?m|i am) (?:losing it|not okay|not ok|struggling (?:so much|a lot|badly)|at the end of my tether)|"
-    r"nothing matters|(?:i )?hate my life|(?:i'?m|i am) done with (?:everything|it all|all of this))\b",
+    r"nothing matters|(?:i )?hate my life|(?:i'?m|i am) done with (?:everything|it all|all of this)|"
+    r"(?:how much longer|how long) (?:i|i'?ll|i can|can i|i'?m able to) (?:go on|keep going|keep (?:this|it) up|take (?:it|this)|last)|"
+    r"go on like this)\b",
     re.I,
 )
 _CLEAR_GOODBYE = re.compile(
     r"^(?:ok(?:ay)?[,.!]?\s+|thanks?(?: you)?[,.!]?\s+|that'?s all[,.!]?\s+)*"
     r"(?:bye|goodbye|good bye|bye bye|see (?:you|ya)(?: later| soon)?|cya|later|ciao|gotta go|got to go|have to go|i'?m off|"
-    r"good ?night|talk (?:to you )?later|that'?s all(?: for (?:now|today))?|i'?m done(?: for (?:now|today))?)"
+    r"good ?night|talk (?:to you )?later|that'?s all(?: for (?:now|today))?|i'?m done(?: for (?:now|today))?|take care|"
+    r"have a (?:good|nice|great|lovely) (?:one|day|evening|night|weekend))"
     r"(?:[,.!]?\s*(?:thanks?(?: you)?|bye|for now|for today|!+))*[\s.!]*$",
     re.I,
 )
@@ -217,7 +234,7 @@ _ASKS = re.compile(
 
 
 _QUESTION_START = re.compile(
-    r"^(?:(?:ok|so|and|but|also|btw|hey|hi|um+|well|sorry)[,:]?\s+)*(?:how|what|whats|what's|why|when|where|who|which|can|"
+    r"^(?:(?:ok|so|and|but|also|btw|hey|hi|um+|well|sorry)[,:]?\s+)*(?:how|hows|how's|what|whats|what's|why|when|where|who|which|can|"
     r"could|should|would|is|are|do|does|did|will)\b",
     re.I,
 )
@@ -232,6 +249,18 @@ _YOU = re.compile(r"\b(?:you|u|ur|you'?re|youre|r u|this (?:bot|thing|chat))\b",
 _ABOUT_THE_CONVERSATION = re.compile(
     r"\bi (?:didn'?t|did not|never) (?:say|said|mean|type|write|choose|pick|ask)\b|\bthat'?s not what i (?:said|meant|asked|wrote|typed)\b|"
     r"\byou (?:got|misunderstood|misread|stored|saved|put) (?:that|it|me|this) wrong\b|\bthat was (?:a )?typo\b",
+    re.I,
+)
+
+
+# Asking whether a person or a bot is writing is not asking for a person.
+_IS_IT_A_PERSON = re.compile(
+    r"\b(?:am i|are we) (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:real |actual |live )?"
+    r"(?:person|human|bot|robot|machine|computer|ai)\s*[?!.]*$"
+    r"|\bis (?:this|it|that) (?:a |an )?(?:real |actual |live )?(?:person|human|bot|robot|machine|computer|ai)"
+    r"(?: or (?:a |an )?(?:real |actual )?(?:person|human|bot|robot|machine|computer|ai))?\s*[?!.]*$"
+    r"|\bis (?:there )?(?:a |an )?(?:real |actual |live )?(?:person|human|someone) (?:typing|writing|answering|replying|"
+    r"behind (?:this|the screen)|on the other (?:end|side))\b",
     re.I,
 )
 
@@ -281,12 +310,33 @@ _FOREIGN_GREETINGS = {
 def looks_like_an_answer_in(language: str, text: str) -> bool:
     """A short statement in another language (销售部, 稳定和成长): an answer, not a request."""
     if language == "zh":
-        return not _ZH_QUESTION.search(text) and len(text) <= 60
+        if len(text) > 60 or _ZH_NOT_UNDERSTOOD.search(text):
+            return False
+        return not _ZH_QUESTION.search(text) or (bool(_ZH_STATEMENT.match(text)) and not _ZH_HUMAN.search(text))
     return False
 
 
 def is_unsure(text: str) -> bool:
     return bool(_UNSURE.match(normalise_for_matching(text) or text.strip()))
+
+
+# "not sure what I want from this", "no clue what HR could do": uncertainty about the
+# question, unless the classifier hears a question or request in the rest ("idk how to
+# write a cv" is a career topic).
+_STARTS_UNSURE = re.compile(
+    r"^(?:(?:hm+|um+|uh+|well|honestly|tbh|to be honest|so)[,.]?\s+)*(?:i\s*(?:'m|am)?\s*)?(?:really\s+|honestly\s+|just\s+)?"
+    r"(?:idk|dunno|not sure|unsure|no idea|no clue|(?:i )?(?:really )?(?:don'?t|do not) know|not really sure|can'?t say)"
+    r"\s+(?:what|which|how|who|where|whether|if|about|yet|really|tbh|honestly)\b",
+    re.I,
+)
+UNSURE_UNLESS_HEARD = frozenset({INFORM, "dont_know", "ask_suggestion", "skip", "out_of_scope", "distress"})
+
+
+def starts_unsure(text: str, intent: str, confidence: float, thresholds: Thresholds) -> bool:
+    """Begins with uncertainty, and the classifier is not sure it is a question or request."""
+    if not _STARTS_UNSURE.match(normalise_for_matching(text) or text.strip()):
+        return False
+    return intent in UNSURE_UNLESS_HEARD or confidence < thresholds.sure
 
 
 def asks_for_a_person(text: str) -> bool:
@@ -360,7 +410,7 @@ def understand(
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
             return Reading(Kind.REQUEST, "request_human", language=language)
-        if language == "zh" and _ZH_UNSURE.search(text) and len(text) <= 20:
+        if language == "zh" and question is not None and _ZH_UNSURE.search(text) and len(text) <= 20:
             return Reading(Kind.UNCERTAINTY, "dont_know", language=language)
         if question is not None and looks_like_an_answer_in(language, text) and (question.kind in FREE_TEXT_KINDS or fits(text)):
             return Reading(Kind.ANSWER, INFORM, language=language)
@@ -368,7 +418,8 @@ def understand(
     intent, confidence = _intent(nlu)
     if _GIVES_CONSENT.search(text):
         return Reading(Kind.REQUEST, "give_consent")
-    if corrects is not None and corrects(text):
+    if corrects is not None and corrects(text) and not asks_something(text):
+        # ("which certification is actually worth it?" names no earlier answer)
         return Reading(Kind.REQUEST, "change_answer")
     if question is not None and _ABOUT_THE_CONVERSATION.search(text) and not asks_something(text):
         return Reading(Kind.REQUEST, "change_answer")  # "i didn't say peers", "that's not what I meant"
@@ -376,11 +427,15 @@ def understand(
         return Reading(Kind.ANSWER, INFORM, confidence)  # a rating, "skip" or "stop" for one item
     if question is not None and names_an_option(question, text, offered) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if _IS_IT_A_PERSON.search(text):
+        return Reading(Kind.QUESTION, "bot_challenge")
     if asks_for_a_person(text) and intent != "ask_counselor_scope":
         return Reading(Kind.REQUEST, "request_human", max(confidence, thresholds.sure))
     if question is not None and is_skip_request(text, question):
         return Reading(Kind.REQUEST, "skip")
     if is_unsure(text) and intent not in ("ask_suggestion",):
+        return Reading(Kind.UNCERTAINTY, "dont_know")
+    if question is not None and starts_unsure(text, intent, confidence, thresholds) and not _SUGGEST.search(text):
         return Reading(Kind.UNCERTAINTY, "dont_know")
     if question is not None and _SUGGEST.search(text):
         return Reading(Kind.UNCERTAINTY, "ask_suggestion")

@@ -184,6 +184,10 @@ _RULES: tuple[_Rule, ...] = (
                               r"company|boss|manager|clients?))"),
     _rule(_S, "not_around_much_longer", r"\b(?:won'?t|will not|not going to) be (?:here|around|alive) (?:much longer|"
                                         r"for (?:much )?longer|tomorrow|next week|by)\b"),
+    _rule(_S, "not_a_problem_much_longer", r"\bi (?:won'?t|will not|am not going to|'?m not going to) be (?:a |your |anyone'?s )?(?:problem|burden|bother|"
+                                           r"nuisance|worry) (?:\w+ ){0,3}(?:much|any) longer\b"),
+    _rule(_S, "tired_of_living", r"\b(?:tired|sick|weary) of (?:living|being alive|life itself|my life|existing|"
+                                 r"waking up)\b(?! (?:in|at|with|out of|paycheck|pay ?check|from|on|like) )"),
     _rule(_S, "life_pointless", r"\b(?:my )?life (?:is|feels|seems) (?:completely |totally |so )?(?:pointless|meaningless|"
                                 r"not worth (?:it|living))\b"),
     _rule(_S, "no_way_out", r"\b(?:see|there'?s|there is|is) no way out\b|\b(?:can'?t|cannot|don'?t) see (?:a|any) way out\b"),

@@ -134,6 +134,22 @@ def test_yes_to_the_clarification_records_the_original_message(make_turn):
     assert reply.slots["pending"] is None
 
 
+def test_the_same_words_again_after_the_clarification_are_the_answer(make_turn):
+    pending = {"clarify": {"text": "planing", "intent": "show_plan"}}
+    reply = respond(make_turn("Planing ", intent="show_plan", confidence=0.7, open_question="leaning_direction", stage="exploration", pending=pending, clarified="leaning_direction"))
+
+    assert reply.kind == "answer"
+    assert answers(reply) == {"leaning_direction": "planing"}
+    assert reply.effects == []
+
+
+def test_a_person_request_said_again_after_the_clarification_is_still_a_request(make_turn):
+    pending = {"clarify": {"text": "someone from hr", "intent": "request_human"}}
+    reply = respond(make_turn("someone from hr", intent="request_human", confidence=0.7, open_question="org_strategy", stage="assessment", pending=pending, clarified="org_strategy"))
+
+    assert reply.records == []
+
+
 def test_no_to_the_clarification_carries_out_the_request(make_turn):
     pending = {"clarify": {"text": "can i talk to someone", "intent": "request_human"}}
     reply = respond(make_turn("no", intent="deny", open_question="org_strategy", stage="assessment", pending=pending))

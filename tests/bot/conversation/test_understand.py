@@ -119,3 +119,67 @@ def test_the_crisis_intents_count_together_and_the_likeliest_names_the_kind():
 def test_a_faint_crisis_score_is_not_a_crisis():
     nlu = Nlu(intent="inform", confidence=0.7, ranking=(("crisis_self_harm", 0.2),))
     assert understand("Night shift, outbound", nlu, QUESTIONS["department"], ALWAYS, Thresholds()).kind is Kind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("gracias, hasta luego", "es"), ("Ciao, come funziona questo?", "it"), ("yeh kitna time lega?", "hi"),
+     ("no entiendo la pregunta", "es"), ("no idea, to be honest", "en")],
+)
+def test_more_languages_and_their_everyday_words(text, language):
+    assert script_language(text) == language
+
+
+def test_a_chinese_statement_of_intent_is_an_answer_and_not_understanding_the_question_is_not():
+    assert read("想弄清楚下一步该怎么走", question="expectations").kind is Kind.ANSWER
+    assert read("人工智能在取代一部分客服工作", question="env_technology").kind is Kind.ANSWER
+    assert read("我不太明白这个问题", question="org_strategy").kind is Kind.OTHER_LANGUAGE
+    assert read("我想和真人顾问谈谈").intent == "request_human"
+    assert read("我想换工作，但是不知道从哪里开始", question=None).kind is Kind.OTHER_LANGUAGE  # nothing open to be unsure about
+
+
+@pytest.mark.parametrize("text", ["am I talking to a real person", "is this a bot or a human?", "is there a person typing this"])
+def test_asking_whether_a_person_writes_is_not_asking_for_one(text):
+    assert read(text, "request_human", 0.98).intent == "bot_challenge"
+
+
+@pytest.mark.parametrize("text", ["is there a real person I can talk to", "talk to ur boss", "get me a real person"])
+def test_asking_for_a_person_in_plain_words(text):
+    assert read(text, "inform", 0.8).intent == "request_human"
+
+
+def test_talking_to_people_is_an_answer_about_the_job_not_a_request():
+    assert read("I want to talk to people more in my job", "inform", 0.8, question="interests").kind is Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["not sure what I want from this", "no clue what HR could do", "honestly no idea which one"])
+def test_uncertainty_about_the_question_with_more_words(text):
+    assert read(text, "inform", 0.6, question="expectations").intent == "dont_know"
+
+
+def test_uncertainty_words_before_a_career_question_the_classifier_hears_are_that_question():
+    reading = read("idk how to write a cv", "topic", 0.9, question="expectations")
+    assert reading.kind is not Kind.UNCERTAINTY
+
+
+def test_asking_for_ideas_or_examples_is_a_request_for_a_suggestion_but_a_recipe_is_not():
+    assert read("could you give me a few ideas for roles?", "ask_similar_occupations", 0.87, question="target_roles").intent == "ask_suggestion"
+    assert read("examples of tech changes?", "inform", 0.86, question="env_technology").intent == "ask_suggestion"
+    assert read("can you recommend something?", "inform", 0.5, question="values").intent == "ask_suggestion"
+    assert read("can you recommend a vegetarian lasagna recipe", "out_of_scope", 0.95, question="values").intent == "out_of_scope"
+
+
+def test_a_question_with_actually_in_it_is_no_correction():
+    corrects = lambda text: True  # noqa: E731 - the navigation would see "is actually" and a question name
+    reading = read("Which certification is actually worth it?", "topic/study_and_certifications", 0.9, question=None, corrects=corrects)
+    assert reading.intent == "topic/study_and_certifications"
+    assert read("oh wait, my department is actually CX", "inform", 0.9, question="time_in_role", corrects=corrects).intent == "change_answer"
+
+
+@pytest.mark.parametrize("text", ["have a good one", "ok thanks, take care", "have a nice weekend!"])
+def test_everyday_goodbyes(text):
+    assert is_clear_goodbye(text)
+
+
+def test_not_knowing_how_much_longer_one_can_go_on_is_distress():
+    assert read("I don't know how much longer I can go on like this", "ask_duration", 0.86, question=None).kind is Kind.DISTRESS

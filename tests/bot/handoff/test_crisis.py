@@ -12,6 +12,10 @@ from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, parse_ex
 
 SELF_HARM = [
     "I want to kill myself",
+    "I'm so tired of living",
+    "honestly sick of being alive",
+    "I won't be a problem for you much longer",
+    "i wont be anyone's burden any longer",
     "I WANT TO   KILL MY SELF",  # case and spacing
     "i want to killmyself",
     "I've been thinking about suicide lately",
@@ -112,6 +116,9 @@ ABUSE = [
 
 NOT_A_CRISIS = [
     "I'd kill for a promotion",
+    "tired of living paycheck to paycheck",  # money, not life
+    "sick of living in a city this expensive",
+    "the printer won't be a problem much longer, IT is replacing it",
     "this project is killing me",  # decided: the idiom about work, not about the person
     "I want to kill it in the interview",
     "I'm going to kill it at work this year",
