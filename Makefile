@@ -110,8 +110,11 @@ test-e2e: setup
 
 test: setup lint validate test-unit test-rasa test-e2e
 
+# The commit the current issue started from: `make bench` compares it with this checkout side
+# by side (BENCH_BASELINE= skips the comparison).
+BENCH_BASELINE ?= f77342b
 bench: setup
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 # Conversation quality on data the model never saw (tests/heldout/) and simulated employees.
 eval: setup

@@ -5,11 +5,18 @@ Targets (issue 2): one conversation p50 <= 150 ms; 20 concurrent conversations >
 turns/s with p95 <= 2 s and no errors; both servers <= 1.5 GB resident; training <= 5 min.
 Issue 3 (career database, bot/careers/bench.py): load < 30 s, ranking p95 < 20 ms, title
 resolution p95 < 10 ms.
+
+With --baseline REF (the Makefile passes the commit before the current issue) it then
+compares that commit with this checkout side by side: both stacks run the same scripted
+conversations in alternating rounds (baseline, current, baseline, …), and the median of
+the rounds is printed with its spread – turns per second, latency and the servers' CPU
+time per turn, which the machine's other load disturbs less than wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -41,6 +48,19 @@ def tree_pids(pid: int) -> list[int]:
         except (OSError, ValueError, IndexError):
             continue
     return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def tree_cpu_seconds(roots: list[int]) -> float:
+    return sum(cpu_seconds(p) for root in roots for p in tree_pids(root))
 
 
 def rss_kb(pid: int) -> int:
@@ -93,6 +113,76 @@ def report(title: str, latencies: list[float], seconds: float, turns: int, error
         print(f"  error: {error}")
 
 
+def measure(stack: Stack, users: int, single_runs: int) -> dict[str, float]:
+    """One round on a started stack: a conversation at a time, then `users` at once."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    single_turns = sum(converse(stack, f"bench-single-{i}-{time.time_ns()}", latencies, errors) for i in range(single_runs))
+    single_p50 = statistics.median(latencies) * 1000
+    many: list[float] = []
+    cpu_before = tree_cpu_seconds(stack.pids())
+    started = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        turns = sum(pool.map(lambda i: converse(stack, f"bench-many-{i}-{time.time_ns()}", many, errors), range(users)))
+    seconds = time.perf_counter() - started
+    cpu = tree_cpu_seconds(stack.pids()) - cpu_before
+    return {
+        "single p50 ms": single_p50,
+        "turns/s": turns / seconds,
+        "p95 ms": percentile([x * 1000 for x in many], 0.95),
+        "CPU ms/turn": cpu / max(turns, 1) * 1000,
+        "errors": float(len(errors)),
+        "turns": float(single_turns + turns),
+    }
+
+
+def baseline_checkout(ref: str) -> Path:
+    """A worktree of `ref` under build/bench with its spaCy pipeline and model, made once."""
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    tree = ROOT / "build" / "bench" / sha
+    if not (tree / ".git").exists():
+        subprocess.run(["git", "worktree", "add", "--force", "--detach", str(tree), sha], cwd=ROOT, check=True, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(tree), "RASA_TELEMETRY_ENABLED": "false"}
+    if not (tree / "build" / "spacy" / "en_waypoint" / "meta.json").exists():
+        print(f"Building {sha}'s spaCy pipeline …", flush=True)
+        subprocess.run([str(VENV_BIN / "python"), "-m", "bot.nlp_pipeline", "build/spacy/en_waypoint"], cwd=tree, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    if not (tree / "models" / "waypoint.tar.gz").exists():
+        print(f"Training {sha}'s model (once; kept in {tree.relative_to(ROOT)}) …", flush=True)
+        subprocess.run([str(VENV_BIN / "rasa"), "train", "--fixed-model-name", "waypoint", "--out", "models", "--quiet"], cwd=tree, env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return tree
+
+
+def compare(ref: str, rounds: int, users: int, single_runs: int) -> None:
+    tree = baseline_checkout(ref)
+    sides = {f"{tree.name} (before)": tree, "this checkout": ROOT}
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
+    for round_number in range(1, rounds + 1):
+        for name, root in sides.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                stack = Stack(Path(tmp), with_web=False, root=root)
+                stack.prepare_database()
+                stack.start()
+                try:
+                    results[name].append(measure(stack, users, single_runs))
+                finally:
+                    stack.stop()
+            figures = results[name][-1]
+            print(f"  round {round_number}, {name}: {figures['turns/s']:.1f} turns/s, {figures['CPU ms/turn']:.0f} CPU ms/turn", flush=True)
+    print(f"Side by side: median of {rounds} alternating rounds (min–max); {users} concurrent conversations, "
+          f"single p50 over {single_runs} conversations")
+    names = list(sides)
+    print(f"  {'':<16}" + "".join(f"{n:>28}" for n in names))
+    for metric in ("single p50 ms", "turns/s", "p95 ms", "CPU ms/turn", "errors"):
+        cells = []
+        for name in names:
+            values = [r[metric] for r in results[name]]
+            cells.append(f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})")
+        print(f"  {metric:<16}" + "".join(f"{c:>28}" for c in cells))
+
+
 def time_training() -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
@@ -110,6 +200,8 @@ def main() -> None:
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--careers-only", action="store_true", help="only the career database figures")
     parser.add_argument("--documents-only", action="store_true", help="only the career database and plan figures")
+    parser.add_argument("--baseline", help="also compare with this commit, side by side (e.g. the one before the issue)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of the comparison")
     args = parser.parse_args()
 
     career_bench.report(career_bench.run())
@@ -149,6 +241,8 @@ def main() -> None:
         print(f"Peak resident memory, Rasa server + action server: {sampler.peak_kb / 1024:.0f} MB")
     if not args.skip_training:
         print(f"Training from scratch: {time_training():.0f} s")
+    if args.baseline:
+        compare(args.baseline, args.rounds, args.users, args.single_runs)
 
 
 if __name__ == "__main__":

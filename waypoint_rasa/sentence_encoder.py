@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import threading
 import zipfile
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Sequence
@@ -25,6 +27,8 @@ DIMENSIONS = 384
 # attention cost grows with the square of the length.
 MAX_TOKENS = 128
 BATCH_SIZE = 32
+# Short replies recur ("yes", "skip", "2", "none"): their vectors are kept (~1.5 KB each).
+CACHE_SIZE = 4096
 
 
 class EncoderUnavailable(RuntimeError):
@@ -54,6 +58,8 @@ class SentenceEncoder:
         self._tokenizer = Tokenizer.from_str(tokenizer_json)
         # The shipped tokenizer pads every sentence to 128 tokens; padding is done per batch
         # here, with an attention mask, so that mean pooling sees only real tokens.
+        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._heads = int(config["num_attention_heads"])
@@ -79,6 +85,25 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, each of unit length (an empty text gives the zero vector)."""
+        if len(texts) == 1:
+            return self._encode_one(texts[0] or "")[None, :]
+        return self._encode_many(texts)
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        with self._cache_lock:
+            vector = self._cache.get(text)
+            if vector is not None:
+                self._cache.move_to_end(text)
+                return vector
+        vector = self._encode_many([text])[0]
+        vector.setflags(write=False)  # shared by every caller that sends the same text
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
+
+    def _encode_many(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([t or "" for t in texts])

@@ -49,7 +49,10 @@ class Stack:
     settings: dict[str, str] = field(default_factory=dict)
     rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     # The channels Rasa starts with (the project's credentials.yml unless a test needs others).
-    credentials: Path = ROOT / "credentials.yml"
+    credentials: Path | None = None
+    # The checkout whose code and model run: this one, or another commit's for `make bench`'s
+    # side-by-side comparison (same virtualenv).
+    root: Path = ROOT
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -68,8 +71,19 @@ class Stack:
     def tracker_db(self) -> Path:
         return self.workdir / "tracker.db"
 
+    @property
+    def model(self) -> Path:
+        return self.root / "models" / "waypoint.tar.gz"
+
     def prepare_database(self) -> None:
         """The answer store's schema and the O*NET career tables, as `make migrate` does."""
+        if self.root != ROOT:  # another commit's schema: its own code creates it
+            script = "import sys; from tests.e2e.stack import Stack; from pathlib import Path; Stack(Path(sys.argv[1])).prepare_database()"
+            subprocess.run(
+                [str(VENV_BIN / "python"), "-c", script, str(self.workdir)],
+                cwd=self.root, env={**self._env(), "PYTHONPATH": str(self.root)}, check=True,
+            )
+            return
         from bot.careers.loader import load
         from bot.storage import make_engine, migrate
 
@@ -82,7 +96,7 @@ class Stack:
         env = dict(os.environ)
         env.update(
             WAYPOINT_DATABASE_URL=self.answers_url,
-            PYTHONPATH=str(ROOT),
+            PYTHONPATH=str(self.root),
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
             SANIC_WORKERS=str(self.sanic_workers),
@@ -105,28 +119,29 @@ class Stack:
         return path
 
     def start(self, timeout: float = 240) -> None:
-        if not MODEL.exists():
-            raise RuntimeError(f"No trained model at {MODEL}: run `make train` first.")
+        if not self.model.exists():
+            raise RuntimeError(f"No trained model at {self.model}: run `make train` first.")
         env = self._env()
         logs = self.workdir / "logs"
         logs.mkdir(exist_ok=True)
         self.processes["actions"] = subprocess.Popen(
             [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
             # one BLAS thread, as scripts/run-stack.sh
-            cwd=ROOT, env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+            cwd=self.root, env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
             stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
         )
         self.processes["rasa"] = subprocess.Popen(
             [
-                str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self._endpoints()), "--enable-api",
-                "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+                str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--endpoints", str(self._endpoints()), "--enable-api",
+                "--credentials", str(self.credentials or self.root / "credentials.yml"), "--interface", "127.0.0.1",
+                "--port", str(self.rasa_port),
             ],
-            cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
+            cwd=self.root, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
         )
         if self.with_web:
             self.processes["web"] = subprocess.Popen(
                 [str(VENV_BIN / "python"), "-m", "bot.web"],
-                cwd=ROOT, env=env, stdout=open(logs / "web.log", "ab"), stderr=subprocess.STDOUT,
+                cwd=self.root, env=env, stdout=open(logs / "web.log", "ab"), stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

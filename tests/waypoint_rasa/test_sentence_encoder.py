@@ -37,3 +37,14 @@ def test_no_text_gives_no_rows_and_typos_or_another_script_still_encode(encoder)
     assert encoder.encode([]).shape == (0, DIMENSIONS)
     vectors = encoder.encode(["", "mangement positon", "销售部"])
     assert vectors.shape == (3, DIMENSIONS) and np.isfinite(vectors).all()
+
+
+def test_recurring_short_replies_are_remembered_up_to_a_bound(encoder, monkeypatch):
+    import waypoint_rasa.sentence_encoder as module
+
+    monkeypatch.setattr(module, "CACHE_SIZE", 2)
+    first = encoder.encode(["yes"])[0]
+    assert encoder.encode(["yes"])[0] is not None and np.array_equal(encoder.encode(["yes"])[0], first)
+    assert np.allclose(first, encoder.encode(["yes", "no"])[0], atol=1e-5)  # as computed in a batch
+    encoder.encode(["skip"]), encoder.encode(["2"]), encoder.encode(["none"])
+    assert len(encoder._cache) == 2 and "yes" not in encoder._cache
