@@ -113,25 +113,21 @@ async def crisis_support(dispatcher: CollectingDispatcher, tracker: Tracker, kin
     events: List[EventType] = []
     if case is None:
         dispatcher.utter_message(
-            text=f"I couldn't alert a counselor automatically just now. Please contact {settings.counselor_contact} "
-            "directly, or use the numbers above."
+            text=messages.text("crisis_no_case", contact=settings.counselor_contact)
         )
         return events
     await runtime.guarded(runtime.case_store().add_message, case.id, "employee", clean_answer(text))
     events.append(SlotSet(CASE_SLOT, case.id))
     if state == ACTIVE:
-        dispatcher.utter_message(text="I've flagged this to your counselor as urgent.")
+        dispatcher.utter_message(text=messages.text("crisis_flagged"))
         return events
     if in_hours:
         dispatcher.utter_message(
-            text="I've asked a counselor to join you here as a priority. Until they do, I'll stay quiet – "
-            "anything you write goes straight to them."
+            text=messages.text("crisis_counselor_coming")
         )
         return events + [SlotSet(HANDOFF_SLOT, WAITING)]
     dispatcher.utter_message(
-        text=f"Our counselors are away right now; your message is with them as urgent, and they're back "
-        f"{_opening_text(case) or 'as soon as possible'}. Please use the numbers above now if you need help. "
-        "When you're ready, say “continue” and we'll pick up the career conversation where we left off."
+        text=messages.text("crisis_after_hours", back=_opening_text(case) or messages.text("as_soon_as_possible"))
     )
     return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
@@ -148,7 +144,7 @@ class ActionCrisisSupport(Action):
 
 
 _UNREACHABLE = object()
-_RESEND = "I couldn't pass that message on just now – please send it again in a moment."
+_RESEND = messages.text("relay_failed")
 
 
 class ActionRelayToCounselor(Action):
@@ -169,8 +165,7 @@ class ActionRelayToCounselor(Action):
         if case is None or (case.handed_back_at is not None and case.status == "active"):
             # the counselor closed or handed back without the bot hearing of it
             dispatcher.utter_message(
-                text="The conversation with the counselor has ended, so you're back with me. "
-                "Say “continue” to pick up where we left off, or “talk to a counselor” to ask again."
+                text=messages.text("counselor_session_ended")
             )
             return [SlotSet(HANDOFF_SLOT, None)]
         text = clean_answer((tracker.latest_message or {}).get("text") or "")
@@ -193,17 +188,16 @@ class ActionDeliverCounselorReply(Action):
         case = await runtime.guarded(store.open_case_for, channel, sender)
         if case is None:
             return []
-        messages = await runtime.guarded(store.messages, case.id, default=[])
-        pending = [m for m in messages if m.author == "counselor" and m.delivered_at is None]
+        case_messages = await runtime.guarded(store.messages, case.id, default=[])
+        pending = [m for m in case_messages if m.author == "counselor" and m.delivered_at is None]
         if not pending:
             return []
         counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
-        who = counselor.display_name if counselor else "Your counselor"
+        who = counselor.display_name if counselor else messages.text("your_counselor")
         events: List[EventType] = []
         if tracker.get_slot(HANDOFF_SLOT) != ACTIVE:
             dispatcher.utter_message(
-                text=f"{for_chat(who, 120)}, a career counselor, has joined the conversation. "
-                "I'll stay quiet until they hand you back to me."
+                text=messages.text("counselor_joined", who=for_chat(who, 120))
             )
             events = [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
         for message in pending:
@@ -226,15 +220,14 @@ class ActionHandBack(Action):
             return []  # not handed back in the console: nothing happened
         if case.taken_at is None:
             # nobody talked to the person: nothing to rate
-            dispatcher.utter_message(text="You're back with me. Say “continue” to pick up where we left off.")
+            dispatcher.utter_message(text=messages.text("back_with_me"))
             return [SlotSet(HANDOFF_SLOT, None)]
         counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
-        who = for_chat(counselor.display_name, 120) if counselor else "The counselor"
+        who = for_chat(counselor.display_name, 120) if counselor else messages.text("the_counselor")
         say(
             dispatcher,
             Prompt(
-                f"{who} has handed you back to me. Before we go on: how would you rate your conversation with "
-                "the counselor, from 1 (poor) to 5 (excellent)?",
+                messages.text("rate_session", who=who),
                 RATING_BUTTONS,
             ),
         )
@@ -280,22 +273,21 @@ class ActionTakeSessionRating(Action):
         case_id = tracker.get_slot(CASE_SLOT)
         if reading == "complaint":
             dispatcher.utter_message(
-                text="I'm sorry it didn't go well. Please tell me what happened, in your own words. Your complaint "
-                "goes to the counseling service's administrators, not to the counselor."
+                text=messages.text("complaint_ask")
             )
             return [SlotSet(HANDOFF_SLOT, COMPLAINT)]
         if reading is None:
             tries = int(tracker.get_slot("misunderstandings") or 0) + 1
             if tries < 2:
-                say(dispatcher, Prompt("Please pick a number from 1 (poor) to 5 (excellent), or skip.", RATING_BUTTONS))
+                say(dispatcher, Prompt(messages.text("rating_again"), RATING_BUTTONS))
                 return [SlotSet("misunderstandings", tries)]
-            dispatcher.utter_message(text="No rating then – that's fine.")
+            dispatcher.utter_message(text=messages.text("rating_none"))
         elif isinstance(reading, int) and case_id is not None:
             stored = await runtime.guarded(runtime.case_store().record_rating, int(case_id), reading, default=False)
             dispatcher.utter_message(
-                text="Thank you for rating the session." if stored is not False else "Thank you. (I couldn't save the rating just now.)"
+                text=messages.text("rating_thanks" if stored is not False else "rating_not_saved")
             )
-        dispatcher.utter_message(text="Let's pick up where we left off.")
+        dispatcher.utter_message(text=messages.text("pick_up"))
         return [SlotSet(HANDOFF_SLOT, None), SlotSet("misunderstandings", 0)]
 
 
@@ -307,10 +299,10 @@ class ActionTakeComplaint(Action):
         text = clean_answer((tracker.latest_message or {}).get("text") or "")
         case_id = tracker.get_slot(CASE_SLOT)
         if not has_words(text):
-            dispatcher.utter_message(text="Please describe what happened in a few words – or say “skip”.")
+            dispatcher.utter_message(text=messages.text("complaint_describe"))
             return []
         if _SKIP_COMPLAINT.match(text):
-            dispatcher.utter_message(text="All right, no complaint. Let's pick up where we left off.")
+            dispatcher.utter_message(text=messages.text("complaint_none"))
             return [SlotSet(HANDOFF_SLOT, None)]
         stored: Any = None
         if case_id is not None:
@@ -318,12 +310,11 @@ class ActionTakeComplaint(Action):
         if stored is None:
             contact = runtime.settings().counselor_contact
             dispatcher.utter_message(
-                text=f"I couldn't record your complaint just now – sorry. Please send it to {contact} directly."
+                text=messages.text("complaint_not_saved", contact=contact)
             )
         else:
             dispatcher.utter_message(
-                text="Thank you. Your complaint is recorded and goes to the administrators of the counseling "
-                "service, who will follow it up."
+                text=messages.text("complaint_recorded")
             )
-        dispatcher.utter_message(text="Let's pick up where we left off.")
+        dispatcher.utter_message(text=messages.text("pick_up"))
         return [SlotSet(HANDOFF_SLOT, None)]
