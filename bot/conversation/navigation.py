@@ -109,7 +109,7 @@ _NEW_VALUE = (
     re.compile(r"\b(?:i\s+)?meant(?:\s+to\s+say)?\s*:?\s+(?P<value>.+)$", re.I),
     re.compile(r"\bshould\s+(?:be|say|read)\s*:?\s+(?P<value>.+)$", re.I),
     re.compile(r"\bcorrection\s*[:,-]\s*(?P<value>.+)$", re.I),
-    re.compile(r"\bchange\s+(?:my|the)\s+[\w\s-]+?\s+to\s+(?P<value>.+)$", re.I),
+    re.compile(r"\bchange\s+(?:my\s+|the\s+)?[\w\s-]+?\s+to\s+(?P<value>.+)$", re.I),
     re.compile(r"\b(?:it'?s|it\s+is)\s+(?:actually|really)\s+(?P<value>.+)$", re.I),
 )
 _FIELD_IS = re.compile(r"^(?:my|the)\s+[\w\s-]+?\s+(?:is|was|are)\s+(?P<value>.+)$", re.I)
@@ -118,6 +118,9 @@ _NOT_OLD = re.compile(r"(?:,|;|\s)\s*(?:and\s+)?not\s+(?:the\s+)?[^,;]+$|\s+inst
 
 def corrected_value(text: str, key: str) -> str | None:
     """The new answer stated in a correction, or None when it names none."""
+    restated = _RESTATED_ANYWHERE.search(text.strip())
+    if restated and _field_in_text(restated.group("field")) == (normalise_for_matching(restated.group("field")), key):
+        return _NOT_OLD.sub("", restated.group("value")).strip(" .,!;:\"'“”") or None
     for pattern in _NEW_VALUE:
         match = pattern.search(text.strip())
         if match:
@@ -134,10 +137,28 @@ def corrected_value(text: str, key: str) -> str | None:
 _I_MEANT = re.compile(r"\b(?:i meant|i mean't|meant to say|correction\s*[:,-])", re.I)
 
 
-def names_another_answer(text: str, open_key: str | None) -> bool:
+# "my department is inbound" while another question is open: the whole message restates an
+# earlier answer (checked against the answers given, so "my manager is supportive" at a
+# question about relationships is that answer).
+_RESTATED = r"(?:my|the)\s+(?P<field>[\w\s-]+?)\s+(?:is|was|are|should be)\s+(?:actually\s+|really\s+|in fact\s+)?(?P<value>.+)$"
+_RESTATES = re.compile(r"^(?:(?:no|wait|sorry|oops|actually|hang on)[,.!]?\s+)*" + _RESTATED, re.I)
+_RESTATED_ANYWHERE = re.compile(r"\b" + _RESTATED, re.I)
+
+
+def names_another_answer(text: str, open_key: str | None, answered: Mapping[str, Any] | None = None) -> bool:
     """A correction of an earlier answer stated with its new value: "oh wait, my
-    department is actually Customer Experience, not Support", "sorry, I meant 5 years"."""
+    department is actually Customer Experience, not Support", "sorry, I meant 5 years",
+    "change department to inbound", or "my dept is inbound" when the department was answered."""
     if _I_MEANT.search(text):
         return True
     key = resolve_field(text)
-    return key is not None and key != open_key and corrected_value(text, key) is not None
+    if key is None or key == open_key:
+        return False
+    if corrected_value(text, key) is not None:
+        return True
+    restated = _RESTATES.match(text.strip())
+    return bool(
+        restated and answered is not None and answered.get(key) is not None
+        and _field_in_text(restated.group("field")) is not None
+        and normalise_for_matching(restated.group("field")) == _field_in_text(restated.group("field"))[0]  # type: ignore[index]
+    )

@@ -41,8 +41,17 @@ def for_chat(text: str, limit: int = 160) -> str:
     return _ENTITY.sub("&amp;", short).replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Abbreviations people type in chat, spelt out for matching ("my dept is inbound", "mgr n hr").
+_ABBREVIATIONS = {
+    "dept": "department", "depts": "departments", "mgr": "manager", "mgrs": "managers", "yrs": "years",
+    "yr": "year", "mths": "months", "wks": "weeks", "ur": "your", "abt": "about", "pls": "please", "plz": "please",
+}
+_ABBREVIATION = re.compile(r"(?<![\w'])(" + "|".join(_ABBREVIATIONS) + r")(?![\w'])")
+
+
 def normalise_for_matching(text: str) -> str:
     """Lower-case words for matching choices and phrases."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"[’`´]", "'", text)
+    text = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)
     return re.sub(r"\s+", " ", re.sub(r"[^\w'+\-#/ .]", " ", text)).strip(" .")

@@ -212,7 +212,7 @@ class _Core:
             last_unsure=self.state.get("last_unsure"),
             extra_crisis_phrases=self.turn.settings.extra_crisis_phrases,
             offered=self.offered(),
-            corrects=(lambda text: navigation.names_another_answer(text, self.open_key))
+            corrects=(lambda text: navigation.names_another_answer(text, self.open_key, self.state.merged()))
             if progress.has_progress(self.state.merged())
             else None,
         )
@@ -709,6 +709,10 @@ class _Core:
                     self.state.set(slot, value)
             self.state.set("editing_field", key)
             self.ask(key, again=False)
+            return
+        if key is not None and key == self.open_key and slots.get(key) is None:
+            # "oh sorry, misread – customer support": the answer to the open question after all
+            self.answer(navigation.corrected_value(text, key) or text)
             return
         if key is not None and slots.get(key) is None:
             self.reply.say(t("not_answered_yet", label=QUESTIONS[key].label))

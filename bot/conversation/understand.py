@@ -265,6 +265,26 @@ _IS_IT_A_PERSON = re.compile(
 )
 
 
+# Going on after a pause, a person request or a topic: never an answer to the open question.
+_CARRY_ON = re.compile(
+    r"^(?:(?:ok(?:ay)?|fine|sure|alright|all right|no|nah|never ?mind|nvm|forget it|好的|好|那|thanks?|thx)[,.!\s]*)*"
+    r"(?:(?:let'?s |lets |we can |can we |please )?(?:carry on|go on|continue|keep going|move on|get going|resume|proceed)"
+    r"(?: (?:then|with (?:the|this)(?: \w+)?|where we (?:left off|were)|please|for now))*|never ?mind|nvm|forget it|"
+    r"(?:我们)?继续(?:吧)?)[\s.!。！]*$",
+    re.I,
+)
+
+
+_ACKNOWLEDGES = re.compile(r"^(?:ok(?:ay)?|fine|sure|alright|all right|no|nah|thanks?|thx|好的|好|行|嗯)[.!。！]*$", re.I)
+
+
+def carries_on(text: str) -> bool:
+    """"nvm carry on", "好的, 那我们继续吧 let's go on": back to the counseling."""
+    parts = [p.strip() for p in re.split(r"[,，。]\s*|\s+(?=let'?s\b)", text.strip()) if p.strip()]
+    on = [bool(_CARRY_ON.match(p)) for p in parts]
+    return bool(_CARRY_ON.match(text.strip())) or (any(on) and all(o or _ACKNOWLEDGES.match(p) for o, p in zip(on, parts)))
+
+
 def asks_something(text: str) -> bool:
     """A question or a request for advice, not a statement: "how do I ask for a raise",
     "tips for interviews?" – unlike "Master's degree in economics"."""
@@ -401,6 +421,8 @@ def understand(
     signal = detect_crisis(text, extra_crisis_phrases) if text else None
     if signal is not None:
         return Reading(Kind.CRISIS, "crisis", crisis_kind=signal.kind.value)
+    if carries_on(text):
+        return Reading(Kind.REQUEST, "continue_session")
     crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
     if crisis_likelihood >= thresholds.crisis:
         # no listed phrase, but the classifier hears crisis language: the crisis response,

@@ -274,6 +274,37 @@ def test_a_correction_with_its_new_value_changes_that_answer_and_goes_on(make_tu
     assert reply.slots["editing_field"] is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["wait my dept is actually inbound not outbound", "ffs. change department to inbound", "my department is inbound"],
+)
+def test_corrections_in_plain_chat_words_while_another_question_is_open(make_turn, text):
+    reply = respond(make_turn(text, intent="inform", confidence=0.6, department="outbound, nights", open_question="time_in_role"))
+
+    assert answers(reply) == {"department": "inbound"}
+    assert reply.texts()[-1] == QUESTIONS["time_in_role"].prompt
+
+
+def test_a_statement_about_another_topic_is_no_correction(make_turn):
+    reply = respond(make_turn("my manager is supportive", intent="inform", confidence=0.9, department="Support", open_question="time_in_role"))
+
+    assert "department" not in answers(reply)
+
+
+def test_a_correction_that_names_the_open_question_is_its_answer(make_turn):
+    reply = respond(make_turn("oh sorry i misread, my department is customer support", intent="change_answer", confidence=0.9))
+
+    assert answers(reply) == {"department": "customer support"}
+
+
+@pytest.mark.parametrize("text", ["nvm carry on", "好的, 那我们继续吧 let's go on", "ok lets continue"])
+def test_carrying_on_is_never_stored_as_the_answer(make_turn, text):
+    reply = respond(make_turn(text, intent="inform", confidence=0.7))
+
+    assert reply.records == []
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
 def test_change_my_answer_without_a_value_asks_for_it(make_turn):
     reply = respond(make_turn("can i change my department", intent="change_answer", department="Support", open_question="time_in_role"))
 
