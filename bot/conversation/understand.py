@@ -20,7 +20,7 @@ from bot.conversation.answers import decode_payload, is_skip_request, refers_to
 from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
-from bot.handoff.crisis import detect_crisis
+from bot.handoff.crisis import detect_crisis, figure_of_speech
 
 
 class Kind(str, Enum):
@@ -253,6 +253,17 @@ _ABOUT_THE_CONVERSATION = re.compile(
 )
 
 
+# A remark on how long the conversation is, never an answer to the open question ("this is taking
+# too long" is not a value): how much is left is the reply, with the reminder that one can stop.
+_ABOUT_THE_LENGTH = re.compile(
+    r"\b(?:this|it|that|these|the questions?)(?:'s| is| are) (?:taking |getting )?(?:way |so |too |really |very )*"
+    r"(?:long|forever|ages|a lot of questions|endless|never-?ending)\b(?! (?:to|for|before|until|in|at) )|"
+    r"\b(?:too|so) many questions\b|\bhow (?:much|many) (?:longer|more)\b|\bare we (?:nearly |almost )?(?:done|there) yet\b|"
+    r"\bwhen (?:does|will) (?:this|it) end\b",
+    re.I,
+)
+
+
 # Asking whether a person or a bot is writing is not asking for a person.
 _IS_IT_A_PERSON = re.compile(
     r"\b(?:am i|are we) (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:real |actual |live )?"
@@ -424,10 +435,12 @@ def understand(
     if carries_on(text):
         return Reading(Kind.REQUEST, "continue_session")
     crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
-    if crisis_likelihood >= thresholds.crisis:
+    if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text):
         # no listed phrase, but the classifier hears crisis language: the crisis response,
         # never an answer – a false alarm costs a counselor's look, a miss costs far more
         return Reading(Kind.CRISIS, "crisis", crisis_likelihood, crisis_kind=crisis_kind)
+    if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text):
+        return Reading(Kind.ANSWER, INFORM, nlu.confidence)  # a rating, "skip" or "stop", in any words
     language = script_language(text)
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
@@ -445,10 +458,10 @@ def understand(
         return Reading(Kind.REQUEST, "change_answer")
     if question is not None and _ABOUT_THE_CONVERSATION.search(text) and not asks_something(text):
         return Reading(Kind.REQUEST, "change_answer")  # "i didn't say peers", "that's not what I meant"
-    if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text):
-        return Reading(Kind.ANSWER, INFORM, confidence)  # a rating, "skip" or "stop" for one item
     if question is not None and names_an_option(question, text, offered) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if question is not None and _ABOUT_THE_LENGTH.search(text) and not asks_for_a_person(text):
+        return Reading(Kind.QUESTION, "ask_duration")
     if _IS_IT_A_PERSON.search(text):
         return Reading(Kind.QUESTION, "bot_challenge")
     if asks_for_a_person(text) and intent != "ask_counselor_scope":
@@ -532,6 +545,11 @@ def _likeliest_crisis(nlu: Nlu) -> tuple[str | None, float]:
 def _intent(nlu: Nlu) -> tuple[str, float]:
     intent = nlu.intent or INFORM
     confidence = nlu.confidence
+    if intent.startswith(CRISIS_INTENT_PREFIX):
+        # crisis language was weighed (and not heard) before: read it as the likeliest other thing
+        intent, confidence = next(
+            ((name, score) for name, score in nlu.ranking if not name.startswith(CRISIS_INTENT_PREFIX)), (INFORM, 0.0)
+        )
     if intent == TOPIC_INTENT:
         if nlu.topic and nlu.topic_confidence >= TOPIC_SURE:
             return nlu.topic, confidence

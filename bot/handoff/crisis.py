@@ -122,6 +122,9 @@ _S, _H, _A = CrisisKind.SELF_HARM, CrisisKind.HARASSMENT, CrisisKind.ABUSE
 _RULES: tuple[_Rule, ...] = (
     # -- self-harm ------------------------------------------------------------------------------
     _rule(_S, "kill_myself", rf"\bkill(?:s|ed|ing)?[\s-]*{_MYSELF}\b"),
+    # Misspelt the way people type it in a hurry ("sucidal", "suicde"), or in the words social media uses.
+    _rule(_S, "suicide_misspelt", r"\b(?:su[iy]?[cs]{1,2}[iy]?de?s?|su[iy]?[cs]{1,2}[iy]?d(?:al|le|el|ally|ial)|"
+                                  r"s[u0o]{1,2}[i1!][cs][i1!]d(?:e|al)|sewer ?slide|sooicide|suecide)\b", topic=True),
     _rule(_S, "unalive", r"\bunaliv(?:e|ed|ing)\b"),
     _rule(_S, "suicide", r"\bsuicid(?:e|es|al|ality|ally)\b", topic=True),
     _rule(_S, "self_harm", r"\bself[\s-]*(?:harm(?:s|ed|ing)?|injur(?:y|ies|e|ed|ing)|mutilat\w*)\b", topic=True),
@@ -133,6 +136,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "overdose", r"\bover[\s-]?dos(?:e|es|ed|ing)\b", topic=True),
     _rule(_S, "jump_off", r"\b(?:jump(?:ing)?|throw(?:ing)? myself) (?:off|from) (?:a|the|this|that|my) "
                           r"(?:\w+ )?(?:bridge|building|roof|rooftop|cliff|balcony|tower|window)\b"),
+    _rule(_S, "on_the_edge", r"\b(?:i'?m|i am|standing|sitting|stood|been standing|been sitting) (?:\w+ )?(?:on|at) the edge "
+                             r"of (?:the |a |this )?(?:roof|rooftop|bridge|building|cliff|platform|ledge|balcony)\b|"
+                             r"\b(?:i'?m|i am|standing|sitting) on (?:the|a) (?:ledge|roof|rooftop|bridge|railing)(?: right)? now\b"),
     _rule(_S, "in_front_of_train", r"\b(?:jump(?:ing)?|step(?:ping)?|throw(?:ing)? myself) in front of (?:a|the) "
                                    r"(?:train|bus|car|truck|lorry|subway|tube)\b"),
     _rule(_S, "want_to_die", r"\b(?:want(?:s|ed|ing)?|wanna|wish(?:ed|ing)?|ready|deserve|feel(?:ing)? like) "
@@ -146,7 +152,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "not_want_to_be_here", rf"\b{_NOT} (?:\w+ )?(?:want to|wanna) be here any ?(?:more|longer)\b"),
     _rule(_S, "end_my_life", r"\b(?:end|ends|ended|ending|take|takes|taking|took) my (?:own )?life\b"),
     _rule(_S, "end_it_all", r"\bend(?:s|ed|ing)? it all\b"),
-    _rule(_S, "no_reason_to_live", r"\b(?:no|any) (?:reason|point|purpose) (?:to|in|of|for) (?:liv(?:e|ing)|"
+    _rule(_S, "no_reason_to_live", r"\b(?:no|any) (?:reason|point|purpose) (?:to|in|of|for) (?:keep(?:ing)? (?:going|living)|"
+                                   r"stay(?:ing)? alive|wak(?:e|ing) up|liv(?:e|ing)|"
                                    r"go(?:ing)? on|be(?:ing)? alive|carry(?:ing)? on|(?:my )?life)\b"),
     _rule(_S, "nothing_to_live_for", r"\bnothing (?:left )?to live for\b"),
     _rule(_S, "not_worth_living", r"\b(?:not|isn'?t|is not|no longer) worth (?:living|being alive)\b"),
@@ -158,7 +165,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "cant_go_on", rf"\b{_CANT} (?:go|keep going|carry) on\b"),
     _rule(_S, "cant_take_it", rf"\b{_CANT} (?:take|bear|cope with|handle) (?:it|this|life) (?:any ?more|any longer)\b"),
     _rule(_S, "cant_cope", rf"\b{_CANT} cope (?:any ?more|any longer)\b"),
-    _rule(_S, "cant_live", rf"\b{_CANT} live (?:like this|like that|any ?more|any longer|with (?:myself|this pain))\b"),
+    _rule(_S, "cant_live", rf"\b{_CANT} (?:keep |go on |carry on )?liv(?:e|ing) (?:like this|like that|any ?more|any longer|with (?:myself|this pain))\b"),
     # Indirect but clear: wanting to disappear, being a burden, a plan, a goodbye.
     _rule(_S, "disappear_forever", r"\b(?:want|wish|wanna|going|gonna) (?:to )?(?:just )?(?:disappear|vanish|fade away|"
                                    r"go to sleep|sleep) (?:forever|for good|and never (?:wake up|come back))\b"),
@@ -190,6 +197,11 @@ _RULES: tuple[_Rule, ...] = (
                                  r"waking up)\b(?! (?:in|at|with|out of|paycheck|pay ?check|from|on|like) )"),
     _rule(_S, "life_pointless", r"\b(?:my )?life (?:is|feels|seems) (?:completely |totally |so )?(?:pointless|meaningless|"
                                 r"not worth (?:it|living))\b"),
+    _rule(_S, "only_way_out", r"\b(?:only|one|last|best|easiest) (?:way out|escape|option|solution|answer) (?:left )?"
+                              r"(?:is|would be|seems|is just) (?:to )?(?:just )?(?:die|dying|death|suicide|killing myself|"
+                              r"end(?:ing)? (?:it|my life|everything))\b"),
+    # Chat shorthand for "kill myself"; kilometres ("a 30 kms commute") are vetoed below.
+    _rule(_S, "kms", r"\bkms\b"),
     _rule(_S, "no_way_out", r"\b(?:see|there'?s|there is|is) no way out\b|\b(?:can'?t|cannot|don'?t) see (?:a|any) way out\b"),
     _rule(_S, "hurt_myself_want", r"\b(?:urge|urges|tempted|want|wanting) to (?:hurt|harm|cut|punish) (?:myself|me)\b"),
     _rule(_S, "zh_suicide", r"自杀|轻生|自尽|寻死", topic=True),
@@ -197,7 +209,31 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "zh_want_to_die", r"想死|好想去死|想去死"),
     _rule(_S, "zh_not_want_to_live", r"不想活|活不下去|活着没(?:有)?意思|结束(?:自己的|我的)?生命"),
     _rule(_S, "zh_cant_go_on", r"撑不下去|熬不下去"),
-    _rule(_S, "zh_jump", r"跳楼|跳河|跳桥"),
+    _rule(_S, "zh_jump", r"跳楼|跳河|跳桥|从(?:楼|楼上|楼顶|天台|阳台|桥|桥上|窗户|窗口)\S{0,3}跳"),
+    # "I don't want to go on", "end all this", "tired of being alive", "better off without me".
+    _rule(_S, "zh_cant_go_on_more", r"不想(?:再)?(?:继续)?(?:活|撑|坚持|熬)下去|不想(?:再)?继续下去|不想(?:再)?存在"),
+    _rule(_S, "zh_end_it_all", r"结束(?:这)?一切|了结(?:自己|一切|生命)|一了百了"),
+    _rule(_S, "zh_tired_of_living", r"活着(?:好|很|真|太|真的|实在)?(?:累|痛苦|没意思|没意义)"),
+    _rule(_S, "zh_burden", r"没有我(?:\S{0,3})?(?:更好|会更好|过得更好)|(?:我|自己)(?:就)?是(?:个|一个)?(?:累赘|负担)"),
+    _rule(_S, "zh_hurt_myself", r"(?:割|划|伤害|弄伤|伤)(?:了)?(?:我)?自己"),
+    _rule(_S, "zh_pills", r"(?:吃|吞|囤|攒)(?:了)?(?:很多|一大把|一把|一瓶|好多|整瓶|大量|所有的?)(?:的)?(?:安眠药|药片|药)|"
+                          r"(?:吃|吞|囤|攒)(?:了)?(?:很多|一些|好多)?安眠药"),
+    # Other languages the workforce may write in: the core phrases only, a person in danger may not write English.
+    _rule(_S, "es_pt_it_want_to_die", r"\b(?:quiero|quisiera|deseo|ganas de|quero|voglio) (?:morir(?:me)?|morrer|morire|"
+                                      r"matarme|suicidarme|me matar|uccidermi|ammazzarmi)\b|"
+                                      r"\b(?:me quiero|mi voglio|me quero) (?:matar|morir|suicidar|uccidere|ammazzare)\b|"
+                                      r"\bsuicid(?:arme|io|ar-me|armi)\b|\bsuic[ií]dio\b|\bquitarme la vida\b|"
+                                      r"\b(?:no|não|nao|non) (?:quiero|quero|voglio) (?:seguir |continuar a |più |mais )?"
+                                      r"(?:vivir|viver|vivere)\b"),
+    _rule(_S, "fr_want_to_die", r"\bje (?:veux|voudrais|vais) (?:mourir|me tuer|me suicider|en finir)\b|"
+                                r"\bje ne veux plus vivre\b|\bmettre fin à (?:mes jours|ma vie)\b|\bme suicider\b"),
+    _rule(_S, "de_want_to_die", r"\bich (?:will|möchte|moechte|wünschte|werde) (?:\w+ )?(?:sterben|tot sein|mich umbringen|"
+                                r"mich töten|nicht mehr leben)\b|\b(?:selbstmord|suizid)\w*\b|\bmich umbringen\b|"
+                                r"\bnicht mehr leben\b"),
+    _rule(_S, "hi_want_to_die", r"\b(?:marna|mar jaana|mar jana|marne ka) (?:chaht[aie]|chahat[aie]|man)\w*\b|"
+                                r"\bjeena nahi?n? (?:hai|chaht\w+)\b|\b(?:aatmahatya|atmahatya|khudkushi)\b|"
+                                r"मरना चाहत|आत्महत्या|खुदकुशी|जीना नहीं"),
+    _rule(_S, "ja_ko_want_to_die", r"死にたい|自殺|消えたい|자살|죽고 ?싶"),
     # -- abuse ----------------------------------------------------------------------------------
     _rule(_A, "domestic_violence", r"\b(?:domestic|family|intimate[\s-]partner|partner|relationship|sexual|physical)"
                                    r"[\s-]+(?:violence|abuse)\b", topic=True),
@@ -237,11 +273,16 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_A, "death_threats", r"\b(?:death|rape) threats?\b"),
     _rule(_A, "afraid_at_home", r"\b(?:afraid|scared|frightened|terrified) (?:of (?:my )?(?:partner|husband|wife|"
                                 r"boyfriend|girlfriend|spouse|ex)|to go (?:back )?home)\b"),
+    _rule(_A, "other_languages_hits_me", r"\bme (?:pega|golpea|maltrata|viola|bate|frappe|bat|viole)\b|\bmi picchia\b|"
+                                         r"\b(?:schlägt|schlaegt|vergewaltigt) mich\b|\bviolencia (?:doméstica|domestica|de "
+                                         r"género|de genero|intrafamiliar)\b|\bviolences? conjugales?\b|\bhäusliche gewalt\b|"
+                                         r"\bviolência doméstica\b|\bviolenza domestica\b|\bघरेलू हिंसा\b"),
     _rule(_A, "zh_domestic_violence", r"家暴|家庭暴力", topic=True),
     # 被打 only when nothing follows that makes another word: 被打断 (interrupted), 被打扰 (disturbed)...
     _rule(_A, "zh_beaten", rf"(?:被|挨)(?:{_ZH_PERSON})?(?:殴)?打(?:伤|过|得|骂|哭|残|$|\s|"
                            rf"了(?!\S{{0,3}}(?:分|折|叉|勾|回|卡|电话|针|包|招呼)))|挨打|殴打|暴打|"
                            rf"{_ZH_PERSON}(?:经常|总是|又|一直|天天|常常|动手)?打(?:了)?我(?!电话|手机|的)"),
+    _rule(_A, "zh_threat_to_kill", r"(?:威胁|扬言|说)(?:\S{0,2})?(?:要|会)?(?:杀|打死|弄死|砍)(?:了)?(?:我|我们|孩子)"),
     _rule(_A, "zh_abused", r"被虐待|虐待我|性侵|强奸|猥亵", topic=True),
     # -- harassment -----------------------------------------------------------------------------
     _rule(_H, "harassment", r"\bharassment\b", topic=True),
@@ -253,7 +294,8 @@ _RULES: tuple[_Rule, ...] = (
                           rf"harassers?|keeps? harassing|harassing (?:messages|calls|emails|e-mails|texts|comments|"
                           rf"behaviou?r))\b"),
     _rule(_H, "bullying", r"\bbullying\b", topic=True),
-    _rule(_H, "bullied", r"\b(?:bullied|bull(?:y|ies) (?:me|us)|bullies|(?:is|'s|are|was|were) (?:a|such a|the) "
+    _rule(_H, "bullied", r"\b(?:bullied|bull(?:y|ies) (?:me|us)|bullies|(?:picked|ganged) (?:on|up on)|singled out and|"
+                         r"(?:pick(?:s|ing)?|gang(?:s|ing)? up) on me|(?:is|'s|are|was|were) (?:a|such a|the) "
                          r"(?:\w+ )?bully)\b"),
     # Habitual shouting and name-calling is bullying; one raised voice is not named here.
     _rule(_H, "yells_at_me", r"\b(?:always|constantly|keeps?|kept|every day|daily) (?:scream|yell|shout|swear)\w* "
@@ -268,6 +310,19 @@ _RULES: tuple[_Rule, ...] = (
                                 r"endur(?:e|ed|ing)|subjected to|victim of|target of|because of|due to|there is|"
                                 r"there's) (?:\w+ ){0,2}?discrimination\b|\bdiscrimination (?:at|in) (?:work|my|our|"
                                 r"the (?:office|team|workplace))\b", topic=True),
+    # Hostility aimed at who one is: "they mock me because I'm gay". Unequal treatment without it ("passed over
+    # because I'm a woman") is the discrimination topic, whose answer leads to HR and a counselor.
+    _rule(_H, "hostile_because", r"\b(?:mock(?:s|ed|ing)? (?:me|us)|made fun of|mak(?:e|es|ing) fun of (?:me|us)|laugh(?:s|ed|ing)? at "
+                                 r"(?:me|us)|insult(?:s|ed|ing)? (?:me|us)|harass(?:es|ed|ing)? (?:me|us)|humiliat(?:e|es|ed|ing) "
+                                 r"(?:me|us)|picked on|pick(?:s|ing)? on (?:me|us)|call(?:s|ed|ing)? (?:me|us) names|"
+                                 r"target(?:s|ed|ing)? (?:me|us)|threaten(?:s|ed|ing)? (?:me|us)) (?:\w+ ){0,4}?(?:because|just because|"
+                                 r"since|for being|due to|for) (?:of )?(?:my|i'?m|i am|i was|being|i have|i wear)"
+                                 r" (?:a |an )?(?:race|skin|colou?r|ethnicity|ethnic|religion|religious|faith|gender|"
+                                 r"sex|sexuality|sexual orientation|orientation|age|disabilit\w*|disabled|pregnan\w*|"
+                                 r"accent|nationality|origin|gay|lesbian|bi|bisexual|trans|transgender|queer|muslim|"
+                                 r"jewish|christian|hindu|sikh|black|asian|brown|latin[aox]|hispanic|immigrant|foreign|"
+                                 r"a woman|female|old|older|autis\w+|adhd|hijab|headscarf|turban|wheelchair|name|caste|"
+                                 r"stammer|stutter|weight|body|looks)\b"),
     _rule(_H, "sexual_misconduct", r"\b(?:sexual(?:ly)?|racist|sexist|homophobic|transphobic|lewd) (?:\w+ )?"
                                    r"(?:comments?|remarks?|jokes?|advances?|touch\w*|messages?|photos?|pictures?|"
                                    r"texts?|slurs?|names|favou?rs|innuendos?|contact|behaviou?r|language|abuse)\b"),
@@ -314,11 +369,16 @@ _RULES: tuple[_Rule, ...] = (
                                 r"\b(?:keeps?|always) intimidating me\b"),
     _rule(_H, "slur_word", r"\bcall(?:s|ed|ing)? me (?:the |an? )?[a-z]-word\b|\b(?:racist|racial|homophobic|sexist) "
                            r"(?:insults?|abuse|names|harassment|bullying)\b"),
+    _rule(_H, "other_languages_harassment", r"\b(?:acoso|acosa|acosado|acosada|acosando|harcèlement|harcelement|"
+                                            r"harcel[ée]e?|harc[eè]le|ass[eé]dio|assediad[ao]|molestie|molestat[ao]|"
+                                            r"belästigt|belaestigt|belästigung|belaestigung|gemobbt|mobbt)\b"),
     _rule(_H, "zh_sexual_harassment", r"性骚扰", topic=True),
     _rule(_H, "zh_harassment", r"骚扰", topic=True),
     _rule(_H, "zh_bullying", r"霸凌|被\S{0,4}?(?:欺负|排挤|pua)|(?:欺负|排挤|pua)我", topic=True),
     _rule(_H, "zh_discrimination", r"被歧视|歧视我|受到(?:\S{0,4})?歧视|遭(?:受|到)(?:\S{0,4})?歧视"),
     _rule(_H, "zh_threatened", r"威胁我|被威胁|恐吓我|被恐吓"),
+    _rule(_H, "zh_groping", r"动手动脚|摸我|对我毛手毛脚|毛手毛脚"),
+    _rule(_H, "zh_humiliated", r"(?:羞辱|辱骂|侮辱)(?:了)?我|被(?:\S{0,4})?(?:羞辱|辱骂|侮辱)"),
 )
 
 # Idioms and senses the rules above would otherwise catch. A hit overlapping one of these is dropped.
@@ -357,6 +417,8 @@ _VETOES = re.compile(
             r"\bwas abused\b(?= of)|\b(?:trust|system|process|power|position|privileges?|policy|account|goodwill|"
             r"generosity|flexibility) (?:was|is|has been|had been|is being|got|gets) abused\b",
             r"\bprice discrimination\b",
+            r"\b\d+(?:[.,]\d+)?\s*kms\b|\bkms (?:away|from|to|of|per|a day|a week|each way|daily|drive|driving|walk|"
+            r"commute|round trip|on|in|by)\b|\b(?:many|few|several|hundred|thousand|more|extra) kms\b",
             r"\bend(?:s|ed|ing)? it (?:with|there|here|now with|early|on a|off)\b",
             r"\bend(?:s|ed|ing)? things (?:with|on a|off)\b",
             r"\bno way out of (?:this|the|my|our|that) (?:\w+ )?(?:job|contract|company|role|deal|lease|meeting|project|"
@@ -379,6 +441,18 @@ _VETOES = re.compile(
             r"with|off)\b",
         )
     )
+)
+
+# Figures of speech that career talk borrows from crisis language: "I want to kill it at the interview",
+# "this deadline is killing me", "I'm dying to try product work". No rule fires on them; when one is in a
+# message and no rule fired, the classifier's crisis net stays quiet as well, since it hears the words,
+# not the sense. Never a phrase that could also be meant ("I'd rather die than ..." is left to the net).
+_FIGURES_OF_SPEECH = re.compile(
+    r"\bkill(?:s|ed|ing)? it (?:at|in|on|during|with|today|tomorrow|this|next|out there)\b|\bkilling it\b(?! all)|"
+    r"\b(?:is|are|was|were|'s|'re|been) (?:\w+ )?killing (?:me|us)\b(?! (?:if|when|unless))|"
+    r"\b(?:i'?m|i am|was|been) dying (?:to (?:know|get|start|try|learn|see|hear|move|join|work|apply|ask|tell|go|"
+    r"be a|become)|for (?:a|an|some|the) (?:coffee|break|holiday|vacation|weekend|change|promotion|raise|chance))\b|"
+    r"\b(?:would|'d) kill for (?:a|an|that|this|the|some)\b"
 )
 
 # A topic noun followed by one of these names a job, a course or a policy ("suicide prevention specialist",
@@ -473,6 +547,11 @@ def parse_extra_phrases(raw: str) -> tuple[str, ...]:
             if canonical not in entries:
                 entries.append(canonical)
     return tuple(entries)
+
+
+def figure_of_speech(text: str) -> bool:
+    """True when the message uses crisis words as career talk does ("kill it at the interview")."""
+    return bool(_FIGURES_OF_SPEECH.search(_normalise(text or "")))
 
 
 def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal | None:

@@ -116,6 +116,12 @@ def test_the_crisis_intents_count_together_and_the_likeliest_names_the_kind():
     assert (reading.kind, reading.crisis_kind) == (Kind.CRISIS, "self_harm")
 
 
+def test_a_figure_of_speech_is_not_a_crisis_even_when_the_classifier_hears_one():
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.6, ranking=(("topic/interview_prep", 0.3),))
+    reading = understand("I want to kill it at the interview tomorrow", nlu, None, ALWAYS, Thresholds())
+    assert reading.kind is not Kind.CRISIS
+
+
 def test_a_faint_crisis_score_is_not_a_crisis():
     nlu = Nlu(intent="inform", confidence=0.7, ranking=(("crisis_self_harm", 0.2),))
     assert understand("Night shift, outbound", nlu, QUESTIONS["department"], ALWAYS, Thresholds()).kind is Kind.ANSWER

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, parse_extra_phrases
+from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, figure_of_speech, parse_extra_phrases
 
 SELF_HARM = [
     "I want to kill myself",
@@ -330,6 +330,45 @@ INDIRECT = [
     ("he followed me home after work", CrisisKind.HARASSMENT),
     ("I'm scared of my manager", CrisisKind.HARASSMENT),
     ("I don't feel safe at work anymore", CrisisKind.HARASSMENT),
+    ("i feel trapped and the only way out is to die", CrisisKind.SELF_HARM),
+    ("honestly the easiest solution would be ending it", CrisisKind.SELF_HARM),
+    ("kms", CrisisKind.SELF_HARM),
+    ("this job makes me want to kms", CrisisKind.SELF_HARM),
+    ("can't see any reason to keep going", CrisisKind.SELF_HARM),
+    ("i can't keep living like this", CrisisKind.SELF_HARM),
+    ("i'm being picked on by my whole team", CrisisKind.HARASSMENT),
+    ("they all gang up on me in the break room", CrisisKind.HARASSMENT),
+    ("they mock me every day because i'm gay", CrisisKind.HARASSMENT),
+    ("the guys on the line laugh at me for my accent", CrisisKind.HARASSMENT),
+    # misspelt, or in social-media words
+    ("been feeling sucidal since the layoff", CrisisKind.SELF_HARM),
+    ("i think about suicde a lot", CrisisKind.SELF_HARM),
+    ("thinking about sewerslide ngl", CrisisKind.SELF_HARM),
+    ("i'm standing at the edge of the roof", CrisisKind.SELF_HARM),
+    # Chinese, said indirectly
+    ("我真的不想再继续下去了", CrisisKind.SELF_HARM),
+    ("活着好累，想结束这一切", CrisisKind.SELF_HARM),
+    ("我想从楼上跳下去", CrisisKind.SELF_HARM),
+    ("我觉得自己是个累赘，大家没有我会更好", CrisisKind.SELF_HARM),
+    ("我割了自己", CrisisKind.SELF_HARM),
+    ("我吃了很多安眠药", CrisisKind.SELF_HARM),
+    ("他威胁要杀了我", CrisisKind.ABUSE),
+    ("我的经理总是对我动手动脚", CrisisKind.HARASSMENT),
+    ("主管经常在大家面前羞辱我", CrisisKind.HARASSMENT),
+    # other languages: the core phrases
+    ("quiero morir", CrisisKind.SELF_HARM),
+    ("ya no quiero vivir", CrisisKind.SELF_HARM),
+    ("je veux me tuer", CrisisKind.SELF_HARM),
+    ("ich will mich umbringen", CrisisKind.SELF_HARM),
+    ("quero morrer", CrisisKind.SELF_HARM),
+    ("mi voglio uccidere", CrisisKind.SELF_HARM),
+    ("main marna chahta hoon", CrisisKind.SELF_HARM),
+    ("死にたい", CrisisKind.SELF_HARM),
+    ("자살하고 싶어", CrisisKind.SELF_HARM),
+    ("mi esposo me pega", CrisisKind.ABUSE),
+    ("mein mann schlägt mich", CrisisKind.ABUSE),
+    ("mi jefe me acosa sexualmente", CrisisKind.HARASSMENT),
+    ("ich werde am arbeitsplatz gemobbt", CrisisKind.HARASSMENT),
 ]
 STILL_CAREER_TALK = [
     "I want to end it with my current employer on good terms",
@@ -338,7 +377,45 @@ STILL_CAREER_TALK = [
     "I take my pills for blood pressure every morning",
     "I wrote a goodbye letter to my team",
     "my manager pushed me to apply for the promotion",
+    "my commute is 30 kms each way",
+    "the site is 12kms from home",
+    "the only option left is to quit",
+    "i was let go because of budget cuts",
+    "i get overlooked because i'm quiet",
+    "i was passed over because of my race",  # unequal treatment: the discrimination topic, not an emergency
+    "i get treated differently since i'm pregnant",
+    "they left me out of the meeting because i was on leave",
+    "is age discrimination a thing when job hunting at 55?",
+    "sucide prevention training for managers",
+    "i'm on the bridge project right now",
+    "i am on the edge of a breakdown with this workload",
+    "老板会杀了我",  # "my boss will kill me": an idiom in Chinese too
+    "我不想继续做这份工作",
+    "我想结束这个项目",
+    "我要吃药了",
+    "我摸不清老板的想法",
+    "quiero cambiar de trabajo",
+    "je veux changer de métier",
+    "ich will mehr Geld verdienen",
+    "este trabajo me mata",  # "this job is killing me": an idiom in Spanish too
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("I want to kill it at the interview tomorrow", True),
+        ("this deadline is absolutely killing me", True),
+        ("I'm dying to try product work", True),
+        ("I'd kill for a four-day week", True),
+        ("I want to kill myself", False),
+        ("I'd rather die than keep living like this", False),  # could be meant: left to the classifier
+        ("this commute is killing me", True),
+        ("he says he's killing me if i leave", False),
+    ],
+)
+def test_figures_of_speech(text: str, figure: bool) -> None:
+    assert figure_of_speech(text) is figure
 
 
 @pytest.mark.parametrize(("text", "kind"), INDIRECT)
