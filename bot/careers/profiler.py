@@ -49,6 +49,12 @@ STOP_WORDS = frozenset(
         "no more", "i'm done", "im done", "done",
     }
 )
+# Asking to stop in a sentence: "can i stop this part?", "stop, 太长了", "let's finish the questionnaire".
+_STOP_REQUEST = re.compile(
+    r"\b(?:stop|end|finish|quit|skip|leave|be done with|get out of|get through) (?:\w+ ){0,2}?(?:this|the|these) "
+    r"(?:part|section|profiler|questionnaire|quiz|test|questions|ratings|activities|list|bit|thing|rest)\b|"
+    r"^(?:stop|enough|end)(?:[\s,.!;:，。！]|$)"
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|hardly|nor)\b|n't\b|\b(?:dont|wont|wouldnt|cant|isnt|doesnt)\b")
 _DIGITS = re.compile(r"^[1-5](?:[\s,;/]+[1-5])*$")
 
@@ -83,7 +89,7 @@ def read_reply(text: str, choice: str | None = None) -> Reply:
         return Reply(tuple(int(d) for d in re.findall(r"[1-5]", bare)))
     if cleaned in SKIP_WORDS:
         return Reply((None,))
-    if cleaned in STOP_WORDS:
+    if cleaned in STOP_WORDS or _STOP_REQUEST.search(cleaned):
         return Reply(stop=True)
     for phrase, value in _RESPONSE_PHRASES:
         if phrase == "?" and cleaned == "?":

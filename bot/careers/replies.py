@@ -36,7 +36,7 @@ def profiler_item_prompt(item: ProfilerItem, position: int, total: int) -> str:
         head = f"Batch {batch - 1} of {batches} done – {total - position + 1} to go. Your answers are kept.\n"
     return (
         f"{head}Interest profiler · {position} of {total} (batch {batch} of {batches})\n"
-        f"How would you feel about this: **{item.text}**?\n"
+        f"How would you feel about this: “{item.text}”?\n"
         "(You can also type 1–5, or several at once like “4 2 5”.)"
     )
 

@@ -96,6 +96,11 @@ EN: dict[str, str] = {
         "There are about {left} questions left ({where}). Most take under a minute. You can stop at any time and "
         "continue later – nothing you've answered is lost."
     ),
+    "duration_with_profiler": (
+        "There are {ratings} quick ratings left in the interest profiler – say “stop” there whenever you like, and "
+        "it scores what you've rated – and then about {left} questions ({where}). You can stop at any time and "
+        "continue later – nothing you've answered is lost."
+    ),
     "duration_done": "We've been through all seven stages – there's nothing left to answer.",
     "counselor_scope": (
         "Our counselors help with career questions of every kind – direction, development, changing jobs, "

@@ -23,7 +23,7 @@ def summary_lines(slots: Mapping[str, Any], stored: bool) -> list[str]:
         lines.append(f"{stage.header}")
         for key in answered:
             label = QUESTIONS[key].label
-            lines.append(f"• {label[0].upper() + label[1:]}: {for_chat(display_value(key, slots[key]), 200)}")
+            lines.append(f"• {label[0].upper() + label[1:]}: {for_chat(display_value(key, slots[key]), 400)}")
     return lines
 
 

@@ -37,7 +37,12 @@ def for_chat(text: str, limit: int = 160) -> str:
     Tags become visible text (`<` and `>` escaped) and so do typed entities such as
     "&lt;"; a plain ampersand ("R&D") is left as it is, so it reads naturally everywhere.
     """
-    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    short = text
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        space = cut.rfind(" ")
+        # end on a whole word ("data quality…", not "data quali…") unless that loses too much
+        short = (cut[:space] if space >= limit // 2 else cut).rstrip(" ,;:-") + "…"
     return _ENTITY.sub("&amp;", short).replace("<", "&lt;").replace(">", "&gt;")
 
 

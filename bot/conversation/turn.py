@@ -522,6 +522,12 @@ class _Core:
         if stage == COMPLETE:
             return t("duration_done")
         left = sum(len(progress.missing_keys(s, slots)) for s in STAGES_BY_KEY.values())
+        careers = self.turn.careers
+        if slots.get("take_profiler") is True and slots.get("interest_profile") is None and careers is not None:
+            # the interest profiler counts as one question but is many quick ratings: say so
+            rated = len(profiler.from_slot(slots.get(career_talk.RESPONSES_SLOT)))
+            ratings = max(len(careers.catalogue.profiler_items) - rated, 0)
+            return t("duration_with_profiler", left=left - 1, ratings=ratings, where=STAGES_BY_KEY[stage].header)
         return t("duration", left=left, where=STAGES_BY_KEY[stage].header)
 
     def career_answer(self, intent: str, text: str) -> str:

@@ -272,7 +272,7 @@ def test_profiler_prompt_shows_the_next_item_with_five_buttons(ask, items) -> No
     prompt = ask("interest_profile", {"interest_responses": {"1": 5, "2": None}})
 
     assert "Interest profiler · 3 of 60 (batch 1 of 6)" in prompt.text
-    assert f"**{items[2].text}**" in prompt.text
+    assert f"“{items[2].text}”" in prompt.text and "**" not in prompt.text  # plain text: no markup shown raw
     assert [b.title for b in prompt.buttons] == ["Strongly dislike", "Dislike", "Unsure", "Like", "Strongly like"]
     assert [b.payload for b in prompt.buttons] == [choice(str(v)) for v in range(1, 6)]
 

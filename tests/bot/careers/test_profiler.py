@@ -208,7 +208,13 @@ def test_skip_leaves_one_item_out(text) -> None:
     assert read_reply(text) == Reply((None,))
 
 
-@pytest.mark.parametrize("text", ["stop", "Stop.", "enough", "I'm done", "skip the rest", "no more"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop", "Stop.", "enough", "I'm done", "skip the rest", "no more",
+        "can i stop this part?", "stop, 太长了", "this is a lot… can i stop this part?", "let's finish the questionnaire",
+    ],
+)
 def test_stop_ends_the_profiler(text) -> None:
     reply = read_reply(text)
     assert reply.stop is True

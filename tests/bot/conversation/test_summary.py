@@ -86,9 +86,9 @@ def test_summary_shows_skipped_answers():
 
 
 def test_summary_shortens_long_answers():
-    text = summary_text({"interests": "x" * 500}, stored=True)
+    text = summary_text({"interests": "x" * 900}, stored=True)
     line = next(line for line in text.splitlines() if line.startswith("• Interests: "))
-    assert line == "• Interests: " + "x" * 199 + "…"
+    assert line == "• Interests: " + "x" * 399 + "…"
 
 
 def test_summary_leaves_out_people_not_chosen():

@@ -63,6 +63,11 @@ def test_for_chat_escapes_markup(text, expected):
 
 def test_for_chat_truncates_to_limit():
     assert for_chat("a" * 200) == "a" * 159 + "…"
+
+
+def test_for_chat_shortens_at_a_whole_word():
+    assert for_chat("better data quality in the weekly reports", 20) == "better data…"
+    assert len(for_chat("word " * 100, 50)) <= 50
     assert len(for_chat("a" * 200)) == 160
     assert for_chat("a" * 160) == "a" * 160
 

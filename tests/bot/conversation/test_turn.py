@@ -198,6 +198,25 @@ def test_a_question_to_the_bot_is_answered_then_the_open_question_comes_again(ma
     assert reply.texts()[-1] == QUESTIONS["department"].prompt
 
 
+def test_a_remark_on_the_length_is_not_stored_and_says_how_much_is_left(make_turn):
+    reply = respond(make_turn("this is taking too long", intent="inform", confidence=0.6, open_question="values", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith("There are about")
+    assert reply.texts()[-1] == QUESTIONS["values"].prompt
+
+
+def test_how_long_during_the_interest_profiler_counts_its_ratings(make_turn, careers):
+    items = careers.catalogue.profiler_items
+    turn = make_turn(
+        "how much longer?", intent="ask_duration", open_question="interest_profile", stage="exploration",
+        take_profiler=True, interest_responses={str(item.number): 3 for item in items[:10]},
+    )
+    first = respond(turn).texts()[0]
+
+    assert first.startswith(f"There are {len(items) - 10} quick ratings left in the interest profiler")
+
+
 def test_a_career_topic_gets_its_answer_and_the_question_again(make_turn, topics):
     reply = respond(topic_turn(make_turn, "how do i ask for a raise without sounding greedy", [("topic/raise", 0.8), ("topic/salary_negotiation", 0.1)]))
 
