@@ -413,11 +413,32 @@ def _goal_measure(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     return Outcome(ok=True, value=text, display=text)
 
 
+# At the goal check, one part corrected in words: "no. done when = 3 reports automated", "goal: team lead".
+_GOAL_PART = re.compile(
+    r"(?:^|[\s.,;:!-])(?P<part>done when|success(?: criteria| criterion| looks like)?|measured? by|measure|criteri(?:a|on)|"
+    r"i'?ll know (?:it'?s done )?when|(?:the )?goal)\s*(?:[=:]|->|is|should be|would be|will be)\s*(?P<value>.+)$",
+    re.I,
+)
+
+
+def _goal_part_corrected(text: str, horizon: str) -> Outcome | None:
+    match = _GOAL_PART.search(text.strip())
+    if match is None or not has_words(match.group("value")):
+        return None
+    value = match.group("value").strip(" .\"'“”")
+    if match.group("part").casefold().endswith("goal"):
+        return Outcome(ok=False, problem="Changed the goal.", extra={f"goal_{horizon}": value})
+    return Outcome(ok=False, problem="Changed how you'll know it's done.", extra={f"goal_{horizon}_measure": value})
+
+
 def _goal_confirm(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     horizon = horizon_of(question.key)
     answer = yes_or_no(text)
     if answer is True:
         return Outcome(ok=True, value=True, display="confirmed", normalized="true")
+    corrected = _goal_part_corrected(text, horizon)
+    if corrected is not None:
+        return corrected  # the goal is shown again with the change
     new_date = dates.parse_date(text, ctx.today)
     if new_date is not None:
         if new_date <= ctx.today:

@@ -443,6 +443,19 @@ def test_goal_confirm_new_date_changes_due(answer, text):
     assert outcome.extra == {"goal_short_due": "2027-06-30"}
 
 
+@pytest.mark.parametrize(
+    ("text", "extra", "problem"),
+    [
+        ("no. done when = 3 reports automated", {"goal_short_measure": "3 reports automated"}, "Changed how you'll know it's done."),
+        ("success criteria: two dashboards live", {"goal_short_measure": "two dashboards live"}, "Changed how you'll know it's done."),
+        ("no, the goal is lead the inbound team", {"goal_short": "lead the inbound team"}, "Changed the goal."),
+    ],
+)
+def test_goal_confirm_one_part_corrected_in_words(answer, text, extra, problem):
+    outcome = answer("goal_short_confirmed", text)
+    assert (outcome.ok, outcome.extra, outcome.problem) == (False, extra, problem)
+
+
 def test_goal_confirm_past_date_is_rejected(answer):
     outcome = answer("goal_short_confirmed", "by June 2020")
     assert outcome.ok is False

@@ -505,6 +505,17 @@ def test_no_to_a_goal_asks_for_the_goal_again_not_its_confirmation(make_turn):
     assert reply.slots.get("repeats", 0) == 0
 
 
+def test_a_corrected_success_criterion_shows_the_goal_again_with_it(make_turn):
+    slots = dict(answered_before("goals"), open_question="goal_short_confirmed", stage="goals", goal_short="Automate the weekly reports",
+                 goal_short_due="2027-06-30", goal_short_measure="Automate the weekly reports")
+    reply = respond(make_turn("no. done when = 3 reports automated", intent="deny", confidence=0.6, **slots))
+
+    assert reply.slots["goal_short_measure"] == "3 reports automated"
+    assert answers(reply) == {"goal_short_measure": "3 reports automated"}  # the goal itself is kept
+    assert reply.texts()[0] == "Changed how you'll know it's done."
+    assert "3 reports automated" in reply.texts()[-1]
+
+
 def test_the_next_profiler_item_is_progress_not_a_repeat(make_turn, careers):
     slots = dict(answered_before("exploration"), open_question="interest_profile", stage="exploration", take_profiler=True, repeats=1)
     reply = respond(make_turn("4", **slots))
