@@ -83,7 +83,14 @@ async def turn_of(tracker: Tracker) -> Turn:
         ),
         careers=await runtime.careers_async(),
         topics=runtime.topics(),
+        previous_text=previous_user_text(tracker),
     )
+
+
+def previous_user_text(tracker: Tracker) -> str | None:
+    """The person's message before the latest one."""
+    said = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    return str(said[-2]) if len(said) >= 2 and said[-2] else None
 
 
 async def apply(reply: Reply, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -71,7 +71,7 @@ def profile_text(profile: Profile, catalogue: Catalogue) -> str:
     names = ", ".join(area_names(profile.code))
     lines = [
         f"Your interest profile: {scores} (each out of {MAX_SCORE}).",
-        f"Your Holland code is **{profile.code}** – {names}. In plain words:",
+        f"Your Holland code is {profile.code} – {names}. In plain words:",
         *[_area_line(letter, profile, catalogue) for letter in profile.code],
         EXPLORATION_NOTE,
         ATTRIBUTION,
@@ -121,7 +121,7 @@ def paths_text(start: Occupation, path_type: str, steps: Sequence[Suggestion]) -
 
 def describe(occupation: Occupation, catalogue: Catalogue) -> str:
     tasks = catalogue.example_tasks(occupation.code, 3)
-    lines = [f"**{occupation.title}**: {occupation.description}"]
+    lines = [f"{occupation.title}: {occupation.description}"]
     if tasks:
         lines.append("Typical tasks:")
         lines += [f"• {t}" for t in tasks]
@@ -179,7 +179,7 @@ def skill_prompt(occupation: Occupation, skill: dict, position: int, total: int,
     anchors = catalogue.skill_anchors(skill["element_id"])
     description = catalogue.elements.get(skill["element_id"], ("", ""))[1]
     lines = [
-        f"Skills gap for {occupation.title} · {position} of {total}: **{skill['skill']}**"
+        f"Skills gap for {occupation.title} · {position} of {total}: {skill['skill']}"
         + (f" – {description.rstrip('.')}." if description else ""),
         f"{occupation.title} need about level {skill['required_level']:.0f} of 7. Where are you today (0–7)?",
     ]

@@ -120,6 +120,24 @@ MIN_SCORE = 80.0
 SENIORITY = frozenset({"senior", "junior", "lead", "principal", "staff", "trainee", "graduate", "entry", "level", "head"})
 
 
+# What people call a job and O*NET doesn't: a team or shift lead is its supervisor ("warehouse shift lead"
+# -> "warehouse shift supervisor"), customer support is customer service. Tried when the words as typed
+# find nothing.
+_EVERYDAY_WORDS = (
+    (re.compile(r"\b(?:team |group |section )?lead(?:er)?\b"), "supervisor"),
+    (re.compile(r"\bcustomer (?:support|success|care)\b"), "customer service"),
+)
+
+
+def _everyday_variants(key: str) -> list[str]:
+    variants = [key]
+    for pattern, replacement in _EVERYDAY_WORDS:
+        variants += [pattern.sub(replacement, v) for v in variants if pattern.search(v)]
+    # a variant must still say what the job is: "team lead" alone is not "supervisor" of anything
+    cleaned = (re.sub(r"\s+", " ", v).strip() for v in variants[1:])
+    return [v for v in cleaned if len(v.split()) >= 2]
+
+
 class TitleIndex:
     """Every O*NET title, normalised, pointing at its occupations."""
 
@@ -177,9 +195,11 @@ class TitleIndex:
         if not key:
             return Resolution((), False)
         plain = " ".join(w for w in key.split() if w not in SENIORITY)
+        everyday = _everyday_variants(key)
         # the whole text first: O*NET titles have commas ("Electronics Engineers, Except
         # Computer") that title_phrase would cut
-        for candidate in dict.fromkeys((whole, _singular(whole), key, _singular(key), plain, _singular(plain))):
+        candidates = (whole, _singular(whole), key, _singular(key), plain, _singular(plain), *everyday)
+        for candidate in dict.fromkeys(candidates):
             if candidate in self._by_key:
                 exact = self._matches_for(candidate, 100.0)
                 return Resolution(tuple(exact[:limit]), confident=len(exact) == 1)
@@ -191,9 +211,13 @@ class TitleIndex:
                 tuple(Match(c, self._occupation_titles.get(c, c), self._occupation_titles.get(c, c), 75.0) for c in codes[:limit]),
                 confident=False,
             )
-        found = process.extract(
-            _token_sorted(key), self._sorted_keys, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=MIN_SCORE
-        )
+        found: list[tuple[str, float, int]] = []
+        for candidate in dict.fromkeys((key, *everyday)):
+            found = process.extract(
+                _token_sorted(candidate), self._sorted_keys, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=MIN_SCORE
+            )
+            if found:
+                break
         best: dict[str, Match] = {}
         for _, score, position in found:
             for match in self._matches_for(self._keys[position], float(score)):

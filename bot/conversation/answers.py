@@ -97,7 +97,7 @@ _ORDINALS = {
 }
 _BY_POSITION = re.compile(
     r"^(?:i'?d (?:say|pick|go with|choose) |i (?:pick|choose|guess|think) |(?:let'?s )?go with |maybe |prob(?:ably)? )?"
-    r"(?:the )?(?:(?P<ordinal>[a-z0-9]+|last|final|bottom|top) (?:one|option|choice|button|answer|item)?"
+    r"(?:the )?(?:(?P<ordinal>[a-z0-9]+|last|final|bottom|top)(?: (?:one|option|choice|button|answer|item))?"
     r"|(?:option|number|choice|no\.?|#|nr\.?) ?(?P<number>\d+))(?: one)?(?: (?:please|pls|i guess|i think|then))?$"
 )
 _THE_X_ONE = re.compile(r"^(?:the |that )?(?P<words>.+?) (?:one|option|choice)(?: (?:please|pls|i guess|i think))?$")
@@ -115,6 +115,8 @@ def refers_to(norm: str, titles: list[str]) -> int | None:
             position = len(titles)
         elif word == "top":
             position = 1
+        elif word.isdigit() and len(word) <= 2:
+            position = int(word)  # "3": the third of the options shown
         else:
             position = _ORDINALS.get(word, 0)
         if 1 <= position <= len(titles):
@@ -264,6 +266,9 @@ _ZH_YES = {"是", "是的", "对", "对的", "好", "好的", "可以", "行", "
 _ZH_NO = {"不", "不是", "不要", "不同意", "不行", "不用", "没有", "否", "不愿意", "不可以", "不好"}
 
 
+_HESITATION = frozenset({"um", "umm", "uh", "uhh", "hmm", "hm", "erm", "er", "well", "oh", "so", "ah"})
+
+
 def yes_or_no(text: str) -> bool | None:
     intent, choice = decode_payload(text)
     if intent == "affirm" or choice == "yes":
@@ -288,6 +293,7 @@ def yes_or_no(text: str) -> bool | None:
     yes_words = {
         "yes", "y", "yeah", "yep", "yup", "ya", "yah", "yea", "yeh", "ye", "yas", "aye", "sure", "ok", "okay", "k", "kk",
         "alright", "agree", "agreed", "correct", "right", "fine", "absolutely", "definitely", "certainly", "totally",
+        "si", "sí", "claro", "oui", "ja", "sim",  # a yes in the languages employees fall back to
     }
     no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
     if norm in {"i do not agree", "do not store", "don't store", "i don't agree", "i disagree"}:
@@ -295,7 +301,9 @@ def yes_or_no(text: str) -> bool | None:
     if norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good"}:
         return True
     # A longer message is a yes or a no only when it starts with one: "that's not what I
-    # asked, is 35 too late?" is neither.
+    # asked, is 35 too late?" is neither. Hesitation first is normal: "um yes i guess".
+    while words and words[0] in _HESITATION:
+        words = words[1:]
     if not words:
         return None
     if words[0] in yes_words and words[0] not in no_words:

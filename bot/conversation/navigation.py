@@ -109,9 +109,12 @@ _NEW_VALUE = (
     re.compile(r"\b(?:i\s+)?meant(?:\s+to\s+say)?\s*:?\s+(?P<value>.+)$", re.I),
     re.compile(r"\bshould\s+(?:be|say|read)\s*:?\s+(?P<value>.+)$", re.I),
     re.compile(r"\bcorrection\s*[:,-]\s*(?P<value>.+)$", re.I),
-    re.compile(r"\bchange\s+(?:my\s+|the\s+)?[\w\s-]+?\s+to\s+(?P<value>.+)$", re.I),
+    re.compile(r"\b(?:change|set|update|switch|make)\s+(?:my\s+|the\s+)?[\w\s'-]+?\s+to\s*[:=]?\s+(?P<value>.+)$", re.I),
+    re.compile(r"\b(?:put|enter|record|save|write|list)\s+(?:down\s+)?(?:my\s+|the\s+)?[\w\s'-]+?\s+as\s*:?\s+(?P<value>.+)$", re.I),
+    re.compile(r"^(?:please\s+)?(?:change|set|update|correct)\s+(?:my\s+|the\s+)?[\w\s'-]+?\s*[:=]\s*(?P<value>.+)$", re.I),
     re.compile(r"\b(?:it'?s|it\s+is)\s+(?:actually|really)\s+(?P<value>.+)$", re.I),
 )
+_FIELD_BEFORE_VALUE = frozenset(_NEW_VALUE[4:7])  # change/set/put … : the question is named before the value
 _FIELD_IS = re.compile(r"^(?:my|the)\s+[\w\s-]+?\s+(?:is|was|are)\s+(?P<value>.+)$", re.I)
 _NOT_OLD = re.compile(r"(?:,|;|\s)\s*(?:and\s+)?not\s+(?:the\s+)?[^,;]+$|\s+instead(?:\s+of\s+.+)?$", re.I)
 
@@ -123,6 +126,8 @@ def corrected_value(text: str, key: str) -> str | None:
         return _NOT_OLD.sub("", restated.group("value")).strip(" .,!;:\"'“”") or None
     for pattern in _NEW_VALUE:
         match = pattern.search(text.strip())
+        if match and pattern in _FIELD_BEFORE_VALUE and _field_in_text(text.strip()[: match.start("value")]) is None:
+            continue  # "put teamwork as my top value": the words after "as" name the question, not its value
         if match:
             value = match.group("value")
             restated = _FIELD_IS.match(value.strip())

@@ -50,6 +50,7 @@ def for_chat(text: str, limit: int = 160) -> str:
 _ABBREVIATIONS = {
     "dept": "department", "depts": "departments", "mgr": "manager", "mgrs": "managers", "yrs": "years",
     "yr": "year", "mths": "months", "wks": "weeks", "ur": "your", "abt": "about", "pls": "please", "plz": "please",
+    "wat": "what", "wut": "what", "wats": "what's",
 }
 _ABBREVIATION = re.compile(r"(?<![\w'])(" + "|".join(_ABBREVIATIONS) + r")(?![\w'])")
 

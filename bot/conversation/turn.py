@@ -66,9 +66,18 @@ from bot.conversation.understand import (
 # Slots of the moment, not of the person's progress.
 TRANSIENT_SLOTS = (
     "open_question", "editing_field", "pending", "repeats", "last_unsure", "clarified", "misunderstandings",
-    "action_steps_draft", "last_topic",
+    "action_steps_draft", "last_topic", "last_interrupted",
 )
 FREE_TEXT = (QuestionKind.TEXT, QuestionKind.CHOICE_OR_TEXT, QuestionKind.GOAL, QuestionKind.GOAL_MEASURE)
+# "That was my answer": the message before, taken as a question or a topic, was meant as the answer.
+_WAS_MY_ANSWER = re.compile(
+    r"\b(?:that|this|it|those|these)(?:'s| is| was| were) (?:\w+ )?(?:my|an|the) answers?\b|\bi was answering\b|"
+    r"\bthat was (?:me )?answering\b|\bi (?:was|wasn'?t|was not) (?:not )?asking\b.*\b(?:answer|meant)\b",
+    re.I,
+)
+# The reply to "your answer or a question for me?" typed instead of tapped.
+_SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
+_SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
 _PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
 _PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)
 
@@ -103,6 +112,7 @@ class Turn:
     careers: Any = None  # bot.careers.service.Careers, or None without the career database
     topics: TopicCatalogue | None = None
     answer_career_question: Callable[..., str] | None = None  # defaults to bot.careers.conversation's
+    previous_text: str | None = None  # the person's message before this one ("that was my answer")
 
 
 @dataclass
@@ -196,10 +206,29 @@ class _Core:
             handled = self.settle(pending)
             if handled:
                 return self.finish()
+        if self.was_the_answer():
+            return self.finish()
         reading = self.reading()
         self.state.set("last_unsure", normalise_for_matching(self.text) if reading.unsure else None)
+        interrupted = reading.kind in (Kind.QUESTION, Kind.TOPIC, Kind.OUT_OF_SCOPE, Kind.SOCIAL) and not reading.clarify
+        open_key = self.open_key
         self.handle(reading, self.text)
+        # kept for one turn, so that "that was my answer" can take it as the answer
+        # (the question only: the message itself stays in the conversation, not in a slot)
+        self.state.set("last_interrupted", open_key if interrupted and open_key else None)
         return self.finish()
+
+    def was_the_answer(self) -> bool:
+        """"That was my answer" after a message read as a question or a topic: store that message."""
+        earlier = self.turn.previous_text or ""
+        if self.state.get("last_interrupted") != self.open_key or self.open_key is None or not _WAS_MY_ANSWER.search(self.text):
+            return False
+        self.state.set("last_interrupted", None)
+        if earlier.startswith("/") or not self.fits(earlier):
+            return False  # a button is not typed text
+        self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
+        self.answer(earlier, Reading(Kind.ANSWER, INFORM))
+        return True
 
     def reading(self) -> Reading:
         return understand(
@@ -240,6 +269,8 @@ class _Core:
         from bot.conversation.answers import yes_or_no
 
         said = yes_or_no(self.text) if len(self.text.split()) <= 6 else None
+        if said is None and pending.get("clarify") and len(self.text.split()) <= 6:
+            said = True if _SAYS_ANSWER.search(self.text) else False if _SAYS_QUESTION.search(self.text) else None
         if pending.get("confirm") == "start_over":
             if said is True:
                 self.reply.kind, self.reply.intent = Kind.REQUEST.value, "start_over"

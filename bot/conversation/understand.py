@@ -159,7 +159,9 @@ _UNSURE = re.compile(
     r"^(?:hm+|um+|uh+|er+|well|honestly|tbh|to be honest|,|\.|\s)*"
     r"(?:i\s*(?:'m|am)?\s*)?(?:really\s+|honestly\s+|just\s+)?"
     r"(?:idk|dunno|not sure|unsure|no idea|no clue|don'?t know|do not know|haven'?t (?:a clue|thought about it)|"
-    r"i (?:really )?don'?t know|not really sure|can'?t say|hard to say|no idea really|good question)"
+    r"i (?:really )?don'?t know|not really sure|can'?t say|hard to say|no idea really|good question|"
+    r"(?:yo )?no (?:lo )?s[eé]|ni idea|no estoy segur[oa]|je ne sais pas|aucune idée|keine ahnung|weiß nicht|"
+    r"weiss nicht|não sei|nao sei|non lo so|pata nahi|pata nahin)"
     r"(?:\s*(?:tbh|honestly|really|yet|to be honest|sorry|lol|haha))*[\s.!?…]*$",
     re.I,
 )
@@ -220,13 +222,14 @@ _CLEAR_GOODBYE = re.compile(
 _SOCIAL_WORDS = {
     "hi", "hello", "hey", "hiya", "yo", "morning", "good", "evening", "afternoon", "thanks", "thank", "you", "thx",
     "ty", "cheers", "ok", "okay", "bye", "goodbye", "see", "later", "night", "great", "cool", "nice", "so",
-    "well", "oh", "ah", "again", "there", "how", "are", "doing", "much", "lot", "a",
+    "well", "oh", "ah", "again", "there", "how", "are", "doing", "much", "lot", "a", "what", "whats", "s", "up", "sup",
+    "going", "it", "is", "everything", "all", "alright", "fine", "and", "yourself", "today",
 }  # ("ya" is not here: "ya" is a yes)
 
 
 _ASKS = re.compile(
     r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry)[,:]?\s+)*"
-    r"(?:how|what|whats|what's|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
+    r"(?:how|what|whats|what's|wat|wats|wut|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
     r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
     r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts)\b",
     re.I,
@@ -234,7 +237,7 @@ _ASKS = re.compile(
 
 
 _QUESTION_START = re.compile(
-    r"^(?:(?:ok|so|and|but|also|btw|hey|hi|um+|well|sorry)[,:]?\s+)*(?:how|hows|how's|what|whats|what's|why|when|where|who|which|can|"
+    r"^(?:(?:ok|so|and|but|also|btw|hey|hi|um+|well|sorry)[,:]?\s+)*(?:how|hows|how's|what|whats|what's|wat|wats|wut|why|when|where|who|which|can|"
     r"could|should|would|is|are|do|does|did|will)\b",
     re.I,
 )
@@ -248,7 +251,18 @@ _GIVES_CONSENT = re.compile(
 _YOU = re.compile(r"\b(?:you|u|ur|you'?re|youre|r u|this (?:bot|thing|chat))\b", re.I)
 _ABOUT_THE_CONVERSATION = re.compile(
     r"\bi (?:didn'?t|did not|never) (?:say|said|mean|type|write|choose|pick|ask)\b|\bthat'?s not what i (?:said|meant|asked|wrote|typed)\b|"
-    r"\byou (?:got|misunderstood|misread|stored|saved|put) (?:that|it|me|this) wrong\b|\bthat was (?:a )?typo\b",
+    r"\byou (?:got|misunderstood|misread|stored|saved|put) (?:that|it|me|this) wrong\b|\bthat was (?:a )?typo\b|"
+    r"\b(?:was ?n'?t|was not|is ?n'?t|is not|not) (?:an|my) answer\b|[\"'“‘][\w ]+[\"'”’] (?:is|was) wrong\b",
+    re.I,
+)
+
+
+# "what is X", "wat is mean X", "what does X mean": asking what a word means, never an answer.
+_WHAT_IS = re.compile(
+    r"^(?:(?:what|wat|wut)\s+(?:is|are|does|do|is mean|mean|means|is meaning of|is the meaning of)|what'?s|wats)\s+"
+    r"(?!(?:this|that|it|the point|next|the next|left|your|you|my|going on|happening|the difference|up|new|wrong|"
+    r"good|the matter|the plan|the time)\b)"
+    r"(?:a |an |the )?[\w:/&*.+-]+(?:\s+[\w:/&*.+-]+)?\s*(?:mean|means|stand for|stands for)?\s*\??$",
     re.I,
 )
 
@@ -445,6 +459,8 @@ def understand(
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
             return Reading(Kind.REQUEST, "request_human", language=language)
+        if question is not None and is_unsure(text):
+            return Reading(Kind.UNCERTAINTY, "dont_know", language=language)  # "je ne sais pas", "no sé"
         if language == "zh" and question is not None and _ZH_UNSURE.search(text) and len(text) <= 20:
             return Reading(Kind.UNCERTAINTY, "dont_know", language=language)
         if question is not None and looks_like_an_answer_in(language, text) and (question.kind in FREE_TEXT_KINDS or fits(text)):
@@ -460,6 +476,8 @@ def understand(
         return Reading(Kind.REQUEST, "change_answer")  # "i didn't say peers", "that's not what I meant"
     if question is not None and names_an_option(question, text, offered) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if question is not None and _WHAT_IS.match(text.strip()) and intent not in ("ask_why", "ask_privacy", "ask_capabilities"):
+        return Reading(Kind.QUESTION, intent if intent.startswith("ask_occupation") else "ask_term", max(confidence, 0.5))
     if question is not None and _ABOUT_THE_LENGTH.search(text) and not asks_for_a_person(text):
         return Reading(Kind.QUESTION, "ask_duration")
     if _IS_IT_A_PERSON.search(text):

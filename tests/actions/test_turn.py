@@ -56,10 +56,21 @@ async def test_an_answer_is_stored_and_the_next_question_asked(store, make_track
 async def test_a_question_to_the_bot_is_answered_and_nothing_is_stored(store, make_tracker, dispatcher, domain) -> None:
     events = await ActionTurn().run(dispatcher, tracker_for(make_tracker, "does my boss see this?", "ask_privacy"), domain)
 
-    assert events == []
+    assert events == [SlotSet("last_interrupted", "department")]  # the question it interrupted, never the words
     assert texts(dispatcher)[0].startswith("What I store:")
     assert texts(dispatcher)[-1] == QUESTIONS["department"].prompt
     assert store.answers("rest", SENDER) == {}
+
+
+async def test_that_was_my_answer_stores_the_message_before(store, make_tracker, dispatcher, domain) -> None:
+    said = "sales ops? we plan the routes"
+    tracker = tracker_for(make_tracker, "that was my answer", "inform", {"last_interrupted": "department"}, confidence=0.5)
+    tracker.events = [{"event": "user", "text": said}, {"event": "bot", "text": "..."}, {"event": "user", "text": "that was my answer"}]
+
+    events = await ActionTurn().run(dispatcher, tracker, domain)
+
+    assert SlotSet("department", said) in events
+    assert store.answers("rest", SENDER)["department"].value == said
 
 
 async def test_a_topic_is_answered_from_the_catalogue(store, make_tracker, dispatcher, domain) -> None:

@@ -224,7 +224,7 @@ def test_the_last_answer_gives_the_holland_code_and_suggestions(reply, items) ->
     assert outcome.value == {"code": "AIS", "scores": {"R": 0.0, "I": 30.0, "A": 40.0, "S": 20.0, "E": 0.0, "C": 10.0}}
     assert outcome.display == "AIS – Artistic, Investigative, Social (R 0, I 30, A 40, S 20, E 0, C 10)"
     assert len(outcome.extra["interest_responses"]) == 60
-    assert "Your Holland code is **AIS** – Artistic, Investigative, Social." in outcome.notice
+    assert "Your Holland code is AIS – Artistic, Investigative, Social." in outcome.notice
     # a bachelor's degree: suggestions at job zone 4 and the next
     assert "Occupations that fit your interests at job zones 4 and 5 (your level and the next):\n1. " in outcome.notice
     assert "never a basis for selection" in outcome.notice
@@ -370,7 +370,7 @@ def test_no_target_occupation_skips_the_skills_gap(reply) -> None:
 def test_skills_prompt_names_the_skill_and_the_needed_level(ask) -> None:
     prompt = ask("skills_gap", {"target_occupation": REGISTERED_NURSES, "skill_levels": {"2.B.1.a": 3}})
 
-    assert prompt.text.startswith("Skills gap for Registered Nurses · 2 of 6: **Active Listening**")
+    assert prompt.text.startswith("Skills gap for Registered Nurses · 2 of 6: Active Listening")
     assert "Registered Nurses need about level 4 of 7" in prompt.text
     assert [b.payload for b in prompt.buttons] == [choice(str(v)) for v in (0, 2, 4, 6, 7)]
 
@@ -381,7 +381,7 @@ def test_skills_prompt_names_the_skill_and_the_needed_level(ask) -> None:
 @pytest.mark.parametrize(
     ("intent", "text", "slots", "start"),
     [
-        ("ask_occupation_description", "what does a data scientist do?", {}, "**Data Scientists**: Develop and implement"),
+        ("ask_occupation_description", "what does a data scientist do?", {}, "Data Scientists: Develop and implement"),
         ("ask_occupation_skills", "what skills does a nurse need?", {}, "The most important skills for Registered Nurses:"),
         (
             "ask_similar_occupations",
@@ -434,7 +434,7 @@ def test_borrowed_ratings_are_said_to_be_borrowed(careers) -> None:
 
 def test_an_ambiguous_occupation_names_the_alternatives(careers) -> None:
     reply = answer_career_question("ask_occupation_description", "what does a nurse do?", [], {}, careers)
-    assert reply.startswith("**Registered Nurses**")
+    assert reply.startswith("Registered Nurses: ")
     assert "ask about it by name.)" in reply.splitlines()[-2]  # the last line is the O*NET credit
     assert "(If you meant Acute Care Nurses or Critical Care Nurses" in reply
 
@@ -485,7 +485,7 @@ def test_occupation_in_question(text, phrase) -> None:
 )
 def test_questions_with_a_tail_after_do(careers, text, title) -> None:
     reply = answer_career_question("ask_occupation_description", text, [], {}, careers)
-    assert reply.startswith(f"**{title}**")
+    assert reply.startswith(f"{title}: ")
 
 
 def test_skill_ratings_for_an_unrated_occupation_say_whose_levels_they_are(careers) -> None:

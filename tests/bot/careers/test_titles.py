@@ -164,6 +164,23 @@ def test_seniority_words_do_not_change_the_occupation(index, text) -> None:
     assert resolved(index, text) == ACCOUNTANTS
 
 
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("warehouse shift lead", "Warehouse Shift Supervisor"),
+        ("warehouse team leader", "Warehouse Supervisor"),
+        ("customer support team lead", "Customer Service Supervisor"),
+    ],
+)
+def test_a_team_or_shift_lead_is_read_as_its_supervisor(index, text, offered) -> None:
+    result = index.resolve(text)
+    assert result.matches and result.matches[0].matched == offered
+
+
+def test_lead_alone_is_not_some_supervisor(index) -> None:
+    assert all(m.matched != "Supervisor" for m in index.resolve("team lead").matches)
+
+
 def test_limit_caps_the_matches(index) -> None:
     assert len(index.resolve("manager", limit=5).matches) == 5
     assert len(index.resolve("nurse", limit=1).matches) == 1

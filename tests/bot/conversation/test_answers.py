@@ -688,6 +688,9 @@ def test_display_value(key, value, shown):
         ("career_direction", "the first option", "professional_technical"),
         ("education", "the last one", "doctorate"),
         ("situation", "the stalled one", "stalled"),
+        ("path_type", "3", "lateral"),
+        ("path_type", "the third", "lateral"),
+        ("career_direction", "first", "professional_technical"),
     ],
 )
 def test_a_choice_named_by_its_place_or_its_words(key, text, value):
@@ -695,7 +698,7 @@ def test_a_choice_named_by_its_place_or_its_words(key, text, value):
     assert (outcome.ok, outcome.value) == (True, value)
 
 
-@pytest.mark.parametrize("text", ["ya", "yeah ok", "yep sure", "aye", "alright"])
+@pytest.mark.parametrize("text", ["ya", "yeah ok", "yep sure", "aye", "alright", "si", "sí", "um yes i guess thats fine?", "oui"])
 def test_casual_yes(text):
     assert validate_answer(QUESTIONS["consent"], text, AnswerContext(today=date(2026, 12, 6))).value is True
 

@@ -3,6 +3,7 @@ answers are ever recorded. No tracker, no server: a Turn in, a Reply out."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -148,6 +149,40 @@ def test_a_person_request_said_again_after_the_clarification_is_still_a_request(
     reply = respond(make_turn("someone from hr", intent="request_human", confidence=0.7, open_question="org_strategy", stage="assessment", pending=pending, clarified="org_strategy"))
 
     assert reply.records == []
+
+
+@pytest.mark.parametrize("typed", ["question", "it's a question", "a question for you"])
+def test_question_typed_at_the_clarification_is_not_stored(make_turn, typed):
+    pending = {"clarify": {"text": "wat is 1:1?", "intent": "ask_term"}}
+    reply = respond(make_turn(typed, intent="inform", open_question="org_strategy", stage="assessment", pending=pending))
+
+    assert reply.records == []
+
+
+def test_answer_typed_at_the_clarification_stores_the_message(make_turn):
+    pending = {"clarify": {"text": "automation of the warehouse", "intent": "out_of_scope"}}
+    reply = respond(make_turn("my answer", intent="inform", open_question="org_strategy", stage="assessment", pending=pending))
+
+    assert answers(reply) == {"org_strategy": "automation of the warehouse"}
+
+
+def test_that_was_my_answer_stores_the_message_read_as_a_topic(make_turn):
+    text = "remote work i guess? we do 2 days from home now"
+    slots = dict(open_question="env_social", stage="assessment")
+    first = respond(topic_turn(make_turn, text, [("topic/flexible_work", 0.8)], **slots))
+    assert first.records == [] and first.slots["last_interrupted"] == "env_social"  # the question, not the words
+
+    turn = make_turn("that was my answer though", intent="inform", last_interrupted=first.slots["last_interrupted"], **slots)
+    second = respond(replace(turn, previous_text=text))
+
+    assert answers(second) == {"env_social": text}
+
+
+def test_that_was_my_answer_needs_the_same_question_open(make_turn):
+    turn = make_turn("that was my answer", intent="inform", confidence=0.4, open_question="env_economic", stage="assessment", last_interrupted="env_social")
+    reply = respond(replace(turn, previous_text="remote work i guess"))
+
+    assert "env_economic" not in answers(reply) or answers(reply)["env_economic"] != "remote work i guess"
 
 
 def test_no_to_the_clarification_carries_out_the_request(make_turn):

@@ -189,3 +189,23 @@ def test_everyday_goodbyes(text):
 
 def test_not_knowing_how_much_longer_one_can_go_on_is_distress():
     assert read("I don't know how much longer I can go on like this", "ask_duration", 0.86, question=None).kind is Kind.DISTRESS
+
+
+@pytest.mark.parametrize("text", ["wat is demographics", "whats 1:1?", "what does OKR mean", "wat is mean SMART"])
+def test_what_a_word_means_is_a_question_never_an_answer(text):
+    reading = read(text, "inform", 0.6, "env_social")
+    assert (reading.kind, reading.intent) == (Kind.QUESTION, "ask_term")
+
+
+@pytest.mark.parametrize("text", ["?? no se", "no sé", "ni idea", "keine ahnung", "je ne sais pas"])
+def test_i_dont_know_in_other_languages_is_uncertainty(text):
+    assert read(text, "deny", 0.9, "org_strategy").kind is Kind.UNCERTAINTY
+
+
+@pytest.mark.parametrize("text", ["this is taking too long", "so many questions lol", "how much longer?"])
+def test_a_remark_on_the_length_is_not_an_answer(text):
+    assert read(text, "inform", 0.8, "values").intent == "ask_duration"
+
+
+def test_it_is_not_an_answer_asks_to_change_it():
+    assert read("also 'expectations' is wrong, that wasnt an answer", "inform", 0.7, "interests").intent == "change_answer"
