@@ -31,6 +31,7 @@ OCCUPATION_OF = {"current_role": "current_occupation", "target_roles": "target_o
 ROLE_OF = {v: k for k, v in OCCUPATION_OF.items()}
 CANDIDATES_SLOT = "occupation_candidates"
 RESPONSES_SLOT = "interest_responses"
+STOP_WARNED_SLOT = "profiler_stop_warned"
 LEVELS_SLOT = "skill_levels"
 EDUCATION_ZONE = {"secondary": 2, "vocational": 3, "bachelor": 4, "master": 5, "doctorate": 5}
 _ROLE_SPLIT = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|\bthen\b)\s*", re.I)
@@ -191,10 +192,16 @@ def validate_profiler(text: str, choice: str | None, slots: Mapping[str, Any], c
             break
         responses[item.number] = value
     finished = reply.stop or profiler.next_item(items, responses) is None
-    extra = {RESPONSES_SLOT: profiler.as_slot(responses)}
+    extra: dict[str, Any] = {RESPONSES_SLOT: profiler.as_slot(responses)}
     if not finished:
         return _rejected("", **extra)  # the next item is asked; not a misunderstanding
     profile = profiler.score(items, responses)
+    if reply.stop and not profile.scored and profile.too_few_answers and not slots.get(STOP_WARNED_SLOT):
+        # stopping now loses every rating given: say so once, before it happens
+        rated = sum(1 for value in responses.values() if value is not None)
+        extra[STOP_WARNED_SLOT] = True
+        return _rejected(replies.profiler_stop_warning(rated, profiler.MIN_ITEMS_PER_AREA), **extra)
+    extra[STOP_WARNED_SLOT] = None
     notice = replies.profile_text(profile, careers.catalogue)
     if not profile.scored:
         earlier = slots.get("interest_profile")
@@ -313,6 +320,9 @@ def validate_skills(text: str, choice: str | None, slots: Mapping[str, Any], ctx
         return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
     levels = _levels(slots)
     pending = [s for s in skills if s["element_id"] not in levels]
+    if choice is None and re.fullmatch(r"\s*[0-7](?:\s*[,;/ ]\s*[0-7])+\s*[.!]?\s*", text):
+        # ratings for skills not shown yet would be guesses: one at a time
+        return _rejected("One skill at a time, please – type one number from 0 (none) to 7 (expert) for this one.")
     reading = gap_rules.read_level(text, choice)
     if reading is None:
         return _rejected("Tap a level or type a number from 0 (none) to 7 (expert); “skip” leaves this skill out.")

@@ -29,6 +29,14 @@ def profiler_intro(total: int) -> str:
     )
 
 
+def profiler_stop_warning(rated: int, per_area: int) -> str:
+    return (
+        f"You've rated {rated} activities so far. To score your interest profile I need at least {per_area} in each of "
+        "the six areas, so if we stop now it will be left out of your plan. Say “stop” again to leave it out, "
+        "or rate the next activity to carry on."
+    )
+
+
 def profiler_item_prompt(item: ProfilerItem, position: int, total: int) -> str:
     batch, batches = (position - 1) // BATCH_SIZE + 1, (total + BATCH_SIZE - 1) // BATCH_SIZE
     head = ""
@@ -37,7 +45,7 @@ def profiler_item_prompt(item: ProfilerItem, position: int, total: int) -> str:
     return (
         f"{head}Interest profiler · {position} of {total} (batch {batch} of {batches})\n"
         f"How would you feel about this: “{item.text}”?\n"
-        "(You can also type 1–5, or several at once like “4 2 5”.)"
+        "(You can also type 1–5.)"
     )
 
 

@@ -254,7 +254,7 @@ def parse_duration_months(text: str, today: date) -> int | None:
         return 6
     if re.search(r"\bhalf\s+(?:a\s+)?year\b", text, re.I) and not re.search(r"and\s+a\s+half", text, re.I):
         return 6
-    matches = list(_DURATION.finditer(text))
+    matches = list(_DURATION.finditer(text)) or list(_COMPACT_DURATION.finditer(text))
     if not matches:
         return None
     # "2 years and 3 months" is one duration; "20 yrs at the company, supervisor maybe 8" is
@@ -272,14 +272,16 @@ def parse_duration_months(text: str, today: date) -> int | None:
     return int(round(total))
 
 
+# Chat shorthand: "6y", "6yrs", "18mo", "2y 3m".
+_COMPACT_DURATION = re.compile(r"(?<![\w.])(?P<n>\d+(?:[.,]5)?)\s?(?P<unit>y|yrs?|m|mos?|mths?|w|wks?)\b(?P<half>)(?P<half1>)", re.I)
 _JOINED = re.compile(r"\s*(?:,|and|&|\+)?\s*", re.I)
 _BARE_NUMBER = re.compile(r"\b(?:maybe|about|around|roughly|like|approx\.?|~|prob(?:ably)?|for)?\s*(?P<n>\d+(?:[.,]5)?)\s*[.!?]*$", re.I)
 _UNIT_MONTHS = {"day": 1 / 30, "week": 12 / 52, "month": 1, "year": 12}
 
 
 def _unit(match: re.Match[str]) -> str:
-    unit = match.group("unit").lower()
-    return {"yr": "year", "mo": "month", "mth": "month"}.get(unit, unit)
+    unit = match.group("unit").lower().rstrip("s") or "s"
+    return {"yr": "year", "y": "year", "mo": "month", "mth": "month", "m": "month", "w": "week", "wk": "week"}.get(unit, unit)
 
 
 def _months(match: re.Match[str]) -> float:

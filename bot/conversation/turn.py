@@ -55,6 +55,7 @@ from bot.conversation.understand import (
     INFORM,
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
+    asks_something,
     Kind,
     Nlu,
     Reading,
@@ -66,7 +67,7 @@ from bot.conversation.understand import (
 # Slots of the moment, not of the person's progress.
 TRANSIENT_SLOTS = (
     "open_question", "editing_field", "pending", "repeats", "last_unsure", "clarified", "misunderstandings",
-    "action_steps_draft", "last_topic", "last_interrupted",
+    "action_steps_draft", "last_topic", "last_interrupted", "topics_given",
 )
 FREE_TEXT = (QuestionKind.TEXT, QuestionKind.CHOICE_OR_TEXT, QuestionKind.GOAL, QuestionKind.GOAL_MEASURE)
 # "That was my answer": the message before, taken as a question or a topic, was meant as the answer.
@@ -74,6 +75,10 @@ _WAS_MY_ANSWER = re.compile(
     r"\b(?:that|this|it|those|these)(?:'s| is| was| were) (?:\w+ )?(?:my|an|the) answers?\b|\bi was answering\b|"
     r"\bthat was (?:me )?answering\b|\bi (?:was|wasn'?t|was not) (?:not )?asking\b.*\b(?:answer|meant)\b",
     re.I,
+)
+# "skip these", "skip all of these questions", "skip this section": more than the one question.
+_SKIP_SEVERAL = re.compile(
+    r"\bskip\b.*\b(?:these|all|them|the rest|this (?:section|stage|part|bit|block|lot)|those|everything)\b", re.I
 )
 # The reply to "your answer or a question for me?" typed instead of tapped.
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
@@ -190,6 +195,8 @@ class _Core:
         if question.kind in (QuestionKind.PROFILER, QuestionKind.SKILL_RATING):
             # one item of a questionnaire: a usable rating, not a sentence
             outcome = validate_answer(question, text, self.context())
+            if question.kind is QuestionKind.PROFILER:
+                return outcome.ok or bool(outcome.extra)  # a rating, or a stop it answers with a warning
             return outcome.ok or (not outcome.problem and bool(outcome.extra))
         return validate_answer(question, text, self.context()).ok
 
@@ -491,13 +498,21 @@ class _Core:
         assert question is not None
         self.state.set("pending", {"clarify": {"text": text, "intent": reading.intent}})
         self.state.set("clarified", question.key)
-        asked = self.prompt_for(question.key).text.splitlines()[0]
+        asked = self.question_line(question)
         self.reply.say(
             Prompt(
                 t("clarify", text=for_chat(text, 120), question=for_chat(asked, 160)),
                 (Button(t("clarify_answer"), "/affirm"), Button(t("clarify_question"), "/deny")),
             )
         )
+
+    def question_line(self, question: Question) -> str:
+        """The question itself, for quoting it: never a header or a list line above it."""
+        for text in (question.prompt, self.prompt_for(question.key).text):
+            lines = [line.strip() for line in text.splitlines() if line.strip().endswith("?")]
+            if lines:
+                return lines[0]
+        return question.label
 
     # ---- everything that is not an answer ---------------------------------------------------
 
@@ -581,12 +596,20 @@ class _Core:
             if self.started or self.open_key is not None:
                 self.ask_open(again=False)
             return
-        if topic.key == self.state.get("last_topic"):
-            # the same topic again: the general advice was given; the specifics need a person
+        given = list(self.state.get("topics_given") or [])
+        if topic.key in given or topic.key == self.state.get("last_topic"):
+            question = self.question
+            long_or_statement = len(text.split()) >= 12 or not asks_something(text)
+            if question is not None and self.state.get("clarified") != question.key and long_or_statement and self.fits(text):
+                # the same advice again would not help; a long message that fits was more likely meant as the answer
+                self.clarify(reading, text)
+                return
+            # the general advice was given; the specifics need a person
             self.reply.say(Prompt(t("topic_again", title=topic.title.lower()), (COUNSELOR,)))
         else:
             self.reply.say(topic_answer(topic, catalogue.company if catalogue else None))
             self.state.set("last_topic", topic.key)
+            self.state.set("topics_given", [*given, topic.key])
         if self.started or self.open_key is not None:
             self.ask_open(again=False)
         # before the counseling has started the answer ends with its own next step
@@ -613,7 +636,7 @@ class _Core:
             self.change_answer(text)
             return
         if intent == "skip":
-            self.skip()
+            self.skip(text)
             return
         if intent == "pause":
             self.reply.say(t("pause_stored" if self.state.get("consent") is True else "pause"))
@@ -676,7 +699,7 @@ class _Core:
         self.reply.after.extend(self.reply.messages[said:])
         del self.reply.messages[said:]
 
-    def skip(self) -> None:
+    def skip(self, text: str = "") -> None:
         question = self.question
         if question is None:
             self.then_continue()
@@ -685,8 +708,21 @@ class _Core:
             self.reply.say(t("cannot_skip", why=question.why))
             self.ask(question.key, again=True)
             return
-        self.reply.say(t("skipped"))
+        several = bool(_SKIP_SEVERAL.search(text)) and self.state.get("editing_field") is None
+        stage = self.state.get("stage")
+        self.reply.say(t("skipped_several" if several else "skipped"))
         self.answer("skip")
+        while several:
+            # "skip these questions": the rest of this stage that can be skipped goes too
+            following = self.question
+            if following is None or following.key == question.key or not following.skippable or self.state.get("stage") != stage:
+                break
+            asked = self.reply.messages.pop() if self.reply.messages else None
+            if asked is not None and self.prompt_for(following.key).text not in asked.text:
+                self.reply.messages.append(asked)  # not just its question: keep it and stop here
+                break
+            question = following
+            self.answer("skip")
 
     def uncertainty(self, text: str, reading: Reading) -> None:
         question = self.question

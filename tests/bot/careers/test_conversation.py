@@ -238,14 +238,19 @@ def test_suggestions_use_the_current_occupation_job_zone(reply, items) -> None:
     assert "at job zones 2 and 3" in outcome.notice  # receptionists are job zone 2
 
 
-def test_stopping_with_too_few_answers_skips_the_profile(reply) -> None:
-    outcome = reply("interest_profile", "stop", {"interest_responses": {"1": 5, "2": 4}})
+def test_stopping_with_too_few_answers_warns_once_then_skips_the_profile(reply) -> None:
+    warned = reply("interest_profile", "stop", {"interest_responses": {"1": 5, "2": 4}})
+
+    assert not warned.ok and warned.problem.startswith("You've rated 2 activities so far. To score your interest profile")
+    assert warned.extra == {"interest_responses": {"1": 5, "2": 4}, "profiler_stop_warned": True}
+
+    outcome = reply("interest_profile", "stop", {"interest_responses": {"1": 5, "2": 4}, "profiler_stop_warned": True})
 
     assert outcome.ok and outcome.skipped
     assert outcome.value == SKIPPED
     assert outcome.display == "not scored (too few answers)"
     assert outcome.notice.startswith("There aren't enough answers to score your interest profile")
-    assert outcome.extra == {"interest_responses": {"1": 5, "2": 4}}
+    assert outcome.extra == {"interest_responses": {"1": 5, "2": 4}, "profiler_stop_warned": None}
 
 
 def test_stopping_after_half_still_scores(reply, items) -> None:
@@ -359,6 +364,13 @@ def test_an_unclear_rating_is_asked_again(reply) -> None:
     outcome = reply("skills_gap", "bananas", {"target_occupation": REGISTERED_NURSES})
     assert not outcome.ok
     assert outcome.problem.startswith("Tap a level or type a number from 0 (none) to 7 (expert)")
+    assert outcome.extra == {}
+
+
+def test_several_ratings_at_once_are_asked_one_at_a_time(reply) -> None:
+    outcome = reply("skills_gap", "6 6 5 6 5", {"target_occupation": REGISTERED_NURSES})
+    assert not outcome.ok
+    assert outcome.problem.startswith("One skill at a time, please")
     assert outcome.extra == {}
 
 

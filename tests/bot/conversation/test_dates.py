@@ -174,3 +174,8 @@ def test_this_month_as_a_deadline_is_the_end_of_this_month():
     assert parse_date("by end of December", today) == date(2026, 12, 31)
     assert parse_date("by next December", today) == date(2027, 12, 31)
     assert parse_date("by March", today) == date(2027, 3, 31)
+
+
+@pytest.mark.parametrize(("text", "months"), [("6y", 72), ("6yrs", 72), ("18mo", 18), ("2y 3m", 27), ("3m", 3)])
+def test_chat_shorthand_durations(text, months):
+    assert parse_duration_months(text, date(2026, 12, 6)) == months

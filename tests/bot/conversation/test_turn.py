@@ -281,6 +281,21 @@ def test_the_same_topic_again_goes_to_a_person_instead_of_the_same_text(make_tur
     assert reply.messages[0].buttons[0].payload == "/request_human"
 
 
+def test_a_long_answer_heard_as_a_topic_given_before_is_checked_not_answered_again(make_turn, topics):
+    text = "security is big for me, i have student loans. maybe a cert later, is that dumb?"
+    reply = respond(topic_turn(make_turn, text, [("topic/study_and_certifications", 0.7)], open_question="values", stage="assessment",
+                               topics_given=["study_and_certifications"]))
+
+    assert reply.records == [] and reply.slots["pending"] == {"clarify": {"text": text, "intent": "topic/study_and_certifications"}}
+    assert "your answer to “What matters most to you in work" in reply.texts()[0]
+
+
+def test_a_topic_is_answered_once_per_conversation(make_turn, topics):
+    reply = respond(topic_turn(make_turn, "how do i ask for a raise", [("topic/raise", 0.9)]))
+
+    assert reply.slots["topics_given"] == ["raise"]
+
+
 def topic_turn(make_turn, text: str, ranking: list[tuple[str, float]], confidence: float = 0.9, **slots: Any) -> Turn:
     turn = make_turn(text, intent="topic", topic=ranking[0][0], **slots)
     nlu = Nlu("topic", confidence, ranking[0][0], ranking[0][1], {}, topic_ranking=tuple(ranking))
@@ -557,3 +572,18 @@ def test_the_next_profiler_item_is_progress_not_a_repeat(make_turn, careers):
 
     assert reply.slots["repeats"] == 0 and "open_question" not in reply.slots  # still the profiler
     assert "2 of 60" in reply.texts()[-1]
+
+
+def test_skip_these_questions_skips_the_rest_of_the_stage_that_can_be_skipped(make_turn):
+    from bot.conversation.stages import STAGES_BY_KEY
+
+    stage = STAGES_BY_KEY["assessment"]
+    keys = [q.key for q in stage.questions]
+    first = keys.index("env_social")
+    slots = dict(answered_before("assessment"), **{k: "x" for k in keys[:first]}, open_question="env_social", stage="assessment")
+    reply = respond(make_turn("can i skip these PEST questions", intent="skip", **slots))
+
+    skipped = {r.key for r in reply.records if isinstance(r, AnswerRecord) and r.skipped}
+    assert {"env_social", "env_economic", "env_technology"} <= skipped
+    assert reply.texts()[0].startswith("Skipped, with the rest of this stage's questions")
+    assert sum(QUESTIONS["env_economic"].prompt in text for text in reply.texts()) == 0  # not asked in passing
