@@ -11,6 +11,8 @@ import re
 from datetime import date, timedelta
 from typing import Any, Mapping
 
+from rapidfuzz import fuzz
+
 from bot.conversation import dates
 from bot.conversation.outcome import AnswerContext, Outcome
 from bot.careers import conversation as career_talk
@@ -58,6 +60,21 @@ def _phrases_of(choice: Choice) -> set[str]:
     }
 
 
+def _misspelt_choices(norm: str, choices: tuple[Choice, ...]) -> list[Choice]:
+    """Choices one of whose words is typed with a slip ("managment", "laterel"): words of five
+    letters or more, one or two letters off."""
+    words = [w for w in norm.split() if len(w) >= 5]
+    whole = [c for c in choices if any(fuzz.ratio(w, phrase) >= 85 for w in words for phrase in _phrases_of(c) if len(phrase) >= 5)]
+    if len(whole) == 1:
+        return whole  # "managment": the choice named by that one word, not the one that contains it
+    found = []
+    for choice in choices:
+        names = {w for phrase in _phrases_of(choice) for w in phrase.split() if len(w) >= 5}
+        if any(fuzz.ratio(word, name) >= 85 for word in words for name in names):
+            found.append(choice)
+    return found
+
+
 def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
     """Choices named in the text, best match first (longest phrase wins)."""
     intent, payload_choice = decode_payload(text)
@@ -87,6 +104,9 @@ def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
         named = refers_to(norm, [c.title for c in choices])
         if named is not None:
             return [choices[named]]
+        misspelt = _misspelt_choices(norm, choices)
+        if len(misspelt) == 1:
+            return misspelt
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [c for _, _, c in scored]
 

@@ -63,7 +63,7 @@ EN: dict[str, str] = {
         "say “let's continue” whenever you're ready."
     ),
     # questions to the bot
-    "bot": "I'm Waypoint, a bot – not a person. A human counselor can take over whenever you like: just say “talk to a counselor”.",
+    "bot": "I'm Waypoint, a bot – not a person, and not a general AI chatbot like ChatGPT: I follow the steps of career counseling and use a real occupations database (O*NET). A human counselor can take over whenever you like: just say “talk to a counselor”.",
     "capabilities": (
         "I'm Waypoint, your organisation's career-counseling assistant. I can:\n"
         "• guide you through a career conversation – your needs, strengths, directions, SMART goals and an action "
@@ -127,6 +127,7 @@ EN: dict[str, str] = {
     "nothing_to_summarise": "There's nothing stored yet – we're just getting started.",
     # help with an answer
     "unsure": "That's fine – it's not always easy to say.",
+    "explain_question": "Let me put it another way. {why}",
     "unsure_again": "No problem – there's no wrong answer here. A few words are enough, even a rough idea.",
     "consent_given_later": (
         "Thank you – from now on your answers are stored confidentially, including the ones you gave so far in this "

@@ -731,7 +731,12 @@ class _Core:
             self.then_continue()
             return
         again = int(self.state.get("repeats") or 0) >= 1 and self.state.get("open_question") == question.key
-        lines = [t("unsure_again" if again else "unsure")]
+        if reading.intent == "explain_question":
+            # "what do you mean?": why it is asked, then an example – in other words than the question
+            lines = [t("explain_question", why=question.why)]
+            again = False
+        else:
+            lines = [t("unsure_again" if again else "unsure")]
         example = example_for(question.key)
         if example and not again:
             lines.append(t("example", example=example))

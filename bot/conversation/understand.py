@@ -267,6 +267,19 @@ _WHAT_IS = re.compile(
 )
 
 
+# A question about the open question itself: "what do you mean?", "like what?", "i don't get the
+# question". Never its answer, and no need to ask whether it is: an example and other words are the reply.
+_ABOUT_THE_QUESTION = re.compile(
+    r"^(?:(?:sorry|um+|hm+|uh+|ok|so|and|but)[,.]?\s+)*(?:what do you mean(?: by (?:that|this|it))?|what does (?:that|this|it) mean|"
+    r"like what|such as|for (?:example|instance)|example|examples|e\.?g\.?|"
+    r"i (?:don'?t|do not|dont) (?:understand|get)(?: (?:the|this|that|your) question| (?:it|that|this|you))?|"
+    r"(?:don'?t|dont) (?:understand|get it)|what(?:'s| is) the question|what should i (?:say|write|put|answer)(?: here)?|"
+    r"how (?:do|should) i answer (?:this|that)|which one|what kind of (?:answer|thing)s?(?: do you (?:mean|want))?|"
+    r"huh|pardon|come again|meaning)\s*[?!.]*(?:\s+(?:sorry|lol|\?+))?$",
+    re.I,
+)
+
+
 # A remark on how long the conversation is, never an answer to the open question ("this is taking
 # too long" is not a value): how much is left is the reply, with the reminder that one can stop.
 _ABOUT_THE_LENGTH = re.compile(
@@ -476,6 +489,8 @@ def understand(
         return Reading(Kind.REQUEST, "change_answer")  # "i didn't say peers", "that's not what I meant"
     if question is not None and names_an_option(question, text, offered) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if question is not None and _ABOUT_THE_QUESTION.match(text.strip()):
+        return Reading(Kind.UNCERTAINTY, "explain_question")
     if question is not None and _WHAT_IS.match(text.strip()) and intent not in ("ask_why", "ask_privacy", "ask_capabilities"):
         return Reading(Kind.QUESTION, intent if intent.startswith("ask_occupation") else "ask_term", max(confidence, 0.5))
     if question is not None and _ABOUT_THE_LENGTH.search(text) and not asks_for_a_person(text):

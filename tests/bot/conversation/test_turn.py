@@ -587,3 +587,12 @@ def test_skip_these_questions_skips_the_rest_of_the_stage_that_can_be_skipped(ma
     assert {"env_social", "env_economic", "env_technology"} <= skipped
     assert reply.texts()[0].startswith("Skipped, with the rest of this stage's questions")
     assert sum(QUESTIONS["env_economic"].prompt in text for text in reply.texts()) == 0  # not asked in passing
+
+
+@pytest.mark.parametrize("text", ["what do you mean?", "like what?", "i dont understand the question"])
+def test_a_question_about_the_question_is_explained_with_an_example_not_stored(make_turn, text):
+    reply = respond(make_turn(text, intent="ask_suggestion", confidence=0.45, open_question="values", stage="assessment"))
+
+    assert reply.records == [] and "pending" not in reply.slots
+    assert reply.texts()[0].startswith("Let me put it another way. " + QUESTIONS["values"].why)
+    assert "For example:" in reply.texts()[0]
