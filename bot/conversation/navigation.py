@@ -109,9 +109,9 @@ _NEW_VALUE = (
     re.compile(r"\b(?:i\s+)?meant(?:\s+to\s+say)?\s*:?\s+(?P<value>.+)$", re.I),
     re.compile(r"\bshould\s+(?:be|say|read)\s*:?\s+(?P<value>.+)$", re.I),
     re.compile(r"\bcorrection\s*[:,-]\s*(?P<value>.+)$", re.I),
-    re.compile(r"\b(?:change|set|update|switch|make)\s+(?:my\s+|the\s+)?[\w\s'-]+?\s+to\s*[:=]?\s+(?P<value>.+)$", re.I),
-    re.compile(r"\b(?:put|enter|record|save|write|list)\s+(?:down\s+)?(?:my\s+|the\s+)?[\w\s'-]+?\s+as\s*:?\s+(?P<value>.+)$", re.I),
-    re.compile(r"^(?:please\s+)?(?:change|set|update|correct)\s+(?:my\s+|the\s+)?[\w\s'-]+?\s*[:=]\s*(?P<value>.+)$", re.I),
+    re.compile(r"\b(?:change|set|update|switch|make)\s+(?:my\s+|the\s+)?(?P<field>[\w\s'-]+?)\s+to\s*[:=]?\s+(?P<value>.+)$", re.I),
+    re.compile(r"\b(?:put|enter|record|save|write|list)\s+(?:down\s+)?(?:my\s+|the\s+)?(?P<field>[\w\s'-]+?)\s+as\s*:?\s+(?P<value>.+)$", re.I),
+    re.compile(r"^(?:please\s+)?(?:change|set|update|correct)\s+(?:my\s+|the\s+)?(?P<field>[\w\s'-]+?)\s*[:=]\s*(?P<value>.+)$", re.I),
     re.compile(r"\b(?:it'?s|it\s+is)\s+(?:actually|really)\s+(?P<value>.+)$", re.I),
 )
 _FIELD_BEFORE_VALUE = frozenset(_NEW_VALUE[4:7])  # change/set/put … : the question is named before the value
@@ -126,8 +126,10 @@ def corrected_value(text: str, key: str) -> str | None:
         return _NOT_OLD.sub("", restated.group("value")).strip(" .,!;:\"'“”") or None
     for pattern in _NEW_VALUE:
         match = pattern.search(text.strip())
-        if match and pattern in _FIELD_BEFORE_VALUE and _field_in_text(text.strip()[: match.start("value")]) is None:
-            continue  # "put teamwork as my top value": the words after "as" name the question, not its value
+        if match and pattern in _FIELD_BEFORE_VALUE and not _names_just_the_field(match.group("field"), key):
+            # "put teamwork as my top value", "switch teams to get more data work": the words between
+            # the verb and "to"/"as" must be the question's name, nothing else
+            continue
         if match:
             value = match.group("value")
             restated = _FIELD_IS.match(value.strip())
@@ -137,6 +139,11 @@ def corrected_value(text: str, key: str) -> str | None:
             if value and len(value) <= 300:
                 return value
     return None
+
+
+def _names_just_the_field(words: str, key: str) -> bool:
+    found = _field_in_text(words)
+    return found is not None and found[1] == key and normalise_for_matching(words) == found[0]
 
 
 _I_MEANT = re.compile(r"\b(?:i meant|i mean't|meant to say|correction\s*[:,-])", re.I)

@@ -84,7 +84,7 @@ _SKIP_SEVERAL = re.compile(
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
 _PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
-_PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)
+_PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*\b(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)  # whole words: "quality" keeps its "ty"
 
 
 def without_pleasantries(text: str) -> str:
@@ -735,6 +735,8 @@ class _Core:
             # "what do you mean?": why it is asked, then an example – in other words than the question
             lines = [t("explain_question", why=question.why)]
             again = False
+        elif reading.intent == "ask_suggestion" and not again:
+            lines = []  # "like what?": the example is the answer, no reassurance needed
         else:
             lines = [t("unsure_again" if again else "unsure")]
         example = example_for(question.key)

@@ -261,7 +261,8 @@ _ABOUT_THE_CONVERSATION = re.compile(
 _WHAT_IS = re.compile(
     r"^(?:(?:what|wat|wut)\s+(?:is|are|does|do|is mean|mean|means|is meaning of|is the meaning of)|what'?s|wats)\s+"
     r"(?!(?:this|that|it|the point|next|the next|left|your|you|my|going on|happening|the difference|up|new|wrong|"
-    r"good|the matter|the plan|the time)\b)"
+    r"good|the matter|the plan|the time|some|any|examples?|ideas?|options?|common|typical|possible|other|popular|usual|"
+    r"suggestions?|the options|my options|the best|best|good ones)\b)"
     r"(?:a |an |the )?[\w:/&*.+-]+(?:\s+[\w:/&*.+-]+)?\s*(?:mean|means|stand for|stands for)?\s*\??$",
     re.I,
 )
@@ -278,6 +279,10 @@ _ABOUT_THE_QUESTION = re.compile(
     r"huh|pardon|come again|meaning)\s*[?!.]*(?:\s+(?:sorry|lol|\?+))?$",
     re.I,
 )
+
+
+# Where a remark on the conversation is the answer: the rating and its comment.
+FEEDBACK_QUESTIONS = frozenset({"session_rating", "rating_comment"})
 
 
 # A remark on how long the conversation is, never an answer to the open question ("this is taking
@@ -490,10 +495,12 @@ def understand(
     if question is not None and names_an_option(question, text, offered) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
     if question is not None and _ABOUT_THE_QUESTION.match(text.strip()):
-        return Reading(Kind.UNCERTAINTY, "explain_question")
+        # "like what?" asks for examples; "what do you mean?" for the question in other words
+        wants_examples = re.search(r"\b(?:like what|such as|example|examples|instance|e\.?g)\b", text, re.I)
+        return Reading(Kind.UNCERTAINTY, "ask_suggestion" if wants_examples else "explain_question")
     if question is not None and _WHAT_IS.match(text.strip()) and intent not in ("ask_why", "ask_privacy", "ask_capabilities"):
         return Reading(Kind.QUESTION, intent if intent.startswith("ask_occupation") else "ask_term", max(confidence, 0.5))
-    if question is not None and _ABOUT_THE_LENGTH.search(text) and not asks_for_a_person(text):
+    if question is not None and question.key not in FEEDBACK_QUESTIONS and _ABOUT_THE_LENGTH.search(text) and not asks_for_a_person(text):
         return Reading(Kind.QUESTION, "ask_duration")
     if _IS_IT_A_PERSON.search(text):
         return Reading(Kind.QUESTION, "bot_challenge")

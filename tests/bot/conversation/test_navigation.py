@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.navigation import edit_slots, editable, previous_question, recently_answered, resolve_field
+from bot.conversation.navigation import edit_slots, editable, names_another_answer, previous_question, recently_answered, resolve_field
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,17 @@ def test_a_longer_name_in_the_text_beats_a_shorter_entity():
     # DIET finds "interest" (-> interests); the words say the interest profile
     assert resolve_field("change my interest profile", "interests") == "interest_profile"
     assert resolve_field("change my interests", "interests") == "interests"
+
+
+@pytest.mark.parametrize(
+    ("text", "open_key", "names"),
+    [
+        ("actually put my dept as platform engineering", "expectations", True),
+        ("change expectations to: figure out IC vs mgmt", "interests", True),
+        ("update department: platform eng", "expectations", True),
+        ("switch teams to get more data work", "goal_short", False),  # an answer: no question named before "to"
+        ("make my manager aware to get support", "person_manager_engage", False),
+    ],
+)
+def test_a_correction_names_the_question_right_after_the_verb(text, open_key, names):
+    assert names_another_answer(text, open_key, {"department": "Support", "expectations": "x"}) is names

@@ -589,10 +589,34 @@ def test_skip_these_questions_skips_the_rest_of_the_stage_that_can_be_skipped(ma
     assert sum(QUESTIONS["env_economic"].prompt in text for text in reply.texts()) == 0  # not asked in passing
 
 
-@pytest.mark.parametrize("text", ["what do you mean?", "like what?", "i dont understand the question"])
+def test_like_what_gets_an_example_straight_away(make_turn):
+    reply = respond(make_turn("like what?", intent="ask_suggestion", confidence=0.45, open_question="values", stage="assessment"))
+
+    assert reply.records == [] and "pending" not in reply.slots
+    assert reply.texts()[0].startswith("For example:")
+
+
+@pytest.mark.parametrize("text", ["what do you mean?", "i dont understand the question", "huh?"])
 def test_a_question_about_the_question_is_explained_with_an_example_not_stored(make_turn, text):
     reply = respond(make_turn(text, intent="ask_suggestion", confidence=0.45, open_question="values", stage="assessment"))
 
     assert reply.records == [] and "pending" not in reply.slots
     assert reply.texts()[0].startswith("Let me put it another way. " + QUESTIONS["values"].why)
     assert "For example:" in reply.texts()[0]
+
+
+def test_a_correction_keeps_the_whole_new_value(make_turn):
+    slots = dict(answered_before("assessment"), open_question="interests", stage="assessment", department="HR")
+    reply = respond(make_turn("sorry, my department is actually Health & Safety, not HR…", intent="inform", confidence=0.7, **slots))
+
+    assert answers(reply) == {"department": "Health & Safety"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("better data quality", "better data quality"), ("a university degree", "a university degree"), ("sales, thanks", "sales"), ("sales ty", "sales")],
+)
+def test_only_whole_pleasantries_are_taken_off_an_answer(text, kept):
+    from bot.conversation.turn import without_pleasantries
+
+    assert without_pleasantries(text) == kept

@@ -209,3 +209,12 @@ def test_a_remark_on_the_length_is_not_an_answer(text):
 
 def test_it_is_not_an_answer_asks_to_change_it():
     assert read("also 'expectations' is wrong, that wasnt an answer", "inform", 0.7, "interests").intent == "change_answer"
+
+
+def test_a_remark_on_the_length_is_the_answer_where_feedback_is_asked():
+    assert read("honestly this is way too long", "inform", 0.8, "rating_comment").kind is Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["what are some ideas", "what are common ones?", "what are my options"])
+def test_asking_for_ideas_is_not_asking_what_a_word_means(text):
+    assert read(text, "ask_suggestion", 0.9, "values").intent != "ask_term"
