@@ -85,6 +85,13 @@ def read_level(text: str, choice: str | None = None) -> int | str | None:
     leading = re.match(rf"{FILLER}(?:level\s*)?([0-7])(?![\d./]|,\d|\s*(?:or|to|-|–)\s*\d)\b", cleaned)
     if leading:
         return int(leading.group(1))
+    # "I'd say 5. I speak to managers every day", "not sure what it means for HR, but I'll say 4":
+    # one level, said once (or repeated) inside a sentence, and no other number to confuse it with
+    numbers = re.findall(r"(?<![\w.,/-])\d+(?:[.,]\d+)?(?![\w/])", cleaned)
+    if numbers and len(set(numbers)) == 1 and re.fullmatch(r"[0-7]", numbers[0]) and not re.search(
+        r"\d\s*(?:or|to|-|–)\s*\d", cleaned
+    ):
+        return int(numbers[0])
     for phrase, level in _LEVEL_PHRASES:
         if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", cleaned):
             if re.search(r"\b(not|never)\b", cleaned) and level >= 3:

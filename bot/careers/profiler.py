@@ -53,7 +53,7 @@ STOP_WORDS = frozenset(
 _STOP_REQUEST = re.compile(
     r"\b(?:stop|end|finish|quit|skip|leave|be done with|get out of|get through) (?:\w+ ){0,2}?(?:this|the|these) "
     r"(?:part|section|profiler|questionnaire|quiz|test|questions|ratings|activities|list|bit|thing|rest)\b|"
-    r"^(?:stop|enough|end)(?:[\s,.!;:，。！]|$)"
+    r"^(?:stop|enough|end)(?:[\s,.!;:，。！]|$)|^skip (?:all )?(?:of )?(?:these|them|those|the rest)\b"
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|hardly|nor)\b|n't\b|\b(?:dont|wont|wouldnt|cant|isnt|doesnt)\b")
 _DIGITS = re.compile(r"^[1-5](?:[\s,;/]+[1-5])*$")

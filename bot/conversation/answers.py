@@ -270,7 +270,13 @@ def _multi_choice(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     if question.key == "key_people" and norm in {"nobody", "no one", "noone", "none", "nobody really"}:
         return Outcome(ok=True, value=[], display="nobody named", normalized="")
     matches = _match_choices(text, question.choices)
-    if not decode_payload(text)[1]:
+    numbered = re.fullmatch(r"\s*(\d{1,2})(?:\s*(?:,|and|&|\+|/)?\s*(\d{1,2}))*\s*[.!]?\s*", norm)
+    if numbered and not decode_payload(text)[1]:
+        # "1 and 4": the buttons by their place in the list
+        places = [int(n) for n in re.findall(r"\d{1,2}", norm)]
+        if all(1 <= n <= len(question.choices) for n in places):
+            matches = [question.choices[n - 1] for n in dict.fromkeys(places)]
+    elif not decode_payload(text)[1]:
         matches = [c for c in question.choices if c in matches]  # every choice named, in order
     if matches:
         values = [c.value for c in matches]
@@ -444,17 +450,21 @@ def _goal_measure(question: Question, text: str, ctx: AnswerContext) -> Outcome:
 # At the goal check, one part corrected in words: "no. done when = 3 reports automated", "goal: team lead".
 _GOAL_PART = re.compile(
     r"(?:^|[\s.,;:!-])(?P<part>done when|success(?: criteria| criterion| looks like)?|measured? by|measure|criteri(?:a|on)|"
-    r"i'?ll know (?:it'?s done )?when|(?:the )?goal)\s*(?:[=:]|->|is|should be|would be|will be)\s*(?P<value>.+)$",
+    r"i'?ll know (?:it'?s done )?when|(?:the )?goal)\s*(?:[=:]|->|is|should be|would be|will be)\s*(?P<value>.+)$|"
+    r"(?:^|[\s.,;:!-])(?P<part2>done when|i'?ll know (?:it'?s done )?when)\s+(?P<value2>(?:i|we|my|the|there|it)\b.+)$",
     re.I,
 )
 
 
 def _goal_part_corrected(text: str, horizon: str) -> Outcome | None:
     match = _GOAL_PART.search(text.strip())
-    if match is None or not has_words(match.group("value")):
+    if match is None:
         return None
-    value = match.group("value").strip(" .\"'“”")
-    if match.group("part").casefold().endswith("goal"):
+    part, value = (match.group("part"), match.group("value")) if match.group("part") else (match.group("part2"), match.group("value2"))
+    if not has_words(value):
+        return None
+    value = value.strip(" .\"'“”")
+    if part.casefold().endswith("goal"):
         return Outcome(ok=False, problem="Changed the goal.", extra={f"goal_{horizon}": value})
     return Outcome(ok=False, problem="Changed how you'll know it's done.", extra={f"goal_{horizon}_measure": value})
 

@@ -194,8 +194,12 @@ def find_date(text: str, today: date) -> DateMatch | None:
     return None
 
 
+_CHAT_YEAR = re.compile(r"(?<=[a-z] )yrs?\b", re.I)
+
+
 def parse_date(text: str, today: date) -> date | None:
     """A reply that is meant to be a date ("next spring", "15/03/2027", "in 2 years")."""
+    text = _CHAT_YEAR.sub(lambda m: "years" if m.group(0).lower().endswith("s") else "year", text)  # "end of this yr"
     found = find_date(text, today)
     if found:
         return found.when

@@ -139,7 +139,7 @@ EN: dict[str, str] = {
     "can_skip": "You can also skip this one – your plan will then say “not discussed”.",
     "cannot_skip": "This one can't be skipped: {why}",
     "skipped": "Skipped – your plan will say “not discussed” there.",
-    "skipped_several": "Skipped, with the rest of this stage's questions that can be skipped – your plan will say “not discussed” there.",
+    "skipped_several": "Skipped, with the rest of these questions – your plan will say “not discussed” there.",
     "stuck": "Let's find a way forward – you can answer in your own words, use the buttons, or talk to a counselor.",
     "trouble": (
         "I'm having trouble understanding – sorry. You can use the buttons below, or talk to a counselor: "

@@ -56,6 +56,7 @@ from bot.conversation.understand import (
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
     asks_something,
+    is_unsure,
     Kind,
     Nlu,
     Reading,
@@ -80,6 +81,15 @@ _WAS_MY_ANSWER = re.compile(
 _SKIP_SEVERAL = re.compile(
     r"\bskip\b.*\b(?:these|all|them|the rest|this (?:section|stage|part|bit|block|lot)|those|everything)\b", re.I
 )
+# Questions asked as a block, which "skip these" means: the organisation, the environment (PEST),
+# the four principles, the people who matter.
+_FAMILIES = ("org_", "env_", "principle_", "person_")
+
+
+def _family(key: str) -> str:
+    return next((prefix for prefix in _FAMILIES if key.startswith(prefix)), key)
+
+
 # The reply to "your answer or a question for me?" typed instead of tapped.
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
@@ -217,7 +227,9 @@ class _Core:
             return self.finish()
         reading = self.reading()
         self.state.set("last_unsure", normalise_for_matching(self.text) if reading.unsure else None)
-        interrupted = reading.kind in (Kind.QUESTION, Kind.TOPIC, Kind.OUT_OF_SCOPE, Kind.SOCIAL) and not reading.clarify
+        interrupted = reading.kind in (Kind.QUESTION, Kind.TOPIC, Kind.OUT_OF_SCOPE, Kind.SOCIAL, Kind.UNCERTAINTY) and not (
+            reading.clarify or is_unsure(self.text)
+        )
         open_key = self.open_key
         self.handle(reading, self.text)
         # kept for one turn, so that "that was my answer" can take it as the answer
@@ -226,13 +238,21 @@ class _Core:
         return self.finish()
 
     def was_the_answer(self) -> bool:
-        """"That was my answer" after a message read as a question or a topic: store that message."""
-        earlier = self.turn.previous_text or ""
-        if self.state.get("last_interrupted") != self.open_key or self.open_key is None or not _WAS_MY_ANSWER.search(self.text):
+        """"That was my answer" after a message read as a question or a topic: store that message.
+        "That was my answer: X" stores X."""
+        said = _WAS_MY_ANSWER.search(self.text)
+        if said is None or self.open_key is None:
             return False
+        restated = re.match(r"\s*[:,–-]\s*(?P<answer>.+)$", self.text[said.end():])
+        if restated and len(restated.group("answer").split()) >= 2 and self.fits(restated.group("answer")):
+            earlier = restated.group("answer").strip()
+        else:
+            earlier = self.turn.previous_text or ""
+            if self.state.get("last_interrupted") != self.open_key:
+                return False
+            if earlier.startswith("/") or not self.fits(earlier):
+                return False  # a button is not typed text
         self.state.set("last_interrupted", None)
-        if earlier.startswith("/") or not self.fits(earlier):
-            return False  # a button is not typed text
         self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
         self.answer(earlier, Reading(Kind.ANSWER, INFORM))
         return True
@@ -715,7 +735,10 @@ class _Core:
         while several:
             # "skip these questions": the rest of this stage that can be skipped goes too
             following = self.question
-            if following is None or following.key == question.key or not following.skippable or self.state.get("stage") != stage:
+            if (
+                following is None or following.key == question.key or not following.skippable
+                or self.state.get("stage") != stage or _family(following.key) != _family(question.key)
+            ):
                 break
             asked = self.reply.messages.pop() if self.reply.messages else None
             if asked is not None and self.prompt_for(following.key).text not in asked.text:

@@ -199,7 +199,8 @@ _SUGGEST = re.compile(
     re.I,
 )
 _DISTRESS = re.compile(
-    r"\b(?:giving up on (?:all of it|everything|it all)|give up on everything|breaking point|can'?t cope|cannot cope|"
+    r"\b(?:giving up on (?:all of it|everything|it all|the whole thing|myself|life)|give up on (?:everything|the whole thing|myself)|"
+    r"feel(?:ing)? like giving up|breaking point|can'?t cope|cannot cope|"
     r"can'?t take (?:it|this) any ?more|falling apart|at the end of my rope|so done with (?:everything|it all|all of it)|"
     r"can'?t do this any ?more|completely overwhelmed|drowning|hopeless|no way out|what'?s the point|"
     r"(?:so |really |totally |completely )?(?:overwhelmed|exhausted|burnt out|burned out) and (?:crying|hopeless|empty|lost|scared)|"
@@ -399,7 +400,17 @@ def starts_unsure(text: str, intent: str, confidence: float, thresholds: Thresho
     """Begins with uncertainty, and the classifier is not sure it is a question or request."""
     if not _STARTS_UNSURE.match(normalise_for_matching(text) or text.strip()):
         return False
+    if _HEDGED_ANSWER.search(text):
+        return False  # "not sure yet. Perhaps head of wellbeing by 2032": an answer, hedged
     return intent in UNSURE_UNLESS_HEARD or confidence < thresholds.sure
+
+
+# After the doubt, a sentence that gives an answer anyway: "…. Perhaps X", "…, but probably X".
+_HEDGED_ANSWER = re.compile(
+    r"[.;,!–-]\s*(?:but\s+|so\s+|though\s+)?(?:perhaps|maybe|probably|possibly|i guess|i think|i'?d say|likely|"
+    r"something like|ideally)\s+(?:\S+\s+){2,}\S+",
+    re.I,
+)
 
 
 def asks_for_a_person(text: str) -> bool:

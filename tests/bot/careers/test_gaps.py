@@ -42,6 +42,9 @@ def test_button_choices(choice, level) -> None:
         ("none", 0),
         ("no experience", 0),
         ("decent", 3),
+        ("I'd say 5. I speak to managers every day", 5),
+        ("not sure what the next one means for HR, but I'll say 4.", 4),
+        ("I did say 4. Writing is 4.", 4),
     ],
 )
 def test_typed_levels(text, level) -> None:
@@ -131,3 +134,8 @@ def test_every_rated_skill_of_onet_has_a_group(careers) -> None:
     assert skill_ids
     assert [e for e in skill_ids if development_means(e)[1] == generic] == []
 
+
+
+@pytest.mark.parametrize("text", ["3 or 4", "between 3 and 5", "10 years in the job, so maybe 6"])
+def test_no_level_is_guessed_from_several_numbers(text) -> None:
+    assert read_level(text) is None

@@ -213,6 +213,7 @@ def test_skip_leaves_one_item_out(text) -> None:
     [
         "stop", "Stop.", "enough", "I'm done", "skip the rest", "no more",
         "can i stop this part?", "stop, 太长了", "this is a lot… can i stop this part?", "let's finish the questionnaire",
+        "skip these", "skip all of them",
     ],
 )
 def test_stop_ends_the_profiler(text) -> None:

@@ -449,6 +449,8 @@ def test_goal_confirm_new_date_changes_due(answer, text):
         ("no. done when = 3 reports automated", {"goal_short_measure": "3 reports automated"}, "Changed how you'll know it's done."),
         ("success criteria: two dashboards live", {"goal_short_measure": "two dashboards live"}, "Changed how you'll know it's done."),
         ("no, the goal is lead the inbound team", {"goal_short": "lead the inbound team"}, "Changed the goal."),
+        ("The date is fine. Done when I have shadowed an HR partner", {"goal_short_measure": "I have shadowed an HR partner"},
+         "Changed how you'll know it's done."),
     ],
 )
 def test_goal_confirm_one_part_corrected_in_words(answer, text, extra, problem):
@@ -726,3 +728,8 @@ def test_a_habit_among_the_steps_needs_no_date_and_a_date_reply_never_becomes_a_
 
     habit = validate_answer(QUESTIONS["action_steps"], "every week starting now", AnswerContext(today=date(2026, 12, 6), slots={"action_steps_draft": draft}))
     assert habit.ok and habit.value[2]["description"] == "write the RFC (every week starting now)"
+
+
+@pytest.mark.parametrize(("text", "values"), [("1 and 4", ["training", "projects"]), ("2, 3", ["mentoring", "job_rotation"])])
+def test_several_choices_by_their_place(answer, text, values):
+    assert answer("development_means", text).value == values

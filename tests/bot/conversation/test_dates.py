@@ -179,3 +179,8 @@ def test_this_month_as_a_deadline_is_the_end_of_this_month():
 @pytest.mark.parametrize(("text", "months"), [("6y", 72), ("6yrs", 72), ("18mo", 18), ("2y 3m", 27), ("3m", 3)])
 def test_chat_shorthand_durations(text, months):
     assert parse_duration_months(text, date(2026, 12, 6)) == months
+
+
+@pytest.mark.parametrize(("text", "day"), [("end of this yr", date(2026, 12, 31)), ("by end of next yr", date(2027, 12, 31))])
+def test_yr_for_year_in_dates(text, day):
+    assert parse_date(text, date(2026, 12, 6)) == day

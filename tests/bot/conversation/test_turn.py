@@ -585,7 +585,8 @@ def test_skip_these_questions_skips_the_rest_of_the_stage_that_can_be_skipped(ma
 
     skipped = {r.key for r in reply.records if isinstance(r, AnswerRecord) and r.skipped}
     assert {"env_social", "env_economic", "env_technology"} <= skipped
-    assert reply.texts()[0].startswith("Skipped, with the rest of this stage's questions")
+    assert reply.texts()[0].startswith("Skipped, with the rest of these questions")
+    assert "leaning_direction" not in skipped  # the next block is asked, not skipped unseen
     assert sum(QUESTIONS["env_economic"].prompt in text for text in reply.texts()) == 0  # not asked in passing
 
 
@@ -620,3 +621,18 @@ def test_only_whole_pleasantries_are_taken_off_an_answer(text, kept):
     from bot.conversation.turn import without_pleasantries
 
     assert without_pleasantries(text) == kept
+
+
+def test_that_was_my_answer_with_the_answer_after_it_stores_only_the_answer(make_turn):
+    slots = dict(answered_before("goals"), open_question="goal_long", stage="goals")
+    reply = respond(make_turn("that was my answer: head of health and wellbeing by 2032", intent="inform", confidence=0.6, **slots))
+
+    assert answers(reply)["goal_long"] == "head of health and wellbeing by 2032"
+
+
+def test_unsure_then_an_answer_anyway_is_the_answer(make_turn):
+    text = "I'm not sure yet. Perhaps head of health and wellbeing"
+    slots = dict(answered_before("goals"), open_question="goal_long", stage="goals")
+    reply = respond(make_turn(text, intent="inform", confidence=0.9, **slots))
+
+    assert answers(reply)["goal_long"] == text
