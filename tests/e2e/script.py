@@ -51,7 +51,7 @@ AFTER_RESTART = [
     (profiler_digits(3, 10), "Batch 1 of 6 done"),
     (profiler_digits(11, 30), "31 of 60"),
     (profiler_digits(31, 59), "60 of 60"),
-    ("Strongly like", "Your Holland code is **CEI**"),
+    ("Strongly like", "Conventional, Enterprising, Investigative"),  # the Holland code CEI, in words
     ("Professional-technical", "path"),
     ("what is a dual ladder?", "Dual ladder: A specialist track"),
     ("what skills does a budget analyst need?", "The most important skills for Budget Analysts"),
