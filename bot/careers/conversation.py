@@ -399,6 +399,13 @@ def occupations_in_question(text: str) -> list[str]:
     return phrases
 
 
+def names_an_occupation(text: str, occupation_entities: Sequence[str], careers: "Careers | None") -> bool:
+    """The question names an occupation the database knows, or means the person's own or target one."""
+    if occupation_entities or _TARGET.search(text) or _MINE.search(text):
+        return True
+    return careers is not None and any(careers.resolve(phrase).confident for phrase in occupations_in_question(text))
+
+
 def answer_career_question(
     intent: str, text: str, occupation_entities: Sequence[str], slots: Mapping[str, Any], careers: "Careers | None"
 ) -> str:

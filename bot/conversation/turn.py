@@ -55,6 +55,7 @@ from bot.conversation.understand import (
     INFORM,
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
+    TOPIC_GUESS,
     asks_something,
     is_unsure,
     Kind,
@@ -579,8 +580,25 @@ class _Core:
         elif intent == "bot_challenge":
             self.reply.say(t("bot"))
         elif intent.startswith("ask_occupation") or intent == "ask_similar_occupations":
+            topic = self.likely_topic()
+            occupations = list((self.turn.nlu.entities or {}).get("occupation") or ())
+            if topic is not None and intent != "ask_similar_occupations" and not career_talk.names_an_occupation(
+                text, occupations, self.turn.careers
+            ):
+                # "do I need a CIPD to move into HR?": no occupation to look up, but a career topic
+                self.topic(text, Reading(Kind.TOPIC, f"topic/{topic}"))
+                return
             self.reply.say(self.career_answer(intent, text))
         self.then_continue(again=False)  # something new was said: not a repeat
+
+    def likely_topic(self) -> str | None:
+        """The career topic the classifier ranks first, when it is at least a fair guess."""
+        ranking = self.turn.nlu.topic_ranking or ((self.turn.nlu.topic, self.turn.nlu.topic_confidence),)
+        key, confidence = ranking[0] if ranking else (None, 0.0)
+        if not key or confidence < TOPIC_GUESS or self.turn.topics is None:
+            return None
+        name = key.split("/", 1)[-1]
+        return name if self.turn.topics.get(f"topic/{name}") is not None else None
 
     def duration(self) -> str:
         slots = self.state.merged()

@@ -636,3 +636,13 @@ def test_unsure_then_an_answer_anyway_is_the_answer(make_turn):
     reply = respond(make_turn(text, intent="inform", confidence=0.9, **slots))
 
     assert answers(reply)["goal_long"] == text
+
+
+def test_a_question_about_no_occupation_in_particular_gets_the_career_topic(make_turn, topics):
+    turn = make_turn("do I need a CIPD qualification to move into HR?", intent="ask_occupation_education", confidence=0.8)
+    nlu = Nlu("ask_occupation_education", 0.8, "topic/study_and_certifications", 0.4, {},
+              topic_ranking=(("topic/study_and_certifications", 0.4), ("topic/career_change", 0.3)))
+    reply = respond(replace(turn, nlu=nlu))
+
+    assert reply.texts()[0].startswith(topics.topics["study_and_certifications"].answer)
+    assert not any("Which occupation do you mean" in text for text in reply.texts())
