@@ -128,6 +128,10 @@ EN: dict[str, str] = {
     # help with an answer
     "unsure": "That's fine – it's not always easy to say.",
     "explain_question": "Let me put it another way. {why}",
+    "not_answered": (
+        "Sorry – I didn't answer that properly. Ask it again on its own, in a few words, and I'll do better; "
+        "or a counselor can take it: say “talk to a counselor”."
+    ),
     "unsure_again": "No problem – there's no wrong answer here. A few words are enough, even a rough idea.",
     "consent_given_later": (
         "Thank you – from now on your answers are stored confidentially, including the ones you gave so far in this "

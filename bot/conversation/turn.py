@@ -91,6 +91,8 @@ def _family(key: str) -> str:
     return next((prefix for prefix in _FAMILIES if key.startswith(prefix)), key)
 
 
+# "Both" to "your answer or a question?": the answer is kept (the question can be asked again on its own).
+_SAYS_BOTH = re.compile(r"^\s*(?:it'?s |a bit of |kind of |kinda )?both\b", re.I)
 # The reply to "your answer or a question for me?" typed instead of tapped.
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
@@ -299,6 +301,8 @@ class _Core:
         said = yes_or_no(self.text) if len(self.text.split()) <= 6 else None
         if said is None and pending.get("clarify") and len(self.text.split()) <= 6:
             said = True if _SAYS_ANSWER.search(self.text) else False if _SAYS_QUESTION.search(self.text) else None
+        if said is None and pending.get("clarify") and (_WAS_MY_ANSWER.search(self.text) or _SAYS_BOTH.match(self.text)):
+            said = True  # "that was my answer", "both": keep it as the answer
         if pending.get("confirm") == "start_over":
             if said is True:
                 self.reply.kind, self.reply.intent = Kind.REQUEST.value, "start_over"
@@ -579,6 +583,8 @@ class _Core:
             self.reply.say(t("counselor_scope"))
         elif intent == "bot_challenge":
             self.reply.say(t("bot"))
+        elif intent == "not_answered":
+            self.reply.say(Prompt(t("not_answered"), (COUNSELOR,)))
         elif intent.startswith("ask_occupation") or intent == "ask_similar_occupations":
             topic = self.likely_topic()
             occupations = list((self.turn.nlu.entities or {}).get("occupation") or ())

@@ -286,6 +286,19 @@ _ABOUT_THE_QUESTION = re.compile(
 FEEDBACK_QUESTIONS = frozenset({"session_rating", "rating_comment"})
 
 
+# Declining a change: "no i don't want to change anything" (the classifier hears "change").
+_NO_CHANGE = re.compile(
+    r"\b(?:don'?t|dont|do not|no need to|not going to|won'?t)\s+(?:want to\s+|wanna\s+|need to\s+)?(?:change|edit|correct)"
+    r"\s+(?:anything|it|that|them|a thing|my answers?)\b|\bnothing to change\b|\bleave (?:it|them|everything) as (?:it|they) (?:is|are)\b",
+    re.I,
+)
+# "you didn't answer my question": a complaint about the last reply, not a request to change an answer.
+_NOT_ANSWERED = re.compile(
+    r"\b(?:you|u)\s+(?:didn'?t|didnt|did not|never|haven'?t|havent|have not)\s+(?:really\s+)?answer(?:ed)?\s+(?:my|the|that)\s+question\b",
+    re.I,
+)
+
+
 # A remark on how long the conversation is, never an answer to the open question ("this is taking
 # too long" is not a value): how much is left is the reply, with the reminder that one can stop.
 _ABOUT_THE_LENGTH = re.compile(
@@ -482,8 +495,9 @@ def understand(
         # no listed phrase, but the classifier hears crisis language: the crisis response,
         # never an answer – a false alarm costs a counselor's look, a miss costs far more
         return Reading(Kind.CRISIS, "crisis", crisis_likelihood, crisis_kind=crisis_kind)
-    if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text):
-        return Reading(Kind.ANSWER, INFORM, nlu.confidence)  # a rating, "skip" or "stop", in any words
+    if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text) and not sounds_distressed(text):
+        # a rating, "skip" or "stop", in any words – but "i feel like giving up" holds no rating
+        return Reading(Kind.ANSWER, INFORM, nlu.confidence)
     language = script_language(text)
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
@@ -505,6 +519,10 @@ def understand(
         return Reading(Kind.REQUEST, "change_answer")  # "i didn't say peers", "that's not what I meant"
     if question is not None and names_an_option(question, text, offered) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if _NO_CHANGE.search(text):
+        return Reading(Kind.REQUEST, "continue_session")  # "no, I don't want to change anything"
+    if _NOT_ANSWERED.search(text):
+        return Reading(Kind.QUESTION, "not_answered")
     if question is not None and _ABOUT_THE_QUESTION.match(text.strip()):
         # "like what?" asks for examples; "what do you mean?" for the question in other words
         wants_examples = re.search(r"\b(?:like what|such as|example|examples|instance|e\.?g)\b", text, re.I)

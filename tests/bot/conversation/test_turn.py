@@ -646,3 +646,28 @@ def test_a_question_about_no_occupation_in_particular_gets_the_career_topic(make
 
     assert reply.texts()[0].startswith(topics.topics["study_and_certifications"].answer)
     assert not any("Which occupation do you mean" in text for text in reply.texts())
+
+
+@pytest.mark.parametrize("typed", ["both lol", "that was my answer", "it's both"])
+def test_both_or_that_was_my_answer_at_the_clarification_keeps_the_message_as_the_answer(make_turn, typed):
+    pending = {"clarify": {"text": "cold calling and listening i guess? is that a strength", "intent": "topic/confidence"}}
+    reply = respond(make_turn(typed, intent="inform", open_question="strengths", stage="assessment", pending=pending))
+
+    assert answers(reply) == {"strengths": "cold calling and listening i guess? is that a strength"}
+
+
+def test_distress_in_the_interest_profiler_is_not_a_rating(make_turn):
+    slots = dict(answered_before("exploration"), open_question="interest_profile", stage="exploration", take_profiler=True)
+    reply = respond(make_turn("i feel like giving up on the whole thing tbh", intent="distress", confidence=0.7, **slots))
+
+    assert reply.kind == "distress"
+    assert reply.records == [] and "interest_responses" not in reply.slots
+
+
+def test_a_complaint_that_a_question_went_unanswered_asks_for_it_again_and_offers_a_person(make_turn):
+    reply = respond(make_turn("u didnt answer my question", intent="change_answer", confidence=0.9, open_question="values", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith("Sorry – I didn't answer that properly")
+    assert reply.messages[0].buttons[0].payload == "/request_human"
+    assert reply.texts()[-1] == QUESTIONS["values"].prompt

@@ -218,3 +218,12 @@ def test_a_remark_on_the_length_is_the_answer_where_feedback_is_asked():
 @pytest.mark.parametrize("text", ["what are some ideas", "what are common ones?", "what are my options"])
 def test_asking_for_ideas_is_not_asking_what_a_word_means(text):
     assert read(text, "ask_suggestion", 0.9, "values").intent != "ask_term"
+
+
+def test_declining_a_change_is_not_a_change_request():
+    assert read("no i dont want to change anything", "change_answer", 0.86, "values").intent == "continue_session"
+
+
+def test_you_didnt_answer_my_question_is_a_complaint_not_a_change():
+    reading = read("wait u didnt answer my question about management", "change_answer", 0.9, "values")
+    assert (reading.kind, reading.intent) == (Kind.QUESTION, "not_answered")
