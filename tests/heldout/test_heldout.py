@@ -3,13 +3,16 @@ training example, word for word or nearly (character n-grams)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
 from bot.conversation.stages import QUESTIONS
 from bot.conversation.topics import TopicCatalogue
 from bot.conversation.understand import KIND_OF_INTENT
-from tests.heldout.data import heldout_rows, normalised, training_examples
+from tests.heldout.data import HELDOUT_SETS, heldout_rows, normalised, training_examples
 
 # Share of character 3-grams two texts have in common (Jaccard) from which they count as
 # the same sentence with a typo or two.
@@ -33,14 +36,19 @@ def near_duplicates(heldout: list[str], training: list[str], threshold: float = 
     return found
 
 
-def test_no_heldout_message_is_a_training_example() -> None:
+SETS = pytest.mark.parametrize("path", list(HELDOUT_SETS.values()), ids=list(HELDOUT_SETS))
+
+
+@SETS
+def test_no_heldout_message_is_a_training_example(path: Path) -> None:
     training = {normalised(text) for _, text in training_examples()}
-    same = [row.text for row in heldout_rows() if normalised(row.text) in training]
+    same = [row.text for row in heldout_rows(path) if normalised(row.text) in training]
     assert same == []
 
 
-def test_no_heldout_message_nearly_equals_a_training_example() -> None:
-    heldout = sorted({normalised(row.text) for row in heldout_rows()})
+@SETS
+def test_no_heldout_message_nearly_equals_a_training_example(path: Path) -> None:
+    heldout = sorted({normalised(row.text) for row in heldout_rows(path)})
     training = sorted({normalised(text) for _, text in training_examples()})
     assert near_duplicates(heldout, training) == []
 
@@ -50,9 +58,10 @@ def test_the_near_duplicate_check_catches_typos_and_reordered_punctuation() -> N
     assert [(h, t) for h, t, _ in found] == [("how do i ask my boss for a raise", "how do i ask my bos for a raise")]
 
 
-def test_rows_use_known_questions_kinds_intents_and_topics() -> None:
+@SETS
+def test_rows_use_known_questions_kinds_intents_and_topics(path: Path) -> None:
     topics = set(TopicCatalogue.load().topics)
-    for row in heldout_rows():
+    for row in heldout_rows(path):
         assert row.open is None or row.open in QUESTIONS, row
         assert row.kind in KINDS, row
         if row.intent.startswith("topic/"):
@@ -67,3 +76,10 @@ def test_the_set_is_large_enough_and_covers_forum_questions() -> None:
     assert sum(row.forum for row in rows) >= 150
     topics = {row.intent for row in rows if row.kind == "topic"}
     assert topics == {f"topic/{key}" for key in TopicCatalogue.load().topics}
+
+
+def test_the_second_set_measures_crisis_distress_false_alarms_and_forum_questions() -> None:
+    rows = heldout_rows(HELDOUT_SETS["second"])
+    kinds = {kind: sum(row.kind == kind for row in rows) for kind in ("crisis", "distress", "answer")}
+    assert kinds == {"crisis": 80, "distress": 30, "answer": 40}
+    assert sum(row.forum for row in rows) >= 150
