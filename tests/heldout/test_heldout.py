@@ -83,3 +83,9 @@ def test_the_second_set_measures_crisis_distress_false_alarms_and_forum_question
     kinds = {kind: sum(row.kind == kind for row in rows) for kind in ("crisis", "distress", "answer")}
     assert kinds == {"crisis": 80, "distress": 30, "answer": 40}
     assert sum(row.forum for row in rows) >= 150
+
+
+def test_the_third_set_measures_crisis_distress_and_false_alarms() -> None:
+    rows = heldout_rows(HELDOUT_SETS["third"])
+    kinds = {kind: sum(row.kind == kind for row in rows) for kind in ("crisis", "distress", "answer", "topic")}
+    assert kinds == {"crisis": 100, "distress": 30, "answer": 60, "topic": 20}
