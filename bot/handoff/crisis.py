@@ -407,6 +407,12 @@ _VETOES = re.compile(
             rf"strike|record|tour|trips?|courses?|business|dates?|interviews?|about|air|stage|camera|site|call|calls|"
             rf"shift|shifts|secondment|exchange|sabbatical|without (?:a|the|more))\b",
             r"\bhit(?:s|ting)? me (?:up|back)\b",
+            # Hassled for work things: "sales harasses us for discounts every quarter end".
+            r"\bharass(?:es|ed|ing)? (?:me|us) (?:for|about|over|to (?:send|sign|approve|finish|deliver|update|give)) "
+            r"(?:a |an |the |more |our |my |their |some |those |these )?(?:\w+ )?(?:discounts?|updates?|reports?|numbers|"
+            r"figures|sign-?offs?|approvals?|feedback|answers?|quotes?|deadlines?|invoices?|payments?|data|status|"
+            r"tickets?|estimates?|budgets?|forecasts?|deliverables?|timesheets?|slides|decks?|specs?|deals?|"
+            r"prices?|pricing|stock|orders?|samples?|refunds?|favou?rs? at work)\b",
             # "Hit me with a bad reference / more work": vetoed unless what follows is something to strike with.
             r"\bhit(?:s|ting)? me with (?!(?:a |an |the |his |her |their |some )?(?:\w+ )?(?:fists?|hands?|belts?|"
             r"sticks?|bats?|bottles?|shoes?|objects?|chairs?|phones?|books?|plates?|cups?|knives|knife|hammers?|"
@@ -471,6 +477,8 @@ _JOB_WORD = (
     r"non-?profits?|ngos?|organi[sz]ations?|foundations?|laws?|lawyers?|attorneys?|legislation|handlers?|"
     r"teams?|units?|departments?|field|sector|consultants?|consultancy|experts?|educators?|education|"
     r"facilitators?|volunteers?|campaigns?|screening|protocols?|frameworks?|guidelines|free|"
+    # figures and caseloads: "domestic abuse referrals have gone up", "overdose cases"
+    r"referrals?|cases|case ?loads?|statistics|stats|figures|numbers|data|trends?|reports|shelters?|"
     r"预防|防治|防范|干预|热线|培训|课程|政策|制度|法|专员|顾问|咨询|研究|宣传|讲座|社工|志愿|项目|电话|短信|邮件|广告)"
 )
 _END = rf"(?!{_WORD_NOT_CJK}|')"  # end of a Latin word; Chinese words run on without spaces
@@ -482,7 +490,15 @@ _BEFORE_TOPIC = re.compile(
     r"study|studied|studying|expertise|background|experience|qualified|qualifications?|certified|trained|"
     r"training|teach(?:es|ing)?|taught|lectur\w+|courses?|modules?|campaign\w*|expert|specialist|advocate)"
     r"(?: is| was| are| were)? (?:in|on|into|about|against)) (?:(?:the|a|an) )?"
-    rf"(?:(?:field|area|sector|topic|subject|issue)s? of )?(?:{_TOPIC_LINK} )*)$"
+    rf"(?:(?:field|area|sector|topic|subject|issue)s? of )?(?:{_TOPIC_LINK} )*|"
+    # a trend in society or at work, said of other people: "people talk more openly about suicide now"
+    r"\b(?:people|society|everyone|everybody|students|pupils|kids|young people|teens|employees|staff|colleagues|"
+    r"patients|clients|customers|men|women|parents|the media|companies|employers|workplaces) (?:\w+ ){0,3}"
+    r"(?:talk|talks|talking|speak|speaks|speaking|open up|opening up|learn|learning|know) (?:\w+ ){0,4}about "
+    rf"(?:{_TOPIC_LINK} )*|"
+    r"\b(?:referrals?|cases|calls|reports|statistics|stats|figures|numbers|funding|services?|shelters?|charit(?:y|ies)|"
+    r"helplines?|hotlines?|policy|policies|training|awareness) (?:for|of|on|about|related to|linked to) "
+    rf"(?:{_TOPIC_LINK} )*)$"
 )
 
 

@@ -12,6 +12,8 @@ from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, figure_o
 
 SELF_HARM = [
     "I want to kill myself",
+    "i want to talk about suicide",
+    "suicide rates in my family scare me, my dad did it",
     "I'm so tired of living",
     "honestly sick of being alive",
     "I won't be a problem for you much longer",
@@ -58,6 +60,8 @@ SELF_HARM = [
 
 HARASSMENT = [
     "my manager keeps harassing me",
+    "he harasses me for dates every day",
+    "my supervisor harasses me about my weight",
     "I'm experiencing sexual harassment from a colleague",
     "SEXUAL  HARASSMENT",
     "There's harassment in my team and HR does nothing",
@@ -116,6 +120,13 @@ ABUSE = [
 
 NOT_A_CRISIS = [
     "I'd kill for a promotion",
+    # figures and caseloads in one's work, trends said of other people, hassle for work things
+    "we see a lot of overdose cases in A&E on weekends",
+    "referrals for domestic violence doubled at our clinic",
+    "domestic abuse figures went up during lockdown",
+    "students talk a lot more openly about self-harm these days, so we retrained the pastoral team",
+    "procurement harasses us for updates on every single order",
+    "the regional office keeps harassing me for the forecast",
     "tired of living paycheck to paycheck",  # money, not life
     "sick of living in a city this expensive",
     "the printer won't be a problem much longer, IT is replacing it",
