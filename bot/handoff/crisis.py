@@ -41,6 +41,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from bot.conversation.text import normalise_for_matching
 
@@ -458,7 +461,16 @@ _FIGURES_OF_SPEECH = re.compile(
     r"\b(?:is|are|was|were|'s|'re|been) (?:\w+ )?killing (?:me|us)\b(?! (?:if|when|unless))|"
     r"\b(?:i'?m|i am|was|been) dying (?:to (?:know|get|start|try|learn|see|hear|move|join|work|apply|ask|tell|go|"
     r"be a|become)|for (?:a|an|some|the) (?:coffee|break|holiday|vacation|weekend|change|promotion|raise|chance))\b|"
-    r"\b(?:would|'d) kill for (?:a|an|that|this|the|some)\b"
+    r"\b(?:would|'d) kill for (?:a|an|that|this|the|some)\b|"
+    # "worked to death", "bored to death", "beating myself up", "the commute is murder", "a killer app"
+    # (not "scared to death", "sick to death": they can be meant, and the classifier hears those)
+    r"\b(?:work(?:s|ed|ing)?|bored|overworked|flogged|nagged|talked|loved|done|analy[sz]ed|discussed) "
+    r"(?:\w+ )?to death\b|"
+    r"\b(?:beat(?:s|ing)?|beaten) (?:myself|yourself|ourselves|themselves) up\b|"
+    r"\b(?:commute|drive|traffic|schedule|rota|shift pattern|workload|deadline|week|job|it)(?: \w+)?(?: is| was|'s) "
+    r"(?:absolute |pure |sheer |just )?murder\b|"
+    r"\bkiller (?:app|apps|feature|features|product|deal|deals|question|questions|instinct|combo|idea|ideas|"
+    r"presentation|pitch|cv|resume|portfolio|team|skills?)\b"
 )
 
 # A topic noun followed by one of these names a job, a course or a policy ("suicide prevention specialist",
@@ -570,6 +582,100 @@ def figure_of_speech(text: str) -> bool:
     return bool(_FIGURES_OF_SPEECH.search(_normalise(text or "")))
 
 
+# -- other languages (crisis_phrases.yml) -------------------------------------------------------
+PHRASES_FILE = Path(__file__).with_name("crisis_phrases.yml")
+_ARABIC_SCRIPT = r"\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+
+
+def _without_accents(text: str) -> str:
+    # "quiero suicidarme" and "quitarme la vida" are often typed without accents; Devanagari,
+    # Bengali and Arabic marks are part of the letters and stay
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if not (unicodedata.combining(ch) and unicodedata.name(ch, "").startswith("COMBINING")))
+    return unicodedata.normalize("NFKC", kept)
+
+
+_NOT_A_WORD = re.compile(r"[^\w']+")
+# Where a script writes no spaces between words (Chinese, Japanese) or joins prefixes to them
+# (Arabic "و"), a phrase is found anywhere; elsewhere it must be whole words.
+_NO_WORD_BOUNDARIES = re.compile(rf"[{_CJK}{_ARABIC_SCRIPT}]")
+
+
+def _words(text: str) -> str:
+    """Casefolded words without accents, single-spaced, with a space at each end."""
+    return f" {' '.join(_NOT_A_WORD.sub(' ', _without_accents(text)).split())} "
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str  # as _words gives it, without the outer spaces
+    kind: CrisisKind | None  # None: a harmless idiom of that language
+    language: str
+
+    @property
+    def needle(self) -> str:
+        return self.text if _NO_WORD_BOUNDARIES.search(self.text) else f" {self.text} "
+
+    def spans(self, words: str, needle: str) -> list[tuple[int, int]]:
+        found, start = [], words.find(needle)
+        while start >= 0:
+            found.append((start, start + len(needle)))
+            start = words.find(needle, start + 1)
+        return found
+
+    def loose_spans(self, words: str) -> list[tuple[int, int]]:
+        """Where the phrase's words occur with at most one other word between each two ("ayoko na
+        talaga mabuhay" for "ayoko na mabuhay"): people put an intensifier in. Harmless idioms and
+        one-word phrases match exactly only."""
+        return [m.span() for m in _loose_pattern(self.text).finditer(words)]
+
+
+@lru_cache(maxsize=4096)
+def _loose_pattern(text: str) -> re.Pattern[str]:
+    return re.compile("(?<= )" + r"(?: \S+)? ".join(re.escape(word) for word in text.split(" ")) + "(?= )")
+
+
+@lru_cache(maxsize=1)
+def language_phrases(path: Path = PHRASES_FILE) -> tuple[_Phrase, ...]:
+    """Every listed phrase of every language, longest first; harmless idioms carry no kind."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    phrases = []
+    for language, entry in data.items():
+        for key, kind in [*((k.value, k) for k in _PRIORITY), ("not_crisis", None)]:
+            for raw in entry.get(key) or ():
+                text = _words(_normalise(str(raw))).strip()
+                if text:
+                    phrases.append(_Phrase(text, kind, str(language)))
+    return tuple(sorted(phrases, key=lambda p: -len(p.text)))
+
+
+@lru_cache(maxsize=1)
+def _needles() -> tuple[tuple[_Phrase, str, frozenset[str]], ...]:
+    return tuple((phrase, phrase.needle, frozenset(phrase.text.split(" "))) for phrase in language_phrases())
+
+
+def _language_hits(text: str) -> dict[CrisisKind, str]:
+    """For each kind: the language of a listed phrase in `text` that is not inside a harmless idiom."""
+    words = _words(text)
+    tokens = frozenset(words.split())
+    found: list[tuple[_Phrase, list[tuple[int, int]]]] = []
+    for phrase, needle, phrase_words in _needles():
+        if needle in words:
+            found.append((phrase, phrase.spans(words, needle)))
+        elif phrase.kind is not None and len(phrase_words) > 1 and phrase_words <= tokens and needle.startswith(" "):
+            found.append((phrase, phrase.loose_spans(words)))
+    harmless = [span for phrase, spans in found if phrase.kind is None for span in spans]
+    hits: dict[CrisisKind, str] = {}
+    for phrase, spans in found:
+        if phrase.kind is None or phrase.kind in hits:
+            continue
+        for start, end in spans:
+            if not any(h_start <= start and end <= h_end for h_start, h_end in harmless):
+                hits[phrase.kind] = phrase.language
+                break
+    return hits
+
+
 def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal | None:
     """The crisis signal in one message, or None. The most urgent kind wins when several match.
 
@@ -581,6 +687,7 @@ def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal 
     if not norm:
         return None
     vetoes = [match.span() for match in _VETOES.finditer(norm)]
+    other_languages = _language_hits(norm)
     for kind in _PRIORITY:
         for rule in _RULES:
             if rule.kind is kind and _builtin_hit(rule, norm, vetoes):
@@ -588,4 +695,6 @@ def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal 
         for extra_kind, phrase, pattern in extras:
             if extra_kind is kind and pattern.search(norm):
                 return CrisisSignal(kind, f"extra: {phrase}")
+        if kind in other_languages:
+            return CrisisSignal(kind, f"{other_languages[kind]}_phrase")
     return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, figure_of_speech, parse_extra_phrases
+from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, figure_of_speech, parse_extra_phrases, language_phrases
 
 SELF_HARM = [
     "I want to kill myself",
@@ -423,6 +423,14 @@ STILL_CAREER_TALK = [
         ("I'd rather die than keep living like this", False),  # could be meant: left to the classifier
         ("this commute is killing me", True),
         ("he says he's killing me if i leave", False),
+        ("a team that isn't worked to death", True),
+        ("bored to death in meetings", True),
+        ("i need to stop beating myself up over small mistakes", True),
+        ("the drive in is murder", True),
+        ("we built the killer feature everyone copied", True),
+        ("scared to death of going home tonight", False),
+        ("my ex is a killer, he told me so", False),
+        ("it's murder on me, i'm done", True),
     ],
 )
 def test_figures_of_speech(text: str, figure: bool) -> None:
@@ -438,3 +446,42 @@ def test_indirect_crisis_language(text: str, kind: CrisisKind) -> None:
 @pytest.mark.parametrize("text", STILL_CAREER_TALK)
 def test_the_same_words_in_career_talk(text: str) -> None:
     assert detect_crisis(text) is None
+
+
+# Other languages: the core phrases of bot/handoff/crisis_phrases.yml.
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("estoy pensando en quitarme la vida", CrisisKind.SELF_HARM),
+        ("ya no quiero vivir asi", CrisisKind.SELF_HARM),  # typed without the accent
+        ("meu chefe passou a mão em mim na reunião", CrisisKind.HARASSMENT),
+        ("мой муж меня бьёт", CrisisKind.ABUSE),
+        ("intihar etmeyi düşünüyorum", CrisisKind.SELF_HARM),
+        ("mąż mnie bije od lat", CrisisKind.ABUSE),
+        ("tôi muốn chết", CrisisKind.SELF_HARM),
+        ("nataka kujiua", CrisisKind.SELF_HARM),
+        ("ich will echt nicht mehr leben", CrisisKind.SELF_HARM),  # a word put in: "echt"
+    ],
+)
+def test_core_phrases_in_other_languages(text: str, kind: CrisisKind) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["me muero de ganas de empezar en el nuevo puesto", "c'était mort de rire hier au séminaire", "ich lach mich tot"],
+)
+def test_harmless_idioms_of_other_languages(text: str) -> None:
+    assert detect_crisis(text) is None
+
+
+def test_every_language_lists_each_kind_and_no_english_word() -> None:
+    phrases = language_phrases()
+    languages = {p.language for p in phrases}
+    assert len(languages) >= 20
+    for language in languages:
+        assert {p.kind for p in phrases if p.language == language} >= {CrisisKind.SELF_HARM, CrisisKind.ABUSE, CrisisKind.HARASSMENT}
+    # English is the rules' job, with their vetoes ("suicide prevention specialist")
+    assert not {p.text for p in phrases} & {"suicide", "overdose", "harassment", "bullying", "stalking"}
+    assert detect_crisis("suicide prevention specialist") is None
