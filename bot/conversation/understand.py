@@ -554,7 +554,10 @@ def understand(
         confidence < thresholds.sure or (confidence < QUESTION_WORD_SURE and _QUESTION_START.match(text))
     ):
         # asked as a question, and the NLU is not sure it is an answer: weigh what else it could be
-        intent, confidence = nlu.ranking[0]
+        # (crisis language was weighed before, and not heard: never the next best guess)
+        intent, confidence = next(
+            ((name, score) for name, score in nlu.ranking if not name.startswith(CRISIS_INTENT_PREFIX)), (INFORM, 0.0)
+        )
         if intent == TOPIC_INTENT:
             intent = nlu.topic or "out_of_scope"
         kind = kind_of(intent, True)

@@ -122,6 +122,12 @@ def test_a_figure_of_speech_is_not_a_crisis_even_when_the_classifier_hears_one()
     assert reading.kind is not Kind.CRISIS
 
 
+def test_a_faint_crisis_intent_is_never_the_next_best_guess_for_a_question():
+    nlu = Nlu(intent="inform", confidence=0.4, ranking=(("crisis_self_harm", 0.25), ("distress", 0.2)))
+    reading = understand("why do i even bother anymore?", nlu, QUESTIONS["values"], ALWAYS, Thresholds())
+    assert not reading.intent.startswith("crisis_")
+
+
 def test_a_faint_crisis_score_is_not_a_crisis():
     nlu = Nlu(intent="inform", confidence=0.7, ranking=(("crisis_self_harm", 0.2),))
     assert understand("Night shift, outbound", nlu, QUESTIONS["department"], ALWAYS, Thresholds()).kind is Kind.ANSWER
