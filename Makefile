@@ -8,6 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY_PIPELINE := build/spacy/en_waypoint
+ENGLISH_WORDS := build/english_words.txt
 MODEL := models/waypoint.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_PIPELINE)/meta.json
 
@@ -50,6 +51,10 @@ $(VENV)/.installed: requirements.lock requirements-model.txt
 $(SPACY_PIPELINE)/meta.json: $(VENV)/.installed bot/nlp_pipeline.py bot/careers/onet_files.py onet/db_29_3/*
 	$(PY) -m bot.nlp_pipeline $(SPACY_PIPELINE)
 
+# The common English words, to tell a message in a language the bot cannot read (bot/conversation/english_words.py).
+$(ENGLISH_WORDS): $(VENV)/.installed bot/conversation/english_words.py
+	$(PY) -m bot.conversation.english_words $@
+
 # Schema first, then the O*NET career tables (reloaded only when the files in onet/ change).
 migrate: $(VENV)/.installed
 	@mkdir -p var
@@ -74,7 +79,7 @@ browser:
 fonts:
 	@scripts/check-fonts.sh
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json migrate $(MODEL) fonts node_modules/.installed browser
+setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(ENGLISH_WORDS) migrate $(MODEL) fonts node_modules/.installed browser
 
 train: $(MODEL)
 
@@ -98,7 +103,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions waypoint_rasa scripts tests
 	$(VENV)/bin/mypy bot/conversation bot/handoff
 
-test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json fonts node_modules/.installed
+test-unit: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(ENGLISH_WORDS) fonts node_modules/.installed
 	$(PY) -m pytest tests --ignore=tests/e2e -q
 
 # --e2e: the stories' user texts go through the NLU model, so intents are checked too.

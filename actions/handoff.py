@@ -100,11 +100,15 @@ async def request_human(dispatcher: CollectingDispatcher, tracker: Tracker, reas
     return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
 
-async def crisis_support(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None = None) -> List[EventType]:
+async def crisis_support(
+    dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None = None, words: str | None = None
+) -> List[EventType]:
     """Crisis language, at any point: support resources at once, and an urgent case
-    whatever the hour. `kind`: what the turn core recognised, when no listed phrase did."""
+    whatever the hour. `kind`: what the turn core recognised, when no listed phrase did;
+    `words`: the person's message for the case, when it is not the latest (a tapped
+    "Yes, I need help" after the safety check)."""
     settings = runtime.settings()
-    text = (tracker.latest_message or {}).get("text") or ""
+    text = words or (tracker.latest_message or {}).get("text") or ""
     signal = handoff.crisis_in(text, settings.extra_crisis_phrases())
     dispatcher.utter_message(text=messages.text("crisis_sorry"))
     dispatcher.utter_message(text=settings.crisis_resources)

@@ -79,6 +79,7 @@ async def turn_of(tracker: Tracker) -> Turn:
             counselor_contact=settings.counselor_contact,
             default_review_months=settings.default_review_months,
             extra_crisis_phrases=settings.extra_crisis_phrases(),
+            crisis_resources=settings.crisis_resources,
             thresholds=Thresholds(),
         ),
         careers=await runtime.careers_async(),
@@ -110,7 +111,7 @@ async def apply(reply: Reply, dispatcher: CollectingDispatcher, tracker: Tracker
         if isinstance(effect, OpenCase):
             events += await request_human(dispatcher, tracker, effect.reason)
         elif isinstance(effect, CrisisSupport):
-            events += await crisis_support(dispatcher, tracker, effect.kind)
+            events += await crisis_support(dispatcher, tracker, effect.kind, effect.text)
         elif isinstance(effect, SendPlan):
             await send_plan(dispatcher, tracker)
         elif isinstance(effect, MarkCompleted):

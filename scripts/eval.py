@@ -32,7 +32,7 @@ from bot.careers.service import Careers  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.conversation.topics import TopicCatalogue  # noqa: E402
 from bot.conversation.turn import Turn, TurnSettings, read  # noqa: E402
-from bot.conversation.understand import TOPIC_CHOOSE, Kind, Nlu, Reading  # noqa: E402
+from bot.conversation.understand import CRISIS_CHECK, TOPIC_CHOOSE, Kind, Nlu, Reading  # noqa: E402
 from bot.storage import Store  # noqa: E402
 from tests.heldout.data import HELDOUT_SETS, Row, heldout_rows  # noqa: E402
 
@@ -95,15 +95,23 @@ def figures(rows: list[Row], pairs_found: list[tuple[Reading, Nlu]]) -> dict[str
     answers = [(row, r) for row, r in pairs if row.kind == "answer"]
     forum = [(row, r) for row, r in pairs if row.forum]
     distress = [(row, r) for row, r in pairs if row.kind == "distress"]
+    crisis = [(row, r) for row, r in pairs if row.intent == "crisis"]
     return {
         "messages": len(rows),
         "intent accuracy": share(sum(g == p for g, p in zip(gold, predicted)), len(rows)),
         "macro F1": float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)),
         "out-of-scope recall": recall("out_of_scope"),
         "answers taken as an interruption": share(sum(r.kind is not Kind.ANSWER and not r.clarify for _, r in answers), len(answers)),
+        # a distress check-in or a safety check: the answer is not stored, but one tap keeps it
+        "  ... of them a check-in that can keep it": share(
+            sum(r.kind is Kind.DISTRESS or r.intent == CRISIS_CHECK for _, r in answers), len(answers)
+        ),
         "clarifications": share(sum(r.clarify for r in found), len(found)),
         "human-request recall": recall("request_human"),
         "crisis recall": recall("crisis"),
+        # below the classifier's `crisis_sure`: the resources and "do you need help now?" (docs/understanding.md)
+        "  ... or the resources and a safety check": share(sum(label(r) in {"crisis", CRISIS_CHECK} for _, r in crisis), len(crisis)),
+        "  crisis messages stored as an answer": share(sum(r.kind is Kind.ANSWER for _, r in crisis), len(crisis)),
         "distress check-in rate": share(sum(r.kind is Kind.DISTRESS for _, r in distress), len(distress)),
         "forum-style first messages engaged": share(sum(label(r) == row.intent for row, r in forum), len(forum)),
         "  ... or the right topic among three offered": share(
@@ -144,6 +152,9 @@ SECOND_SET_FIGURES = {
     "crisis recall",
     "distress check-in rate",
     "answers taken as an interruption",
+    "  ... of them a check-in that can keep it",
+    "  ... or the resources and a safety check",
+    "  crisis messages stored as an answer",
     "clarifications",
     "forum-style first messages engaged",
     "  ... or the right topic among three offered",

@@ -90,7 +90,8 @@ EN: dict[str, str] = {
     ),
     "other_language": (
         "Sorry – I can only chat in English for now. A counselor may speak your language: say “talk to a counselor” "
-        "or tap the button."
+        "or tap the button. If you need urgent help, call your local emergency number (112, 911, 999) – "
+        "findahelpline.com lists crisis lines in many languages."
     ),
     "duration": (
         "There are about {left} questions left ({where}). Most take under a minute. You can stop at any time and "
@@ -160,6 +161,12 @@ EN: dict[str, str] = {
     ),
     "distress_keep": "If what you wrote is also your answer to my question, I can keep it as it is.",
     "keep_as_answer": "Keep it as my answer",
+    "safety_check": (
+        "I want to be sure I've understood you. If you are thinking of harming yourself, or someone is hurting or "
+        "threatening you, you don't have to deal with it alone.\n{resources}\nDo you need help right now?"
+    ),
+    "safety_check_help": "Yes, I need help",
+    "safety_check_fine": "Thank you for telling me. If that changes, say so at any time – a counselor is one message away.",
     "crisis_sorry": "I'm really sorry you're going through this. You don't have to handle it alone.",
     "carry_on": "Let's carry on",
     "talk_to_counselor": "Talk to a counselor",
@@ -254,6 +261,7 @@ ZH: dict[str, str] = {
     "other_language": (
         "我目前只能用英文交流。开放式的问题您可以用中文回答，我会原样保存；选择题请点击按钮。"
         "如果您希望用中文详谈，可以请人工顾问——请点击下面的按钮，或输入 “talk to a counselor”。"
+        "如需紧急帮助，请立即拨打当地的紧急电话；findahelpline.com 列有多种语言的心理援助热线。"
     ),
     "talk_to_counselor": "联系人工顾问 (Talk to a counselor)",
     "languages": (

@@ -74,6 +74,9 @@ class CrisisSupport:
     """Crisis language: support resources at once and an urgent case."""
 
     kind: str | None = None
+    # the person's words for the counselor, when they are not the message just sent (a
+    # "yes, I need help" after the safety check)
+    text: str | None = None
 
 
 @dataclass(frozen=True)

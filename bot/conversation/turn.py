@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from bot.careers import conversation as career_talk
+from bot.config import DEFAULT_CRISIS_RESOURCES
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
@@ -52,6 +53,7 @@ from bot.conversation.summary import summary_text
 from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
 from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.conversation.understand import (
+    CRISIS_CHECK,
     INFORM,
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
@@ -95,6 +97,7 @@ def _family(key: str) -> str:
 _SAYS_BOTH = re.compile(r"^\s*(?:it'?s |a bit of |kind of |kinda )?both\b", re.I)
 # The reply to "your answer or a question for me?" typed instead of tapped.
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
+_KEEPS = re.compile(r"^\s*(?:please\s+)?keep\b", re.I)  # "keep it as my answer", typed
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
 _PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
 _PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*\b(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)  # whole words: "quality" keeps its "ty"
@@ -110,6 +113,7 @@ def without_pleasantries(text: str) -> str:
 SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
+KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ class TurnSettings:
     default_review_months: int = 6
     extra_crisis_phrases: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()
+    crisis_resources: str = DEFAULT_CRISIS_RESOURCES
 
 
 @dataclass(frozen=True)
@@ -315,6 +320,8 @@ class _Core:
                 return True
             return False
         clarify = pending.get("clarify")
+        if isinstance(clarify, Mapping) and clarify.get("intent") == CRISIS_CHECK:
+            return self.settle_safety_check(clarify, said)
         if (
             isinstance(clarify, Mapping)
             and clarify.get("intent") not in NEVER_AN_ANSWER_BY_GUESS
@@ -809,7 +816,40 @@ class _Core:
         self.reply.say(Prompt(t("distress"), (COUNSELOR, CARRY_ON)))
 
     def crisis(self, text: str, reading: Reading) -> None:
+        if reading.intent == CRISIS_CHECK:
+            self.safety_check(text, reading)
+            return
         self.reply.effects.append(CrisisSupport(reading.crisis_kind))
+
+    def safety_check(self, text: str, reading: Reading) -> None:
+        """Crisis language the classifier is not sure of: the resources at once, and the
+        person says whether they need help now. Nothing is stored unless they keep it as
+        their answer; a "yes" or anything alarming gets the full crisis response."""
+        self.state.set("pending", {"clarify": {"text": text, "intent": CRISIS_CHECK, "kind": reading.crisis_kind}})
+        buttons = [Button(t("safety_check_help"), "/crisis"), COUNSELOR]
+        if self.question is not None and self.fits(text):
+            buttons.append(Button(t("keep_as_answer"), KEEP_ANSWER))
+        buttons.append(CARRY_ON)
+        self.reply.say(Prompt(t("safety_check", resources=self.turn.settings.crisis_resources), tuple(buttons)))
+
+    def settle_safety_check(self, check: Mapping[str, Any], said: bool | None) -> bool:
+        original = str(check.get("text") or "")
+        kind = str(check["kind"]) if check.get("kind") else None
+        if self.text.strip() == KEEP_ANSWER or any(p.search(self.text) for p in (_WAS_MY_ANSWER, _SAYS_ANSWER, _KEEPS)):
+            self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
+            self.answer(original, Reading(Kind.ANSWER, INFORM))
+            return True
+        if said is True or self.text.strip() == "/crisis":
+            # "yes": they need help now – with their first words for the counselor
+            self.reply.kind, self.reply.intent = Kind.CRISIS.value, "crisis"
+            self.reply.effects.append(CrisisSupport(kind, text=original))
+            return True
+        if said is False:
+            self.reply.kind, self.reply.intent = Kind.SOCIAL.value, "deny"
+            self.reply.say(t("safety_check_fine"))
+            self.ask_open(again=False)
+            return True
+        return False  # anything else is read as a new message, crisis language first
 
     def out_of_scope(self, text: str, reading: Reading) -> None:
         self.reply.say(t("out_of_scope"))

@@ -20,6 +20,7 @@ from bot.conversation.answers import decode_payload, is_skip_request, refers_to
 from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
+from bot.conversation.english_words import english_words
 from bot.handoff.crisis import detect_crisis, figure_of_speech
 
 
@@ -40,6 +41,8 @@ INFORM = "inform"
 TOPIC_INTENT = "topic"
 # The classifier's crisis intents name the kind: crisis_self_harm, crisis_abuse, crisis_harassment.
 CRISIS_INTENT_PREFIX = "crisis_"
+# Crisis language the classifier is not sure of: the resources, and "do you need help now?"
+CRISIS_CHECK = "safety_check"
 KIND_OF_INTENT: dict[str, Kind] = {
     INFORM: Kind.ANSWER,
     **{i: Kind.SOCIAL for i in ("greet", "goodbye", "thank", "how_are_you", "affirm", "deny")},
@@ -89,8 +92,11 @@ class Thresholds:
     sure: float = 0.8
     unsure: float = 0.45
     # The classifier's probability of crisis language (its crisis intents together) from
-    # which the crisis response is given. Low on purpose: docs/understanding.md.
+    # which the bot acts on crisis language: low on purpose (docs/understanding.md). From
+    # `crisis` it gives the resources and asks whether the person needs help now; from
+    # `crisis_sure` on it gives the full crisis response at once.
     crisis: float = 0.3
+    crisis_sure: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -374,7 +380,19 @@ def script_language(text: str) -> str:
         return best
     if len(words) <= 2 and english == 0 and " ".join(words) in _FOREIGN_GREETINGS:
         return _FOREIGN_GREETINGS[" ".join(words)]
+    if len(words) >= FOREIGN_MIN_WORDS:
+        common = english_words()
+        if sum(w not in common for w in words) >= FOREIGN_SHARE * len(words):
+            # mostly words English does not use: a language the bot cannot read, perhaps named
+            return best if hits >= 2 else UNKNOWN_LANGUAGE
     return "en"
+
+
+# A message this long with this share of words that are not common English is in another
+# language (docs/understanding.md); shorter ones are names, titles and fragments.
+FOREIGN_MIN_WORDS = 5
+FOREIGN_SHARE = 0.6
+UNKNOWN_LANGUAGE = "und"  # BCP 47: undetermined
 
 
 _FOREIGN_GREETINGS = {
@@ -492,9 +510,10 @@ def understand(
         return Reading(Kind.REQUEST, "continue_session")
     crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text):
-        # no listed phrase, but the classifier hears crisis language: the crisis response,
-        # never an answer – a false alarm costs a counselor's look, a miss costs far more
-        return Reading(Kind.CRISIS, "crisis", crisis_likelihood, crisis_kind=crisis_kind)
+        # no listed phrase, but the classifier hears crisis language: sure, the crisis
+        # response; less sure, the resources and a question (a paramedic's answer can sound alike)
+        intent = "crisis" if crisis_likelihood >= thresholds.crisis_sure else CRISIS_CHECK
+        return Reading(Kind.CRISIS, intent, crisis_likelihood, crisis_kind=crisis_kind)
     if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text) and not sounds_distressed(text):
         # a rating, "skip" or "stop", in any words – but "i feel like giving up" holds no rating
         return Reading(Kind.ANSWER, INFORM, nlu.confidence)

@@ -506,6 +506,16 @@ def test_asking_for_a_person_in_chinese_opens_a_case(make_turn):
     assert respond(make_turn("我想和真人顾问谈谈", intent="inform", confidence=0.4)).effects == [OpenCase("requested")]
 
 
+def test_a_message_the_bot_cannot_read_is_not_stored_and_gets_the_counselor_and_an_emergency_number(make_turn):
+    reply = respond(make_turn("nie wiem co mam zrobić z moją pracą, szef na mnie krzyczy", intent="inform", confidence=0.9))
+
+    assert reply.kind == "other_language"
+    assert reply.records == []
+    assert "findahelpline.com" in reply.texts()[0] and "112" in reply.texts()[0]
+    assert reply.messages[0].buttons[0].payload == "/request_human"
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt  # then the open question again
+
+
 def test_a_chinese_question_is_answered_in_chinese_with_the_counselor_offered(make_turn):
     reply = respond(make_turn("你会说中文吗？", intent="inform", confidence=0.4))
 
@@ -654,6 +664,63 @@ def test_both_or_that_was_my_answer_at_the_clarification_keeps_the_message_as_th
     reply = respond(make_turn(typed, intent="inform", open_question="strengths", stage="assessment", pending=pending))
 
     assert answers(reply) == {"strengths": "cold calling and listening i guess? is that a strength"}
+
+
+# ---- the safety check: crisis language the classifier is not sure of ----------------------
+
+PARAMEDIC = "hoping to move into the ambulance service, you see people at their worst but i want that"
+
+
+@pytest.fixture
+def safety_check(make_turn):
+    """The reply to an answer the classifier half hears as crisis language, and a helper for the next turn."""
+    first = respond(make_turn(PARAMEDIC, intent="crisis_self_harm", confidence=0.45, open_question="department"))
+
+    def then(text: str, intent: str = "inform", confidence: float = 0.95):
+        return respond(make_turn(text, intent=intent, confidence=confidence, **first.slots))
+
+    return first, then
+
+
+def test_unsure_crisis_language_gives_the_resources_and_asks_before_anything_else(safety_check):
+    first, _ = safety_check
+
+    assert (first.kind, first.intent) == ("crisis", "safety_check")
+    assert first.effects == [] and first.records == []
+    assert "findahelpline.com" in first.texts()[0] and first.texts()[0].endswith("Do you need help right now?")
+    assert [b.payload for b in first.messages[0].buttons] == ["/crisis", "/request_human", "/affirm", "/continue_session"]
+
+
+def test_after_the_safety_check_keeping_it_stores_the_first_message_as_the_answer(safety_check):
+    _, then = safety_check
+    for reply in (then("/affirm"), then("that was my answer")):
+        assert answers(reply) == {"department": PARAMEDIC}
+        assert reply.effects == []
+
+
+@pytest.mark.parametrize("text", ["/crisis", "yes", "yeah"])
+def test_after_the_safety_check_a_yes_is_the_crisis_response_with_the_first_words_for_the_counselor(safety_check, text):
+    _, then = safety_check
+    reply = then(text, intent="affirm")
+
+    assert reply.effects == [CrisisSupport("self_harm", text=PARAMEDIC)]
+    assert reply.records == []
+
+
+def test_after_the_safety_check_a_no_stores_nothing_and_asks_the_question_again(safety_check):
+    _, then = safety_check
+    reply = then("no im fine", intent="deny")
+
+    assert reply.records == [] and reply.effects == []
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
+def test_after_the_safety_check_crisis_words_get_the_crisis_response(safety_check):
+    _, then = safety_check
+    reply = then("honestly i want to end my life")
+
+    assert reply.effects == [CrisisSupport("self_harm")]
+    assert reply.records == []
 
 
 def test_distress_in_the_interest_profiler_is_not_a_rating(make_turn):

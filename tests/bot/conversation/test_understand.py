@@ -104,10 +104,12 @@ def test_crisis_comes_before_everything():
     assert (reading.kind, reading.crisis_kind) == (Kind.CRISIS, "self_harm")
 
 
-def test_crisis_language_no_rule_lists_is_crisis_when_the_classifier_hears_it_even_if_it_fits_the_question():
-    nlu = Nlu(intent="crisis_abuse", confidence=0.41, ranking=(("inform", 0.3),))
+@pytest.mark.parametrize(("likelihood", "intent"), [(0.7, "crisis"), (0.41, "safety_check"), (0.3, "safety_check")])
+def test_crisis_language_no_rule_lists_is_crisis_when_the_classifier_hears_it_even_if_it_fits_the_question(likelihood, intent):
+    # sure: the crisis response; less sure: the resources and "do you need help now?" – never an answer
+    nlu = Nlu(intent="crisis_abuse", confidence=likelihood, ranking=(("inform", 1 - likelihood),))
     reading = understand("he came home angry again and i am scared", nlu, QUESTIONS["department"], ALWAYS, Thresholds())
-    assert (reading.kind, reading.intent, reading.crisis_kind) == (Kind.CRISIS, "crisis", "abuse")
+    assert (reading.kind, reading.intent, reading.crisis_kind) == (Kind.CRISIS, intent, "abuse")
 
 
 def test_the_crisis_intents_count_together_and_the_likeliest_names_the_kind():
@@ -233,3 +235,22 @@ def test_declining_a_change_is_not_a_change_request():
 def test_you_didnt_answer_my_question_is_a_complaint_not_a_change():
     reading = read("wait u didnt answer my question about management", "change_answer", 0.9, "values")
     assert (reading.kind, reading.intent) == (Kind.QUESTION, "not_answered")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sijui nifanye nini na kazi yangu tena", "nie wiem co mam zrobić z moją pracą", "saya tidak tahu harus berbuat apa dengan pekerjaan saya"],
+)
+def test_a_message_mostly_in_words_english_does_not_use_is_another_language(text):
+    assert script_language(text) == "und"
+    # whatever it says, it is never stored as an answer, even to a free-text question
+    assert read(text, "inform", 0.9, question="department").kind is Kind.OTHER_LANGUAGE
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im a forklift opr on nights, been there 6 yrs tbh", "Kubernetes, Terraform and a bit of GCP networking",
+     "Priya Raghunathan from the Zendesk onboarding squad", "lol ngl my mgr is kinda sus abt the reorg", "teh recieving dock"],
+)
+def test_slang_typos_names_and_tools_are_english(text):
+    assert script_language(text) == "en"
