@@ -104,7 +104,7 @@ def figures(rows: list[Row], pairs_found: list[tuple[Reading, Nlu]]) -> dict[str
         "answers taken as an interruption": share(sum(r.kind is not Kind.ANSWER and not r.clarify for _, r in answers), len(answers)),
         # a distress check-in or a safety check: the answer is not stored, but one tap keeps it
         "  ... of them a check-in that can keep it": share(
-            sum(r.kind is Kind.DISTRESS or r.intent == CRISIS_CHECK for _, r in answers), len(answers)
+            sum(not r.clarify and (r.kind is Kind.DISTRESS or r.intent == CRISIS_CHECK) for _, r in answers), len(answers)
         ),
         "clarifications": share(sum(r.clarify for r in found), len(found)),
         "human-request recall": recall("request_human"),
@@ -145,6 +145,7 @@ ROLE = {
     "first": "held out, never trained on (part of its crisis rows seen in a debug log once)",
     "second": "never trained on, but it guided the crisis changes: a development set",
     "third": "held out, never trained on, measured only after the crisis changes",
+    "fourth": "held out, never trained on, written after the role-played false alarms, measured once at the end",
 }
 # The second and third sets hold crisis, distress, answers with dark idioms and forum questions only:
 # the other figures would be empty there.
