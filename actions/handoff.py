@@ -136,6 +136,15 @@ async def crisis_support(
     return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
 
 
+async def note_to_counselor(tracker: Tracker, text: str) -> None:
+    """The person's words on their open case, if they have one ("that was a false alarm")."""
+    channel, sender = runtime.who(tracker)
+    store = runtime.case_store()
+    case = await runtime.guarded(store.open_case_for, channel, sender)
+    if case is not None:
+        await runtime.guarded(store.add_message, case.id, "employee", clean_answer(text))
+
+
 class ActionCrisisSupport(Action):
     """Crisis language while a counselor has the conversation (the HandoffPolicy's
     call); otherwise the turn core asks for the same support (actions/turn.py)."""

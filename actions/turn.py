@@ -18,14 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.handoff import crisis_support, request_human
+from actions.handoff import crisis_support, note_to_counselor, request_human
 from actions.plan import send_plan
 from actions.runtime import say
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
 from bot.conversation import progress
 from bot.conversation.messages import text as t
-from bot.conversation.reply import CrisisSupport, MarkCompleted, OpenCase, Reply, SendPlan, StartOver
+from bot.conversation.reply import CrisisSupport, MarkCompleted, NoteToCounselor, OpenCase, Reply, SendPlan, StartOver
 from bot.conversation.turn import TRANSIENT_SLOTS, Turn, TurnSettings, respond, resume
 from bot.conversation.understand import Nlu, Thresholds
 from bot.handoff import SILENT_STATES
@@ -112,6 +112,8 @@ async def apply(reply: Reply, dispatcher: CollectingDispatcher, tracker: Tracker
             events += await request_human(dispatcher, tracker, effect.reason)
         elif isinstance(effect, CrisisSupport):
             events += await crisis_support(dispatcher, tracker, effect.kind, effect.text)
+        elif isinstance(effect, NoteToCounselor):
+            await note_to_counselor(tracker, effect.text)
         elif isinstance(effect, SendPlan):
             await send_plan(dispatcher, tracker)
         elif isinstance(effect, MarkCompleted):

@@ -166,6 +166,11 @@ EN: dict[str, str] = {
         "threatening you, you don't have to deal with it alone.\n{resources}\nDo you need help right now?"
     ),
     "safety_check_help": "Yes, I need help",
+    "reassured": (
+        "Thank you for telling me – and I'm sorry for the alarm: words from someone's work can sound to me like "
+        "someone in danger. Nothing from that message is stored. If I alerted a counselor, they'll see this too; "
+        "and if anything changes, a counselor is one message away."
+    ),
     "safety_check_fine": "Thank you for telling me. If that changes, say so at any time – a counselor is one message away.",
     "crisis_sorry": "I'm really sorry you're going through this. You don't have to handle it alone.",
     "carry_on": "Let's carry on",

@@ -80,6 +80,14 @@ class CrisisSupport:
 
 
 @dataclass(frozen=True)
+class NoteToCounselor:
+    """The person's words for the counselor of their open case, if they have one (a
+    "false alarm" after the crisis response)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class SendPlan:
     """Make the next version of the career plan and send its links."""
 
@@ -94,7 +102,7 @@ class MarkCompleted:
     """Every stage is done."""
 
 
-Effect = OpenCase | CrisisSupport | SendPlan | StartOver | MarkCompleted
+Effect = OpenCase | CrisisSupport | NoteToCounselor | SendPlan | StartOver | MarkCompleted
 
 
 @dataclass

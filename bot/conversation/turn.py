@@ -43,6 +43,7 @@ from bot.conversation.reply import (
     MarkCompleted,
     OpenCase,
     Prompt,
+    NoteToCounselor,
     Reply,
     SendPlan,
     SkillRatingsRecord,
@@ -55,6 +56,7 @@ from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.conversation.understand import (
     CRISIS_CHECK,
     INFORM,
+    REASSURE,
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
     TOPIC_GUESS,
@@ -560,7 +562,11 @@ class _Core:
             else:
                 self.start()
             return
-        if intent == "thank":
+        if intent == REASSURE:
+            # nothing stored; the counselor an alarm may have reached reads it too
+            self.reply.say(t("reassured"))
+            self.reply.effects.append(NoteToCounselor(text))
+        elif intent == "thank":
             self.reply.say(t("thanks"))
         elif intent == "how_are_you":
             self.reply.say(t("how_are_you"))

@@ -43,6 +43,8 @@ TOPIC_INTENT = "topic"
 CRISIS_INTENT_PREFIX = "crisis_"
 # Crisis language the classifier is not sure of: the resources, and "do you need help now?"
 CRISIS_CHECK = "safety_check"
+# "I'm not in danger", "false alarm": the person says a crisis reading was wrong
+REASSURE = "reassure"
 KIND_OF_INTENT: dict[str, Kind] = {
     INFORM: Kind.ANSWER,
     **{i: Kind.SOCIAL for i in ("greet", "goodbye", "thank", "how_are_you", "affirm", "deny")},
@@ -61,6 +63,7 @@ KIND_OF_INTENT: dict[str, Kind] = {
             "continue_session", "export_data", "delete_data", "withdraw_consent", "give_consent",
         )
     },
+    "reassure": Kind.SOCIAL,
     "dont_know": Kind.UNCERTAINTY,
     "ask_suggestion": Kind.UNCERTAINTY,
     "distress": Kind.DISTRESS,
@@ -411,6 +414,25 @@ def looks_like_an_answer_in(language: str, text: str) -> bool:
     return False
 
 
+# Saying plainly that one is safe – after the bot heard danger in words from work. Only
+# explicit statements: a bare "i'm fine" can hide a crisis and is read as usual (the crisis
+# rules above have already run, so "i'm not ok, i want to die" never gets here).
+_SAYS_SAFE = re.compile(
+    r"\b(?:i'?m|i am|im) (?:\w+ )?(?:not|n't|never) (?:\w+ )?(?:in (?:any )?danger|at risk|suicidal|in (?:a )?crisis|"
+    r"going to (?:hurt|harm|kill) (?:my ?self))\b|"
+    r"\bfalse alarm\b|\b(?:i'?m|i am|im) (?:totally |perfectly |completely |really )?safe\b|"
+    r"\bnot (?:a |an )?(?:crisis|emergency)\b|\b(?:don'?t|do not|no need to|pls don'?t|please don'?t) "
+    r"(?:flag|escalate|send (?:\w+ )?(?:urgent|alert)|alert)\w*\b|"
+    r"\b(?:it'?s|it is|that'?s|that is|that was|it was) (?:just |only |all )?(?:about )?(?:my (?:job|work)|work stuff|work|"
+    r"what i do for (?:a living|work))\b",
+    re.I,
+)
+
+
+def says_safe(text: str) -> bool:
+    return bool(_SAYS_SAFE.search(normalise_for_matching(text) or text))
+
+
 def is_unsure(text: str) -> bool:
     return bool(_UNSURE.match(normalise_for_matching(text) or text.strip()))
 
@@ -504,11 +526,16 @@ def understand(
     if payload_intent is not None:
         return _from_payload(payload_intent, question, payload_choice)
     signal = detect_crisis(text, extra_crisis_phrases) if text else None
+    crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
     if signal is not None:
-        return Reading(Kind.CRISIS, "crisis", crisis_kind=signal.kind.value)
+        # a topic noun alone ("I investigate harassment complaints") is the safety check,
+        # unless the classifier hears crisis language too
+        sure = not signal.topic or crisis_likelihood >= thresholds.crisis_sure
+        return Reading(Kind.CRISIS, "crisis" if sure else CRISIS_CHECK, crisis_likelihood, crisis_kind=signal.kind.value)
+    if says_safe(text):
+        return Reading(Kind.SOCIAL, REASSURE)  # "I'm not in danger, it's my job": before the classifier's net
     if carries_on(text):
         return Reading(Kind.REQUEST, "continue_session")
-    crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text):
         # no listed phrase, but the classifier hears crisis language: sure, the crisis
         # response; less sure, the resources and a question (a paramedic's answer can sound alike)

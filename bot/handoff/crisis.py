@@ -58,6 +58,9 @@ class CrisisKind(str, Enum):
 class CrisisSignal:
     kind: CrisisKind
     phrase: str  # the pattern name that matched (NOT the user's text), for the case summary/audit
+    # Only a topic noun matched ("harassment", "suicide", "overdose") in a message that does not
+    # speak of the writer (no I, me, my): HR officers, nurses and trainers use these words all day.
+    topic: bool = False
 
 
 # When one message matches several kinds, the most urgent one names the case.
@@ -122,6 +125,12 @@ def _rule(kind: CrisisKind, name: str, pattern: str, *, topic: bool = False) -> 
 
 _S, _H, _A = CrisisKind.SELF_HARM, CrisisKind.HARASSMENT, CrisisKind.ABUSE
 
+# The writer speaking of themselves: a topic noun in such a message may be their own ("my harassment complaint").
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|id|me|my|myself|mine)\b|我")
+
+# A means of self-harm, as people recovering from it name it ("cut" alone is a price or a pay cut).
+_MEANS = r"\b(?:razors?|blades?|cutting|cut (?:myself|again|deeper|my)|burn(?:ed|t|ing)? myself|pills|sh)\b"
+
 _RULES: tuple[_Rule, ...] = (
     # -- self-harm ------------------------------------------------------------------------------
     _rule(_S, "kill_myself", rf"\bkill(?:s|ed|ing)?[\s-]*{_MYSELF}\b"),
@@ -133,6 +142,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "self_harm", r"\bself[\s-]*(?:harm(?:s|ed|ing)?|injur(?:y|ies|e|ed|ing)|mutilat\w*)\b", topic=True),
     _rule(_S, "hurt_myself", rf"\b(?:hurt|hurts|hurting|harm|harms|harmed|harming|injur(?:e|ed|ing)|cut|cuts|cutting)"
                              rf"[\s-]*{_MYSELF}\b"),
+    # "Relapsed" with a means of self-harm in the same message: the word recovery from self-harm uses.
+    _rule(_S, "relapse_self_harm", rf"(?:^|\b(?:i|i'?ve|i have|i had a|had a|just)\s+)(?:\w+\s+)?relaps(?:e|ed|ing)\b(?=.*{_MEANS})|"
+                                   rf"{_MEANS}(?=.*\b(?:i|i'?ve|i have|i had a|had a|just)\s+(?:\w+\s+)?relaps(?:e|ed|ing)\b)"),
     _rule(_S, "cut_body", r"\b(?:cut|cuts|cutting|slit|slitting) my (?:wrists?|arms?|legs?|thighs?|skin)\b"),
     _rule(_S, "hang_myself", rf"\b(?:hang|hanging|hanged|poison|poisoning|shoot|shooting|starve|starving)"
                              rf" {_MYSELF}\b"),
@@ -186,7 +198,7 @@ _RULES: tuple[_Rule, ...] = (
                                  r"could just|tempted to|consider\w*|decided to|ready to) end(?:ing)? it\b"),
     _rule(_S, "plan_to_die", r"\b(?:plan|planning|planned|researching|looked up|googl\w+) (?:how )?to (?:die|kill|end my)\b|"
                              r"\b(?:ways|how) to (?:kill (?:myself|yourself)|end (?:my|your) life|die painlessly)\b"),
-    _rule(_S, "pills", r"\b(?:took|take|taking|swallow(?:ed|ing)?|stockpil\w+|saving up|collecting|hoarding) "
+    _rule(_S, "pills", r"(?<!stop )(?<!stops )(?<!stopped )(?<!forget )(?<!forgot )(?<!forgetting )\b(?:took|take|taking|swallow(?:ed|ing)?|stockpil\w+|saving up|collecting|hoarding) "
                        r"(?:all |every one of )?(?:my |the |a bunch of |a lot of |too many |enough )?"
                        r"(?:pills|tablets|sleeping pills|painkillers|meds)(?! (?:for|as|on|with|after|before|every|each|daily|at))\b"),
     _rule(_S, "goodbye_note", r"\b(?:writ(?:e|ing|ten)|wrote|left|leaving|drafted) (?:a |my )?(?:suicide|goodbye|farewell) "
@@ -478,7 +490,7 @@ _FIGURES_OF_SPEECH = re.compile(
 _TOPIC_LINK = (
     r"(?:and|or|&|/|-|anti|awareness|prevention|response|risk|assessment|ideation|intervention|crisis|first|aid|"
     r"mental|health|sexual|domestic|workplace|child|elder|substance|abuse|violence|harassment|bullying|"
-    r"discrimination|assault|suicide|self-harm|self|harm|survivors?|victims?|support|case|cases|claims?|"
+    r"discrimination|assault|threats?|stalking|suicide|self-harm|self|harm|survivors?|victims?|support|case|cases|claims?|"
     r"compliance|investigations?)"
 )
 _JOB_WORD = (
@@ -490,7 +502,7 @@ _JOB_WORD = (
     r"teams?|units?|departments?|field|sector|consultants?|consultancy|experts?|educators?|education|"
     r"facilitators?|volunteers?|campaigns?|screening|protocols?|frameworks?|guidelines|free|"
     # figures and caseloads: "domestic abuse referrals have gone up", "overdose cases"
-    r"referrals?|cases|case ?loads?|statistics|stats|figures|numbers|data|trends?|reports|shelters?|"
+    r"referrals?|cases|case ?loads?|complaints|complainants|allegations|grievances|disclosures|statistics|stats|figures|numbers|data|trends?|reports|shelters?|"
     r"预防|防治|防范|干预|热线|培训|课程|政策|制度|法|专员|顾问|咨询|研究|宣传|讲座|社工|志愿|项目|电话|短信|邮件|广告)"
 )
 _END = rf"(?!{_WORD_NOT_CJK}|')"  # end of a Latin word; Chinese words run on without spaces
@@ -688,13 +700,17 @@ def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal 
         return None
     vetoes = [match.span() for match in _VETOES.finditer(norm)]
     other_languages = _language_hits(norm)
+    topic_only: CrisisSignal | None = None
     for kind in _PRIORITY:
         for rule in _RULES:
             if rule.kind is kind and _builtin_hit(rule, norm, vetoes):
-                return CrisisSignal(kind, rule.name)
+                if not rule.topic or _FIRST_PERSON.search(norm):
+                    return CrisisSignal(kind, rule.name)
+                # a topic noun: a rule that makes it the writer's own may still follow
+                topic_only = topic_only or CrisisSignal(kind, rule.name, topic=True)
         for extra_kind, phrase, pattern in extras:
             if extra_kind is kind and pattern.search(norm):
                 return CrisisSignal(kind, f"extra: {phrase}")
         if kind in other_languages:
             return CrisisSignal(kind, f"{other_languages[kind]}_phrase")
-    return None
+    return topic_only

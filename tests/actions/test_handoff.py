@@ -674,3 +674,35 @@ async def test_a_short_complaint_that_starts_like_a_skip_is_recorded(
 )
 def test_read_rating(text, reading) -> None:
     assert read_rating(text) == reading
+
+
+async def test_saying_it_was_a_false_alarm_goes_on_the_crisis_case_and_nothing_is_stored(office, store, make_tracker, dispatcher, domain) -> None:
+    at(FRIDAY_18)
+    await ActionCrisisSupport().run(dispatcher, crisis_tracker(make_tracker), domain)
+    case = office.open_case_for("rest", SENDER)
+    words = "false alarm – i'm not in danger, that was about my job"
+    tracker = make_tracker(slots={"consent": True, "stage": "needs", "open_question": "department", "handoff": "queued",
+                                  "handoff_case": case.id}, text=words, intent="crisis_self_harm")
+
+    events = await ActionTurn().run(dispatcher, tracker, domain)
+
+    assert events == [SlotSet("repeats", 1), SlotSet("last_interrupted", "department")]  # then the question again
+    assert texts(dispatcher)[-2].startswith("Thank you for telling me")
+    assert [(m.author, m.text) for m in office.messages(case.id)][-1] == ("employee", words)
+    assert store.answers("rest", SENDER) == {}
+
+
+async def test_yes_after_the_safety_check_opens_the_crisis_case_with_the_first_message(office, store, make_tracker, dispatcher, domain) -> None:
+    first = "my sister keeps saying he'll hurt her if she leaves, and i'm staying with them"
+    pending = {"clarify": {"text": first, "intent": "safety_check", "kind": "abuse"}}
+    tracker = make_tracker(slots={"consent": True, "stage": "needs", "open_question": "department", "pending": pending},
+                           text="/crisis", intent="crisis")
+
+    events = await ActionTurn().run(dispatcher, tracker, domain)
+
+    case = office.open_case_for("rest", SENDER)
+    assert texts(dispatcher)[:2] == [SORRY, RESOURCES]
+    assert events == [SlotSet("pending", None), SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting")]
+    assert (case.reason, case.urgent, case.crisis_kind) == ("crisis", True, "abuse")
+    assert [(m.author, m.text) for m in office.messages(case.id)] == [("employee", first)]
+    assert store.answers("rest", SENDER) == {}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, OpenCase, SendPlan, StartOver
+from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, NoteToCounselor, OpenCase, SendPlan, StartOver
 from bot.conversation.stages import QUESTIONS
 from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.conversation.turn import Turn, TurnSettings, read, respond, resume
@@ -721,6 +721,17 @@ def test_after_the_safety_check_crisis_words_get_the_crisis_response(safety_chec
 
     assert reply.effects == [CrisisSupport("self_harm")]
     assert reply.records == []
+
+
+def test_saying_one_is_not_in_danger_is_thanked_stored_nowhere_and_noted_for_an_alerted_counselor(make_turn):
+    text = "im not in danger!! i work in a hospice, dying patients is literally my job"
+    reply = respond(make_turn(text, intent="crisis_self_harm", confidence=0.85))
+
+    assert (reply.kind, reply.intent) == ("social", "reassure")
+    assert reply.records == []
+    assert reply.effects == [NoteToCounselor(text)]
+    assert reply.texts()[0].startswith("Thank you for telling me")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
 
 
 def test_distress_in_the_interest_profiler_is_not_a_rating(make_turn):

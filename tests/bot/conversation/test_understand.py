@@ -254,3 +254,34 @@ def test_a_message_mostly_in_words_english_does_not_use_is_another_language(text
 )
 def test_slang_typos_names_and_tools_are_english(text):
     assert script_language(text) == "en"
+
+
+def test_a_crisis_topic_named_in_work_talk_is_the_safety_check_unless_the_classifier_hears_crisis_too():
+    text = "our team runs the domestic abuse support desk and the self-harm awareness sessions"
+    calm = Nlu(intent="inform", confidence=0.9, ranking=(("crisis_abuse", 0.05),))
+    alarmed = Nlu(intent="crisis_abuse", confidence=0.7)
+    assert read_with(text, calm).intent == "safety_check"
+    assert read_with(text, alarmed).intent == "crisis"
+
+
+def test_a_crisis_topic_the_writer_speaks_of_as_their_own_is_the_crisis_response():
+    reading = read_with("nobody listened when I reported the harassment", Nlu(intent="inform", confidence=0.9))
+    assert (reading.kind, reading.intent, reading.crisis_kind) == (Kind.CRISIS, "crisis", "harassment")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no no i'm not in danger lol, that's just my job", "false alarm, honestly", "please don't flag this, I'm totally safe"],
+)
+def test_saying_plainly_one_is_safe_is_heard_before_the_classifiers_net(text):
+    reading = read_with(text, Nlu(intent="crisis_self_harm", confidence=0.9))
+    assert (reading.kind, reading.intent) == (Kind.SOCIAL, "reassure")
+
+
+@pytest.mark.parametrize("text", ["i'm fine", "im ok i guess", "i'm not ok, i want to die"])
+def test_a_bare_im_fine_is_no_reassurance_and_crisis_words_win(text):
+    assert read_with(text, Nlu(intent="crisis_self_harm", confidence=0.9)).kind is Kind.CRISIS
+
+
+def read_with(text, nlu, question="department"):
+    return understand(text, nlu, QUESTIONS[question], ALWAYS, Thresholds())
