@@ -485,3 +485,193 @@ def test_every_language_lists_each_kind_and_no_english_word() -> None:
     # English is the rules' job, with their vetoes ("suicide prevention specialist")
     assert not {p.text for p in phrases} & {"suicide", "overdose", "harassment", "bullying", "stalking"}
     assert detect_crisis("suicide prevention specialist") is None
+
+
+# Typed informally in the Latin script, as people write their own language on a phone: romanised
+# (Hinglish, Roman Urdu, Banglish, Arabizi, Finglish, translit, Greeklish), without the language's own
+# letters (Turkish, Polish, Vietnamese) or colloquially (Taglish, Indonesian and Malay slang, Swahili).
+ROMANISED_CRISIS = [
+    # Hindi (Hinglish)
+    ("yaar main sach mein marna chahta hoon", CrisisKind.SELF_HARM),
+    ("mujhe ab nahi jeena, sab khatam", CrisisKind.SELF_HARM),
+    ("kal raat maine apni nas kaat li", CrisisKind.SELF_HARM),
+    ("mera pati roz mujhe maarta hai", CrisisKind.ABUSE),
+    ("wo kehta hai jaan se maar dega", CrisisKind.ABUSE),
+    ("boss mujhe galat tarike se touch karta hai", CrisisKind.HARASSMENT),
+    ("team lead mujhe dhamki deta hai ki nikal dega", CrisisKind.HARASSMENT),
+    # Urdu (Roman Urdu)
+    ("allah mujhe utha le bas, jeene ka dil nahi karta", CrisisKind.SELF_HARM),
+    ("kal raat shohar ne mara", CrisisKind.ABUSE),
+    ("supervisor ne baghair ijazat ke chhua", CrisisKind.HARASSMENT),
+    # Bengali
+    ("ami ar bachte chaina", CrisisKind.SELF_HARM),
+    ("amar shami amake maardhor kore", CrisisKind.ABUSE),
+    ("boss amake hoyrani kore", CrisisKind.HARASSMENT),
+    # Tagalog (Taglish)
+    ("ayoko na mabuhay", CrisisKind.SELF_HARM),
+    ("gusto ko na lang mamatay", CrisisKind.SELF_HARM),
+    ("di ko na kaya mabuhay", CrisisKind.SELF_HARM),
+    ("binubugbog ako ng asawa ko", CrisisKind.ABUSE),
+    ("hinipuan ako ng boss ko sa pantry", CrisisKind.HARASSMENT),
+    # Indonesian
+    ("aku pengen mati aja", CrisisKind.SELF_HARM),
+    ("udah gak mau hidup lagi", CrisisKind.SELF_HARM),
+    ("aku dipukulin pacar", CrisisKind.ABUSE),
+    ("aku digrepe sama atasan", CrisisKind.HARASSMENT),
+    # Malay
+    ("aku dah taknak hidup", CrisisKind.SELF_HARM),
+    ("suami pukul aku semalam", CrisisKind.ABUSE),
+    ("aku kena buli kat tempat kerja", CrisisKind.HARASSMENT),
+    # Swahili
+    ("nimechoka kuishi", CrisisKind.SELF_HARM),
+    ("mume wangu ananichapa kila siku", CrisisKind.ABUSE),
+    ("bosi ananitongoza kila siku", CrisisKind.HARASSMENT),
+    # Arabic (Arabizi)
+    ("ana 3ayza amoot", CrisisKind.SELF_HARM),
+    ("mesh 3ayez a3eesh ba2a", CrisisKind.SELF_HARM),
+    ("jozi 3am yodrobni kil yom", CrisisKind.ABUSE),
+    ("el moder beyet7arash biya", CrisisKind.HARASSMENT),
+    # Persian (Finglish)
+    ("nemikham dige zende basham", CrisisKind.SELF_HARM),
+    ("shoharam mano mizane", CrisisKind.ABUSE),
+    ("raisam mozahemam mishe", CrisisKind.HARASSMENT),
+    # Russian and Ukrainian (translit)
+    ("ya hochu umeret'", CrisisKind.SELF_HARM),
+    ("ne hochu bolshe zhit", CrisisKind.SELF_HARM),
+    ("muzh menya b'et", CrisisKind.ABUSE),
+    ("nachalnik pristaet ko mne", CrisisKind.HARASSMENT),
+    ("ne khochu bilshe zhyty", CrisisKind.SELF_HARM),
+    ("cholovik mene b'ye", CrisisKind.ABUSE),
+    ("nachalnyk chiplyayetsya do mene", CrisisKind.HARASSMENT),
+    # Greek (Greeklish)
+    ("den thelw na zw allo", CrisisKind.SELF_HARM),
+    ("o antras mou me xtypaei", CrisisKind.ABUSE),
+    ("o proistamenos me parenoxlei", CrisisKind.HARASSMENT),
+    # Turkish without Turkish letters
+    ("artik olmek istiyom", CrisisKind.SELF_HARM),
+    ("canima kiymak istiyorum", CrisisKind.SELF_HARM),
+    ("kocam bana dayak atiyor", CrisisKind.ABUSE),
+    ("mudurum bana sarkiyor", CrisisKind.HARASSMENT),
+    # Polish without Polish letters ("l" for "ł")
+    ("nie chce mi sie zyc", CrisisKind.SELF_HARM),
+    ("chyba sie zabije", CrisisKind.SELF_HARM),
+    ("chlopak mnie pobil", CrisisKind.ABUSE),
+    ("szef mnie macal", CrisisKind.HARASSMENT),
+    # Vietnamese without tone marks ("d" for "đ" too: accent stripping does not turn "đ" into "d")
+    ("toi ko muon song nua", CrisisKind.SELF_HARM),
+    ("em hay nghi den tu tu", CrisisKind.SELF_HARM),
+    ("em bi chong danh", CrisisKind.ABUSE),
+    ("toi bi bao hanh", CrisisKind.ABUSE),
+    ("toi bi quay roi o cong ty", CrisisKind.HARASSMENT),
+]
+
+# The same words in harmless talk: idioms of the language ("dying of laughter", "my boss will kill me"),
+# and everyday words that look alike once the accents are gone. Most of them contain a listed phrase
+# and are kept quiet by an entry in `not_crisis`, or were hits before a bare phrase was narrowed.
+ROMANISED_HARMLESS = [
+    "hans hans ke mar gaya yaar meeting mein",
+    "boss mujhe maar dalega agar deadline miss hui",
+    "usne mujhe taana maara sabke saamne",  # taunted me
+    "maine naukri ko laat maar di aur business start kiya",  # quit the job
+    "main apne sapno ka peecha karta hoon",  # chase my dreams
+    "sexual harassment prevention training for managers",  # English: the rules' job, with their vetoes
+    "hans hans kar mar gaya",
+    "hashte hashte more gelam",
+    "boss amake mere felbe jodi deri hoy",
+    "namatay ako sa tawa sa meeting kanina",
+    "binugbog ako sa interview ng mga tanong",  # grilled with questions
+    "saya ingin bekerja mati-matian untuk karir saya",  # work my hardest
+    "gak mau hidup di jakarta lagi, macet banget",  # live in a city
+    "itu bunuh diri karir namanya",  # career suicide
+    "besok pukul 9 aku ada interview",  # pukul: o'clock
+    "bosan nak mati je kat office ni",
+    "mentor wangu alinipiga jeki sana",  # gave me a push
+    "alinipiga msasa kabla ya usaili",  # coached me
+    "bosi ataniua nikichelewa",
+    "el moder hay2telni law et2a5art",  # my boss will kill me
+    "hamoot men el da7k",
+    "raisam mano seda mizane",  # calls me
+    "bemiram barat",
+    "umirayu so smehu",
+    "ne hochu zhit v moskve",  # live in Moscow
+    "rabota dushit menya",
+    "ne khochu zhyty v kyievi",
+    "o proistamenos tha me skotosei",
+    "den thelo na zo stin athina",
+    "patronum beni oldurecek",
+    "bu soz bana cok dokundu",  # moved me
+    "szef mnie zabije jak sie spoznie",
+    "nie chce zyc w warszawie",
+    "sếp đánh giá tôi thấp",  # rated me low
+    "sếp đã cho tôi cơ hội",  # "đã cho tôi", not "đá tôi"
+    "tôi làm việc ở đây từ hai năm",  # "từ hai", not "tự hại"
+    "tôi muốn từ từ tìm việc mới",  # "từ từ", not "tự tử"
+    "tôi cười muốn chết",
+    "video tôi quay rồi",  # "quay rồi", not "quấy rối"
+    "laat maar, ik doe het zelf",  # Dutch "never mind", not Hindi "laat maar" (kicked)
+]
+
+# English career talk with the short words that romanised phrases are made of.
+ENGLISH_WITH_ROMANISED_WORDS = [
+    "I bet my manager will say no",
+    "use my CV as a template please",
+    "mar 3 is my start date",
+    "my boss is demanding but fair",
+    "can you comment on my body of work",
+    "the figure in the report was off",
+    "he said bye to me and left the meeting",
+    "looking for a train driver job near the building site",
+    "the blade server died during the demo",
+    "Mari and Marta got promoted",
+    "I love chai and long coffee breaks",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), ROMANISED_CRISIS)
+def test_romanised_and_colloquial_crisis_language(text: str, kind: CrisisKind) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is kind, signal
+
+
+@pytest.mark.parametrize("text", ROMANISED_HARMLESS + ENGLISH_WITH_ROMANISED_WORDS)
+def test_romanised_harmless_talk_is_not_a_crisis(text: str) -> None:
+    assert detect_crisis(text) is None
+
+
+def test_indonesian_has_its_own_entry() -> None:
+    phrases = [p for p in language_phrases() if p.language == "id"]
+    assert {p.kind for p in phrases} >= {CrisisKind.SELF_HARM, CrisisKind.ABUSE, CrisisKind.HARASSMENT, None}
+    assert detect_crisis("gue nyilet tangan lagi semalam") == CrisisSignal(CrisisKind.SELF_HARM, "id_phrase")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["relapsed last week after eight months, the blades were still in my drawer", "i've relapsed with the razor again"],
+)
+def test_relapse_with_a_means_of_self_harm_is_self_harm(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is CrisisKind.SELF_HARM and not signal.topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["our sales relapsed after the price cut", "relapse prevention groups for the addiction service",
+     "patients who relapse often stop taking pills"],
+)
+def test_relapse_in_work_talk_is_not_a_crisis(text: str) -> None:
+    assert detect_crisis(text) is None
+
+
+def test_a_topic_noun_is_the_writers_own_only_when_they_speak_of_themselves() -> None:
+    impersonal = detect_crisis("remote work makes harassment harder to spot")
+    personal = detect_crisis("nobody acted when I reported the harassment")
+    assert impersonal is not None and impersonal.topic
+    assert personal is not None and not personal.topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I investigate harassment complaints across three sites", "I interview witnesses in harassment and threats cases"],
+)
+def test_an_investigators_caseload_is_not_a_crisis(text: str) -> None:
+    assert detect_crisis(text) is None
