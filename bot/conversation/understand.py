@@ -21,7 +21,7 @@ from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
 from bot.conversation.english_words import english_words
-from bot.handoff.crisis import detect_crisis, figure_of_speech
+from bot.handoff.crisis import detect_crisis, figure_of_speech, speaks_of_others_at_work
 
 
 class Kind(str, Enum):
@@ -539,7 +539,8 @@ def understand(
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text):
         # no listed phrase, but the classifier hears crisis language: sure, the crisis
         # response; less sure, the resources and a question (a paramedic's answer can sound alike)
-        intent = "crisis" if crisis_likelihood >= thresholds.crisis_sure else CRISIS_CHECK
+        sure = crisis_likelihood >= thresholds.crisis_sure and not speaks_of_others_at_work(text)
+        intent = "crisis" if sure else CRISIS_CHECK
         return Reading(Kind.CRISIS, intent, crisis_likelihood, crisis_kind=crisis_kind)
     if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text) and not sounds_distressed(text):
         # a rating, "skip" or "stop", in any words – but "i feel like giving up" holds no rating

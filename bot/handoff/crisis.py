@@ -589,6 +589,20 @@ def parse_extra_phrases(raw: str) -> tuple[str, ...]:
     return tuple(entries)
 
 
+# The people and places of a job that deals with other people's harm: a nurse's patients, a
+# paramedic's ambulance, an HR investigator's complainants (not "shift" or "team": harassment at
+# work is a crisis kind). A message the classifier alone hears as crisis language that
+# speaks of these gets the safety check rather than the full response (the resources either way).
+_OTHERS_AT_WORK = re.compile(
+    r"\b(?:patients?|clients?|residents?|service users?|victims?|survivors?|complainants?|inmates?|prisoners?|"
+    r"callers?|caseloads?|referrals?|(?:my|our|the) cases|hospice|icu|ward|wards|ambulance)\b"
+)
+
+
+def speaks_of_others_at_work(text: str) -> bool:
+    return bool(_OTHERS_AT_WORK.search(_normalise(text or "")))
+
+
 def figure_of_speech(text: str) -> bool:
     """True when the message uses crisis words as career talk does ("kill it at the interview")."""
     return bool(_FIGURES_OF_SPEECH.search(_normalise(text or "")))

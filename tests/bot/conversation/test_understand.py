@@ -285,3 +285,9 @@ def test_a_bare_im_fine_is_no_reassurance_and_crisis_words_win(text):
 
 def read_with(text, nlu, question="department"):
     return understand(text, nlu, QUESTIONS[question], ALWAYS, Thresholds())
+
+
+def test_what_only_the_classifier_hears_in_talk_of_patients_or_clients_is_the_safety_check_however_sure():
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.9)
+    assert read_with("night shifts on the hospice ward, most of my patients are actively dying", nlu).intent == "safety_check"
+    assert read_with("he waits for me by my car after every shift", Nlu(intent="crisis_harassment", confidence=0.9)).intent == "crisis"
