@@ -21,7 +21,7 @@ from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
 from bot.conversation.english_words import english_words
-from bot.handoff.crisis import detect_crisis, figure_of_speech, speaks_of_others_at_work
+from bot.handoff.crisis import detect_crisis, figure_of_speech, names_a_danger, speaks_of_others_at_work
 
 
 class Kind(str, Enum):
@@ -385,8 +385,10 @@ def script_language(text: str) -> str:
         return _FOREIGN_GREETINGS[" ".join(words)]
     if len(words) >= FOREIGN_MIN_WORDS:
         common = english_words()
-        if sum(w not in common for w in words) >= FOREIGN_SHARE * len(words):
-            # mostly words English does not use: a language the bot cannot read, perhaps named
+        share = sum(w not in common for w in words) / len(words)
+        # mostly words English does not use – or, with two everyday words of a language the bot
+        # knows, many (English web text is full of "de", "para", "und"): a language it cannot read
+        if share >= FOREIGN_SHARE or (hits >= 2 and share >= FOREIGN_SHARE_NAMED):
             return best if hits >= 2 else UNKNOWN_LANGUAGE
     return "en"
 
@@ -395,6 +397,7 @@ def script_language(text: str) -> str:
 # language (docs/understanding.md); shorter ones are names, titles and fragments.
 FOREIGN_MIN_WORDS = 5
 FOREIGN_SHARE = 0.6
+FOREIGN_SHARE_NAMED = 0.35
 UNKNOWN_LANGUAGE = "und"  # BCP 47: undetermined
 
 
@@ -536,9 +539,12 @@ def understand(
         return Reading(Kind.SOCIAL, REASSURE)  # "I'm not in danger, it's my job": before the classifier's net
     if carries_on(text):
         return Reading(Kind.REQUEST, "continue_session")
-    if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text):
-        # no listed phrase, but the classifier hears crisis language: sure, the crisis
-        # response; less sure, the resources and a question (a paramedic's answer can sound alike)
+    danger = names_a_danger(text)
+    if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and (danger or crisis_likelihood >= thresholds.crisis_sure):
+        # no listed phrase, but the classifier hears crisis language: sure, and not of one's
+        # patients or clients, the crisis response; otherwise the resources and a question (a
+        # paramedic's answer can sound alike) – and below its sure mark only with words of harm
+        # ("video call with my husband this weekend" is not a question of safety)
         sure = crisis_likelihood >= thresholds.crisis_sure and not speaks_of_others_at_work(text)
         intent = "crisis" if sure else CRISIS_CHECK
         return Reading(Kind.CRISIS, intent, crisis_likelihood, crisis_kind=crisis_kind)

@@ -599,6 +599,26 @@ _OTHERS_AT_WORK = re.compile(
 )
 
 
+# Words of harm, death, violence, fear or despair. The classifier learns style as well as sense
+# ("tmrw", "this weekend", "my husband" are common in its crisis examples): what it hears
+# without any of these words is at most the safety check, and below its sure mark nothing.
+_DANGER_WORDS = re.compile(
+    r"\b(?:die|dies|died|dying|dead|death|kill\w*|murder\w*|suicid\w*|kms|kys|ctb|unaliv\w*|harm\w*|hurt\w*|"
+    r"injur\w*|cut|cuts|cutting|bleed\w*|blood\w*|scars?|razors?|blades?|pills?|overdos\w*|meds|medication|"
+    r"paracetamol|poison\w*|rope|noose|hang\w*|bridge|jump\w*|ledge|roof|balcony|train|gun|guns|knife|knives|"
+    r"weapons?|gone|goodbye|farewell|disappear\w*|vanish\w*|burden\w*|hopeless\w*|pointless|worthless|"
+    r"alive|living|exist\w*|forever|funeral|grave|scared|afraid|fear\w*|terrifi\w*|frighten\w*|unsafe|"
+    r"danger\w*|hit|hits|hitting|beat|beats|beating|beaten|punch\w*|slap\w*|kick\w*|chok\w*|strangl\w*|"
+    r"shov\w*|bruis\w*|grab\w*|threat\w*|abus\w*|violen\w*|rape\w*|assault\w*|molest\w*|touch\w*|grop\w*|"
+    r"harass\w*|stalk\w*|creep\w*|sexual\w*|nudes?|naked|bully|bullied|bullying|intimidat\w*|blackmail\w*|"
+    r"trapped|locked|escape|relaps\w*|sh)\b"
+)
+
+
+def names_a_danger(text: str) -> bool:
+    return bool(_DANGER_WORDS.search(_normalise(text or "")))
+
+
 def speaks_of_others_at_work(text: str) -> bool:
     return bool(_OTHERS_AT_WORK.search(_normalise(text or "")))
 

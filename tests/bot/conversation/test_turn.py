@@ -668,7 +668,7 @@ def test_both_or_that_was_my_answer_at_the_clarification_keeps_the_message_as_th
 
 # ---- the safety check: crisis language the classifier is not sure of ----------------------
 
-PARAMEDIC = "hoping to move into the ambulance service, you see people at their worst but i want that"
+PARAMEDIC = "hoping to move into the ambulance service, you see people hurt and dying but i want that"
 
 
 @pytest.fixture

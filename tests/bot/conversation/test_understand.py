@@ -114,7 +114,7 @@ def test_crisis_language_no_rule_lists_is_crisis_when_the_classifier_hears_it_ev
 
 def test_the_crisis_intents_count_together_and_the_likeliest_names_the_kind():
     nlu = Nlu(intent="inform", confidence=0.5, ranking=(("crisis_self_harm", 0.2), ("crisis_harassment", 0.15)))
-    reading = understand("whatever", nlu, QUESTIONS["department"], ALWAYS, Thresholds())
+    reading = understand("scared of what comes next", nlu, QUESTIONS["department"], ALWAYS, Thresholds())
     assert (reading.kind, reading.crisis_kind) == (Kind.CRISIS, "self_harm")
 
 
@@ -256,6 +256,21 @@ def test_slang_typos_names_and_tools_are_english(text):
     assert script_language(text) == "en"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("tengo dos hijos y trabajo de noche, quiero un horario mejor para verlos", "es"),
+     ("ich arbeite seit fünf jahren im lager und möchte mehr verantwortung", "de")],
+)
+def test_a_long_message_in_a_language_whose_everyday_words_english_web_text_also_uses(text, language):
+    # "de", "para", "und" are common on the English web: two everyday words and many unknown ones suffice
+    assert script_language(text) == language
+
+
+def test_a_few_foreign_words_in_an_english_answer_keep_it_english():
+    text = "I work with la familia de mi esposa in the family business"
+    assert script_language(text) == "en"
+
+
 def test_a_crisis_topic_named_in_work_talk_is_the_safety_check_unless_the_classifier_hears_crisis_too():
     text = "our team runs the domestic abuse support desk and the self-harm awareness sessions"
     calm = Nlu(intent="inform", confidence=0.9, ranking=(("crisis_abuse", 0.05),))
@@ -291,3 +306,9 @@ def test_what_only_the_classifier_hears_in_talk_of_patients_or_clients_is_the_sa
     nlu = Nlu(intent="crisis_self_harm", confidence=0.9)
     assert read_with("night shifts on the hospice ward, most of my patients are actively dying", nlu).intent == "safety_check"
     assert read_with("he waits for me by my car after every shift", Nlu(intent="crisis_harassment", confidence=0.9)).intent == "crisis"
+
+
+def test_below_its_sure_mark_the_classifier_needs_a_word_of_harm_to_raise_the_safety_check():
+    nlu = Nlu(intent="crisis_abuse", confidence=0.45, ranking=(("inform", 0.4),))
+    assert read_with("video call with my husband and my mom this weekend", nlu, question="org_relationships").kind is Kind.ANSWER
+    assert read_with("my husband was so angry this weekend, i'm scared of him", nlu, question="org_relationships").intent == "safety_check"
