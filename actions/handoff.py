@@ -29,6 +29,7 @@ from bot.conversation.text import clean_answer, for_chat, has_words
 logger = logging.getLogger(__name__)
 
 HANDOFF_SLOT = "handoff"
+CRISIS_HOLD_SLOT = "crisis_hold"  # bot/conversation/turn.py reads it
 CASE_SLOT = "handoff_case"
 # A counselor's reply can be long; the chat shows it whole.
 REPLY_LIMIT = 4000
@@ -97,7 +98,8 @@ async def request_human(dispatcher: CollectingDispatcher, tracker: Tracker, reas
         dispatcher.utter_message(text=handoff.waiting_message(None, None))
         return events + [SlotSet(HANDOFF_SLOT, WAITING)]
     say(dispatcher, Prompt(handoff.waiting_message(case.expected_at, _opening_text(case) or "soon"), GO_ON_OFFER))
-    return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
+    held = [SlotSet(CRISIS_HOLD_SLOT, None)] if tracker.get_slot(CRISIS_HOLD_SLOT) else []  # a new, non-crisis request
+    return events + [SlotSet(HANDOFF_SLOT, QUEUED)] + held
 
 
 async def crisis_support(
@@ -133,7 +135,7 @@ async def crisis_support(
     dispatcher.utter_message(
         text=messages.text("crisis_after_hours", back=_opening_text(case) or messages.text("as_soon_as_possible"))
     )
-    return events + [SlotSet(HANDOFF_SLOT, QUEUED)]
+    return events + [SlotSet(HANDOFF_SLOT, QUEUED), SlotSet(CRISIS_HOLD_SLOT, True)]
 
 
 async def note_to_counselor(tracker: Tracker, text: str) -> None:

@@ -90,8 +90,11 @@ EN: dict[str, str] = {
     ),
     "other_language": (
         "Sorry – I can only chat in English for now. A counselor may speak your language: say “talk to a counselor” "
-        "or tap the button. If you need urgent help, call your local emergency number (112, 911, 999) – "
-        "findahelpline.com lists crisis lines in many languages."
+        "or tap the button."
+    ),
+    "other_language_urgent": (
+        "If you need urgent help, call your local emergency number (112, 911, 999) – findahelpline.com lists "
+        "crisis lines in many languages."
     ),
     "duration": (
         "There are about {left} questions left ({where}). Most take under a minute. You can stop at any time and "
@@ -166,6 +169,12 @@ EN: dict[str, str] = {
         "threatening you, you don't have to deal with it alone.\n{resources}\nDo you need help right now?"
     ),
     "safety_check_help": "Yes, I need help",
+    "crisis_hold": (
+        "I've added this to your urgent message, so the counselor reads it first. If you are in danger now, please "
+        "call your local emergency number (112, 911, 999) – findahelpline.com lists crisis and domestic-abuse lines "
+        "for your country, free and confidential. I won't ask career questions now; when you want to go on with them, "
+        "say “continue”."
+    ),
     "reassured": (
         "Thank you for telling me – and I'm sorry for the alarm: words from someone's work can sound to me like "
         "someone in danger. Nothing from that message is stored. If I alerted a counselor, they'll see this too; "
@@ -266,7 +275,6 @@ ZH: dict[str, str] = {
     "other_language": (
         "我目前只能用英文交流。开放式的问题您可以用中文回答，我会原样保存；选择题请点击按钮。"
         "如果您希望用中文详谈，可以请人工顾问——请点击下面的按钮，或输入 “talk to a counselor”。"
-        "如需紧急帮助，请立即拨打当地的紧急电话；findahelpline.com 列有多种语言的心理援助热线。"
     ),
     "talk_to_counselor": "联系人工顾问 (Talk to a counselor)",
     "languages": (

@@ -146,7 +146,13 @@ def _names_just_the_field(words: str, key: str) -> bool:
     return found is not None and found[1] == key and normalise_for_matching(words) == found[0]
 
 
-_I_MEANT = re.compile(r"\b(?:i meant|i mean't|meant to say|correction\s*[:,-])", re.I)
+_I_MEANT = re.compile(
+    r"\b(?:i meant|i mean't|meant to say|correction\s*[:,-])|"
+    # "wait i said 3 years, its actually 5", "X is wrong, change it to …"
+    r"\bi (?:said|put|wrote|typed)\b.{1,60}\b(?:it'?s|it is|it was|should be) actually\b|"
+    r"\b(?:is|was) wrong\b.{0,20}\b(?:change|make|put|update|set) it to\b",
+    re.I,
+)
 
 
 # "my department is inbound" while another question is open: the whole message restates an

@@ -57,6 +57,7 @@ from bot.conversation.understand import (
     CRISIS_CHECK,
     INFORM,
     REASSURE,
+    UNKNOWN_LANGUAGE,
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
     TOPIC_GUESS,
@@ -236,6 +237,8 @@ class _Core:
         if self.was_the_answer():
             return self.finish()
         reading = self.reading()
+        if self.state.get("crisis_hold") and self.state.get("handoff") == "queued" and self.holds(reading):
+            return self.finish()
         self.state.set("last_unsure", normalise_for_matching(self.text) if reading.unsure else None)
         interrupted = reading.kind in (Kind.QUESTION, Kind.TOPIC, Kind.OUT_OF_SCOPE, Kind.SOCIAL, Kind.UNCERTAINTY) and not (
             reading.clarify or is_unsure(self.text)
@@ -246,6 +249,17 @@ class _Core:
         # (the question only: the message itself stays in the conversation, not in a slot)
         self.state.set("last_interrupted", open_key if interrupted and open_key else None)
         return self.finish()
+
+    def holds(self, reading: Reading) -> bool:
+        """After the crisis response out of hours, until "continue": each message goes to the
+        urgent case and is never stored; the career questions wait."""
+        if reading.intent in ("continue_session", REASSURE):
+            self.state.set("crisis_hold", None)
+            return False  # back to the counseling (with thanks, for a reassurance)
+        self.reply.kind, self.reply.intent = Kind.CRISIS.value, "crisis_hold"
+        self.reply.effects.append(NoteToCounselor(self.text))
+        self.reply.say(Prompt(t("crisis_hold"), (CARRY_ON,)))
+        return True
 
     def was_the_answer(self) -> bool:
         """"That was my answer" after a message read as a question or a topic: store that message.
@@ -863,7 +877,11 @@ class _Core:
 
     def other_language(self, text: str, reading: Reading) -> None:
         language = reading.language if reading.language in messages.CATALOGUE else messages.ENGLISH
-        self.reply.say(Prompt(t("other_language", language), (Button(t("talk_to_counselor", language), "/request_human"),)))
+        notice = t("other_language", language)
+        if reading.language == UNKNOWN_LANGUAGE:
+            # a language the bot cannot even name: it cannot tell whether the person is in danger
+            notice += " " + t("other_language_urgent", language)
+        self.reply.say(Prompt(notice, (Button(t("talk_to_counselor", language), "/request_human"),)))
         if self.started or self.open_key is not None:
             self.ask_open(again=True)
 

@@ -171,7 +171,7 @@ _UNSURE = re.compile(
     r"i (?:really )?don'?t know|not really sure|can'?t say|hard to say|no idea really|good question|"
     r"(?:yo )?no (?:lo )?s[eé]|ni idea|no estoy segur[oa]|je ne sais pas|aucune idée|keine ahnung|weiß nicht|"
     r"weiss nicht|não sei|nao sei|non lo so|pata nahi|pata nahin)"
-    r"(?:\s*(?:tbh|honestly|really|yet|to be honest|sorry|lol|haha))*[\s.!?…]*$",
+    r"(?:\s*(?:tbh|honestly|really|yet|to be honest|sorry|lol|haha|bro|man|dude|mate|fr|ngl))*[\s.!?…]*$",
     re.I,
 )
 _HUMAN = re.compile(
@@ -281,7 +281,8 @@ _WHAT_IS = re.compile(
 # A question about the open question itself: "what do you mean?", "like what?", "i don't get the
 # question". Never its answer, and no need to ask whether it is: an example and other words are the reply.
 _ABOUT_THE_QUESTION = re.compile(
-    r"^(?:(?:sorry|um+|hm+|uh+|ok|so|and|but)[,.]?\s+)*(?:what do you mean(?: by (?:that|this|it))?|what does (?:that|this|it) mean|"
+    r"^(?:(?:sorry|um+|hm+|uh+|ok|so|and|but|huh|wait|lol|erm)[,.?!]*\s+)*(?:what (?:do |d )?(?:you|u|ya) mean(?: by (?:that|this|it))?|"
+    r"wdym|what\?*|what does (?:that|this|it) mean|"
     r"like what|such as|for (?:example|instance)|example|examples|e\.?g\.?|"
     r"i (?:don'?t|do not|dont) (?:understand|get)(?: (?:the|this|that|your) question| (?:it|that|this|you))?|"
     r"(?:don'?t|dont) (?:understand|get it)|what(?:'s| is) the question|what should i (?:say|write|put|answer)(?: here)?|"

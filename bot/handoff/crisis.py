@@ -502,7 +502,7 @@ _JOB_WORD = (
     r"teams?|units?|departments?|field|sector|consultants?|consultancy|experts?|educators?|education|"
     r"facilitators?|volunteers?|campaigns?|screening|protocols?|frameworks?|guidelines|free|"
     # figures and caseloads: "domestic abuse referrals have gone up", "overdose cases"
-    r"referrals?|cases|case ?loads?|complaints|complainants|allegations|grievances|disclosures|statistics|stats|figures|numbers|data|trends?|reports|shelters?|"
+    r"investigations?|leave|referrals?|cases|case ?loads?|complaints|complainants|allegations|grievances|disclosures|statistics|stats|figures|numbers|data|trends?|reports|shelters?|"
     r"预防|防治|防范|干预|热线|培训|课程|政策|制度|法|专员|顾问|咨询|研究|宣传|讲座|社工|志愿|项目|电话|短信|邮件|广告)"
 )
 _END = rf"(?!{_WORD_NOT_CJK}|')"  # end of a Latin word; Chinese words run on without spaces

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.conversation import messages
 from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, NoteToCounselor, OpenCase, SendPlan, StartOver
 from bot.conversation.stages import QUESTIONS
 from bot.conversation.topics import TopicCatalogue, topic_answer
@@ -731,6 +732,28 @@ def test_saying_one_is_not_in_danger_is_thanked_stored_nowhere_and_noted_for_an_
     assert reply.records == []
     assert reply.effects == [NoteToCounselor(text)]
     assert reply.texts()[0].startswith("Thank you for telling me")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
+# ---- after the crisis response out of hours ------------------------------------------------
+
+HELD = {"crisis_hold": True, "handoff": "queued", "handoff_case": 7}
+
+
+@pytest.mark.parametrize("text", ["nasa pilipinas ako. di ko alam sino tatawagan", "outbound logistics", "he said he'll come back tonight"])
+def test_after_the_crisis_response_every_message_goes_to_the_case_and_nothing_is_stored(make_turn, text):
+    reply = respond(make_turn(text, intent="inform", confidence=0.9, **HELD))
+
+    assert reply.records == []
+    assert reply.effects == [NoteToCounselor(text)]
+    assert reply.texts() == [messages.text("crisis_hold")]
+    assert "crisis_hold" not in reply.slots
+
+
+def test_continue_ends_the_hold_and_goes_back_to_the_question(make_turn):
+    reply = respond(make_turn("continue", intent="continue_session", **HELD))
+
+    assert reply.slots["crisis_hold"] is None
     assert reply.texts()[-1] == QUESTIONS["department"].prompt
 
 
