@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import sys
 from collections import Counter
@@ -77,7 +78,7 @@ async def _readings(agent: Any, rows: list[Row]) -> list[tuple[Reading, Nlu]]:
 
 
 def share(hits: int, total: int) -> float:
-    return hits / total if total else 0.0
+    return hits / total if total else math.nan  # nothing to measure in this set: not printed
 
 
 def figures(rows: list[Row], pairs_found: list[tuple[Reading, Nlu]]) -> dict[str, float]:
@@ -128,7 +129,7 @@ def figures(rows: list[Row], pairs_found: list[tuple[Reading, Nlu]]) -> dict[str
 def report(values: dict[str, float], name: str, path: Path) -> list[str]:
     lines = [f"{name.capitalize()} set: {int(values['messages'])} messages ({path.relative_to(ROOT)}), {ROLE[name]}"]
     for name, value in values.items():
-        if name == "messages":
+        if name == "messages" or math.isnan(value):
             continue
         target = TARGETS.get(name)
         mark = ""
