@@ -37,8 +37,9 @@ def test_the_turn_cores_own_slots_are_declared(domain: dict[str, Any]) -> None:
 def test_every_intent_the_core_reads_is_in_the_domain_and_routed_to_it(domain: dict[str, Any]) -> None:
     routed = yaml.safe_load((ROOT / "data" / "stories" / "turn.yml").read_text())["stories"]
     route = {story["steps"][0]["intent"]: story["steps"][1]["action"] for story in routed}
-    # crisis (also the classifier's crisis_* intents), another language and giving consent later are read by rules
-    nlu_intents = {i for i in KIND_OF_INTENT if i not in ("crisis", "other_language", "give_consent")} | {"topic"}
+    # crisis (also the classifier's crisis_* intents), another language, giving consent later and
+    # "I'm not in danger" are read by rules
+    nlu_intents = {i for i in KIND_OF_INTENT if i not in ("crisis", "other_language", "give_consent", "reassure")} | {"topic"}
     assert nlu_intents <= set(domain["intents"])
     assert {route[i] for i in nlu_intents} == {"action_turn"}
     assert (route["counselor_reply"], route["hand_back"]) == ("action_deliver_counselor_reply", "action_hand_back")
