@@ -78,6 +78,8 @@ EN: dict[str, str] = {
         "are never stored as answers.\n"
         "Who sees it: you, and a counselor if you ask for one (and the counseling service's administrators). Not "
         "your manager or colleagues – nothing is shared with third parties.\n"
+        "One exception: if you write that you or someone else is in danger, I alert a counselor at once, with "
+        "that message – whether or not you asked. If I got it wrong, say so and they'll see that too.\n"
         "You can see what I have with “show my summary”, and “start over” deletes your answers."
     ),
     "privacy_declined": (

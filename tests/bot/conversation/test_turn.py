@@ -772,3 +772,10 @@ def test_a_complaint_that_a_question_went_unanswered_asks_for_it_again_and_offer
     assert reply.texts()[0].startswith("Sorry – I didn't answer that properly")
     assert reply.messages[0].buttons[0].payload == "/request_human"
     assert reply.texts()[-1] == QUESTIONS["values"].prompt
+
+
+def test_the_privacy_answer_says_that_crisis_language_alerts_a_counselor_unasked(make_turn):
+    reply = respond(make_turn("will anyone be alerted about what I write here?", intent="ask_privacy"))
+
+    assert any("I alert a counselor at once" in text for text in reply.texts())
+    assert reply.records == []
