@@ -1,15 +1,18 @@
 """`make eval`: how well Waypoint understands messages it was never trained on.
 
-Every row of the held-out sets (tests/heldout/messages.jsonl; second-set.jsonl and
-third-set.jsonl, written later by helpers who read nothing in the repository – the second
-then guided the crisis changes, the third measures them; each row: the open question, the
-message, the expected kind and intent) goes through the trained NLU model and the turn
+Every row of the held-out sets (tests/heldout/messages.jsonl; second- to fifth-set.jsonl,
+written later by helpers who read nothing in the repository – the second then guided the
+crisis changes, the others measure them; each row: the open question, the message, the
+expected kind and intent) goes through the trained NLU model and the turn
 core's reading, as in the conversation. Printed: intent accuracy and macro F1 (each
 career topic its own label), out-of-scope recall, answers taken as an interruption,
 clarifications, human-request and crisis recall, the distress check-in rate, and forum-
 style first messages engaged; then the simulated employees (tests/employees/), if asked.
 
     python scripts/eval.py [--errors] [--employees]
+
+--errors prints the misread messages of the first and second sets only: the texts of the
+blind sets stay unread, so that they keep measuring what nobody tuned for.
 """
 
 from __future__ import annotations
@@ -147,10 +150,13 @@ ROLE = {
     "second": "never trained on, but it guided the crisis changes: a development set",
     "third": "held out, never trained on, measured only after the crisis changes",
     "fourth": "held out, never trained on, written after the role-played false alarms, measured once at the end",
+    "fifth": "held out, never trained on, written when the third and fourth had been measured, measured once at the end",
 }
 # The second and third sets hold crisis, distress, answers with dark idioms and forum questions only:
 # the other figures would be empty there.
 SECOND_SET_FIGURES = {
+    "human-request recall",
+    "out-of-scope recall",
     "crisis recall",
     "distress check-in rate",
     "answers taken as an interruption",
@@ -185,7 +191,7 @@ def main() -> None:
         by_kind = Counter(row.kind for row in rows)
         right = Counter(row.kind for row, r in zip(rows, found) if row.intent == label(r))
         print("Per kind: " + ", ".join(f"{k} {right[k]}/{n}" for k, n in sorted(by_kind.items())))
-        if "--errors" in sys.argv:
+        if "--errors" in sys.argv and name in ("first", "second"):
             for row, r in zip(rows, found):
                 if row.intent != label(r):
                     print(f"  [{row.open}] {row.text!r}: {row.intent} -> {label(r)}{' (asked)' if r.clarify else ''} {r.confidence:.2f}")

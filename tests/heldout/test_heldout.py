@@ -89,3 +89,9 @@ def test_the_third_set_measures_crisis_distress_and_false_alarms() -> None:
     rows = heldout_rows(HELDOUT_SETS["third"])
     kinds = {kind: sum(row.kind == kind for row in rows) for kind in ("crisis", "distress", "answer", "topic")}
     assert kinds == {"crisis": 100, "distress": 30, "answer": 60, "topic": 20}
+
+
+def test_the_fifth_set_measures_crisis_false_alarms_requests_and_out_of_scope() -> None:
+    rows = heldout_rows(HELDOUT_SETS["fifth"])
+    kinds = {kind: sum(row.kind == kind for row in rows) for kind in ("crisis", "distress", "answer", "request", "out_of_scope")}
+    assert kinds == {"crisis": 109, "distress": 29, "answer": 110, "request": 23, "out_of_scope": 22}
