@@ -82,7 +82,8 @@ def read_level(text: str, choice: str | None = None) -> int | str | None:
     if number:
         return int(number.group(1))
     # "4 – I can do it with some help", "maybe 4", "5 probably, I brief the team daily": the number leads
-    leading = re.match(rf"{FILLER}(?:level\s*)?([0-7])(?![\d./]|,\d|\s*(?:or|to|-|–)\s*\d)\b", cleaned)
+    # ("4ish", "~4" and "4-ish" are that number too)
+    leading = re.match(rf"{FILLER}~?\s*(?:level\s*)?([0-7])(?:-?ish)?(?![\d./]|,\d|\s*(?:or|to|-|–)\s*\d)\b", cleaned)
     if leading:
         return int(leading.group(1))
     # "I'd say 5. I speak to managers every day", "not sure what it means for HR, but I'll say 4":

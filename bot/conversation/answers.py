@@ -613,7 +613,7 @@ _RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 def _rating(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     _, choice = decode_payload(text)
-    candidates = [choice] if choice else re.findall(r"\b[1-5]\b|\bone\b|\btwo\b|\bthree\b|\bfour\b|\bfive\b", text.lower())
+    candidates = [choice] if choice else re.findall(r"\b[1-5](?=(?:-?ish)?\b)|\bone\b|\btwo\b|\bthree\b|\bfour\b|\bfive\b", text.lower())
     if not candidates and set(text.strip()) == {"★"}:
         candidates = [str(len(text.strip()))]
     values = {int(c) if c.isdigit() else _RATING_WORDS[c] for c in candidates if c}

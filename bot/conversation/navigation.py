@@ -119,10 +119,12 @@ _FIELD_IS = re.compile(r"^(?:my|the)\s+[\w\s-]+?\s+(?:is|was|are)\s+(?P<value>.+
 _NOT_OLD = re.compile(r"(?:,|;|\s)\s*(?:and\s+)?not\s+(?:the\s+)?[^,;]+$|\s+instead(?:\s+of\s+.+)?$", re.I)
 
 
-def corrected_value(text: str, key: str) -> str | None:
-    """The new answer stated in a correction, or None when it names none."""
+def corrected_value(text: str, key: str, *, marked: bool = False) -> str | None:
+    """The new answer stated in a correction, or None when it names none. `marked`: only
+    where the words say it is a correction ("actually", "I meant", "change … to") – "yes
+    clearly, the department is growing" restates nothing."""
     restated = _RESTATED_ANYWHERE.search(text.strip())
-    if restated and _field_in_text(restated.group("field")) == (normalise_for_matching(restated.group("field")), key):
+    if restated and not marked and _field_in_text(restated.group("field")) == (normalise_for_matching(restated.group("field")), key):
         return _NOT_OLD.sub("", restated.group("value")).strip(" .,!;:\"'“”") or None
     for pattern in _NEW_VALUE:
         match = pattern.search(text.strip())
@@ -155,6 +157,9 @@ _I_MEANT = re.compile(
 )
 
 
+_REJECTS_THE_OPTIONS = re.compile(r"^(?:no[,.]?\s+)?(?:none of (?:these|those|them|the above)|neither|not (?:these|those|any of (?:these|those|them)))\b", re.I)
+
+
 # "my department is inbound" while another question is open: the whole message restates an
 # earlier answer (checked against the answers given, so "my manager is supportive" at a
 # question about relationships is that answer).
@@ -167,12 +172,14 @@ def names_another_answer(text: str, open_key: str | None, answered: Mapping[str,
     """A correction of an earlier answer stated with its new value: "oh wait, my
     department is actually Customer Experience, not Support", "sorry, I meant 5 years",
     "change department to inbound", or "my dept is inbound" when the department was answered."""
+    if _REJECTS_THE_OPTIONS.match(text.strip()):
+        return False  # "none of these, I meant something like scrum master": the options just shown
     if _I_MEANT.search(text):
         return True
     key = resolve_field(text)
     if key is None or key == open_key:
         return False
-    if corrected_value(text, key) is not None:
+    if corrected_value(text, key, marked=True) is not None:
         return True
     restated = _RESTATES.match(text.strip())
     return bool(

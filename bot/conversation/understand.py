@@ -241,14 +241,14 @@ _ASKS = re.compile(
     r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry)[,:]?\s+)*"
     r"(?:how|what|whats|what's|wat|wats|wut|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
     r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
-    r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts)\b",
+    r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts)\b(?!['’]t\b|\s+not\b)",
     re.I,
 )
 
 
 _QUESTION_START = re.compile(
     r"^(?:(?:ok|so|and|but|also|btw|hey|hi|um+|well|sorry)[,:]?\s+)*(?:how|hows|how's|what|whats|what's|wat|wats|wut|why|when|where|who|which|can|"
-    r"could|should|would|is|are|do|does|did|will)\b",
+    r"could|should|would|is|are|do|does|did|will)\b(?!['’]t\b|\s+not\b)",  # "can't relocate" states
     re.I,
 )
 # An answer phrased as a question is rare: below this the NLU's "it is an answer" is weighed.

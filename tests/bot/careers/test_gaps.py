@@ -45,6 +45,9 @@ def test_button_choices(choice, level) -> None:
         ("I'd say 5. I speak to managers every day", 5),
         ("not sure what the next one means for HR, but I'll say 4.", 4),
         ("I did say 4. Writing is 4.", 4),
+        ("4ish", 4),
+        ("~4", 4),
+        ("maybe 3-ish", 3),
     ],
 )
 def test_typed_levels(text, level) -> None:

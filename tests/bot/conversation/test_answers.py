@@ -620,7 +620,7 @@ def test_review_date_rejected(answer, text, problem):
 
 @pytest.mark.parametrize(
     ("text", "rating"),
-    [("4 stars", 4), ("5", 5), ("four", 4), ("I'd give it 2", 2), ('/inform{"choice": "3"}', 3)],
+    [("4 stars", 4), ("5", 5), ("four", 4), ("I'd give it 2", 2), ('/inform{"choice": "3"}', 3), ("4ish", 4)],
 )
 def test_rating(answer, text, rating):
     outcome = answer("session_rating", text)

@@ -152,3 +152,15 @@ def test_a_longer_name_in_the_text_beats_a_shorter_entity():
 )
 def test_a_correction_names_the_question_right_after_the_verb(text, open_key, names):
     assert names_another_answer(text, open_key, {"department": "Support", "expectations": "x"}) is names
+
+
+def test_a_restatement_without_a_correction_word_is_an_answer_to_the_open_question():
+    answered = {"department": "Support"}
+    assert not names_another_answer("yes clearly, the department is growing", "principle_development", answered)
+    assert names_another_answer("oh wait, my department is actually Customer Experience, not Support", "values", answered)
+
+
+def test_rejecting_the_options_shown_answers_the_open_question():
+    assert not names_another_answer("none of these, I meant something like scrum master", "target_occupation", {})
+    assert not names_another_answer("neither, I meant scrum master", "target_occupation", {})
+    assert names_another_answer("sorry, I meant 5 years", "values", {"time_in_role": 3})

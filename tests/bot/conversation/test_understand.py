@@ -94,6 +94,14 @@ def test_a_statement_that_fits_is_the_answer_even_if_it_sounds_like_a_question_t
     assert read("what do you store about me", "ask_privacy", 0.7).kind is Kind.QUESTION
 
 
+def test_a_negative_that_starts_like_a_question_states_something():
+    # "can't …" and "won't …" begin with a question word but say what is so
+    assert read("can't relocate, my partner's job is here", "topic", 0.69, "constraints").kind is Kind.ANSWER
+    assert not asks_something("can't relocate, my partner's job is here")
+    assert not asks_something("can not travel much with two kids")
+    assert asks_something("can I relocate later?") and asks_something("can't I skip this one?")
+
+
 def test_a_button_says_what_it_is():
     assert read('/inform{"choice": "lateral"}', "inform", 1.0, "path_type").kind is Kind.ANSWER
     assert read("/request_human", "request_human", 1.0).intent == "request_human"
