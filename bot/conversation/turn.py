@@ -57,6 +57,7 @@ from bot.conversation.understand import (
     CRISIS_CHECK,
     INFORM,
     REASSURE,
+    FOREIGN_MIN_WORDS,
     UNKNOWN_LANGUAGE,
     NEVER_AN_ANSWER_BY_GUESS,
     TOPIC_CHOOSE,
@@ -878,8 +879,9 @@ class _Core:
     def other_language(self, text: str, reading: Reading) -> None:
         language = reading.language if reading.language in messages.CATALOGUE else messages.ENGLISH
         notice = t("other_language", language)
-        if reading.language == UNKNOWN_LANGUAGE:
-            # a language the bot cannot even name: it cannot tell whether the person is in danger
+        if reading.language == UNKNOWN_LANGUAGE or (reading.language != "zh" and len(text.split()) >= FOREIGN_MIN_WORDS):
+            # a language the bot cannot name, or a whole sentence it cannot read: it cannot tell
+            # whether the person is in danger ("hablas español?" alone is no reason to say it)
             notice += " " + t("other_language_urgent", language)
         self.reply.say(Prompt(notice, (Button(t("talk_to_counselor", language), "/request_human"),)))
         if self.started or self.open_key is not None:

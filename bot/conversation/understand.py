@@ -21,7 +21,7 @@ from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
 from bot.conversation.english_words import english_words
-from bot.handoff.crisis import detect_crisis, figure_of_speech, names_a_danger, speaks_of_others_at_work
+from bot.handoff.crisis import aimed_at_the_writer, detect_crisis, figure_of_speech, names_a_danger, speaks_of_others_at_work
 
 
 class Kind(str, Enum):
@@ -158,6 +158,16 @@ _FUNCTION_WORDS = {
     "it": {"ciao", "come", "funziona", "questo", "questa", "voglio", "parlare", "lavoro", "grazie", "buongiorno", "per",
            "favore", "che", "sono", "non", "capisco", "domanda", "una", "persona", "posso", "quanto", "tempo", "parli",
            "italiano", "aiuto", "vorrei", "cosa", "perché", "buonasera"},
+    "nl": {"ik", "niet", "naar", "mijn", "het", "een", "wat", "waar", "hoe", "jij", "met", "voor", "van", "dat", "wil",
+           "ben", "heb", "weet", "graag", "werk", "hallo", "bedankt", "iemand", "spreken", "praten", "nederlands", "ook",
+           "maar", "ze", "zij", "hij", "wij", "jullie", "moet", "kan", "heel", "geen", "nog"},
+    "pl": {"nie", "jest", "się", "sie", "mnie", "mi", "że", "jak", "co", "chcę", "chce", "moja", "mój", "moj", "pracy",
+           "praca", "dziękuję", "dziekuje", "dzień", "dobry", "czy", "ktoś", "ktos", "porozmawiać", "proszę", "prosze",
+           "jestem", "mam", "tak", "już", "juz", "bardzo", "polsku", "mówisz", "mowisz"},
+    "tl": {"ako", "ko", "ang", "ng", "mga", "hindi", "po", "ano", "paano", "gusto", "trabaho", "ba", "kasi", "lang",
+           "siya", "niya", "ikaw", "mo", "akin", "ito", "yung", "naman", "talaga", "pero", "salamat", "kayo", "tagalog"},
+    "id": {"saya", "tidak", "yang", "dan", "ini", "itu", "aku", "apa", "bagaimana", "kerja", "mau", "bisa", "ingin",
+           "dengan", "untuk", "tolong", "terima", "kasih", "bahasa", "kamu", "anda", "sudah", "belum", "pekerjaan"},
 }
 _ENGLISH_WORDS = {
     "i", "my", "me", "the", "a", "an", "to", "is", "are", "and", "you", "what", "how", "can", "do", "does", "of", "in",
@@ -543,10 +553,10 @@ def understand(
     danger = names_a_danger(text)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and (danger or crisis_likelihood >= thresholds.crisis_sure):
         # no listed phrase, but the classifier hears crisis language: sure, and not of one's
-        # patients or clients, the crisis response; otherwise the resources and a question (a
+        # patients or clients (unless aimed at the writer: "a caller sends me threats"), the crisis response; otherwise the resources and a question (a
         # paramedic's answer can sound alike) – and below its sure mark only with words of harm
         # ("video call with my husband this weekend" is not a question of safety)
-        sure = crisis_likelihood >= thresholds.crisis_sure and not speaks_of_others_at_work(text)
+        sure = crisis_likelihood >= thresholds.crisis_sure and (not speaks_of_others_at_work(text) or aimed_at_the_writer(text))
         intent = "crisis" if sure else CRISIS_CHECK
         return Reading(Kind.CRISIS, intent, crisis_likelihood, crisis_kind=crisis_kind)
     if question is not None and question.kind in QUESTIONNAIRE_KINDS and fits(text) and not sounds_distressed(text):

@@ -58,8 +58,10 @@ class CrisisKind(str, Enum):
 class CrisisSignal:
     kind: CrisisKind
     phrase: str  # the pattern name that matched (NOT the user's text), for the case summary/audit
-    # Only a topic noun matched ("harassment", "suicide", "overdose") in a message that does not
-    # speak of the writer (no I, me, my): HR officers, nurses and trainers use these words all day.
+    # Not sure the danger is the writer's own: only a topic noun matched ("harassment", "suicide",
+    # "overdose") in a message that does not speak of the writer (no I, me, my), or that speaks of
+    # cases ("overdoses", "kids are being abused" from a social worker), or a weak sign such as a
+    # goodbye to the team. HR officers, nurses and trainers use these words all day.
     topic: bool = False
 
 
@@ -117,10 +119,13 @@ class _Rule:
     pattern: re.Pattern[str]
     # A topic noun ("harassment", "suicide") can also name a job, a course or a policy: see _names_a_job.
     topic: bool = False
+    # A warning sign that is not always one ("tell my team I'm sorry"): the safety check, never more
+    # on its own – the classifier can still make it the full response.
+    weak: bool = False
 
 
-def _rule(kind: CrisisKind, name: str, pattern: str, *, topic: bool = False) -> _Rule:
-    return _Rule(kind, name, re.compile(pattern), topic)
+def _rule(kind: CrisisKind, name: str, pattern: str, *, topic: bool = False, weak: bool = False) -> _Rule:
+    return _Rule(kind, name, re.compile(pattern), topic, weak)
 
 
 _S, _H, _A = CrisisKind.SELF_HARM, CrisisKind.HARASSMENT, CrisisKind.ABUSE
@@ -219,6 +224,30 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "kms", r"\bkms\b"),
     _rule(_S, "no_way_out", r"\b(?:see|there'?s|there is|is) no way out\b|\b(?:can'?t|cannot|don'?t) see (?:a|any) way out\b"),
     _rule(_S, "hurt_myself_want", r"\b(?:urge|urges|tempted|want|wanting) to (?:hurt|harm|cut|punish) (?:myself|me)\b"),
+    # Warning signs as grammar rather than phrases: a plan with a means, a dangerous place now,
+    # the means counted, voices that command, hoping it ends one.
+    _rule(_S, "plan_to_overdose", r"\b(?:plan\w*|going|gonna|about|ready|decided|want|wanna|tempted|thinking) "
+                                  r"(?:to |2 |of |about )?(?:od|o\.d\.?|od'?ing|overdos(?:e|ing))\b"),
+    _rule(_S, "at_a_drop_now", r"\b(?:i'?m|i am|im|sitting|standing) (?:\w+ ){0,2}(?:on|at|up on) (?:the|a|this|our) "
+                               r"(?:\w+ ){0,3}?(?:roof|rooftop|ledge|bridge|railing|cliff|edge|balcony|platform|tracks)\b"
+                               # the place itself, not "the bridge project" or "the platform team"
+                               r"(?=\s*(?:[,.!?;]|$|(?:of|right|now|rn|tonight|at|in|near|and|again|alone)\b))"
+                               r"(?=.{0,60}\b(?:right now|rn|now|tonight)\b)"),
+    _rule(_S, "counting_the_means", r"\bhow many (?:of (?:my|her|his|the|these) )?(?:\w+ )?(?:pills|tablets|pens|insulin|"
+                                    r"antidepressants|paracetamol|painkillers|sleeping pills|units|meds)\b.{0,40}"
+                                    r"\b(?:take|enough|kill|die|fatal|lethal|end)\b|"
+                                    r"\b(?:took|take|taking|swallow\w*) all (?:of )?(?:my|her|his|the|these) "
+                                    r"(?:\w+ )?(?:pills|tablets|meds|antidepressants|painkillers|insulin)\b"),
+    _rule(_S, "commanding_voices", r"\bvoices? (?:\w+ ){0,3}(?:keeps? |kept )?(?:tell|tells|telling|told|say|says|saying|said) "
+                                   r"(?:me )?(?:to|i should|i must|that i should) (?:\w+ )?(?:jump|die|kill|hurt|cut|end|"
+                                   r"hang|drown|step)\b"),
+    _rule(_S, "hope_it_ends_me", r"\bhope (?:it|this|that|they|the \w+) (?:finish(?:es)?|kills?|ends?) me\b"),
+    # A goodbye to the team or a last conversation: weak, people leave jobs with kind words too.
+    _rule(_S, "goodbye_to_people", r"\b(?:tell|let) (?:my|the|our) (?:team|family|kids|children|wife|husband|partner|mum|mom|"
+                                   r"dad|parents|sister|brother|friends) (?:know )?(?:that )?(?:i'?m sorry|i am sorry|"
+                                   r"i tried|i love them|it'?s not their fault)\b|"
+                                   r"\b(?:my last (?:conversation|night)|before (?:the end|i go for good|i'?m gone|"
+                                   r"i am gone))\b(?! of)", weak=True),
     _rule(_S, "zh_suicide", r"自杀|轻生|自尽|寻死", topic=True),
     _rule(_S, "zh_self_harm", r"自残|自伤|割腕", topic=True),
     _rule(_S, "zh_want_to_die", r"想死|好想去死|想去死"),
@@ -254,7 +283,7 @@ _RULES: tuple[_Rule, ...] = (
                                    r"[\s-]+(?:violence|abuse)\b", topic=True),
     _rule(_A, "kind_of_abuse", r"\b(?:child|emotional|verbal|psychological|elder|spousal|financial|"
                                r"narcissistic)[\s-]+abuse\b", topic=True),
-    _rule(_A, "being_abused", rf"\b{_BE} (?:\w+ ){{0,2}}?(?:abused|molested|raped|assaulted|beaten up|beat up)\b"),
+    _rule(_A, "being_abused", rf"\b{_BE} (?:\w+ ){{0,2}}?(?:abused|molested|raped|assaulted|beaten up|beat up)\b", topic=True),
     _rule(_A, "abuses_me", r"\b(?:abus(?:es|ed|ing)|molest(?:s|ed|ing)?|rap(?:es|ed|ing)|assault(?:s|ed|ing)?) "
                            r"(?:me|us|my (?:child|children|kids?|son|daughter|mother|mom|mum|sister|brother))\b"),
     _rule(_A, "abusive_person", rf"\babusive (?:\w+ )?(?:relationship|marriage|home|household|{_PERSON})\b"),
@@ -615,6 +644,37 @@ _DANGER_WORDS = re.compile(
 )
 
 
+# Harm counted as cases, the way people who deal with it at work speak: plural events ("overdoses,
+# gunshot wounds"), a caseload or a job that handles them. A topic noun in such a message is not
+# the writer's own danger even with "I" in it ("I'm a coroner's officer … suicides, overdoses").
+_CASEWORK = re.compile(
+    r"\b(?:overdoses|suicides|deaths|stabbings|shootings|assaults|rapes|murders|homicides|fatalities|"
+    r"gunshot wounds|cardiac arrests|collisions|casualties|injuries|self-harm cases|abuse cases|"
+    r"(?:death|injury|abuse|harassment|assault) (?:claims|cases|investigations|allegations|referrals)|"
+    r"homes where|families where|kids who|children who|people who (?:have|are|were))\b"
+)
+# The writer as the one harmed: "sends me threats", "his hand on my thigh". Such a message is the
+# writer's own danger even when it also speaks of callers or clients.
+_AIMED_AT_THE_WRITER = re.compile(
+    r"\b(?:threat\w*|threaten\w*|touch\w*|grop\w*|grab\w*|hit\w*|follow\w*|stalk\w*|harass\w*|hurt\w*|"
+    r"kill\w*|find|found|message\w*|text\w*|send\w*|sent|sends|corner\w*|push\w*|shov\w*|chok\w*|"
+    r"strangl\w*|punch\w*|slap\w*|kick\w*|rap\w*|assault\w*|abus\w*) (?:\w+ ){0,2}?me\b|"
+    r"\b(?:i|i'?ve been|i was|i got|i'?m being|i am being|i keep getting) (?:\w+ ){0,2}?(?:assaulted|raped|groped|touched|"
+    r"threatened|stalked|harassed|attacked|hit|beaten|abused|molested|followed|cornered)\b|"
+    r"\b(?:hand|hands|fingers) (?:\w+ ){0,2}(?:on|around|up) my\b|\bmy (?:thigh|throat|neck|breasts?|chest|bum|butt|"
+    r"waist|body|legs?|arms?|face)\b"
+)
+
+
+def speaks_of_casework(text: str) -> bool:
+    norm = _normalise(text or "")
+    return bool(_CASEWORK.search(norm) or _OTHERS_AT_WORK.search(norm))
+
+
+def aimed_at_the_writer(text: str) -> bool:
+    return bool(_AIMED_AT_THE_WRITER.search(_normalise(text or "")))
+
+
 def names_a_danger(text: str) -> bool:
     return bool(_DANGER_WORDS.search(_normalise(text or "")))
 
@@ -735,10 +795,14 @@ def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal 
     vetoes = [match.span() for match in _VETOES.finditer(norm)]
     other_languages = _language_hits(norm)
     topic_only: CrisisSignal | None = None
+    casework = speaks_of_casework(norm) and not aimed_at_the_writer(norm)
     for kind in _PRIORITY:
         for rule in _RULES:
             if rule.kind is kind and _builtin_hit(rule, norm, vetoes):
-                if not rule.topic or _FIRST_PERSON.search(norm):
+                if rule.weak:
+                    topic_only = topic_only or CrisisSignal(kind, rule.name, topic=True)
+                    continue
+                if not rule.topic or (_FIRST_PERSON.search(norm) and not casework):
                     return CrisisSignal(kind, rule.name)
                 # a topic noun: a rule that makes it the writer's own may still follow
                 topic_only = topic_only or CrisisSignal(kind, rule.name, topic=True)

@@ -517,6 +517,22 @@ def test_a_message_the_bot_cannot_read_is_not_stored_and_gets_the_counselor_and_
     assert reply.texts()[-1] == QUESTIONS["department"].prompt  # then the open question again
 
 
+@pytest.mark.parametrize("text", ["je pense à partir, je ne sais plus quoi faire de ma vie", "Ik weet niet meer wat ik moet doen met mijn werk"])
+def test_a_sentence_in_a_language_the_bot_can_name_but_not_read_also_gets_the_emergency_number(make_turn, text):
+    # it could say anything: a named language is no reason to leave the number out
+    reply = respond(make_turn(text, intent="inform", confidence=0.9))
+
+    assert reply.kind == "other_language" and reply.records == []
+    assert "findahelpline.com" in reply.texts()[0]
+
+
+def test_a_short_question_in_another_language_gets_no_emergency_number(make_turn):
+    reply = respond(make_turn("¿hablas español?", intent="inform", confidence=0.4))
+
+    assert reply.kind == "other_language"
+    assert "findahelpline.com" not in reply.texts()[0]
+
+
 def test_a_chinese_question_is_answered_in_chinese_with_the_counselor_offered(make_turn):
     reply = respond(make_turn("你会说中文吗？", intent="inform", confidence=0.4))
 

@@ -246,11 +246,13 @@ def test_you_didnt_answer_my_question_is_a_complaint_not_a_change():
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["sijui nifanye nini na kazi yangu tena", "nie wiem co mam zrobić z moją pracą", "saya tidak tahu harus berbuat apa dengan pekerjaan saya"],
+    ("text", "language"),
+    [("sijui nifanye nini na kazi yangu tena", "und"), ("nie wiem co mam zrobić z moją pracą", "pl"),
+     ("saya tidak tahu harus berbuat apa dengan pekerjaan saya", "id"), ("Ik weet niet wat ik met mijn werk moet", "nl"),
+     ("hindi ko alam kung ano ang gagawin ko sa trabaho", "tl")],
 )
-def test_a_message_mostly_in_words_english_does_not_use_is_another_language(text):
-    assert script_language(text) == "und"
+def test_a_message_mostly_in_words_english_does_not_use_is_another_language(text, language):
+    assert script_language(text) == language
     # whatever it says, it is never stored as an answer, even to a free-text question
     assert read(text, "inform", 0.9, question="department").kind is Kind.OTHER_LANGUAGE
 
@@ -314,6 +316,9 @@ def test_what_only_the_classifier_hears_in_talk_of_patients_or_clients_is_the_sa
     nlu = Nlu(intent="crisis_self_harm", confidence=0.9)
     assert read_with("night shifts on the hospice ward, most of my patients are actively dying", nlu).intent == "safety_check"
     assert read_with("he waits for me by my car after every shift", Nlu(intent="crisis_harassment", confidence=0.9)).intent == "crisis"
+    # unless the harm is aimed at the writer: then a caller or a client is the one to fear
+    harassment = Nlu(intent="crisis_harassment", confidence=0.9)
+    assert read_with("a regular caller found my facebook and sends me threats", harassment).intent == "crisis"
 
 
 def test_below_its_sure_mark_the_classifier_needs_a_word_of_harm_to_raise_the_safety_check():

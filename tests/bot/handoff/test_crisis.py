@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handoff.crisis import CrisisKind, CrisisSignal, detect_crisis, figure_of_speech, parse_extra_phrases, language_phrases
+from bot.handoff.crisis import (
+    CrisisKind,
+    CrisisSignal,
+    aimed_at_the_writer,
+    detect_crisis,
+    figure_of_speech,
+    language_phrases,
+    parse_extra_phrases,
+)
 
 SELF_HARM = [
     "I want to kill myself",
@@ -675,3 +683,62 @@ def test_a_topic_noun_is_the_writers_own_only_when_they_speak_of_themselves() ->
 )
 def test_an_investigators_caseload_is_not_a_crisis(text: str) -> None:
     assert detect_crisis(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly i'm planning to OD this weekend",
+        "gonna overdose after everyone's asleep",
+        "i'm up on the ledge of the car park rn",
+        "I'm standing at the edge of the platform right now",
+        "how many paracetamol would it take to not wake up",
+        "what if I took all my insulin at once",
+        "the voice in my head keeps saying i should drown",
+        "stopped taking my meds, hope it kills me",
+    ],
+)
+def test_warning_signs_as_grammar_a_plan_a_place_a_means_a_voice(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is CrisisKind.SELF_HARM and not signal.topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on the platform team right now",
+        "we're on the bridge project now, it's fun",
+        "how many certifications would it take to get promoted",
+        "the voice of the customer says we should jump on this",
+        "my last day is friday, tell my team goodbye",
+        "I hope it finishes before five",
+    ],
+)
+def test_the_same_grammar_in_work_talk(text: str) -> None:
+    assert detect_crisis(text) is None
+
+
+def test_a_goodbye_to_the_team_is_a_weak_sign_that_asks_first() -> None:
+    signal = detect_crisis("please tell my team i tried")
+    assert signal is not None and signal.topic  # the safety check, unless the classifier hears more
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a paramedic: cardiac arrests, overdoses and collisions are every shift for me",
+        "As a coroner's officer I look into sudden deaths, suicides mostly, and I like the detective side",
+        "I'm a social worker; I visit homes where kids are being abused",
+    ],
+)
+def test_harm_counted_as_cases_is_not_the_writers_own(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.topic
+
+
+def test_harm_aimed_at_the_writer_is_their_own_even_among_clients() -> None:
+    assert aimed_at_the_writer("a client keeps sending me threats")
+    assert aimed_at_the_writer("my manager put his hand on my thigh in the car")
+    assert not aimed_at_the_writer("I support clients who were threatened by partners")
+    signal = detect_crisis("I was sexually assaulted by a client last week")
+    assert signal is not None and not signal.topic
