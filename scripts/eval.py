@@ -11,8 +11,8 @@ style first messages engaged; then the simulated employees (tests/employees/), i
 
     python scripts/eval.py [--errors] [--employees]
 
---errors prints the misread messages of the first and second sets only: the texts of the
-blind sets stay unread, so that they keep measuring what nobody tuned for.
+--errors prints the misread messages of the development sets (first to fourth) only: the texts
+of the blind fifth set stay unread, so that it keeps measuring what nobody tuned for.
 """
 
 from __future__ import annotations
@@ -148,8 +148,8 @@ def report(values: dict[str, float], name: str, path: Path) -> list[str]:
 ROLE = {
     "first": "held out, never trained on (part of its crisis rows seen in a debug log once)",
     "second": "never trained on, but it guided the crisis changes: a development set",
-    "third": "held out, never trained on, measured only after the crisis changes",
-    "fourth": "held out, never trained on, written after the role-played false alarms, measured once at the end",
+    "third": "never trained on; measured blind twice, then its misreadings guided the changes of the sixth session: a development set",
+    "fourth": "never trained on; measured blind once, then its misreadings guided the changes of the sixth session: a development set",
     "fifth": "held out, never trained on, written when the third and fourth had been measured, measured once at the end",
 }
 # The second and third sets hold crisis, distress, answers with dark idioms and forum questions only:
@@ -191,7 +191,7 @@ def main() -> None:
         by_kind = Counter(row.kind for row in rows)
         right = Counter(row.kind for row, r in zip(rows, found) if row.intent == label(r))
         print("Per kind: " + ", ".join(f"{k} {right[k]}/{n}" for k, n in sorted(by_kind.items())))
-        if "--errors" in sys.argv and name in ("first", "second"):
+        if "--errors" in sys.argv and name != "fifth":
             for row, r in zip(rows, found):
                 if row.intent != label(r):
                     print(f"  [{row.open}] {row.text!r}: {row.intent} -> {label(r)}{' (asked)' if r.clarify else ''} {r.confidence:.2f}")

@@ -23,6 +23,8 @@ THIRD_SET = ROOT / "tests" / "heldout" / "third-set.jsonl"
 # Written by a fourth such helper when role-played employees met false alarms that the three
 # sets had not shown (and the third had been measured twice); committed before anything ran on it.
 FOURTH_SET = ROOT / "tests" / "heldout" / "fourth-set.jsonl"
+# Once the fifth set was committed, the third and fourth (each measured blind) became development
+# sets too: their misreadings were read and guided the changes; the fifth stays unread.
 # Written by a fifth such helper when the third and fourth had each been measured once; committed
 # before anything ran on it, to measure once at the end of the session that followed.
 FIFTH_SET = ROOT / "tests" / "heldout" / "fifth-set.jsonl"
