@@ -511,7 +511,17 @@ _FIGURES_OF_SPEECH = re.compile(
     r"\b(?:commute|drive|traffic|schedule|rota|shift pattern|workload|deadline|week|job|it)(?: \w+)?(?: is| was|'s) "
     r"(?:absolute |pure |sheer |just )?murder\b|"
     r"\bkiller (?:app|apps|feature|features|product|deal|deals|question|questions|instinct|combo|idea|ideas|"
-    r"presentation|pitch|cv|resume|portfolio|team|skills?)\b"
+    r"presentation|pitch|cv|resume|portfolio|team|skills?|closer|salesperson|salesman|saleswoman|negotiator|"
+    r"recruiter|smile|portfolio)\b|"
+    # "shooting myself in the foot", "stab you in the back", "bore me to death",
+    # "a die-hard fan", "the restructure kills my role", "jump ship", "drowning in spreadsheets"
+    r"\bshoot(?:s|ing)? (?:myself|yourself|ourselves|themselves|me|us) in the foot\b|"
+    r"\bstab(?:s|bed|bing)? (?:you|me|us|people|someone|them|him|her|colleagues) in the back\b|"
+    r"\b(?:bore|bores|boring|bored) (?:me|us|you|them|people)? ?to (?:death|tears)\b|\bdie[- ]hard\b|"
+    r"\b(?:kill|kills|killed|killing) (?:my|the|our|their|his|her) (?:role|job|position|project|team|department|budget|"
+    r"idea|plan|deal|momentum|career|chances?|promotion|motivation|productivity)\b|"
+    r"\bjump(?:ing|ed)? ship\b|\btake (?:a|the) bullet for\b|\bpull(?:ed|ing)? the trigger on\b|"
+    r"\bdrown(?:ing|ed)? in (?:emails?|e-mails?|work|paperwork|spreadsheets?|meetings?|admin|tickets|data|debt)\b"
 )
 
 # A topic noun followed by one of these names a job, a course or a policy ("suicide prevention specialist",

@@ -742,3 +742,21 @@ def test_harm_aimed_at_the_writer_is_their_own_even_among_clients() -> None:
     assert not aimed_at_the_writer("I support clients who were threatened by partners")
     signal = detect_crisis("I was sexually assaulted by a client last week")
     assert signal is not None and not signal.topic
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("a plan so I stop shooting myself in the foot at promotion time", True),
+        ("my old boss would stab you in the back in a heartbeat", True),
+        ("I'm a killer closer, 140% of target", True),
+        ("roles that won't bore me to death", True),
+        ("die-hard fan of spreadsheets", True),
+        ("if the restructure kills my role I'd look outside", True),
+        ("drowning in spreadsheets for years, so data work is no scare", True),
+        ("they will kill me if I talk", False),  # a threat, whatever it sounds like
+        ("I want to drown", False),
+    ],
+)
+def test_more_career_idioms(text: str, figure: bool) -> None:
+    assert figure_of_speech(text) is figure
