@@ -324,7 +324,7 @@ _NOT_ANSWERED = re.compile(
 _ABOUT_THE_LENGTH = re.compile(
     r"\b(?:this|it|that|these|the questions?)(?:'s| is| are) (?:taking |getting )?(?:way |so |too |really |very )*"
     r"(?:long|forever|ages|a lot of questions|endless|never-?ending)\b(?! (?:to|for|before|until|in|at) )|"
-    r"\b(?:too|so) many questions\b|\bhow (?:much|many) (?:longer|more)\b|\bare we (?:nearly |almost )?(?:done|there) yet\b|"
+    r"\b(?:too|so) many questions\b|\bhow (?:much|many) (?:longer|more)\b(?! (?:i|i'?ll|i can|can i|could i|will i|should i|do i|am i|i'?m|before i|until i)\b)|\bare we (?:nearly |almost )?(?:done|there) yet\b|"
     r"\bwhen (?:does|will) (?:this|it) end\b",
     re.I,
 )

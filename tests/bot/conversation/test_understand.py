@@ -325,3 +325,9 @@ def test_below_its_sure_mark_the_classifier_needs_a_word_of_harm_to_raise_the_sa
     nlu = Nlu(intent="crisis_abuse", confidence=0.45, ranking=(("inform", 0.4),))
     assert read_with("video call with my husband and my mom this weekend", nlu, question="org_relationships").kind is Kind.ANSWER
     assert read_with("my husband was so angry this weekend, i'm scared of him", nlu, question="org_relationships").intent == "safety_check"
+
+
+def test_how_much_longer_one_can_cope_is_not_about_the_conversations_length():
+    text = "so tired, I cry before every shift and I don't know how much longer I can keep this up"
+    assert read(text, "inform", 0.5, question="situation").intent != "ask_duration"
+    assert read("how much longer?", "inform", 0.5, question="situation").intent == "ask_duration"
