@@ -100,6 +100,10 @@ class Thresholds:
     # `crisis_sure` on it gives the full crisis response at once.
     crisis: float = 0.3
     crisis_sure: float = 0.6
+    # A topic noun in talk of cases or with no I/me/my ("overdoses, gunshot wounds" from an ER
+    # nurse), or a weak sign, is nothing when the classifier hears almost no crisis language:
+    # on the development sets such answers scored at most 0.09, such crisis messages 0.74 or more.
+    crisis_quiet: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -541,9 +545,9 @@ def understand(
         return _from_payload(payload_intent, question, payload_choice)
     signal = detect_crisis(text, extra_crisis_phrases) if text else None
     crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
-    if signal is not None:
+    if signal is not None and (not signal.topic or crisis_likelihood >= thresholds.crisis_quiet):
         # a topic noun alone ("I investigate harassment complaints") is the safety check,
-        # unless the classifier hears crisis language too
+        # unless the classifier hears crisis language too – or hears none at all
         sure = not signal.topic or crisis_likelihood >= thresholds.crisis_sure
         return Reading(Kind.CRISIS, "crisis" if sure else CRISIS_CHECK, crisis_likelihood, crisis_kind=signal.kind.value)
     if says_safe(text):

@@ -209,7 +209,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "goodbye_note", r"\b(?:writ(?:e|ing|ten)|wrote|left|leaving|drafted) (?:a |my )?(?:suicide|goodbye|farewell) "
                               r"(?:note|letter)s?\b(?! (?:to|for) (?:my|the|our) (?:team|colleagues|coworkers|co-workers|"
                               r"company|boss|manager|clients?))"),
-    _rule(_S, "not_around_much_longer", r"\b(?:won'?t|will not|not going to) be (?:here|around|alive) (?:much longer|"
+    _rule(_S, "not_around_much_longer", r"(?:^|\bi\s+|\bi'?m\s+)(?:won'?t|will not|not going to) be (?:here|around|alive) (?:much longer|"
                                         r"for (?:much )?longer|tomorrow|next week|by)\b"),
     _rule(_S, "not_a_problem_much_longer", r"\bi (?:won'?t|will not|am not going to|'?m not going to) be (?:a |your |anyone'?s )?(?:problem|burden|bother|"
                                            r"nuisance|worry) (?:\w+ ){0,3}(?:much|any) longer\b"),
@@ -236,12 +236,20 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_S, "counting_the_means", r"\bhow many (?:of (?:my|her|his|the|these) )?(?:\w+ )?(?:pills|tablets|pens|insulin|"
                                     r"antidepressants|paracetamol|painkillers|sleeping pills|units|meds)\b.{0,40}"
                                     r"\b(?:take|enough|kill|die|fatal|lethal|end)\b|"
+                                    r"\b(?:which|what) (?:of (?:the|my) )?(?:meds|pills|tablets|drugs|medicines?)\b.{0,30}\b(?:would|will|could) "
+                                    r"(?:do it|do the job|be enough|kill|work)\b|"
                                     r"\b(?:took|take|taking|swallow\w*) all (?:of )?(?:my|her|his|the|these) "
                                     r"(?:\w+ )?(?:pills|tablets|meds|antidepressants|painkillers|insulin)\b"),
     _rule(_S, "commanding_voices", r"\bvoices? (?:\w+ ){0,3}(?:keeps? |kept )?(?:tell|tells|telling|told|say|says|saying|said) "
                                    r"(?:me )?(?:to|i should|i must|that i should) (?:\w+ )?(?:jump|die|kill|hurt|cut|end|"
                                    r"hang|drown|step)\b"),
     _rule(_S, "hope_it_ends_me", r"\bhope (?:it|this|that|they|the \w+) (?:finish(?:es)?|kills?|ends?) me\b"),
+    _rule(_S, "wont_last", r"\b(?:don'?t think|not sure|doubt) (?:that )?i'?(?:ll| will| can| could)? (?:last|make it|survive|hold on) "
+                           r"(?:\w+ ){0,2}(?:days?|nights?|the (?:week|weekend|night)|tonight|till|until|much longer|another)\b"),
+    _rule(_S, "not_around_for_long", r"\b(?:don'?t|do not) (?:plan|intend|expect) (?:on |to )?(?:being|be) (?:here|around|alive) "
+                                     r"(?:much |for )?(?:longer|long)\b|(?:^|\bi\s+)(?:won'?t|will not) be (?:around|alive) (?:much )?(?:longer|for long)\b"),
+    _rule(_S, "until_it_bleeds", r"\b(?:scratch|pick|claw|bite|cut|burn|bang|hit|punch)\w* (?:at )?(?:my|myself)\b(?: \w+){0,3} "
+                                 r"until (?:they|it|i|my \w+|the skin) (?:bleed|bleeds|bled|bruise|bruises|bruised|hurts?|breaks?)\b"),
     # A goodbye to the team or a last conversation: weak, people leave jobs with kind words too.
     _rule(_S, "goodbye_to_people", r"\b(?:tell|let) (?:my|the|our) (?:team|family|kids|children|wife|husband|partner|mum|mom|"
                                    r"dad|parents|sister|brother|friends) (?:know )?(?:that )?(?:i'?m sorry|i am sorry|"
@@ -330,6 +338,10 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_A, "zh_abused", r"被虐待|虐待我|性侵|强奸|猥亵", topic=True),
     # -- harassment -----------------------------------------------------------------------------
     _rule(_H, "harassment", r"\bharassment\b", topic=True),
+    # A threat of violence at work, whoever makes it: "said he'd bring a gun in if the layoffs go ahead".
+    _rule(_H, "weapon_threat", r"(?:\b(?:threaten\w*|said|says|saying|going to|gonna|will|would|might|could)|'d|'ll)\b.{0,25}?"
+                               r"\b(?:bring|brings|bringing|bringin|take|taking) (?:a |his |her |their |my )?"
+                               r"(?:gun|guns|knife|knives|weapon|weapons|rifle|bomb) (?:in|into|to (?:work|the office|the site))\b(?! for)"),
     # The verb only with the person as its object: "how to follow up without harassing the recruiter" is advice.
     # Not "I'm so harassed this week" (British for hassled): harassed by someone, somewhere, or sexually.
     _rule(_H, "harassed", rf"\b(?:harass(?:es|ed|ing)? (?:me|us)|(?:being|been|getting|get|got|was|were) "

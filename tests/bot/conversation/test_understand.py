@@ -283,9 +283,12 @@ def test_a_few_foreign_words_in_an_english_answer_keep_it_english():
 
 def test_a_crisis_topic_named_in_work_talk_is_the_safety_check_unless_the_classifier_hears_crisis_too():
     text = "our team runs the domestic abuse support desk and the self-harm awareness sessions"
-    calm = Nlu(intent="inform", confidence=0.9, ranking=(("crisis_abuse", 0.05),))
+    quiet = Nlu(intent="inform", confidence=0.9, ranking=(("crisis_abuse", 0.05),))
+    uneasy = Nlu(intent="inform", confidence=0.8, ranking=(("crisis_abuse", 0.2),))
     alarmed = Nlu(intent="crisis_abuse", confidence=0.7)
-    assert read_with(text, calm).intent == "safety_check"
+    # the classifier hears no crisis language at all: the answer it is
+    assert read_with(text, quiet).kind is Kind.ANSWER
+    assert read_with(text, uneasy).intent == "safety_check"
     assert read_with(text, alarmed).intent == "crisis"
 
 

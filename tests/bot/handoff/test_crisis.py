@@ -760,3 +760,33 @@ def test_harm_aimed_at_the_writer_is_their_own_even_among_clients() -> None:
 )
 def test_more_career_idioms(text: str, figure: bool) -> None:
     assert figure_of_speech(text) is figure
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("a guy in my shift said he'd bring a knife in if they sack him", CrisisKind.HARASSMENT),
+        ("don't plan on being around much longer tbh", CrisisKind.SELF_HARM),
+        ("i dont think ill last the weekend", CrisisKind.SELF_HARM),
+        ("I pick at my skin until it bleeds when I'm stressed", CrisisKind.SELF_HARM),
+        ("worked out which of my meds would do it", CrisisKind.SELF_HARM),
+        ("मैं खुद को खत्म करना चाहता हूँ", CrisisKind.SELF_HARM),
+    ],
+)
+def test_more_warning_signs(text: str, kind: CrisisKind) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.kind is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we bring a knife in for the birthday cake",
+        "the firm won't be around much longer if sales keep dropping",
+        "I don't think I'll last long in this job, it's a bad fit",
+        "I run until my legs hurt, it clears my head",
+        "which of the courses would work for a career changer?",
+    ],
+)
+def test_the_same_words_in_everyday_talk(text: str) -> None:
+    assert detect_crisis(text) is None
