@@ -113,8 +113,9 @@ async def crisis_support(
     text = words or (tracker.latest_message or {}).get("text") or ""
     signal = handoff.crisis_in(text, settings.extra_crisis_phrases())
     dispatcher.utter_message(text=messages.text("crisis_sorry"))
-    dispatcher.utter_message(text=settings.crisis_resources)
-    case, in_hours = await _open_case(tracker, "crisis", signal.kind.value if signal else kind)
+    kind = signal.kind.value if signal else kind
+    dispatcher.utter_message(text=settings.resources_for(kind))
+    case, in_hours = await _open_case(tracker, "crisis", kind)
     state = tracker.get_slot(HANDOFF_SLOT)
     events: List[EventType] = []
     if case is None:

@@ -80,6 +80,7 @@ async def turn_of(tracker: Tracker) -> Turn:
             default_review_months=settings.default_review_months,
             extra_crisis_phrases=settings.extra_crisis_phrases(),
             crisis_resources=settings.crisis_resources,
+            abuse_resources=settings.abuse_resources,
             thresholds=Thresholds(),
         ),
         careers=await runtime.careers_async(),

@@ -24,6 +24,17 @@ DEFAULT_CRISIS_RESOURCES = (
     "findahelpline.com for other countries. For harassment or abuse at work you can also talk to HR "
     "or your employee assistance programme in confidence."
 )
+# Added to the resources when the danger is abuse: a crisis line for suicide is not the line
+# someone hurt at home needs (role-played employees noticed).
+DEFAULT_ABUSE_RESOURCES = (
+    "If someone at home hurts, threatens or controls you: the National Domestic Abuse Helpline "
+    "0808 2000 247 (UK, free, day and night), the National Domestic Violence Hotline 1-800-799-7233 or "
+    "text START to 88788 (US), and findahelpline.com for other countries."
+)
+
+
+def resources_for(kind: str | None, crisis_resources: str, abuse_resources: str) -> str:
+    return f"{crisis_resources}\n\n{abuse_resources}" if kind == "abuse" and abuse_resources else crisis_resources
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Settings:
 
     # -- crisis language: shown at once, whatever the hour ------------------------------
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
+    abuse_resources: str = DEFAULT_ABUSE_RESOURCES
     # Extra phrases ("self_harm: jump off", "harassment: ..."), separated by ";".
     crisis_phrases: str = ""
 
@@ -112,6 +124,7 @@ class Settings:
             office_holidays=text("OFFICE_HOLIDAYS", defaults.office_holidays),
             topics_file=optional("TOPICS_FILE"),
             crisis_resources=text("CRISIS_RESOURCES", defaults.crisis_resources),
+            abuse_resources=text("ABUSE_RESOURCES", defaults.abuse_resources),
             crisis_phrases=text("CRISIS_PHRASES", defaults.crisis_phrases),
             rasa_url=text("RASA_URL", defaults.rasa_url).rstrip("/"),
             rasa_token=optional("RASA_TOKEN"),
@@ -153,6 +166,10 @@ class Settings:
             return OfficeHours.parse(self.office_timezone, self.office_hours, self.office_holidays)
         except ValueError as error:
             raise ValueError(f"WAYPOINT_OFFICE_TIMEZONE / _HOURS / _HOLIDAYS: {error}") from None
+
+    def resources_for(self, kind: str | None) -> str:
+        """What the bot says at once on crisis language of this kind."""
+        return resources_for(kind, self.crisis_resources, self.abuse_resources)
 
     def extra_crisis_phrases(self) -> tuple[str, ...]:
         from bot.handoff.crisis import parse_extra_phrases

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from bot.careers import conversation as career_talk
-from bot.config import DEFAULT_CRISIS_RESOURCES
+from bot.config import DEFAULT_ABUSE_RESOURCES, DEFAULT_CRISIS_RESOURCES, resources_for
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
@@ -127,6 +127,7 @@ class TurnSettings:
     extra_crisis_phrases: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
+    abuse_resources: str = DEFAULT_ABUSE_RESOURCES
 
 
 @dataclass(frozen=True)
@@ -851,7 +852,9 @@ class _Core:
         if self.question is not None and self.fits(text):
             buttons.append(Button(t("keep_as_answer"), KEEP_ANSWER))
         buttons.append(CARRY_ON)
-        self.reply.say(Prompt(t("safety_check", resources=self.turn.settings.crisis_resources), tuple(buttons)))
+        settings = self.turn.settings
+        resources = resources_for(reading.crisis_kind, settings.crisis_resources, settings.abuse_resources)
+        self.reply.say(Prompt(t("safety_check", resources=resources), tuple(buttons)))
 
     def settle_safety_check(self, check: Mapping[str, Any], said: bool | None) -> bool:
         original = str(check.get("text") or "")

@@ -32,6 +32,7 @@ from bot.storage import CaseUpdate, Store
 BERLIN = ZoneInfo("Europe/Berlin")
 SENDER = "employee-1"  # make_tracker's sender, on the "rest" channel
 RESOURCES = "Waypoint crisis line: call 0800 111 222, day or night."
+ABUSE_LINE = "Waypoint abuse line: call 0800 333 444."
 CONTACT = "careers@example.org"
 SORRY = "I'm really sorry you're going through this. You don't have to handle it alone."
 
@@ -65,6 +66,7 @@ def office_settings(url: str) -> Settings:
         office_hours="Mon-Fri 09:00-17:00",
         office_holidays="2026-12-24..2026-12-26",
         crisis_resources=RESOURCES,
+        abuse_resources=ABUSE_LINE,
     )
 
 
@@ -275,7 +277,7 @@ async def test_crisis_the_classifier_heard_opens_a_case_of_its_kind(office, stor
     events = await ActionTurn().run(dispatcher, tracker, domain)
 
     case = office.open_case_for("rest", SENDER)
-    assert texts(dispatcher)[:2] == [SORRY, RESOURCES]
+    assert texts(dispatcher)[:2] == [SORRY, f"{RESOURCES}\n\n{ABUSE_LINE}"]  # the line for abuse at home too
     assert events == [SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting")]
     assert (case.reason, case.urgent, case.crisis_kind) == ("crisis", True, "abuse")
     assert store.answers("rest", SENDER) == {}
@@ -702,7 +704,7 @@ async def test_yes_after_the_safety_check_opens_the_crisis_case_with_the_first_m
     events = await ActionTurn().run(dispatcher, tracker, domain)
 
     case = office.open_case_for("rest", SENDER)
-    assert texts(dispatcher)[:2] == [SORRY, RESOURCES]
+    assert texts(dispatcher)[:2] == [SORRY, f"{RESOURCES}\n\n{ABUSE_LINE}"]
     assert events == [SlotSet("pending", None), SlotSet("handoff_case", case.id), SlotSet("handoff", "waiting")]
     assert (case.reason, case.urgent, case.crisis_kind) == ("crisis", True, "abuse")
     assert [(m.author, m.text) for m in office.messages(case.id)] == [("employee", first)]

@@ -83,6 +83,13 @@ def test_handoff_settings_have_working_defaults():
     assert "112" in settings.crisis_resources
 
 
+def test_abuse_gets_its_own_line_besides_the_crisis_resources():
+    settings = Settings.from_env({"WAYPOINT_ABUSE_RESOURCES": "Company safe-home line: ext. 4040"})
+    assert settings.resources_for("self_harm") == settings.crisis_resources
+    assert settings.resources_for("abuse") == f"{settings.crisis_resources}\n\nCompany safe-home line: ext. 4040"
+    assert "0808 2000 247" in Settings.from_env({}).resources_for("abuse")
+
+
 def test_handoff_settings_from_the_environment():
     settings = Settings.from_env(
         {

@@ -708,6 +708,13 @@ def test_unsure_crisis_language_gives_the_resources_and_asks_before_anything_els
     assert [b.payload for b in first.messages[0].buttons] == ["/crisis", "/request_human", "/affirm", "/continue_session"]
 
 
+def test_the_safety_check_for_abuse_gives_the_line_for_abuse_at_home_too(make_turn):
+    reply = respond(make_turn("my husband shouts when I come home late and I am afraid of him", intent="crisis_abuse", confidence=0.45))
+
+    assert reply.intent == "safety_check"
+    assert "findahelpline.com" in reply.texts()[0] and "Domestic Abuse Helpline" in reply.texts()[0]
+
+
 def test_after_the_safety_check_keeping_it_stores_the_first_message_as_the_answer(safety_check):
     _, then = safety_check
     for reply in (then("/affirm"), then("that was my answer")):
