@@ -133,10 +133,11 @@ async def crisis_support(
             text=messages.text("crisis_counselor_coming")
         )
         return events + [SlotSet(HANDOFF_SLOT, WAITING)]
-    dispatcher.utter_message(
-        text=messages.text("crisis_after_hours", back=_opening_text(case) or messages.text("as_soon_as_possible"))
-    )
-    return events + [SlotSet(HANDOFF_SLOT, QUEUED), SlotSet(CRISIS_HOLD_SLOT, True)]
+    back = _opening_text(case) or messages.text("as_soon_as_possible")
+    dispatcher.utter_message(text=messages.text("crisis_after_hours", back=back))
+    # what the turn core needs to answer the messages that follow until "continue"
+    hold = {"kind": kind, "back": back, "notes": 0}
+    return events + [SlotSet(HANDOFF_SLOT, QUEUED), SlotSet(CRISIS_HOLD_SLOT, hold)]
 
 
 async def note_to_counselor(tracker: Tracker, text: str) -> None:

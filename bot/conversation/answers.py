@@ -324,7 +324,8 @@ def yes_or_no(text: str) -> bool | None:
     no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
     if norm in {"i do not agree", "do not store", "don't store", "i don't agree", "i disagree"}:
         return False
-    if norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good"}:
+    if norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good", "go on then", "go on",
+                "works", "that works", "works for me", "fine by me", "sounds right", "do it", "let's do it", "lets do it"}:
         return True
     # A longer message is a yes or a no only when it starts with one: "that's not what I
     # asked, is 35 too late?" is neither. Hesitation first is normal: "um yes i guess".
@@ -581,6 +582,12 @@ def _frequency(question: Question, text: str, ctx: AnswerContext) -> Outcome:
             months = int(dates._number(m.group("n")))
         elif re.search(r"\b(year|annual)", text, re.I):
             months = 12
+        elif re.search(r"\b(?:monthly|every month|each month|once a month)\b", text, re.I):
+            months = 1
+        elif re.search(r"\b(?:quarterly|every quarter|each quarter|once a quarter)\b", text, re.I):
+            months = 3
+        elif re.search(r"\b(?:twice a year|every half[- ]year|half[- ]yearly|biannual(?:ly)?|semi[- ]annual(?:ly)?)\b", text, re.I):
+            months = 6
         elif normalise_for_matching(text) in {"don't know", "dont know", "not sure", "you decide", "whatever"}:
             months = ctx.default_review_months
     if months is None or not 1 <= months <= 24:

@@ -172,10 +172,19 @@ EN: dict[str, str] = {
     ),
     "safety_check_help": "Yes, I need help",
     "crisis_hold": (
-        "I've added this to your urgent message, so the counselor reads it first. If you are in danger now, please "
-        "call your local emergency number (112, 911, 999) – findahelpline.com lists crisis and domestic-abuse lines "
-        "for your country, free and confidential. I won't ask career questions now; when you want to go on with them, "
+        "I've added this to your urgent message, so the counselor reads it first{back}. Nobody can call you from this "
+        "chat: if you'd like a call, write your number and a time that is safe for you, and I'll add it for them. "
+        "If you are in danger now:\n{resources}\nI won't ask career questions now; when you want to go on with them, "
         "say “continue”."
+    ),
+    "crisis_hold_again": (
+        "Added to your urgent message{back}. If you are in danger now, call your local emergency number (112, 911, 999) "
+        "or one of the lines above. Say “continue” when you want to go back to the career questions."
+    ),
+    "crisis_hold_back": " – they're back {back}",
+    "safe_now": (
+        "Thank you for telling me – I'm glad you're safe right now. Your message stays with the counselor, and they'll "
+        "still be in touch. If it gets hard again, say so at any time; the numbers I gave work day and night."
     ),
     "reassured": (
         "Thank you for telling me – and I'm sorry for the alarm: words from someone's work can sound to me like "

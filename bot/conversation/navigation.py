@@ -152,6 +152,7 @@ _I_MEANT = re.compile(
     r"\b(?:i meant|i mean't|meant to say|correction\s*[:,-])|"
     # "wait i said 3 years, its actually 5", "X is wrong, change it to …"
     r"\bi (?:said|put|wrote|typed)\b.{1,60}\b(?:it'?s|it is|it was|should be) actually\b|"
+    r"\b(?:wait|sorry|oops|no)[,.!]?\s+i (?:said|put|wrote|typed)\b.{1,40}[,;.]\s*(?:it'?s|its|it is|it was|should be|it should be)\b|"
     r"\b(?:is|was) wrong\b.{0,20}\b(?:change|make|put|update|set) it to\b",
     re.I,
 )

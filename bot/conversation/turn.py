@@ -70,6 +70,7 @@ from bot.conversation.understand import (
     Thresholds,
     kind_of,
     understand,
+    was_a_false_alarm,
 )
 
 # Slots of the moment, not of the person's progress.
@@ -187,6 +188,7 @@ class _Core:
         self.state = _State(dict(turn.slots))
         self.reply = Reply()
         self.text = clean_answer(turn.text)
+        self.left_crisis_hold = False  # this message ends the wait after a crisis response
 
     # ---- the open question --------------------------------------------------------------
 
@@ -255,12 +257,24 @@ class _Core:
     def holds(self, reading: Reading) -> bool:
         """After the crisis response out of hours, until "continue": each message goes to the
         urgent case and is never stored; the career questions wait."""
+        hold = self.state.get("crisis_hold")
         if reading.intent in ("continue_session", REASSURE):
             self.state.set("crisis_hold", None)
+            self.left_crisis_hold = True
             return False  # back to the counseling (with thanks, for a reassurance)
+        details = hold if isinstance(hold, Mapping) else {}
+        back = t("crisis_hold_back", back=details["back"]) if details.get("back") else ""
+        notes = int(details.get("notes") or 0)
         self.reply.kind, self.reply.intent = Kind.CRISIS.value, "crisis_hold"
         self.reply.effects.append(NoteToCounselor(self.text))
-        self.reply.say(Prompt(t("crisis_hold"), (CARRY_ON,)))
+        if notes == 0:
+            settings = self.turn.settings
+            resources = resources_for(details.get("kind"), settings.crisis_resources, settings.abuse_resources)
+            text = t("crisis_hold", back=back, resources=resources)
+        else:  # the numbers were just given: the same long text again reads as a form letter
+            text = t("crisis_hold_again", back=back)
+        self.reply.say(Prompt(text, (CARRY_ON,)))
+        self.state.set("crisis_hold", {**details, "notes": notes + 1})
         return True
 
     def was_the_answer(self) -> bool:
@@ -579,8 +593,9 @@ class _Core:
                 self.start()
             return
         if intent == REASSURE:
-            # nothing stored; the counselor an alarm may have reached reads it too
-            self.reply.say(t("reassured"))
+            # nothing stored; the counselor an alarm may have reached reads it too. "That was about
+            # my job" gets an apology; "I'm safe for now" after a real crisis gets none
+            self.reply.say(t("reassured") if was_a_false_alarm(text) or not self.left_crisis_hold else t("safe_now"))
             self.reply.effects.append(NoteToCounselor(text))
         elif intent == "thank":
             self.reply.say(t("thanks"))

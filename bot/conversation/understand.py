@@ -210,7 +210,7 @@ _HUMAN = re.compile(
     re.I,
 )
 _SUGGEST = re.compile(
-    r"\b(?:what (?:would|do|should|could|did) (?:you|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
+    r"^(?:u|you|ya) tell me\b|\b(?:what (?:would|do|should|could|did) (?:you|u|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
     r"write|choose|pick)|any (?:suggestions?|ideas|examples|tips) (?:for|on) (?:this|that|what)|(?:give|show) me (?:an? |some |a few |few |any |more )?"
     r"(?:examples?|suggestions?|ideas|options)|^examples? (?:of|for)|"
     # "can you recommend something?" asks for an answer; "… a lasagna recipe" does not
@@ -228,6 +228,11 @@ _DISTRESS = re.compile(
     r"can'?t do this any ?more|completely overwhelmed|drowning|hopeless|no way out|what'?s the point|"
     r"(?:so |really |totally |completely )?(?:overwhelmed|exhausted|burnt out|burned out) and (?:crying|hopeless|empty|lost|scared)|"
     r"cry(?:ing)? (?:every day|all the time|at work|in the toilets?|at my desk|myself to sleep)|panic attacks?|"
+    # "some weeks I cry in the car after a shift", "crying before every shift", "exhausted all the time"
+    r"(?:cry|cries|cried|crying) (?:\w+ ){0,2}(?:in the car|in the loo|in the bathroom|before (?:every |each |my )?(?:shift|work|meeting)s?|"
+    r"after (?:every |each |a |my )?(?:shift|work|meeting)s?|on the way (?:to|home from) work)|"
+    r"(?:i'?m|i am|feel(?:ing)?) (?:so |just |completely |totally |utterly |honestly )?(?:exhausted|burnt out|burned out|running on empty) "
+    r"(?:all the time|every day|constantly|always|and (?:crying|can'?t))|"
     r"(?:i'?m|i am|feel(?:ing)?) (?:so |really |very )?(?:depressed|empty|worthless|numb|broken|miserable)|"
     r"(?:i'?m|i am) (?:losing it|not okay|not ok|struggling (?:so much|a lot|badly)|at the end of my tether)|"
     r"nothing matters|(?:i )?hate my life|(?:i'?m|i am) done with (?:everything|it all|all of this)|"
@@ -438,7 +443,7 @@ def looks_like_an_answer_in(language: str, text: str) -> bool:
 _SAYS_SAFE = re.compile(
     r"\b(?:i'?m|i am|im) (?:\w+ )?(?:not|n't|never) (?:\w+ )?(?:in (?:any )?danger|at risk|suicidal|in (?:a )?crisis|"
     r"going to (?:hurt|harm|kill) (?:my ?self))\b|"
-    r"\bfalse alarm\b|\b(?:i'?m|i am|im) (?:totally |perfectly |completely |really )?safe\b|"
+    r"\bfalse alarm\b|\b(?:a |just a )?figure of speech\b|\b(?:i was|i'?m|im|just) (?:only )?(?:joking|kidding)\b|\bjust an? (?:expression|joke)\b|\b(?:i'?m|i am|im) (?:totally |perfectly |completely |really )?safe\b|"
     r"\bnot (?:a |an )?(?:crisis|emergency)\b|\b(?:don'?t|do not|no need to|pls don'?t|please don'?t) "
     r"(?:flag|escalate|send (?:\w+ )?(?:urgent|alert)|alert)\w*\b|"
     r"\b(?:it'?s|it is|that'?s|that is|that was|it was) (?:just |only |all )?(?:about )?(?:my (?:job|work)|work stuff|work|"
@@ -449,6 +454,19 @@ _SAYS_SAFE = re.compile(
 
 def says_safe(text: str) -> bool:
     return bool(_SAYS_SAFE.search(normalise_for_matching(text) or text))
+
+
+_FALSE_ALARM = re.compile(
+    r"\bfalse alarm\b|figure of speech|\b(?:joking|kidding)\b|\bjust an? (?:expression|joke)\b|\bnot (?:a |an )?(?:crisis|emergency)\b|"
+    r"\b(?:flag|escalate|alert)\w*\b|\babout (?:my (?:job|work)|work)\b|\bwhat i do for|\bwork stuff\b|"
+    r"\b(?:not|n't|never) (?:\w+ )?(?:in (?:any )?danger|at risk|suicidal|in (?:a )?crisis|going to)\b",
+    re.I,
+)
+
+
+def was_a_false_alarm(text: str) -> bool:
+    """"I'm not in danger", "that was about my job" – unlike "I'm safe for now" after a real crisis."""
+    return bool(_FALSE_ALARM.search(normalise_for_matching(text) or text))
 
 
 def is_unsure(text: str) -> bool:
@@ -469,10 +487,15 @@ UNSURE_UNLESS_HEARD = frozenset({INFORM, "dont_know", "ask_suggestion", "skip", 
 
 def starts_unsure(text: str, intent: str, confidence: float, thresholds: Thresholds) -> bool:
     """Begins with uncertainty, and the classifier is not sure it is a question or request."""
-    if not _STARTS_UNSURE.match(normalise_for_matching(text) or text.strip()):
+    norm = normalise_for_matching(text) or text.strip()
+    doubt = _STARTS_UNSURE.match(norm)
+    if not doubt:
         return False
     if _HEDGED_ANSWER.search(text):
         return False  # "not sure yet. Perhaps head of wellbeing by 2032": an answer, hedged
+    rest = norm[doubt.end():].strip(" .,;:!–-")
+    if len(rest.split()) >= 5 and not asks_something(rest) and not _SUGGEST.search(rest):
+        return False  # "idk tbh. theres talk of more automation, new WMS coming": the doubt, then the answer
     return intent in UNSURE_UNLESS_HEARD or confidence < thresholds.sure
 
 

@@ -255,7 +255,8 @@ _RULES: tuple[_Rule, ...] = (
                                    r"dad|parents|sister|brother|friends) (?:know )?(?:that )?(?:i'?m sorry|i am sorry|"
                                    r"i tried|i love them|it'?s not their fault)\b|"
                                    r"\b(?:my last (?:conversation|night)|before (?:the end|i go for good|i'?m gone|"
-                                   r"i am gone))\b(?! of)", weak=True),
+                                   r"i am gone))\b(?! of)|\bif i'?m? (?:am )?(?:still )?(?:here|around|alive) (?:by|then|in|next)\b|"
+                                   r"\bif i (?:still|even) (?:here|around|alive|make it)\b", weak=True),
     _rule(_S, "zh_suicide", r"自杀|轻生|自尽|寻死", topic=True),
     _rule(_S, "zh_self_harm", r"自残|自伤|割腕", topic=True),
     _rule(_S, "zh_want_to_die", r"想死|好想去死|想去死"),
@@ -514,7 +515,7 @@ _FIGURES_OF_SPEECH = re.compile(
     r"\b(?:is|are|was|were|'s|'re|been) (?:\w+ )?killing (?:me|us)\b(?! (?:if|when|unless))|"
     r"\b(?:i'?m|i am|was|been) dying (?:to (?:know|get|start|try|learn|see|hear|move|join|work|apply|ask|tell|go|"
     r"be a|become)|for (?:a|an|some|the) (?:coffee|break|holiday|vacation|weekend|change|promotion|raise|chance))\b|"
-    r"\b(?:would|'d) kill for (?:a|an|that|this|the|some)\b|"
+    r"\b(?:would|'d) (?:kill|die) for (?:a|an|that|this|the|some)\b|\bto die for\b|"
     # "worked to death", "bored to death", "beating myself up", "the commute is murder", "a killer app"
     # (not "scared to death", "sick to death": they can be meant, and the classifier hears those)
     r"\b(?:work(?:s|ed|ing)?|bored|overworked|flogged|nagged|talked|loved|done|analy[sz]ed|discussed) "
@@ -582,15 +583,29 @@ def _names_a_job(text: str, start: int, end: int) -> bool:
     return bool(_AFTER_TOPIC.match(text, end) or _BEFORE_TOPIC.search(text[max(0, start - 80):start]))
 
 
-def _builtin_hit(rule: _Rule, text: str, vetoes: list[tuple[int, int]]) -> bool:
+def _builtin_hit(rule: _Rule, text: str, vetoes: list[tuple[int, int]]) -> int | None:
+    """Where the rule matches (its start), or None."""
     for match in rule.pattern.finditer(text):
         start, end = match.span()
         if any(v_start < end and start < v_end for v_start, v_end in vetoes):
             continue
         if rule.topic and _names_a_job(text, start, end):
             continue
-        return True
-    return False
+        return start
+    return None
+
+
+# Someone else is the subject just before a self-harm phrase, and the writer is not: "talking
+# people down on the helpline when they've got a plan to end it" is a volunteer's work.
+_OTHERS_AS_SUBJECT = re.compile(
+    r"\b(?:they|they'?ve|they'?re|they'?d|he|he'?s|he'?d|she|she'?s|she'?d|someone|somebody|people|callers?|patients?|"
+    r"clients?|victims?|residents?|customers?|kids|children|students|pupils|teens|colleagues?)\b"
+)
+
+
+def _of_others(text: str, start: int) -> bool:
+    before = text[max(0, start - 40):start]
+    return bool(_OTHERS_AS_SUBJECT.search(before)) and not _FIRST_PERSON.search(before)
 
 
 # -- configured extra phrases -------------------------------------------------------------------
@@ -820,8 +835,9 @@ def detect_crisis(text: str, extra_phrases: Sequence[str] = ()) -> CrisisSignal 
     casework = speaks_of_casework(norm) and not aimed_at_the_writer(norm)
     for kind in _PRIORITY:
         for rule in _RULES:
-            if rule.kind is kind and _builtin_hit(rule, norm, vetoes):
-                if rule.weak:
+            at = _builtin_hit(rule, norm, vetoes) if rule.kind is kind else None
+            if at is not None:
+                if rule.weak or (kind is CrisisKind.SELF_HARM and _of_others(norm, at)):
                     topic_only = topic_only or CrisisSignal(kind, rule.name, topic=True)
                     continue
                 if not rule.topic or (_FIRST_PERSON.search(norm) and not casework):

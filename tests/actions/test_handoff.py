@@ -295,7 +295,8 @@ async def test_crisis_after_hours(office, make_tracker, dispatcher, domain) -> N
         "ready, say “continue” and we'll pick up the career conversation where we left off."
     )
     assert slot_events(events)["handoff"] == "queued"
-    assert slot_events(events)["crisis_hold"] is True  # the career questions wait until "continue"
+    # the career questions wait until "continue"; the turn core answers meanwhile with when they're back
+    assert slot_events(events)["crisis_hold"] == {"kind": "self_harm", "back": "on Monday 30 November at 09:00 (Europe/Berlin time)", "notes": 0}
     case = office.open_case_for("rest", SENDER)
     assert case.urgent and case.expected_at == MONDAY_9
 

@@ -552,6 +552,9 @@ def test_split_steps(text, steps):
         ("twice a year", 6),
         ("every 4 months", 4),
         ("yearly", 12),
+        ("monthly", 1),
+        ("every quarter i guess", 3),
+        ("half-yearly", 6),
         ('/inform{"choice": "12"}', 12),
         ("Every 6 months (recommended)", 6),
     ],
@@ -733,3 +736,10 @@ def test_a_habit_among_the_steps_needs_no_date_and_a_date_reply_never_becomes_a_
 @pytest.mark.parametrize(("text", "values"), [("1 and 4", ["training", "projects"]), ("2, 3", ["mentoring", "job_rotation"])])
 def test_several_choices_by_their_place(answer, text, values):
     assert answer("development_means", text).value == values
+
+
+@pytest.mark.parametrize("text", ["go on then", "works", "that works", "works for me", "let's do it"])
+def test_plain_ways_of_saying_yes(text):
+    from bot.conversation.answers import yes_or_no
+
+    assert yes_or_no(text) is True

@@ -164,3 +164,7 @@ def test_rejecting_the_options_shown_answers_the_open_question():
     assert not names_another_answer("none of these, I meant something like scrum master", "target_occupation", {})
     assert not names_another_answer("neither, I meant scrum master", "target_occupation", {})
     assert names_another_answer("sorry, I meant 5 years", "values", {"time_in_role": 3})
+
+
+def test_i_said_x_its_y_corrects_an_earlier_answer_without_actually():
+    assert names_another_answer("wait i said 3 yrs, its 5. been shift lead 5 years", "education", {"time_in_role": "3 yrs"})

@@ -760,7 +760,8 @@ def test_saying_one_is_not_in_danger_is_thanked_stored_nowhere_and_noted_for_an_
 
 # ---- after the crisis response out of hours ------------------------------------------------
 
-HELD = {"crisis_hold": True, "handoff": "queued", "handoff_case": 7}
+HOLD = {"kind": "abuse", "back": "tomorrow at 09:00 (UTC time)", "notes": 0}
+HELD = {"crisis_hold": HOLD, "handoff": "queued", "handoff_case": 7}
 
 
 @pytest.mark.parametrize("text", ["nasa pilipinas ako. di ko alam sino tatawagan", "outbound logistics", "he said he'll come back tonight"])
@@ -769,8 +770,38 @@ def test_after_the_crisis_response_every_message_goes_to_the_case_and_nothing_is
 
     assert reply.records == []
     assert reply.effects == [NoteToCounselor(text)]
-    assert reply.texts() == [messages.text("crisis_hold")]
-    assert "crisis_hold" not in reply.slots
+    [said] = reply.texts()
+    # when they're back, that nobody can call from here, and the numbers again – for abuse, its own line too
+    assert "they're back tomorrow at 09:00 (UTC time)" in said and "Nobody can call you from this chat" in said
+    assert "findahelpline.com" in said and "Domestic Abuse Helpline" in said
+    assert reply.slots["crisis_hold"] == {**HOLD, "notes": 1}
+
+
+def test_while_held_the_next_messages_get_a_short_note_not_the_same_long_text(make_turn):
+    reply = respond(make_turn("what happens now", intent="inform", confidence=0.9, **dict(HELD, crisis_hold={**HOLD, "notes": 1})))
+
+    assert reply.texts() == [messages.text("crisis_hold_again", back=" – they're back tomorrow at 09:00 (UTC time)")]
+    assert reply.slots["crisis_hold"]["notes"] == 2
+
+
+def test_an_older_hold_without_details_still_holds(make_turn):
+    reply = respond(make_turn("outbound logistics", intent="inform", confidence=0.9, **dict(HELD, crisis_hold=True)))
+
+    assert reply.records == [] and "findahelpline.com" in reply.texts()[0]
+
+
+def test_safe_for_now_after_a_real_crisis_is_thanked_without_calling_it_a_false_alarm(make_turn):
+    reply = respond(make_turn("i talked to them. im safe for now. can we continue", intent="inform", confidence=0.9, **HELD))
+
+    assert reply.slots["crisis_hold"] is None and reply.records == []
+    assert reply.texts()[0] == messages.text("safe_now")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
+def test_that_was_about_my_job_after_a_hold_is_still_an_apology(make_turn):
+    reply = respond(make_turn("i'm not in danger, that was about my job", intent="inform", confidence=0.9, **HELD))
+
+    assert reply.texts()[0] == messages.text("reassured")
 
 
 def test_continue_ends_the_hold_and_goes_back_to_the_question(make_turn):

@@ -334,3 +334,24 @@ def test_how_much_longer_one_can_cope_is_not_about_the_conversations_length():
     text = "so tired, I cry before every shift and I don't know how much longer I can keep this up"
     assert read(text, "inform", 0.5, question="situation").intent != "ask_duration"
     assert read("how much longer?", "inform", 0.5, question="situation").intent == "ask_duration"
+
+
+def test_doubt_followed_by_a_statement_is_a_hedged_answer():
+    text = "idk tbh. theres talk of more automation, new WMS system coming"
+    assert read(text, "inform", 0.6, question="env_technology").kind is Kind.ANSWER
+    unsure = read(text, "dont_know", 0.6, question="env_technology")  # the classifier hears the doubt: it asks
+    assert unsure.clarify
+    assert read("idk what to put here honestly", "dont_know", 0.6, question="env_technology").kind is Kind.UNCERTAINTY
+
+
+def test_you_tell_me_asks_for_a_suggestion():
+    assert read("u tell me", "inform", 0.6, question="strengths").intent == "ask_suggestion"
+
+
+def test_a_figure_of_speech_explained_is_a_reassurance():
+    assert read("haha no mate im fine, its a figure of speech", "inform", 0.6, question="expectations").intent == "reassure"
+
+
+@pytest.mark.parametrize("text", ["honestly I'm exhausted, some weeks I cry in the car after a shift", "crying before every shift lately"])
+def test_crying_around_work_is_distress(text):
+    assert read(text, "inform", 0.9, question="values").kind is Kind.DISTRESS

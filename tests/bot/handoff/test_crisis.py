@@ -790,3 +790,18 @@ def test_more_warning_signs(text: str, kind: CrisisKind) -> None:
 )
 def test_the_same_words_in_everyday_talk(text: str) -> None:
     assert detect_crisis(text) is None
+
+
+def test_a_self_harm_phrase_whose_subject_is_someone_else_is_not_the_writers_own():
+    # a helpline volunteer describing the work
+    signal = detect_crisis("talking people down on the helpline when they've got a plan to end it")
+    assert signal is not None and signal.topic
+    mine = detect_crisis("they keep telling me I should just kill myself")
+    assert mine is not None and not mine.topic
+
+
+def test_if_im_still_here_is_a_weak_sign():
+    signal = detect_crisis("dont know. if i still here then maybe team leader")
+    assert signal is not None and signal.topic
+    assert detect_crisis("if im still at this company next year, team lead") is None
+    assert figure_of_speech("i'd die for a desk job haha")
