@@ -25,15 +25,16 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, cast
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.pipeline import SpanRuler
 from spacy.tokenizer import Tokenizer
 
-from bot.careers.onet_files import read_table
+from bot.careers.onet_files import read_table, required
 from bot.conversation.glossary import PHRASES
 
 TERM, OCCUPATION, SKILL = "term", "occupation", "skill"
@@ -285,7 +286,7 @@ def occupation_patterns(tokenizer: Tokenizer) -> list[dict]:
     collector = _Collector(tokenizer)
     own: dict[str, str] = {}
     for row in read_table("Occupation Data"):
-        code, title = row["O*NET-SOC Code"], row["Title"] or ""
+        code, title = required(row, "O*NET-SOC Code"), row["Title"] or ""
         if "All Other" in title:  # catch-all groups ("Managers, All Other"), not titles
             continue
         for form in filter(None, (title, _singular(title))):
@@ -294,10 +295,10 @@ def occupation_patterns(tokenizer: Tokenizer) -> list[dict]:
     for row in read_table("Alternate Titles"):
         for column in ("Alternate Title", "Short Title"):
             for part in _split_parenthetical(row[column] or ""):
-                collector.add(part, row["O*NET-SOC Code"])
+                collector.add(part, required(row, "O*NET-SOC Code"))
     for row in read_table("Sample of Reported Titles"):
         for part in _split_parenthetical(row["Reported Job Title"] or ""):
-            collector.add(part, row["O*NET-SOC Code"])
+            collector.add(part, required(row, "O*NET-SOC Code"))
 
     patterns = []
     for match_key, candidate in collector.phrases.items():
@@ -364,13 +365,14 @@ def skill_patterns(tokenizer: Tokenizer) -> list[dict]:
     for table in ("Skills", "Knowledge"):
         seen: set[str] = set()
         for row in read_table(table):
-            if row["Element ID"] not in seen:
-                seen.add(row["Element ID"])
-                elements.add(row["Element Name"], row["Element ID"])
+            element_id = required(row, "Element ID")
+            if element_id not in seen:
+                seen.add(element_id)
+                elements.add(row["Element Name"], element_id)
     patterns = []
     for match_key, candidate in elements.phrases.items():
         if _usable(match_key, elements.tokens[match_key]) and match_key not in SKILL_STOP:
-            element_id = min(candidate.first, key=candidate.first.get)  # Skills before Knowledge
+            element_id = min(candidate.first, key=candidate.first.__getitem__)  # Skills before Knowledge
             patterns.append({"label": SKILL, "pattern": candidate.text, "id": element_id})
 
     words, lemma = _english_words()
@@ -386,7 +388,7 @@ def skill_patterns(tokenizer: Tokenizer) -> list[dict]:
         example = row["Example"] or ""
         if example in popular or users[example] >= MIN_TECH_OCCUPATIONS:
             for name in _technology_names(example, example in popular):
-                tech.add(name, row["Commodity Code"])
+                tech.add(name, required(row, "Commodity Code"))
     for match_key, candidate in tech.phrases.items():
         n_tokens = tech.tokens[match_key]
         if not _usable(match_key, n_tokens) or match_key in TECH_EVERYDAY_NAMES:
@@ -463,7 +465,10 @@ def build() -> Language:
     # It comes first: spaCy runs the components before a ruler over every phrase pattern
     # when the pipeline is loaded, and the lemmatizer would add seconds for nothing. The
     # two components do not depend on each other.
-    ruler = nlp.add_pipe("future_entity_ruler", name="entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    # spaCy types add_pipe() as returning any Pipe; this factory makes a SpanRuler.
+    ruler = cast(
+        SpanRuler, nlp.add_pipe("future_entity_ruler", name="entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    )
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lemma tables from spacy-lookups-data into the pipeline
     ruler.add_patterns(ruler_patterns(nlp))  # after initialize(), which resets the ruler
@@ -481,7 +486,8 @@ def main(target: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(path)
     doc = spacy.load(path)("What is a dual ladder?")
-    counts = Counter(p["label"] for p in nlp.get_pipe("entity_ruler").patterns)
+    ruler = cast(SpanRuler, nlp.get_pipe("entity_ruler"))  # added by build() as a SpanRuler
+    counts = Counter(p["label"] for p in ruler.patterns)
     print(
         f"spaCy pipeline written to {path}: {nlp.pipe_names}; patterns {dict(counts)}; "
         f"entities {[(e.text, e.label_) for e in doc.ents]}"

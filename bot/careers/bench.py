@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -58,11 +59,11 @@ def run(url: str | None = None) -> dict[str, float]:
     profiles = [{a.letter: rng.uniform(0, 40) for a in AREAS} for _ in range(200)]
     ranking = []
     for profile in profiles:
-        ranking += timed(lambda p=profile: careers.catalogue.rank_by_interests(p, zones=[3, 4], limit=10), 1)
+        ranking += timed(partial(careers.catalogue.rank_by_interests, profile, zones=[3, 4], limit=10), 1)
     titles = []
     for _ in range(5):
         for query in TITLE_QUERIES:
-            titles += timed(lambda q=query: careers.resolve(q), 1)
+            titles += timed(partial(careers.resolve, query), 1)
     return {
         "load_s": load_seconds,
         "catalogue_s": memory_seconds,

@@ -166,8 +166,8 @@ class Catalogue:
                 requirements[r.code].append(
                     Requirement(r.element_id, name, description, r.kind, r.importance or 0.0, r.level or 0.0)
                 )
-            for items in requirements.values():
-                items.sort(key=lambda q: (-q.importance, -q.level, q.name))
+            for occupation_requirements in requirements.values():
+                occupation_requirements.sort(key=lambda q: (-q.importance, -q.level, q.name))
             tasks: dict[str, list[str]] = defaultdict(list)
             task_rows = c.execute(select(OnetTask).order_by(OnetTask.code, OnetTask.core.desc(), OnetTask.incumbents_responding.desc(), OnetTask.id))
             for r in task_rows:
@@ -396,7 +396,7 @@ class Catalogue:
 
     def _lateral(self, start: Occupation, limit: int) -> list[Suggestion]:
         """Across to O*NET's related occupations at the same level (job zone)."""
-        steps = []
+        steps: list[Suggestion] = []
         for code, tier in self.related.get(start.code, []):
             other = self.occupations.get(code)
             if other is None or other.job_zone != start.job_zone:

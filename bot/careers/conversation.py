@@ -216,8 +216,8 @@ def validate_profiler(text: str, choice: str | None, slots: Mapping[str, Any], c
     zones = suggestion_zones(slots, careers)
     suggestions = careers.catalogue.rank_by_interests(profile.scores, zones=zones, limit=5)
     notice += "\n\n" + replies.suggestions_text(suggestions, zones)
-    value = {"code": profile.code, "scores": profile.scores}
-    return _outcome(ok=True, value=value, display=profile_display(value), normalized=profile.code, extra=extra, notice=notice)
+    scored = {"code": profile.code, "scores": profile.scores}
+    return _outcome(ok=True, value=scored, display=profile_display(scored), normalized=profile.code, extra=extra, notice=notice)
 
 
 def profile_display(value: Mapping[str, Any]) -> str:

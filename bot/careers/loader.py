@@ -23,6 +23,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.careers import onet_files
+from bot.careers.onet_files import required
 from bot.careers.riasec import AREAS, AREA_BY_NAME
 from bot.storage.models import (
     OnetDataset,
@@ -93,7 +94,8 @@ class _Reader:
         zones = {r["O*NET-SOC Code"]: int(r["Job Zone"]) for r in self.table("Job Zones") if r["Job Zone"]}
         interests: dict[str, dict[str, Any]] = defaultdict(dict)
         for r in self.table("Interests"):
-            code, name, value = r["O*NET-SOC Code"], r["Element Name"], float(r["Data Value"] or 0)
+            code, name = required(r, "O*NET-SOC Code"), required(r, "Element Name")
+            value = float(r["Data Value"] or 0)
             if r["Scale ID"] == "OI" and name in AREA_BY_NAME:
                 interests[code][AREA_BY_NAME[name].column] = value
             elif r["Scale ID"] == "IH" and value >= 1:
@@ -101,7 +103,7 @@ class _Reader:
                 interests[code][name] = AREAS[int(value) - 1].letter
         rows = []
         for r in self.table("Occupation Data"):
-            code = r["O*NET-SOC Code"]
+            code = required(r, "O*NET-SOC Code")
             profile = interests.get(code, {})
             high_points = "".join(
                 profile.get(f"{n} Interest High-Point", "") for n in ("First", "Second", "Third")
@@ -141,12 +143,13 @@ class _Reader:
         merged: dict[tuple[str, str], dict[str, Any]] = {}
         for kind, name in (("skill", "Skills"), ("knowledge", "Knowledge")):
             for r in self.table(name):
-                code = r["O*NET-SOC Code"]
+                code = required(r, "O*NET-SOC Code")
                 if code not in codes or r["Scale ID"] not in ("IM", "LV"):
                     continue
+                element_id = required(r, "Element ID")
                 row = merged.setdefault(
-                    (code, r["Element ID"]),
-                    {"code": code, "element_id": r["Element ID"], "kind": kind, "importance": None, "level": None},
+                    (code, element_id),
+                    {"code": code, "element_id": element_id, "kind": kind, "importance": None, "level": None},
                 )
                 value = _float(r["Data Value"])
                 if r["Scale ID"] == "IM":
@@ -164,7 +167,7 @@ class _Reader:
 
     def anchors(self) -> list[dict[str, Any]]:
         return [
-            {"element_id": r["Element ID"], "level": int(float(r["Anchor Value"])), "description": r["Anchor Description"]}
+            {"element_id": r["Element ID"], "level": int(float(required(r, "Anchor Value"))), "description": r["Anchor Description"]}
             for r in self.table("Level Scale Anchors")
             if r["Scale ID"] == "LV" and r["Anchor Description"]
         ]
@@ -172,7 +175,7 @@ class _Reader:
     def tasks(self, codes: set[str]) -> list[dict[str, Any]]:
         rows, seen = [], set()
         for r in self.table("Task Statements"):
-            task_id = int(r["Task ID"])
+            task_id = int(required(r, "Task ID"))
             if r["O*NET-SOC Code"] in codes and task_id not in seen:
                 seen.add(task_id)
                 rows.append(
@@ -201,21 +204,21 @@ class _Reader:
 
     def related(self, codes: set[str]) -> list[dict[str, Any]]:
         return [
-            {"code": r["O*NET-SOC Code"], "related_code": r["Related O*NET-SOC Code"], "tier": r["Relatedness Tier"], "rank": int(r["Index"])}
+            {"code": r["O*NET-SOC Code"], "related_code": r["Related O*NET-SOC Code"], "tier": r["Relatedness Tier"], "rank": int(required(r, "Index"))}
             for r in self.table("Related Occupations")
             if r["O*NET-SOC Code"] in codes and r["Related O*NET-SOC Code"] in codes
         ]
 
     def education(self, codes: set[str]) -> list[dict[str, Any]]:
         return [
-            {"code": r["O*NET-SOC Code"], "scale": r["Scale ID"], "category": int(r["Category"]), "percent": float(r["Data Value"])}
+            {"code": r["O*NET-SOC Code"], "scale": r["Scale ID"], "category": int(r["Category"]), "percent": float(required(r, "Data Value"))}
             for r in self.table("Education, Training, and Experience")
             if r["O*NET-SOC Code"] in codes and r["Category"] and r["Scale ID"] in ("RL", "RW", "PT", "OJ")
         ]
 
     def education_categories(self) -> list[dict[str, Any]]:
         return [
-            {"scale": r["Scale ID"], "category": int(r["Category"]), "description": r["Category Description"]}
+            {"scale": r["Scale ID"], "category": int(required(r, "Category")), "description": r["Category Description"]}
             for r in self.table("Education, Training, and Experience Categories")
             if r["Scale ID"] in ("RL", "RW", "PT", "OJ")
         ]
@@ -223,7 +226,7 @@ class _Reader:
     def job_zones(self) -> list[dict[str, Any]]:
         return [
             {
-                "zone": int(r["Job Zone"]),
+                "zone": int(required(r, "Job Zone")),
                 "name": r["Name"],
                 "experience": r["Experience"] or "",
                 "education": r["Education"] or "",
@@ -235,7 +238,7 @@ class _Reader:
 
     def riasec_words(self, codes: set[str]) -> list[dict[str, Any]]:
         rows = [
-            {"area": AREA_BY_NAME[r["Element Name"]].letter, "kind": (r["Keyword Type"] or "").lower(), "text": r["Keyword"]}
+            {"area": AREA_BY_NAME[required(r, "Element Name")].letter, "kind": (r["Keyword Type"] or "").lower(), "text": r["Keyword"]}
             for r in self.table("RIASEC Keywords")
         ]
         rows += [
@@ -252,7 +255,7 @@ class _Reader:
 
     def profiler_items(self) -> list[dict[str, Any]]:
         return [
-            {"number": int(r["Index"]), "area": AREA_BY_NAME[r["RIASEC Area"]].letter, "item": r["Item"]}
+            {"number": int(required(r, "Index")), "area": AREA_BY_NAME[required(r, "RIASEC Area")].letter, "item": r["Item"]}
             for r in onet_files.read_profiler("ip_short_form_60_items", self.profiler_dir)
         ]
 

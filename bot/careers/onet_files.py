@@ -10,7 +10,7 @@ import gzip
 import hashlib
 import io
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 ONET_DIR = Path(__file__).resolve().parents[2] / "onet"
 DB_DIR = ONET_DIR / "db_29_3"
@@ -60,6 +60,17 @@ def read_rows(path: Path) -> Iterator[dict[str, str | None]]:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         for row in reader:
             yield {k: (None if v in ("n/a", "") else v) for k, v in row.items()}
+
+
+def required(row: Mapping[str, str | None], column: str) -> str:
+    """The value of a column every row of its file has; a clear error where it is `n/a`,
+    empty or missing, instead of a None that would fail (or be stored) further on."""
+    value = row.get(column)
+    if value is None:
+        code = row.get("O*NET-SOC Code")
+        where = f" (O*NET-SOC Code {code})" if code else ""
+        raise ValueError(f"O*NET row without a value in column {column!r}{where}")
+    return value
 
 
 def read_table(name: str, directory: Path | None = None) -> Iterator[dict[str, str | None]]:

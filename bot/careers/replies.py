@@ -139,8 +139,9 @@ def describe(occupation: Occupation, catalogue: Catalogue) -> str:
 
 
 def _source_note(code: str, source: str | None, catalogue: Catalogue) -> str:
-    if source and source != code and catalogue.get(source):
-        return f" (O*NET has not rated this occupation yet; these figures are for {catalogue.get(source).title}, the closest related one)"
+    closest = catalogue.get(source) if source and source != code else None
+    if closest:
+        return f" (O*NET has not rated this occupation yet; these figures are for {closest.title}, the closest related one)"
     return ""
 
 

@@ -234,7 +234,10 @@ class TitleIndex:
 def _official_titles() -> dict[str, str]:
     from bot.careers import onet_files
 
-    return {r["O*NET-SOC Code"]: r["Title"] for r in onet_files.read_table("Occupation Data")}
+    return {
+        onet_files.required(r, "O*NET-SOC Code"): onet_files.required(r, "Title")
+        for r in onet_files.read_table("Occupation Data")
+    }
 
 
 def occupation_title(code: object) -> str:

@@ -96,8 +96,8 @@ def run(
     args: argparse.Namespace, cases: CaseStore, stdin: TextIO, stdout: TextIO, hasher: PasswordHasher | None
 ) -> None:
     if args.command == "list":
-        for counselor in cases.counselors():
-            print(describe(counselor), file=stdout)
+        for listed in cases.counselors():
+            print(describe(listed), file=stdout)
         return
     if args.command == "add":
         problem = username_problem(args.username)

@@ -33,21 +33,25 @@ def tags(raw: Any) -> list[str]:
 
 def counselor_fields(form: Any) -> tuple[dict[str, Any], str | None]:
     """The registry fields of a form, and what is wrong with them (None if nothing)."""
-    fields = {
-        "display_name": (form.get("display_name") or "").strip(),
-        "email": (form.get("email") or "").strip() or None,
-        "qualifications": (form.get("qualifications") or "").strip(),
+    display_name: str = (form.get("display_name") or "").strip()
+    email: str | None = (form.get("email") or "").strip() or None
+    qualifications: str = (form.get("qualifications") or "").strip()
+    role: str = form.get("role") or "counselor"
+    fields: dict[str, Any] = {
+        "display_name": display_name,
+        "email": email,
+        "qualifications": qualifications,
         "specialties": tags(form.get("specialties")),
         "languages": tags(form.get("languages")),
-        "role": form.get("role") or "counselor",
+        "role": role,
     }
-    if not fields["display_name"] or len(fields["display_name"]) > 120:
+    if not display_name or len(display_name) > 120:
         return fields, "Enter a name of up to 120 characters."
-    if fields["email"] is not None and (len(fields["email"]) > 254 or "@" not in fields["email"]):
+    if email is not None and (len(email) > 254 or "@" not in email):
         return fields, "Enter a valid e-mail address, or leave it empty."
-    if fields["role"] not in ROLES:
+    if role not in ROLES:
         return fields, f"The role must be one of: {', '.join(ROLES)}."
-    if len(fields["qualifications"]) > MAX_TEXT:
+    if len(qualifications) > MAX_TEXT:
         return fields, f"Keep the qualifications under {MAX_TEXT} characters."
     return fields, None
 

@@ -96,6 +96,7 @@ def add_login_routes(bp: Blueprint, console: Console) -> None:
         target = safe_next(request.form.get("next"))
         username = (request.form.get("username") or "").strip()[:64]
         password = request.form.get("password") or ""
+        error: str | None
         if not username or not password:
             error = "Enter your user name and password."
         elif len(password) > MAX_PASSWORD_INPUT:

@@ -117,7 +117,8 @@ def _direction(slots: Mapping[str, Any]) -> list[Item]:
 
 def _people(slots: Mapping[str, Any]) -> list[Item]:
     items: list[Item] = []
-    roles = slots.get("key_people") if isinstance(slots.get("key_people"), list) else []
+    key_people = slots.get("key_people")
+    roles: list[str] = key_people if isinstance(key_people, list) else []  # the chosen role codes
     for role in roles:
         help_key, engage_key = f"person_{role}_help", f"person_{role}_engage"
         parts = []
