@@ -330,6 +330,16 @@ _NOT_ANSWERED = re.compile(
 
 # A remark on how long the conversation is, never an answer to the open question ("this is taking
 # too long" is not a value): how much is left is the reply, with the reminder that one can stop.
+# Stopping for now, in words the classifier may not be sure of; "stop" alone can also mean
+# "stop storing", which the bot asks about.
+_PAUSES = re.compile(
+    r"\b(?:i'?m|im|i am|we'?re|were) (?:\w+ )?done for (?:today|now|the day|tonight|this week)\b|"
+    r"\b(?:that'?s|thats) (?:enough|it) for (?:today|now|tonight)\b|"
+    r"\b(?:let'?s|lets|can we|could we) (?:stop|pause|call it a day)(?: (?:here|there|now|for now|for today))?\b(?!\s*(?:storing|saving|keeping|recording))|"
+    r"\bstop for (?:now|today)\b|"
+    r"[.!,;]\s*(?:stop|pause|enough)[.!]*$",
+    re.I,
+)
 _ABOUT_THE_LENGTH = re.compile(
     r"\b(?:this|it|that|these|the questions?)(?:'s| is| are) (?:taking |getting )?(?:way |so |too |really |very )*"
     r"(?:long|forever|ages|a lot of questions|endless|never-?ending)\b(?! (?:to|for|before|until|in|at) )|"
@@ -620,6 +630,8 @@ def understand(
         return Reading(Kind.UNCERTAINTY, "ask_suggestion" if wants_examples else "explain_question")
     if question is not None and _WHAT_IS.match(text.strip()) and intent not in ("ask_why", "ask_privacy", "ask_capabilities"):
         return Reading(Kind.QUESTION, intent if intent.startswith("ask_occupation") else "ask_term", max(confidence, 0.5))
+    if question is not None and _PAUSES.search(text) and not asks_something(text):
+        return Reading(Kind.REQUEST, "pause")  # "im done for today", "this is long mate. stop"
     if question is not None and question.key not in FEEDBACK_QUESTIONS and _ABOUT_THE_LENGTH.search(text) and not asks_for_a_person(text):
         return Reading(Kind.QUESTION, "ask_duration")
     if _IS_IT_A_PERSON.search(text):

@@ -355,3 +355,8 @@ def test_a_figure_of_speech_explained_is_a_reassurance():
 @pytest.mark.parametrize("text", ["honestly I'm exhausted, some weeks I cry in the car after a shift", "crying before every shift lately"])
 def test_crying_around_work_is_distress(text):
     assert read(text, "inform", 0.9, question="values").kind is Kind.DISTRESS
+
+
+@pytest.mark.parametrize("text", ["im done for today", "this is long mate. stop", "lets call it a day", "that's enough for now"])
+def test_stopping_for_now_in_plain_words_pauses_and_is_never_an_answer(text):
+    assert read(text, "inform", 0.45, question="values").intent == "pause"
