@@ -81,6 +81,7 @@ async def turn_of(tracker: Tracker) -> Turn:
             extra_crisis_phrases=settings.extra_crisis_phrases(),
             crisis_resources=settings.crisis_resources,
             abuse_resources=settings.abuse_resources,
+            harassment_resources=settings.harassment_resources,
             thresholds=Thresholds(),
         ),
         careers=await runtime.careers_async(),

@@ -21,8 +21,13 @@ DEFAULT_CRISIS_RESOURCES = (
     "If you are in danger or might act on thoughts of harming yourself, call your local emergency "
     "number now (112 in Europe, 911 in the US and Canada, 999 in the UK). Crisis lines answer at any "
     "hour: 988 (call or text) in the US, Samaritans 116 123 in the UK and Ireland, and "
-    "findahelpline.com for other countries. For harassment or abuse at work you can also talk to HR "
-    "or your employee assistance programme in confidence."
+    "findahelpline.com for other countries."
+)
+# Added when the danger is harassment or threats at work (not said to someone in a suicidal crisis,
+# for whom "talk to HR" reads as not being heard).
+DEFAULT_HARASSMENT_RESOURCES = (
+    "For harassment or threats at work you can also talk to HR or your employee assistance programme "
+    "in confidence."
 )
 # Added to the resources when the danger is abuse: a crisis line for suicide is not the line
 # someone hurt at home needs (role-played employees noticed).
@@ -33,8 +38,9 @@ DEFAULT_ABUSE_RESOURCES = (
 )
 
 
-def resources_for(kind: str | None, crisis_resources: str, abuse_resources: str) -> str:
-    return f"{crisis_resources}\n\n{abuse_resources}" if kind == "abuse" and abuse_resources else crisis_resources
+def resources_for(kind: str | None, crisis_resources: str, abuse_resources: str, harassment_resources: str = "") -> str:
+    extra = {"abuse": abuse_resources, "harassment": harassment_resources}.get(kind or "", "")
+    return f"{crisis_resources}\n\n{extra}" if extra else crisis_resources
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Settings:
     # -- crisis language: shown at once, whatever the hour ------------------------------
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
     abuse_resources: str = DEFAULT_ABUSE_RESOURCES
+    harassment_resources: str = DEFAULT_HARASSMENT_RESOURCES
     # Extra phrases ("self_harm: jump off", "harassment: ..."), separated by ";".
     crisis_phrases: str = ""
 
@@ -125,6 +132,7 @@ class Settings:
             topics_file=optional("TOPICS_FILE"),
             crisis_resources=text("CRISIS_RESOURCES", defaults.crisis_resources),
             abuse_resources=text("ABUSE_RESOURCES", defaults.abuse_resources),
+            harassment_resources=text("HARASSMENT_RESOURCES", defaults.harassment_resources),
             crisis_phrases=text("CRISIS_PHRASES", defaults.crisis_phrases),
             rasa_url=text("RASA_URL", defaults.rasa_url).rstrip("/"),
             rasa_token=optional("RASA_TOKEN"),
@@ -169,7 +177,7 @@ class Settings:
 
     def resources_for(self, kind: str | None) -> str:
         """What the bot says at once on crisis language of this kind."""
-        return resources_for(kind, self.crisis_resources, self.abuse_resources)
+        return resources_for(kind, self.crisis_resources, self.abuse_resources, self.harassment_resources)
 
     def extra_crisis_phrases(self) -> tuple[str, ...]:
         from bot.handoff.crisis import parse_extra_phrases

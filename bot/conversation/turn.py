@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from bot.careers import conversation as career_talk
-from bot.config import DEFAULT_ABUSE_RESOURCES, DEFAULT_CRISIS_RESOURCES, resources_for
+from bot.config import DEFAULT_ABUSE_RESOURCES, DEFAULT_CRISIS_RESOURCES, DEFAULT_HARASSMENT_RESOURCES, resources_for
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
@@ -121,6 +121,12 @@ CARRY_ON = Button(t("carry_on"), "/continue_session")
 KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
 
 
+# Requests a person may make while the career questions wait after a crisis response.
+_HONOURED_WHILE_HELD = frozenset(
+    {"pause", "goodbye", "show_summary", "show_plan", "request_human", "export_data", "delete_data", "withdraw_consent", "ask_privacy"}
+)
+
+
 @dataclass(frozen=True)
 class TurnSettings:
     counselor_contact: str = "your HR career counselor"
@@ -129,6 +135,7 @@ class TurnSettings:
     thresholds: Thresholds = Thresholds()
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
     abuse_resources: str = DEFAULT_ABUSE_RESOURCES
+    harassment_resources: str = DEFAULT_HARASSMENT_RESOURCES
 
 
 @dataclass(frozen=True)
@@ -262,6 +269,11 @@ class _Core:
             self.state.set("crisis_hold", None)
             self.left_crisis_hold = True
             return False  # back to the counseling (with thanks, for a reassurance)
+        if reading.kind is not Kind.CRISIS and reading.intent in _HONOURED_WHILE_HELD and not reading.unsure:
+            # "show my summary", "can I stop now and do the rest tomorrow", "bye for now": carried
+            # out as ever (none stores anything), and still read by the counselor
+            self.reply.effects.append(NoteToCounselor(self.text))
+            return False
         details = hold if isinstance(hold, Mapping) else {}
         back = t("crisis_hold_back", back=details["back"]) if details.get("back") else ""
         notes = int(details.get("notes") or 0)
@@ -269,7 +281,7 @@ class _Core:
         self.reply.effects.append(NoteToCounselor(self.text))
         if notes == 0:
             settings = self.turn.settings
-            resources = resources_for(details.get("kind"), settings.crisis_resources, settings.abuse_resources)
+            resources = resources_for(details.get("kind"), settings.crisis_resources, settings.abuse_resources, settings.harassment_resources)
             text = t("crisis_hold", back=back, resources=resources)
         else:  # the numbers were just given: the same long text again reads as a form letter
             text = t("crisis_hold_again", back=back)
@@ -868,7 +880,7 @@ class _Core:
             buttons.append(Button(t("keep_as_answer"), KEEP_ANSWER))
         buttons.append(CARRY_ON)
         settings = self.turn.settings
-        resources = resources_for(reading.crisis_kind, settings.crisis_resources, settings.abuse_resources)
+        resources = resources_for(reading.crisis_kind, settings.crisis_resources, settings.abuse_resources, settings.harassment_resources)
         self.reply.say(Prompt(t("safety_check", resources=resources), tuple(buttons)))
 
     def settle_safety_check(self, check: Mapping[str, Any], said: bool | None) -> bool:

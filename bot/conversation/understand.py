@@ -453,7 +453,8 @@ def looks_like_an_answer_in(language: str, text: str) -> bool:
 _SAYS_SAFE = re.compile(
     r"\b(?:i'?m|i am|im) (?:\w+ )?(?:not|n't|never) (?:\w+ )?(?:in (?:any )?danger|at risk|suicidal|in (?:a )?crisis|"
     r"going to (?:hurt|harm|kill) (?:my ?self))\b|"
-    r"\bfalse alarm\b|\b(?:a |just a )?figure of speech\b|\b(?:i was|i'?m|im|just) (?:only )?(?:joking|kidding)\b|\bjust an? (?:expression|joke)\b|\b(?:i'?m|i am|im) (?:totally |perfectly |completely |really )?safe\b|"
+    r"\b(?:nobody|no one|no-one) (?:is |'s |has |was )?(?:\w+ )?(?:hurting|hurt|harming|threatening|threatened|harassing|"
+    r"harassed|hitting|hit|abusing|abused) (?:me|us)\b|\bfalse alarm\b|\b(?:a |just a )?figure of speech\b|\b(?:i was|i'?m|im|just) (?:only )?(?:joking|kidding)\b|\bjust an? (?:expression|joke)\b|\b(?:i'?m|i am|im) (?:totally |perfectly |completely |really )?safe\b|"
     r"\bnot (?:a |an )?(?:crisis|emergency)\b|\b(?:don'?t|do not|no need to|pls don'?t|please don'?t) "
     r"(?:flag|escalate|send (?:\w+ )?(?:urgent|alert)|alert)\w*\b|"
     r"\b(?:it'?s|it is|that'?s|that is|that was|it was) (?:just |only |all )?(?:about )?(?:my (?:job|work)|work stuff|work|"
@@ -578,6 +579,8 @@ def understand(
         return _from_payload(payload_intent, question, payload_choice)
     signal = detect_crisis(text, extra_crisis_phrases) if text else None
     crisis_kind, crisis_likelihood = _likeliest_crisis(nlu)
+    if signal is not None and signal.topic and says_safe(text):
+        return Reading(Kind.SOCIAL, REASSURE)  # "I'm not being harassed, I investigate harassment"
     if signal is not None and (not signal.topic or crisis_likelihood >= thresholds.crisis_quiet):
         # a topic noun alone ("I investigate harassment complaints") is the safety check,
         # unless the classifier hears crisis language too – or hears none at all

@@ -33,6 +33,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 SENDER = "employee-1"  # make_tracker's sender, on the "rest" channel
 RESOURCES = "Waypoint crisis line: call 0800 111 222, day or night."
 ABUSE_LINE = "Waypoint abuse line: call 0800 333 444."
+HARASSMENT_LINE = "Talk to HR in confidence."
 CONTACT = "careers@example.org"
 SORRY = "I'm really sorry you're going through this. You don't have to handle it alone."
 
@@ -67,6 +68,7 @@ def office_settings(url: str) -> Settings:
         office_holidays="2026-12-24..2026-12-26",
         crisis_resources=RESOURCES,
         abuse_resources=ABUSE_LINE,
+        harassment_resources=HARASSMENT_LINE,
     )
 
 
@@ -310,7 +312,7 @@ async def test_crisis_while_a_counselor_talks_keeps_them_and_flags_the_case(offi
 
     events = await ActionCrisisSupport().run(dispatcher, tracker, domain)
 
-    assert texts(dispatcher) == [SORRY, RESOURCES, "I've flagged this to your counselor as urgent."]
+    assert texts(dispatcher) == [SORRY, f"{RESOURCES}\n\n{HARASSMENT_LINE}", "I've flagged this to your counselor as urgent."]
     assert events == [SlotSet("handoff_case", case.id)]  # the state stays "active"
     flagged = office.case(case.id)
     assert (flagged.urgent, flagged.reason, flagged.crisis_kind) == (True, "crisis", "harassment")

@@ -88,6 +88,9 @@ def test_abuse_gets_its_own_line_besides_the_crisis_resources():
     assert settings.resources_for("self_harm") == settings.crisis_resources
     assert settings.resources_for("abuse") == f"{settings.crisis_resources}\n\nCompany safe-home line: ext. 4040"
     assert "0808 2000 247" in Settings.from_env({}).resources_for("abuse")
+    # "talk to HR" goes with harassment, not with thoughts of suicide
+    assert "HR" in Settings.from_env({}).resources_for("harassment")
+    assert "HR" not in Settings.from_env({}).resources_for("self_harm")
 
 
 def test_handoff_settings_from_the_environment():

@@ -833,3 +833,12 @@ def test_the_privacy_answer_says_that_crisis_language_alerts_a_counselor_unasked
 
     assert any("I alert a counselor at once" in text for text in reply.texts())
     assert reply.records == []
+
+
+@pytest.mark.parametrize(("text", "intent"), [("show my summary", "show_summary"), ("im done for today", "pause")])
+def test_while_held_a_request_is_carried_out_and_still_reaches_the_counselor(make_turn, text, intent):
+    reply = respond(make_turn(text, intent=intent, confidence=0.95, **HELD))
+
+    assert reply.intent == intent and reply.records == []
+    assert NoteToCounselor(text) in reply.effects
+    assert reply.slots.get("crisis_hold", HOLD) == HOLD  # still held afterwards

@@ -360,3 +360,16 @@ def test_crying_around_work_is_distress(text):
 @pytest.mark.parametrize("text", ["im done for today", "this is long mate. stop", "lets call it a day", "that's enough for now"])
 def test_stopping_for_now_in_plain_words_pauses_and_is_never_an_answer(text):
     assert read(text, "inform", 0.45, question="values").intent == "pause"
+
+
+def test_saying_one_is_not_harassed_while_naming_harassment_as_work_is_a_reassurance():
+    text = "Whoa, no – that's a figure of speech. I'm not in danger and I'm not being harassed, I investigate harassment."
+    assert read_with(text, Nlu(intent="crisis_harassment", confidence=0.5)).intent == "reassure"
+    assert read_with("Nobody is hurting me. Please just record it as my answer.", Nlu(intent="crisis_abuse", confidence=0.8)).intent == "reassure"
+
+
+def test_an_idiom_is_not_harm_aimed_at_the_writer():
+    from bot.handoff.crisis import aimed_at_the_writer
+
+    assert not aimed_at_the_writer("this caseload is killing me – 40 open cases, half of them harassment claims")
+    assert aimed_at_the_writer("a caller keeps sending me threats")

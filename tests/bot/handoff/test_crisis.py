@@ -805,3 +805,15 @@ def test_if_im_still_here_is_a_weak_sign():
     assert signal is not None and signal.topic
     assert detect_crisis("if im still at this company next year, team lead") is None
     assert figure_of_speech("i'd die for a desk job haha")
+
+
+def test_an_investigators_own_words_are_casework_and_saying_no_one_hurts_them_is_no_crisis() -> None:
+    interview = detect_crisis("I interview complainants and alleged harassers, weigh the evidence, write findings")
+    assert interview is not None and interview.topic
+    threat = detect_crisis("last year a respondent threatened me in an interview and I de-escalated it; I interview victims of sexual assault")
+    assert threat is not None and threat.topic
+    assert detect_crisis("I'm not being harassed, nobody is hurting me") is None
+    mine = detect_crisis("my harasser follows me home")
+    assert mine is not None and not mine.topic
+    assaulted = detect_crisis("I was sexually assaulted by a client last week")
+    assert assaulted is not None and not assaulted.topic
