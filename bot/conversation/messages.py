@@ -174,8 +174,13 @@ EN: dict[str, str] = {
     "crisis_hold": (
         "I've added this to your urgent message, so the counselor reads it first{back}. Nobody can call you from this "
         "chat: if you'd like a call, write your number and a time that is safe for you, and I'll add it for them. "
-        "If you are in danger now:\n{resources}\nI won't ask career questions now; when you want to go on with them, "
+        "The numbers again:\n{resources}\nI won't ask career questions now; when you want to go on with them, "
         "say “continue”."
+    ),
+    "crisis_hold_welcome": (
+        "Welcome back. How are you doing right now? Your message is still with the counselor as urgent{back}, and "
+        "anything you write here goes to them too.\n{resources}\nSay “continue” when you want to go back to the career "
+        "questions."
     ),
     "crisis_hold_again": (
         "Added to your urgent message{back}. If you are in danger now, call your local emergency number (112, 911, 999) "

@@ -123,7 +123,8 @@ KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
 
 # Requests a person may make while the career questions wait after a crisis response.
 _HONOURED_WHILE_HELD = frozenset(
-    {"pause", "goodbye", "show_summary", "show_plan", "request_human", "export_data", "delete_data", "withdraw_consent", "ask_privacy"}
+    # not "talk to a person": the urgent case is open already, and a second request would end the wait
+    {"pause", "goodbye", "show_summary", "show_plan", "export_data", "delete_data", "withdraw_consent", "ask_privacy"}
 )
 
 
@@ -279,7 +280,11 @@ class _Core:
         notes = int(details.get("notes") or 0)
         self.reply.kind, self.reply.intent = Kind.CRISIS.value, "crisis_hold"
         self.reply.effects.append(NoteToCounselor(self.text))
-        if notes == 0:
+        if reading.intent == "greet":  # back after a while: ask how they are before anything else
+            settings = self.turn.settings
+            resources = resources_for(details.get("kind"), settings.crisis_resources, settings.abuse_resources, settings.harassment_resources)
+            text = t("crisis_hold_welcome", back=back, resources=resources)
+        elif notes == 0:
             settings = self.turn.settings
             resources = resources_for(details.get("kind"), settings.crisis_resources, settings.abuse_resources, settings.harassment_resources)
             text = t("crisis_hold", back=back, resources=resources)

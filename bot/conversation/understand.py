@@ -240,6 +240,7 @@ _DISTRESS = re.compile(
     r"go on like this)\b",
     re.I,
 )
+_BYE = re.compile(r"\b(?:bye|goodbye|cya|see (?:you|ya)|gotta go|got to go|have to go|talk (?:to you )?later|take care|good ?night)\b", re.I)
 _CLEAR_GOODBYE = re.compile(
     r"^(?:ok(?:ay)?[,.!]?\s+|thanks?(?: you)?[,.!]?\s+|that'?s all[,.!]?\s+)*"
     r"(?:bye|goodbye|good bye|bye bye|see (?:you|ya)(?: later| soon)?|cya|later|ciao|gotta go|got to go|have to go|i'?m off|"
@@ -614,6 +615,8 @@ def understand(
             return Reading(Kind.ANSWER, INFORM, language=language)
         return Reading(Kind.OTHER_LANGUAGE, "other_language", language=language)
     intent, confidence = _intent(nlu)
+    if question is not None and _BYE.search(text) and is_clear_goodbye(text):
+        return Reading(Kind.SOCIAL, "goodbye")  # "bye for now", whatever the classifier thinks: never an answer
     if _GIVES_CONSENT.search(text):
         return Reading(Kind.REQUEST, "give_consent")
     if corrects is not None and corrects(text) and not asks_something(text):

@@ -842,3 +842,23 @@ def test_while_held_a_request_is_carried_out_and_still_reaches_the_counselor(mak
     assert reply.intent == intent and reply.records == []
     assert NoteToCounselor(text) in reply.effects
     assert reply.slots.get("crisis_hold", HOLD) == HOLD  # still held afterwards
+
+
+def test_while_held_a_greeting_is_asked_how_they_are_with_the_numbers(make_turn):
+    reply = respond(make_turn("hi", intent="greet", confidence=0.95, **HELD))
+
+    [said] = reply.texts()
+    assert said.startswith("Welcome back. How are you doing right now?") and "findahelpline.com" in said
+    assert reply.records == [] and NoteToCounselor("hi") in reply.effects
+
+
+def test_while_held_asking_for_a_call_stays_with_the_urgent_case(make_turn):
+    reply = respond(make_turn("will anyone ring me", intent="request_human", confidence=0.9, **HELD))
+
+    assert reply.intent == "crisis_hold" and OpenCase("requested") not in reply.effects
+
+
+def test_bye_for_now_is_never_an_answer(make_turn):
+    reply = respond(make_turn("bye for now", intent="inform", confidence=0.7, open_question="expectations", stage="needs"))
+
+    assert reply.records == []
