@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.careers.riasec import AREAS, AREA_BY_LETTER
+
+if TYPE_CHECKING:
+    from bot.careers.paths import Closeness, Paths
 from bot.storage.models import (
     OnetDataset,
     OnetEducation,
@@ -292,11 +295,16 @@ class Catalogue:
         zones: Iterable[int] | None = None,
         limit: int = 10,
         exclude: Sequence[str] = (),
+        near: str | None = None,
+        far: bool = False,
     ) -> list[Suggestion]:
         """Occupations whose interest profile fits `scores` (RIASEC letter -> score) best.
 
         Fit is the correlation of the two profiles' shapes (Pearson's r, the usual measure
-        of profile similarity), so a person's whole pattern counts, not one area.
+        of profile similarity), so a person's whole pattern counts, not one area. With the
+        person's occupation (`near`), fit is weighed together with closeness to it (skills
+        and knowledge), and only occupations in their field are offered – unless `far`
+        moves were asked for, which then come with the reason.
         """
         person = np.array([float(scores.get(a.letter, 0.0)) for a in AREAS])
         centred = person - person.mean()
@@ -304,17 +312,32 @@ class Catalogue:
         if norm == 0:
             return []  # a flat profile says nothing about fit
         fit = self._interest_matrix @ (centred / norm)
+        start = self.occupations.get(near or "")
+        closeness = self.skill_similarity(start.code) if start is not None else {}
+        if start is not None and zones is None and start.job_zone:
+            zones = [z for z in (start.job_zone, start.job_zone + 1) if z <= 5]
+        ranking = fit if start is None else np.array(
+            [0.5 * f + 0.5 * closeness.get(code, 0.0) for code, f in zip(self._interest_codes, fit)]
+        )
         allowed = set(zones) if zones else None
-        order = np.argsort(-fit, kind="stable")
+        order = np.argsort(-ranking, kind="stable")
         person_top = top_areas(scores)
-        skip = set(exclude)
+        skip = set(exclude) | ({start.code} if start is not None else set())
         results: list[Suggestion] = []
         for index in order:
             code = self._interest_codes[index]
             occupation = self.occupations[code]
             if code in skip or (allowed is not None and occupation.job_zone not in allowed):
                 continue
-            results.append(self.explain_fit(occupation, person_top, float(fit[index])))
+            reason = ""
+            if start is not None:
+                close = self.closeness(start, occupation)
+                near_enough = close.in_field and self._paths.neighbouring(start, occupation, strict=True)
+                if not near_enough and not far:
+                    continue
+                reason = close.reason if near_enough else "a far move from your field: it fits your interests, not your experience"
+            suggestion = self.explain_fit(occupation, person_top, float(fit[index]))
+            results.append(Suggestion(**{**{f: getattr(suggestion, f) for f in suggestion.__dataclass_fields__}, "reason": reason}))
             if len(results) >= limit:
                 break
         return results
@@ -344,25 +367,31 @@ class Catalogue:
         sims = self._skill_matrix @ self._skill_matrix[index]
         return {c: float(s) for c, s in zip(self._skill_codes, sims) if c != code}
 
-    def _related_rank(self, code: str) -> dict[str, int]:
-        return {c: i for i, (c, _) in enumerate(self.related.get(code, []))}
+    @property
+    def _paths(self) -> "Paths":
+        from bot.careers.paths import Paths
 
-    def paths(self, code: str, path_type: str, limit: int = 4) -> list[Suggestion]:
-        """Next steps from `code` along a path type (traditional, lateral, network, dual_ladder)."""
+        built = self.__dict__.get("_paths_built")
+        if built is None:
+            built = self.__dict__["_paths_built"] = Paths(self)
+        return built
+
+    def paths(
+        self, code: str, path_type: str, limit: int = 4, direction: str | None = None, toward: str | None = None
+    ) -> list[Suggestion]:
+        """Next steps from `code` along a path type (traditional, lateral, network,
+        dual_ladder), in the person's field; `direction` and the occupation they are
+        heading `toward` order them."""
         start = self.occupations.get(code)
         if start is None:
-            return []
-        builders = {
-            "traditional": self._traditional,
-            "lateral": self._lateral,
-            "network": self._network,
-            "dual_ladder": self._dual_ladder,
-        }
-        if path_type not in builders:
-            raise ValueError(f"unknown path type {path_type!r}")
-        return builders[path_type](start, limit)
+            from bot.careers.paths import PATH_TYPES
 
-    def _step(self, occupation: Occupation, score: float, reason: str, track: str = "") -> Suggestion:
+            if path_type not in PATH_TYPES:
+                raise ValueError(f"unknown path type {path_type!r}")
+            return []
+        return self._paths.build(start, path_type, limit, direction, self.occupations.get(toward or ""))
+
+    def step(self, occupation: Occupation, score: float, reason: str, track: str = "") -> Suggestion:
         return Suggestion(
             occupation,
             score,
@@ -372,85 +401,31 @@ class Catalogue:
             track=track,
         )
 
-    def _traditional(self, start: Occupation, limit: int) -> list[Suggestion]:
-        """Up the ladder in the same occupational family: the next job zone, the
-        occupations closest in skills (and O*NET's related ones) first."""
-        if start.job_zone is None:
+    def closeness(self, start: Occupation, other: Occupation) -> "Closeness":
+        return self._paths.closeness(start, other)
+
+    def managers_of(self, code: str, n: int = 2) -> list[Occupation]:
+        """The management occupations that lead `code`'s family (the reviewed map)."""
+        return self._paths.managers_of(code)[:n]
+
+    def neighbours(self, code: str, n: int = 3) -> list[Occupation]:
+        """Neighbouring work at the same level: the lateral path's occupations."""
+        return [s.occupation for s in self.paths(code, "lateral", limit=n)]
+
+    def similar(self, code: str, n: int = 5) -> list[Occupation]:
+        """Occupations like `code`: O*NET's related ones in the same field first, then the
+        closest skill profiles in the field."""
+        start = self.occupations.get(code)
+        if start is None:
             return []
-        similarity = self.skill_similarity(start.code)
-        related = self._related_rank(start.code)
-        next_zone = start.job_zone + 1
-        candidates = []
-        for other in self.occupations.values():
-            if other.code == start.code or other.job_zone != next_zone:
-                continue
-            same_family = other.major_group == start.major_group
-            management_step = other.is_management and other.code in related
-            if not (same_family or management_step):
-                continue
-            score = similarity.get(other.code, 0.0) + (0.1 if other.code in related else 0.0)
-            candidates.append((score, other))
-        candidates.sort(key=lambda t: (-t[0], t[1].code))
-        reason = f"same family, one level up (job zone {start.job_zone} → {next_zone})"
-        return [self._step(o, s, reason) for s, o in candidates[:limit]]
-
-    def _lateral(self, start: Occupation, limit: int) -> list[Suggestion]:
-        """Across to O*NET's related occupations at the same level (job zone)."""
-        steps: list[Suggestion] = []
-        for code, tier in self.related.get(start.code, []):
-            other = self.occupations.get(code)
-            if other is None or other.job_zone != start.job_zone:
-                continue
-            steps.append(self._step(other, 1.0 - len(steps) / 100, f"related occupation ({tier.lower()}), same job zone {start.job_zone}"))
-            if len(steps) >= limit:
-                break
-        return steps
-
-    def _network(self, start: Occupation, limit: int) -> list[Suggestion]:
-        """Occupations sharing most of the skill and knowledge profile, at a level within one
-        job zone: the network of jobs a person can move between."""
-        similarity = self.skill_similarity(start.code)
-        ranked = sorted(similarity.items(), key=lambda t: (-t[1], t[0]))
-        steps = []
-        for code, score in ranked:
-            other = self.occupations[code]
-            if start.job_zone and other.job_zone and abs(other.job_zone - start.job_zone) > 1:
-                continue
-            steps.append(self._step(other, score, f"shares {round(score * 100)}% of the skill and knowledge profile"))
-            if len(steps) >= limit:
-                break
-        return steps
-
-    def _dual_ladder(self, start: Occupation, limit: int) -> list[Suggestion]:
-        """Two parallel ladders: the senior specialist track and its management counterpart."""
-        similarity = self.skill_similarity(start.code)
-        related = self._related_rank(start.code)
-
-        def score(other: Occupation) -> float:
-            return similarity.get(other.code, 0.0) + (0.15 - related[other.code] * 0.005 if other.code in related else 0.0)
-
-        zone = start.job_zone or 0
-        specialists = [
-            o
-            for o in self.occupations.values()
-            if o.code != start.code and not o.is_management and (o.job_zone or 0) >= max(zone, 4)
-            and (o.major_group == start.major_group or start.is_management)
-        ]
-        managers = [
-            o
-            for o in self.occupations.values()
-            if o.code != start.code and o.is_management and (o.job_zone or 0) >= zone
-        ]
-        half = max(1, limit // 2)
-        specialist_steps = sorted(specialists, key=lambda o: (-score(o), o.code))[:half]
-        management_steps = sorted(managers, key=lambda o: (-score(o), o.code))[: limit - half]
-        return [
-            self._step(o, score(o), "specialist track: deeper expertise without managing people", "specialist")
-            for o in specialist_steps
-        ] + [
-            self._step(o, score(o), "management track: leading the people who do this work", "management")
-            for o in management_steps
-        ]
+        found: list[Occupation] = []
+        for other in self.related_occupations(code, 20):
+            if self._paths.neighbouring(start, other):
+                found.append(other)
+        for step in self._paths.build(start, "network", n * 2):
+            if step.occupation not in found:
+                found.append(step.occupation)
+        return found[:n]
 
     # ---- skills gap ------------------------------------------------------------------
 

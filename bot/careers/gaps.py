@@ -55,6 +55,23 @@ class Gap:
         return self.gap * self.importance / 5
 
 
+# The same means in a few words, to fit in a goal or a step ("Close my gap in X with ...").
+_SHORT_MEANS: tuple[tuple[str, str], ...] = (
+    ("2.A.1", "a course and weekly practice"),
+    ("2.A.2", "a mentor's feedback on real problems"),
+    ("2.B.1", "coaching and shadowing someone strong at it"),
+    ("2.B.2", "a stretch project"),
+    ("2.B.3", "hands-on training"),
+    ("2.B.4", "a rotation or shadowing"),
+    ("2.B.5", "a stretch assignment with a budget or schedule"),
+    ("2.C", "a course"),  # knowledge areas
+)
+
+
+def means_short(element_id: str) -> str:
+    return next((words for prefix, words in _SHORT_MEANS if element_id.startswith(prefix)), "training and practice")
+
+
 def development_means(element_id: str) -> tuple[str, str]:
     """(development means value, suggestion in words) for a skill."""
     for prefix, means, words in _MEANS_BY_GROUP:

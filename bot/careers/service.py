@@ -8,7 +8,23 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from bot.careers.catalogue import Catalogue, Occupation
-from bot.careers.titles import Resolution, TitleIndex
+from bot.careers.paths import is_supervisor
+from bot.careers.titles import Resolution, TitleIndex, normalise, title_phrase
+
+# Words that name a step up rather than a job: resolved among the person's own family
+# ("sergeant" for a police officer, "principal" for a teacher, "team lead" for an agent).
+_FIRST_LINE = frozenset({"lead", "leader", "supervisor", "foreman", "forewoman", "sergeant", "coordinator", "captain"})
+_MANAGING = frozenset({"chief", "head", "manager", "director", "principal", "officer"})
+_FILLER_WORDS = frozenset({"a", "an", "the", "of", "in", "at", "for", "my", "role", "job", "position", "team", "senior", "group", "shift", "department"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """A free-text target role as Waypoint understood it."""
+
+    occupation: Occupation | None  # None: O*NET has no close occupation in the person's context
+    closest: Occupation | None  # what O*NET files the words under, used for skills only when occupation is None
+    reason: str = ""
 
 
 @dataclass
@@ -28,3 +44,63 @@ class Careers:
 
     def occupation(self, code: object) -> Occupation | None:
         return self.catalogue.get(code) if isinstance(code, str) else None
+
+    def target_in_context(self, text: str, current: Occupation | None) -> Occupation | None:
+        return self.understand_target(text, current).occupation
+
+    def understand_target(self, text: str, current: Occupation | None) -> Target:
+        """A target role read in the person's context: among the occupations whose titles
+        fit the words, the one in the person's field (same family, the management
+        occupation that leads it, related work) wins. A title O*NET files far outside the
+        field under an alternate name ("Product Manager" under Marketing Managers, for a
+        software developer) is not taken as the target: the words are kept and that
+        occupation serves for skills only, as the closest O*NET has."""
+        resolution = self.titles.resolve(text, limit=10)
+        if current is None:
+            best = resolution.best
+            found = self.occupation(best.code) if resolution.confident and best else None
+            return Target(found, None)
+        scored: dict[str, tuple[float, str]] = {m.code: (m.score / 100, m.matched) for m in resolution.matches}
+        words = [w for w in normalise(title_phrase(text)).split() if w not in _FILLER_WORDS]
+        if words:
+            for code, title in self.titles.containing(words).items():
+                if code not in scored or scored[code][0] < 0.85:
+                    scored[code] = (0.85, title)
+        first_line = bool(_FIRST_LINE & set(words))
+        managing = bool(_MANAGING & set(words))
+        what = [w for w in words if w not in _FIRST_LINE | _MANAGING]  # "finance" in "finance team lead"
+        managers = {m.code for m in self.catalogue.managers_of(current.code, 3)}
+        if first_line or managing:
+            # "team lead", "sergeant", "principal": the step up in the person's own family
+            leads = list(managers) if managing else []
+            leads += [code for code, o in self.catalogue.occupations.items() if first_line and o.major_group == current.major_group and is_supervisor(o)]
+            for code in leads:
+                other = self.catalogue.occupations[code]
+                about = f"{other.title} {other.description}".casefold()
+                if all(w[:5] in about for w in what):
+                    scored.setdefault(code, (0.75, other.title))
+        ranked: list[tuple[float, Occupation, str]] = []
+        for code, (score, matched) in scored.items():
+            candidate = self.occupation(code)
+            if candidate is None:
+                continue
+            other = candidate
+            closeness = self.catalogue.closeness(current, other)
+            if code == current.code or code in managers or other.minor_group == current.minor_group:
+                bonus = 0.3
+            elif other.major_group == current.major_group:
+                bonus = 0.1
+            elif closeness.in_field:
+                bonus = 0.05
+            elif self.titles.is_own_title(code, matched) and score >= 0.9:
+                bonus = 0.0  # a far move named by the occupation's own title: taken at its word
+            else:
+                continue
+            if first_line and is_supervisor(other) and other.major_group == current.major_group:
+                bonus += 0.25
+            ranked.append((score + bonus, other, closeness.reason))
+        ranked.sort(key=lambda t: (-t[0], t[1].code))
+        if ranked and ranked[0][0] >= 0.9:
+            return Target(ranked[0][1], None, ranked[0][2])
+        best = resolution.best
+        return Target(None, self.occupation(best.code) if best else None)

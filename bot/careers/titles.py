@@ -180,6 +180,31 @@ class TitleIndex:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def containing(self, words: Iterable[str]) -> dict[str, str]:
+        """Occupations with a title holding every one of `words` ("sergeant" -> "Police
+        Sergeant", "Army Sergeant"...): code -> the shortest such title."""
+        if not hasattr(self, "_keys_by_word"):
+            index: dict[str, set[int]] = defaultdict(set)
+            for position, key in enumerate(self._keys):
+                for word in key.split():
+                    index[word].add(position)
+                    index[_singular(word)].add(position)
+            self._keys_by_word = dict(index)
+        sets = [self._keys_by_word.get(w, set()) for w in words]
+        if not sets:
+            return {}
+        found: dict[str, str] = {}
+        for position in sorted(set.intersection(*sets), key=lambda p: len(self._keys[p])):
+            for code, (_, _, title) in self._by_key[self._keys[position]].items():
+                found.setdefault(code, title)
+        return found
+
+    def is_own_title(self, code: str, title: str) -> bool:
+        """`title` is the occupation's own O*NET title (or its head before a comma), not
+        one of the alternate or reported titles filed under it."""
+        own = self._occupation_titles.get(code, "")
+        return normalise(title) in {normalise(own), _singular(normalise(own)), normalise(own.partition(",")[0])}
+
     def _matches_for(self, key: str, score: float) -> list[Match]:
         # most-attested first, then the occupation's own title, then the base occupation
         # (".00") before its specialisations, then by code for a stable order

@@ -117,13 +117,20 @@ def test_occupations_without_an_interest_profile_are_never_ranked(catalogue) -> 
 # ---- career paths -----------------------------------------------------------------------
 
 
-def test_traditional_path_of_registered_nurses_goes_one_job_zone_up(catalogue) -> None:
-    steps = catalogue.paths(REGISTERED_NURSES, "traditional", limit=6)
+def test_traditional_path_of_registered_nurses_climbs_the_nursing_ladder(catalogue) -> None:
+    steps = catalogue.paths(REGISTERED_NURSES, "traditional", limit=6, direction="professional_technical")
 
-    assert {"29-1171.00", "29-1161.00"} <= set(codes(steps))  # Nurse Practitioners, Nurse Midwives
-    assert all(s.occupation.job_zone == 5 for s in steps)  # nurses are job zone 4
-    assert all(s.occupation.major_group == "29" or s.occupation.is_management for s in steps)
-    assert all("job zone 4 → 5" in s.reason for s in steps)
+    assert {"29-1171.00", "29-1141.04"} <= set(codes(steps))  # Nurse Practitioners, Clinical Nurse Specialists
+    assert all(s.occupation.major_group == "29" for s in steps)  # a specialist direction: no managers in six
+    assert all(s.occupation.job_zone >= 4 for s in steps)  # nurses are job zone 4: never a step down
+    assert all(s.reason for s in steps)
+
+
+def test_traditional_path_with_a_management_direction_starts_with_the_fields_management(catalogue) -> None:
+    steps = catalogue.paths(ACCOUNTANTS, "traditional", limit=6, direction="management")
+
+    assert codes(steps)[:2] == ["11-3031.00", "11-3031.01"]  # Financial Managers, Treasurers and Controllers
+    assert all(s.reason == "the management occupation that leads your field" for s in steps[:2])
 
 
 def test_lateral_path_of_accountants_stays_at_the_same_level(catalogue) -> None:
@@ -152,9 +159,10 @@ def test_dual_ladder_of_software_developers_has_both_tracks(catalogue) -> None:
     assert specialist and management
     assert len(specialist) + len(management) == len(steps) == 6
     assert "11-3021.00" in codes(management)  # Computer and Information Systems Managers
+    assert "15-1299.08" in codes(specialist)  # Computer Systems Engineers/Architects
     assert all(s.occupation.is_management for s in management)
     assert all(not s.occupation.is_management and s.occupation.major_group == "15" for s in specialist)
-    assert all(s.occupation.job_zone >= 4 for s in specialist)
+    assert not {"11-9041.01", "11-9121.00", "19-3051.00"} & set(codes(steps))  # no padding from other fields
 
 
 @pytest.mark.parametrize("code", [REGISTERED_NURSES, ACCOUNTANTS, SOFTWARE_DEVELOPERS])
