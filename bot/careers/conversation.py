@@ -83,6 +83,24 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
             outcome.extra["skills_gap"] = SKIPPED
         return outcome
     occupation, resolution = occupation_from_reply(careers, text, choice)
+    current = careers.occupation(ctx.slots.get("current_occupation"))
+    if key == "target_roles" and choice is None and current is not None:
+        # the target read in the person's context: "team lead" for an agent is their team's supervisor
+        understood = careers.understand_target(first_role(text), current)
+        if understood.occupation is not None:
+            occupation = understood.occupation
+        elif understood.closest is not None:
+            # nothing close in the person's field: their words stay the target, and they pick
+            # the occupation whose skills to compare with – their field's first, then what
+            # O*NET files the words under
+            near = careers.catalogue.managers_of(current.code, 2) + careers.catalogue.neighbours(current.code, 1)
+            offered = [o for o in near if o.code != understood.closest.code][:2] + [understood.closest]
+            outcome.extra[OCCUPATION_OF[key]] = None
+            outcome.extra["skills_gap"] = None
+            outcome.extra[CANDIDATES_SLOT] = [{"code": o.code, "title": o.title} for o in offered]
+            note = replies.stand_in_note(first_role(text))
+            outcome.notice = f"{outcome.notice}\n{note}" if outcome.notice else note
+            return outcome
     if occupation is not None:
         if choice is not None:  # a suggestion button: the role is the occupation's title
             outcome.value = outcome.display = occupation.title
@@ -214,7 +232,8 @@ def validate_profiler(text: str, choice: str | None, slots: Mapping[str, Any], c
         why = "too few answers" if profile.too_few_answers else "no area stood out"
         return _outcome(ok=True, value=SKIPPED, display=f"not scored ({why})", skipped=True, extra=extra, notice=notice)
     zones = suggestion_zones(slots, careers)
-    suggestions = careers.catalogue.rank_by_interests(profile.scores, zones=zones, limit=5)
+    current = careers.occupation(slots.get("current_occupation"))
+    suggestions = careers.catalogue.rank_by_interests(profile.scores, zones=zones, limit=5, near=current.code if current else None)
     notice += "\n\n" + replies.suggestions_text(suggestions, zones)
     scored = {"code": profile.code, "scores": profile.scores}
     return _outcome(ok=True, value=scored, display=profile_display(scored), normalized=profile.code, extra=extra, notice=notice)
@@ -270,18 +289,33 @@ def role_suggestions(slots: Mapping[str, Any], careers: "Careers") -> tuple[str,
     current = careers.occupation(slots.get("current_occupation"))
     path_type = slots.get("path_type")
     if current is not None and isinstance(path_type, str) and path_type in replies.PATH_NAMES:
-        steps = careers.catalogue.paths(current.code, path_type, limit=4)
+        direction = slots.get("career_direction")
+        toward = leaning_occupation(slots, careers, current)
+        steps = careers.catalogue.paths(
+            current.code, path_type, limit=4, direction=direction if isinstance(direction, str) else None,
+            toward=toward.code if toward else None,
+        )
         parts.append(replies.paths_text(current, path_type, steps))
         offered += steps
     profile = slots.get("interest_profile")
     if isinstance(profile, dict) and profile.get("scores"):
         exclude = [s.occupation.code for s in offered] + ([current.code] if current else [])
         zones = suggestion_zones(slots, careers)
-        fits = careers.catalogue.rank_by_interests(profile["scores"], zones=zones, limit=3, exclude=exclude)
+        fits = careers.catalogue.rank_by_interests(
+            profile["scores"], zones=zones, limit=3, exclude=exclude, near=current.code if current else None
+        )
         if fits:
             parts.append("Fitting your interests (" + str(profile.get("code")) + "): " + "; ".join(s.occupation.title for s in fits) + ".")
             offered += fits
     return "\n\n".join(parts), offered
+
+
+def leaning_occupation(slots: Mapping[str, Any], careers: "Careers", current: Occupation) -> Occupation | None:
+    """Where the person said they lean ("logistics planning"), as an occupation in their field."""
+    leaning = slots.get("leaning_direction")
+    if not isinstance(leaning, str) or leaning == SKIPPED:
+        return None
+    return careers.understand_target(leaning, current).occupation
 
 
 def target_roles_prompt(base: str, slots: Mapping[str, Any], careers: "Careers | None") -> "Prompt":

@@ -220,3 +220,14 @@ def gap_text(occupation: Occupation, ratings: Sequence[dict]) -> str:
             lines.append(f"• {g.skill}: {words}")
         lines.append("These go into part 9 of your career plan (gap between current ability and goals).")
     return "\n".join(lines)
+
+
+def stand_in_note(words: str) -> str:
+    """The target has no close O*NET occupation in the person's field: their words stay the
+    target, and the occupation they pick next is used for the skills only."""
+    from bot.conversation.text import for_chat
+
+    return (
+        f"O*NET has no occupation close to “{for_chat(words, 60)}” in your field, so your own words stay the target. "
+        "Next I'll ask which occupation comes closest – I'll use it only to compare skills."
+    )

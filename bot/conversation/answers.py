@@ -403,9 +403,7 @@ def _goal(question: Question, text: str, ctx: AnswerContext) -> Outcome:
             )
         extra[f"goal_{horizon}_due"] = found.when.isoformat()
         notice = _horizon_notice(horizon, found.when, ctx.today)
-    if MEASURABLE.search(text):
-        outcome = _without_date(text, found.text) if found else text
-        extra[f"goal_{horizon}_measure"] = outcome or text
+    # the success criterion is always asked on its own: copied from the goal it says nothing new
     return Outcome(ok=True, value=text, display=text, extra=extra, notice=notice)
 
 

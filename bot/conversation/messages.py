@@ -145,6 +145,119 @@ EN: dict[str, str] = {
     ),
     "consent_already": "Your answers are already stored – thank you.",
     "example": "For example: “{example}”.",
+    # suggestions (bot/counsel/suggestions.py): options the person can choose or put in their own words
+    "suggestions_pick": "Tap the one that fits best, or tell me in your own words.",
+    "suggestions_pick_yes": "Say “yes” if all of them fit, tap the one that fits best, or tell me in your own words.",
+    "something_else": "Something else",
+    "something_else_go": "Of course – tell me in your own words.",
+    "suggest_situation_intro": "People usually come to career counseling for one of these reasons – is one of them yours?",
+    "suggest_situation_options": (
+        "I feel stuck in my current role and don't see the next step|I want to grow into a bigger role|"
+        "I'm thinking about changing to a different kind of work|I'd like to understand my strengths and where they could take me"
+    ),
+    "suggest_expectations_intro": "Here's what people often want to take away – does one fit you?",
+    "suggest_expectations_options": (
+        "A clear next step and what I need to learn for it|A better idea of my strengths and options|"
+        "A plan I can discuss with my manager"
+    ),
+    "suggest_expectations_move": "A concrete plan to move toward {role}",
+    "suggest_interests_intro": "People who work as {who} often enjoy work like this – does one of these sound like you?",
+    "suggest_strengths_intro": "People who work as {who} are often strong at {skills} – does that fit you?",
+    "suggest_values_personal_intro": "People with interests like yours often say these matter most at work – which is closest for you?",
+    "suggest_values_intro": "What matters most at work differs from person to person – for example:",
+    "suggest_values_options": "Security and stability for me and my family|Learning something new every year|Recognition for good work",
+    "suggest_value_R": "Seeing practical, visible results of my work",
+    "suggest_value_I": "Learning and understanding how things work",
+    "suggest_value_A": "Freedom to create and try my own ideas",
+    "suggest_value_S": "Helping people and working in a good team",
+    "suggest_value_E": "Responsibility, recognition and the chance to lead",
+    "suggest_value_C": "Security, clear expectations and a stable structure",
+    "suggest_constraints_intro": "Common limits people name – does one of these apply to you?",
+    "suggest_constraints_options": (
+        "I can't relocate|I need to keep at least my current salary|I have caring duties at home|No real constraints"
+    ),
+    "suggest_org_strategy_intro": "Think of what your organisation is changing – is it something like this?",
+    "suggest_org_strategy_options": (
+        "We're growing and opening new teams or sites|We're automating and digitising our work|"
+        "We're cutting costs and restructuring|I don't know the strategy well – I'd like to find out"
+    ),
+    "suggest_org_opportunities_intro": "In organisations with {title} roles, people often move on like this – is one of these open to you?",
+    "suggest_opportunity_move": "An internal move toward {title} work",
+    "suggest_opportunity_programme": "The company's training or leadership programme",
+    "suggest_org_relationships_intro": "For example – which is closest?",
+    "suggest_org_relationships_options": (
+        "Good with my manager and my team|Good with my team, but I rarely talk to my manager about my career|"
+        "Some tension with another team I depend on"
+    ),
+    "suggest_env_social_intro": "Changes people often notice around them at work – do any of these fit your field?",
+    "suggest_env_social_options": (
+        "More people want flexible or remote work|Many experienced colleagues are retiring|"
+        "Customers expect faster, more personal service"
+    ),
+    "suggest_env_economic_intro": "How is your industry doing? For example:",
+    "suggest_env_economic_options": (
+        "The industry is growing and hiring|Margins are tight and budgets are being cut|It's stable – not much change"
+    ),
+    "suggest_env_technology_intro": (
+        "O*NET lists {technologies} among the technologies in demand for {title}. Is that what's changing in your field?"
+    ),
+    "suggest_technology_option": "More and more of our work runs on {technology}",
+    "suggest_technology_all": "More and more of our work runs on {technologies}",
+    "suggest_leaning_direction_intro": "From {title}, people in the same field often move toward – does one of these appeal?",
+    "suggest_leaning_option": "Moving toward {title}",
+    "suggest_leaning_lead": "Leading the team: {title}",
+    "suggest_target_roles_intro": "From what you've told me, these roles are close to your field – would one be your target?",
+    "suggest_goal_short_intro": "Here are short-term goals that lead toward your target, each with a date – pick one or adapt it:",
+    "suggest_goal_medium_intro": "A medium-term goal usually puts you in the role itself – for example:",
+    "suggest_goal_long_intro": "A long-term goal looks further ahead – for example:",
+    "suggest_goal_close_gap": "Close my gap in {skill} with {means} by {by}",
+    "suggest_goal_try_out": "Try out {role} work on a real task by {by}",
+    "suggest_goal_move": "Move into a {role} role by {by}",
+    "suggest_goal_ready": "Be ready to apply for {role} roles by {by}",
+    "suggest_goal_senior": "Be an experienced {role} others come to for advice by {by}",
+    "suggest_goal_lead": "Move into a role as {title} by {by}",
+    "suggest_due_intro": "A date that fits this kind of goal – for example:",
+    "suggest_due_option": "By {when}",
+    "suggest_measure_intro": "How would you show it's done? Something you could point to, for example:",
+    "suggest_measure_certificate": "I have the certificate in hand",
+    "suggest_measure_applied": "I've used what I learned on a real piece of work",
+    "suggest_measure_offer": "I have an offer for the role",
+    "suggest_measure_first_months": "I've completed my first three months in the role",
+    "suggest_measure_delivered": "The work is delivered and in use",
+    "suggest_measure_feedback": "My manager confirms it in my review",
+    "suggest_measure_review": "My manager rates me as strong in it in my next review",
+    "suggest_measure_on_my_own": "I do it on my own, without help, on real work",
+    "suggest_action_steps_intro": "Steps that close your largest gaps, each dated before your first goal – take them all or one:",
+    "suggest_steps_all": "All of these steps",
+    "suggest_step_gap": "Start {means} for {skill} by {by}",
+    "suggest_step_shadow": "Shadow someone who works as {role} for a day by {by}",
+    "suggest_step_manager": "Talk to my manager about this plan by {by}",
+    "suggest_next_role": "my next role",
+    "suggest_main_gap": "the skills I need most",
+    "suggest_person_help_intro": "Here's what they could do for you – which fits?",
+    "suggest_person_engage_intro": "Ways people usually raise it – which suits you?",
+    "suggest_manager_help_options": (
+        "Give me a stretch task in {skill}|Support a rotation or shadowing in {role} work|"
+        "Give me honest feedback on my progress every quarter"
+    ),
+    "suggest_manager_engage_options": "Raise it in my next one-to-one|Ask for 30 minutes this month to talk about my plan",
+    "suggest_mentor_help_options": (
+        "Tell me how they got into {role} work|Review my progress on {skill} once a month|Introduce me to people in that field"
+    ),
+    "suggest_mentor_engage_options": "Ask for a coffee once a month|Ask HR to match me with a mentor",
+    "suggest_hr_help_options": (
+        "Tell me about openings for {role} and what they require|Tell me about the training budget and courses for {skill}|"
+        "Help me set up a rotation or a mentoring programme"
+    ),
+    "suggest_hr_engage_options": "Book a meeting with my HR business partner this month|Email HR with my questions this week",
+    "suggest_peers_help_options": "Show me how they work and the tools they use|Give me feedback on {skill}|Tell me about openings they hear of",
+    "suggest_peers_engage_options": "Ask to shadow a colleague for a day|Join their team meeting once a month",
+    "suggest_family_help_options": "Give me time in the evenings for a course|Support me through a change of job",
+    "suggest_family_engage_options": "Talk it over this weekend|Plan my course evenings together",
+    "suggest_review_triggers_intro": "Things that usually make people look at their plan again – which apply to you?",
+    "suggest_review_triggers_options": (
+        "A reorganisation or a new manager|A job offer or an internal opening|Reaching or missing a goal"
+    ),
     "own_words": "Answer in your own words, or tap a button.",
     "can_skip": "You can also skip this one – your plan will then say “not discussed”.",
     "cannot_skip": "This one can't be skipped: {why}",

@@ -38,6 +38,7 @@ class AnswerRecord:
     value: Any
     normalized: str | None = None
     skipped: bool = False
+    suggested: bool = False  # a suggestion of Waypoint's the person chose
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from bot.config import DEFAULT_ABUSE_RESOURCES, DEFAULT_CRISIS_RESOURCES, DEFAUL
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
-from bot.conversation.answers import display_value, validate_answer
+from bot.conversation.answers import decode_payload, display_value, refers_to, validate_answer, yes_or_no
 from bot.conversation.messages import text as t
 from bot.conversation.outcome import AnswerContext, Outcome
 from bot.conversation.prompts import question_prompt, stage_opening
@@ -53,6 +53,8 @@ from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY, Kind as 
 from bot.conversation.summary import summary_text
 from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
 from bot.conversation.topics import TopicCatalogue, topic_answer
+from bot.counsel.known import Known
+from bot.counsel.suggestions import Offer, offer_for
 from bot.conversation.understand import (
     CRISIS_CHECK,
     INFORM,
@@ -119,6 +121,9 @@ SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
 KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
+SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
+SUGGESTION = "suggestion-"  # a suggestion button's choice: "suggestion-2" is the second option
+SOMETHING_ELSE = "something-else"
 
 
 # Requests a person may make while the career questions wait after a crisis response.
@@ -197,6 +202,7 @@ class _Core:
         self.reply = Reply()
         self.text = clean_answer(turn.text)
         self.left_crisis_hold = False  # this message ends the wait after a crisis response
+        self.suggested_key: str | None = None  # the answer stored this turn is a suggestion the person chose
 
     # ---- the open question --------------------------------------------------------------
 
@@ -246,7 +252,7 @@ class _Core:
             handled = self.settle(pending)
             if handled:
                 return self.finish()
-        if self.was_the_answer():
+        if self.was_the_answer() or self.chose_suggestion():
             return self.finish()
         reading = self.reading()
         if self.state.get("crisis_hold") and self.state.get("handoff") == "queued" and self.holds(reading):
@@ -313,6 +319,43 @@ class _Core:
         self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
         self.answer(earlier, Reading(Kind.ANSWER, INFORM))
         return True
+
+    def chose_suggestion(self) -> bool:
+        """A suggestion offered for the open question, chosen by its button, by its place
+        ("the second one"), or – when it said "does that fit you?" – by a plain "yes"."""
+        offer = self.state.get(SUGGESTIONS_SLOT)
+        key = self.open_key
+        if not isinstance(offer, Mapping) or key is None or offer.get("key") != key:
+            return False
+        options = [str(o) for o in offer.get("options") or []]
+        _, choice = decode_payload(self.text)
+        chosen: str | None = None
+        if choice == SOMETHING_ELSE:
+            self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "something_else"
+            self.reply.say(t("something_else_go"))
+            return True
+        if choice is not None and choice.startswith(SUGGESTION):
+            index = choice.removeprefix(SUGGESTION)
+            if index.isdigit() and 1 <= int(index) <= len(options):
+                chosen = options[int(index) - 1]
+        elif choice is None:
+            norm = normalise_for_matching(self.text)
+            index_named = refers_to(norm, options) if options else None
+            if index_named is not None:
+                chosen = options[index_named]
+            elif offer.get("on_yes") and yes_or_no(self.text) is True and len(norm.split()) <= 6:
+                chosen = str(offer["on_yes"])
+        if chosen is None:
+            return False
+        self.state.set(SUGGESTIONS_SLOT, None)
+        self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
+        self.suggested_key = key
+        self.answer(chosen, Reading(Kind.ANSWER, INFORM))
+        return True
+
+    def offer(self, key: str) -> Offer | None:
+        """What a counselor would suggest for `key`, from what Waypoint knows by now."""
+        return offer_for(key, Known(self.state.merged(), self.turn.careers, self.turn.today))
 
     def reading(self) -> Reading:
         return understand(
@@ -568,7 +611,8 @@ class _Core:
             return
         for key, item in answers.items():
             if isinstance(item, Outcome):
-                self.reply.records.append(AnswerRecord(key, item.display, item.value, item.normalized, item.skipped))
+                suggested = key == self.suggested_key
+                self.reply.records.append(AnswerRecord(key, item.display, item.value, item.normalized, item.skipped, suggested))
             else:
                 self.reply.records.append(AnswerRecord(key, display_value(key, item), item))
 
@@ -847,6 +891,21 @@ class _Core:
             lines = []  # "like what?": the example is the answer, no reassurance needed
         else:
             lines = [t("unsure_again" if again else "unsure")]
+        offer = self.offer(question.key)
+        if offer is not None:
+            # a counselor's suggestions for this person, each one tap away, or their own words
+            if reading.intent == "ask_suggestion":
+                lines = []
+            lines += [offer.intro, t("suggestions_pick_yes" if offer.on_yes else "suggestions_pick")]
+            self.state.set(SUGGESTIONS_SLOT, {"key": question.key, "options": [o.text for o in offer.options], "on_yes": offer.on_yes})
+            offered = [Button(o.button, f'/inform{{"choice": "{SUGGESTION}{i}"}}') for i, o in enumerate(offer.options, 1)]
+            offered.append(Button(t("something_else"), f'/inform{{"choice": "{SOMETHING_ELSE}"}}'))
+            if question.skippable:
+                offered.append(Button(t("skip_button"), "skip"))
+            offered.append(COUNSELOR)
+            self.reply.say(Prompt("\n".join(lines), tuple(offered)))
+            self.count("repeats", int(self.state.get("repeats") or 0) + 1)
+            return
         example = example_for(question.key)
         if example and not again:
             lines.append(t("example", example=example))

@@ -48,6 +48,7 @@ class StoredAnswer:
     skipped: bool
     revision: int
     updated_at: datetime
+    suggested: bool = False  # chosen from Waypoint's suggestions
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class Store:
                 if isinstance(record, ConsentRecord):
                     self._consent_in(session)
                 elif isinstance(record, AnswerRecord):
-                    self._answer_in(s, session, record.key, record.display, record.value, record.normalized, record.skipped)
+                    self._answer_in(s, session, record.key, record.display, record.value, record.normalized, record.skipped, record.suggested)
                 elif isinstance(record, InterestResponsesRecord):
                     self._interest_responses_in(session, record.responses)
                 elif isinstance(record, SkillRatingsRecord):
@@ -206,7 +207,7 @@ class Store:
 
     def _answer_in(
         self, s: Session, session: CounselingSession, question: str, value: str, slot_value: Any,
-        normalized: str | None, skipped: bool,
+        normalized: str | None, skipped: bool, suggested: bool = False,
     ) -> int:
         stage = QUESTIONS[question].stage
         now = datetime.now(timezone.utc)
@@ -221,9 +222,12 @@ class Store:
         else:
             answer.revision += 1
         answer.value, answer.slot_value, answer.normalized = value, slot_value, normalized
-        answer.skipped, answer.updated_at = skipped, now
+        answer.skipped, answer.suggested, answer.updated_at = skipped, suggested, now
         s.flush()
-        s.add(AnswerRevision(answer_id=answer.id, revision=answer.revision, value=value, normalized=normalized, skipped=skipped, recorded_at=now))
+        s.add(AnswerRevision(
+            answer_id=answer.id, revision=answer.revision, value=value, normalized=normalized, skipped=skipped,
+            suggested=suggested, recorded_at=now,
+        ))
         if _stage_rank(stage) > _stage_rank(session.stage_reached):
             session.stage_reached = stage
         session.updated_at = now
@@ -296,7 +300,7 @@ class Store:
                 return {}
             rows = s.scalars(select(Answer).where(Answer.session_id == session.id).order_by(Answer.id))
             return {
-                a.question: StoredAnswer(a.question, a.stage, a.value, a.slot_value, a.normalized, a.skipped, a.revision, a.updated_at)
+                a.question: StoredAnswer(a.question, a.stage, a.value, a.slot_value, a.normalized, a.skipped, a.revision, a.updated_at, a.suggested)
                 for a in rows
             }
 

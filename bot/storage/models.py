@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import registry, relationship
 from sqlalchemy.orm.decl_api import DeclarativeMeta
@@ -88,6 +89,7 @@ class Answer(Base):
     slot_value = Column(JSON)  # the conversation's own form, to resume exactly
     normalized = Column(Text)  # ISO date, months, choice codes
     skipped = Column(Boolean, nullable=False, default=False)
+    suggested = Column(Boolean, nullable=False, default=False, server_default=false())  # chosen from Waypoint's suggestions
     revision = Column(Integer, nullable=False, default=1)
     answered_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -106,6 +108,7 @@ class AnswerRevision(Base):
     value = Column(Text, nullable=False)
     normalized = Column(Text)
     skipped = Column(Boolean, nullable=False, default=False)
+    suggested = Column(Boolean, nullable=False, default=False, server_default=false())
     recorded_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 

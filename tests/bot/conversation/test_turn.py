@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.conversation import messages
+from bot.conversation.messages import text as t
 from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, NoteToCounselor, OpenCase, SendPlan, StartOver
 from bot.conversation.stages import QUESTIONS
 from bot.conversation.topics import TopicCatalogue, topic_answer
@@ -617,20 +618,25 @@ def test_skip_these_questions_skips_the_rest_of_the_stage_that_can_be_skipped(ma
     assert sum(QUESTIONS["env_economic"].prompt in text for text in reply.texts()) == 0  # not asked in passing
 
 
-def test_like_what_gets_an_example_straight_away(make_turn):
+def test_like_what_gets_suggestions_straight_away(make_turn):
     reply = respond(make_turn("like what?", intent="ask_suggestion", confidence=0.45, open_question="values", stage="assessment"))
 
     assert reply.records == [] and "pending" not in reply.slots
-    assert reply.texts()[0].startswith("For example:")
+    assert reply.texts()[0].startswith(t("suggest_values_intro"))
+    offered = [b.title for b in reply.messages[0].buttons]
+    assert offered[:3] == t("suggest_values_options").split("|")
+    assert offered[3] == t("something_else")
+    assert reply.slots["suggestions_offered"]["key"] == "values"
 
 
 @pytest.mark.parametrize("text", ["what do you mean?", "i dont understand the question", "huh?"])
-def test_a_question_about_the_question_is_explained_with_an_example_not_stored(make_turn, text):
+def test_a_question_about_the_question_is_explained_with_suggestions_not_stored(make_turn, text):
     reply = respond(make_turn(text, intent="ask_suggestion", confidence=0.45, open_question="values", stage="assessment"))
 
     assert reply.records == [] and "pending" not in reply.slots
     assert reply.texts()[0].startswith("Let me put it another way. " + QUESTIONS["values"].why)
-    assert "For example:" in reply.texts()[0]
+    assert t("suggest_values_intro") in reply.texts()[0]
+    assert len([b for b in reply.messages[0].buttons if "suggestion-" in b.payload]) == 3
 
 
 def test_a_correction_keeps_the_whole_new_value(make_turn):
@@ -862,3 +868,49 @@ def test_bye_for_now_is_never_an_answer(make_turn):
     reply = respond(make_turn("bye for now", intent="inform", confidence=0.7, open_question="expectations", stage="needs"))
 
     assert reply.records == []
+
+
+# ---- suggestions (issue 12) ------------------------------------------------------------------
+
+OFFERED = {"key": "values", "options": ["Security and stability", "Learning something new every year"], "on_yes": None}
+
+
+def test_a_suggestion_button_stores_its_text_marked_as_suggested(make_turn):
+    reply = respond(make_turn('/inform{"choice": "suggestion-2"}', open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert [(r.key, r.value, r.suggested) for r in reply.records if isinstance(r, AnswerRecord)] == [
+        ("values", "Learning something new every year", True)
+    ]
+    assert reply.slots["suggestions_offered"] is None
+
+
+def test_a_suggestion_named_by_its_place_is_chosen(make_turn):
+    reply = respond(make_turn("the first one", open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert answers(reply) == {"values": "Security and stability"}
+
+
+def test_yes_to_does_that_fit_you_takes_all_of_them(make_turn):
+    offered = {"key": "strengths", "options": ["Speaking – talking", "Active Listening – listening"], "on_yes": "Speaking and Active Listening"}
+    reply = respond(make_turn("yes that fits", open_question="strengths", stage="assessment", suggestions_offered=offered))
+
+    assert answers(reply) == {"strengths": "Speaking and Active Listening"}
+
+
+def test_something_else_asks_for_own_words_and_stores_nothing(make_turn):
+    reply = respond(make_turn('/inform{"choice": "something-else"}', open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert reply.records == []
+    assert reply.texts() == [t("something_else_go")]
+
+
+def test_an_offer_for_another_question_is_not_chosen(make_turn):
+    reply = respond(make_turn("the first one", open_question="constraints", stage="assessment", suggestions_offered=OFFERED))
+
+    assert "values" not in answers(reply)
+
+
+def test_own_words_after_suggestions_are_stored_unmarked(make_turn):
+    reply = respond(make_turn("Fair pay and a good team", open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert [(r.key, r.suggested) for r in reply.records if isinstance(r, AnswerRecord)] == [("values", False)]

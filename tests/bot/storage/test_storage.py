@@ -411,3 +411,19 @@ def test_start_over_deletes_the_plan_documents_and_their_links(store):
     plans.create_link("a" * 64, employee, now + timedelta(days=30), now)
     assert store.clear_progress("rest", "plan-owner")
     assert plans.versions(employee) == [] and plans.link_employee("a" * 64, now) is None
+
+
+# -- suggestions (issue 12) --------------------------------------------------------------------
+
+
+def test_a_chosen_suggestion_is_marked_and_own_words_later_are_not(store):
+    from bot.conversation.reply import AnswerRecord
+
+    store.apply(CHANNEL, SENDER, [AnswerRecord("values", "Learning every year", "Learning every year", suggested=True)])
+    assert store.answers(CHANNEL, SENDER)["values"].suggested is True
+
+    store.apply(CHANNEL, SENDER, [AnswerRecord("values", "Fair pay", "Fair pay")])
+    assert store.answers(CHANNEL, SENDER)["values"].suggested is False
+    with store.engine.connect() as connection:
+        marks = connection.execute(select(AnswerRevision.revision, AnswerRevision.suggested).order_by(AnswerRevision.revision)).all()
+    assert [tuple(m) for m in marks] == [(1, True), (2, False)]

@@ -1,0 +1,92 @@
+"""What Waypoint knows about the person at this point of the conversation, read from the
+answers (slots) and the career database – the ground every suggestion and analysis stands on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Mapping
+
+from bot.careers import gaps as gap_rules
+from bot.careers.catalogue import Occupation
+
+if TYPE_CHECKING:
+    from bot.careers.service import Careers
+
+SKIPPED = "(skipped)"
+_FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|\bthen\b|\blater\b)\s*", re.I)
+
+
+def given(value: Any) -> bool:
+    return value not in (None, "", SKIPPED, [], {})
+
+
+@dataclass(frozen=True)
+class Known:
+    slots: Mapping[str, Any]
+    careers: "Careers | None"
+    today: date
+
+    def answer(self, key: str) -> str | None:
+        value = self.slots.get(key)
+        return value.strip() if isinstance(value, str) and given(value) else None
+
+    def occupation(self, key: str) -> Occupation | None:
+        if self.careers is None:
+            return None
+        return self.careers.occupation(self.slots.get(key))
+
+    @property
+    def current(self) -> Occupation | None:
+        return self.occupation("current_occupation")
+
+    @property
+    def target(self) -> Occupation | None:
+        return self.occupation("target_occupation")
+
+    @property
+    def target_words(self) -> str | None:
+        """The role the person is aiming for, in their own words (the first they named),
+        else the occupation's title."""
+        roles = self.answer("target_roles")
+        if roles:
+            first = next((p for p in _FIRST_ROLE.split(roles) if p.strip()), roles).strip(" .")
+            if 0 < len(first) <= 60:
+                return first
+        target = self.target
+        return target.title if target else None
+
+    @property
+    def current_words(self) -> str | None:
+        role = self.answer("current_role")
+        if role and len(role) <= 60:
+            return role
+        current = self.current
+        return current.title if current else None
+
+    @property
+    def interest_letters(self) -> str:
+        """The person's Holland code from the profiler, else their current occupation's."""
+        profile = self.slots.get("interest_profile")
+        if isinstance(profile, Mapping) and profile.get("code"):
+            return str(profile["code"])
+        current = self.current
+        return current.interest_code or "" if current else ""
+
+    @property
+    def gaps(self) -> list[gap_rules.Gap]:
+        """The person's skills gaps for the target, largest first."""
+        value = self.slots.get("skills_gap")
+        if isinstance(value, Mapping):
+            return gap_rules.top_gaps(value.get("ratings") or [], n=5)
+        return []
+
+    def due(self, horizon: str) -> date | None:
+        value = self.slots.get(f"goal_{horizon}_due")
+        if isinstance(value, str) and given(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return None
+        return None
