@@ -69,7 +69,7 @@ def plan_service() -> "PlanService":
         from bot.plan.service import PlanService
         from bot.storage.plans import PlanStore
 
-        _plan_service = PlanService(store(), PlanStore(store().engine), settings())
+        _plan_service = PlanService(store(), PlanStore(store().engine), settings(), careers())
     return _plan_service
 
 

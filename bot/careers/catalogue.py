@@ -257,6 +257,43 @@ class Catalogue:
                 seen.append(t.example)
         return seen[:n]
 
+    def distinctive_skills(self, code: str, n: int = 6, kind: str = "skill") -> list[Requirement]:
+        """The skills (or knowledge areas) that set `code` apart: important for it (3 of 5
+        or more) and more important than for the average occupation – Monitoring and
+        Coordination for a supervisor rather than Reading Comprehension, which nearly
+        every occupation rates highly. The most important fill up when too few stand out."""
+        if "_mean_importance" not in self.__dict__:
+            sums: dict[str, float] = defaultdict(float)
+            counts: dict[str, int] = defaultdict(int)
+            for items in self.requirements.values():
+                for q in items:
+                    sums[q.element_id] += q.importance
+                    counts[q.element_id] += 1
+            self.__dict__["_mean_importance"] = {e: sums[e] / counts[e] for e in sums}
+        mean: dict[str, float] = self.__dict__["_mean_importance"]
+        important = [q for q in self.top_skills(code, 100, kind=kind) if q.importance >= 3.0]
+        standing_out = sorted(
+            (q for q in important if q.importance - mean.get(q.element_id, 0.0) >= 0.3),
+            key=lambda q: (-(q.importance - mean.get(q.element_id, 0.0)), q.name),
+        )
+        chosen = standing_out[:n]
+        chosen += [q for q in important if q not in chosen][: n - len(chosen)]
+        return chosen
+
+    def distinctive_technologies(self, code: str, n: int = 3) -> list[str]:
+        """Hot technologies of `code` that say something about the work: the ones fewer
+        occupations list first (Bloomberg or SAP before Microsoft Word, which most list)."""
+        if "_technology_share" not in self.__dict__:
+            counts: dict[str, int] = defaultdict(int)
+            for items in self.technologies.values():
+                for example in {t.example for t in items}:
+                    counts[example] += 1
+            total = max(1, len(self.occupations))
+            self.__dict__["_technology_share"] = {example: c / total for example, c in counts.items()}
+        share: dict[str, float] = self.__dict__["_technology_share"]
+        names = self.hot_technologies(code, 50)
+        return sorted(names, key=lambda name: (share.get(name, 0.0) > 0.5, share.get(name, 0.0)))[:n]
+
     def requirement_source(self, code: str) -> str | None:
         """Whose skill ratings stand for `code`: its own, or – for the few occupations
         O*NET has not rated yet – those of its closest related occupation."""

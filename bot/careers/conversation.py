@@ -335,7 +335,8 @@ def skills_to_rate(slots: Mapping[str, Any], careers: "Careers") -> tuple[Occupa
     target = careers.occupation(slots.get("target_occupation"))
     if target is None:
         return None, []
-    skills = careers.catalogue.top_skills(target.code, gap_rules.SKILLS_TO_RATE)
+    # what sets the target apart (Operations Analysis for a logistician), not what every job rates highly
+    skills = careers.catalogue.distinctive_skills(target.code, gap_rules.SKILLS_TO_RATE)
     return target, [
         {"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance}
         for q in skills

@@ -59,13 +59,18 @@ class Gap:
 _SHORT_MEANS: tuple[tuple[str, str], ...] = (
     ("2.A.1", "a course and weekly practice"),
     ("2.A.2", "a mentor's feedback on real problems"),
-    ("2.B.1", "coaching and shadowing someone strong at it"),
+    ("2.B.1", "coaching and shadowing a strong colleague"),
     ("2.B.2", "a stretch project"),
     ("2.B.3", "hands-on training"),
     ("2.B.4", "a rotation or shadowing"),
     ("2.B.5", "a stretch assignment with a budget or schedule"),
     ("2.C", "a course"),  # knowledge areas
 )
+
+
+def means_group(element_id: str) -> str:
+    """The skill group whose development means fit `element_id` ("2.B.1"), for phrasing a step."""
+    return next((prefix for prefix, _ in _SHORT_MEANS if element_id.startswith(prefix)), "other")
 
 
 def means_short(element_id: str) -> str:

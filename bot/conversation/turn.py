@@ -325,10 +325,16 @@ class _Core:
         ("the second one"), or – when it said "does that fit you?" – by a plain "yes"."""
         offer = self.state.get(SUGGESTIONS_SLOT)
         key = self.open_key
+        _, choice = decode_payload(self.text)
         if not isinstance(offer, Mapping) or key is None or offer.get("key") != key:
+            if choice is not None and (choice.startswith(SUGGESTION) or choice == SOMETHING_ELSE):
+                # an old suggestion button (another question's): never stored as a text
+                self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "suggestion_gone"
+                self.reply.say(t("suggestion_gone"))
+                self.ask_open(again=True)
+                return True
             return False
         options = [str(o) for o in offer.get("options") or []]
-        _, choice = decode_payload(self.text)
         chosen: str | None = None
         if choice == SOMETHING_ELSE:
             self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "something_else"
@@ -346,6 +352,11 @@ class _Core:
             elif offer.get("on_yes") and yes_or_no(self.text) is True and len(norm.split()) <= 6:
                 chosen = str(offer["on_yes"])
         if chosen is None:
+            if choice is not None and choice.startswith(SUGGESTION):
+                self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "suggestion_gone"
+                self.reply.say(t("suggestion_gone"))
+                self.ask_open(again=True)
+                return True
             return False
         self.state.set(SUGGESTIONS_SLOT, None)
         self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM

@@ -218,7 +218,9 @@ _SUGGEST = re.compile(
     r"for (?:me|this|that|it))\b))|can you help me (?:answer|with this|decide|choose|think)|"
     r"what do (?:most|other) people (?:say|put|answer|write)|help me (?:out here|answer)|no clue what to (?:say|put|write|answer)|"
     r"what (?:should|could|would) i (?:say|put|write|answer)|(?:i )?need (?:some )?(?:ideas|examples|suggestions)|"
-    r"what are (?:some |the )?(?:options|examples))\b",
+    r"what are (?:some |the )?(?:options|examples)|"
+    # "how would i even know? any ideas?": asking for ideas, at the end of a message
+    r"any (?:suggestions?|ideas|examples|tips)(?=\s*[?.!]*\s*$))\b",
     re.I,
 )
 _DISTRESS = re.compile(

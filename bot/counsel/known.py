@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from bot.careers.service import Careers
 
 SKIPPED = "(skipped)"
-_FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|\bthen\b|\blater\b)\s*", re.I)
+_FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\||\bor\b|\band\b|\bthen\b|\blater\b)\s*", re.I)
 
 
 def given(value: Any) -> bool:

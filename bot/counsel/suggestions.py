@@ -94,14 +94,13 @@ def _strengths(known: Known) -> Offer | None:
     current = known.current
     if current is None or known.careers is None:
         return None
-    skills = known.careers.catalogue.top_skills(current.code, 3)
+    skills = known.careers.catalogue.distinctive_skills(current.code, 3)
     if len(skills) < 2:
         return None
     options = [Option(f"{q.name} – {_lower_first(q.description.rstrip('.'))}", q.name) for q in skills]
     names = [q.name.lower() for q in skills]
-    who = known.current_words or current.title
     return _offer(
-        t("suggest_strengths_intro", who=who, skills=_list(names)),
+        t("suggest_strengths_intro", title=current.title, skills=_list(names)),
         options,
         on_yes=_list([q.name for q in skills]),
         source="onet",
@@ -116,10 +115,10 @@ def _interests(known: Known) -> Offer | None:
     for letter in letters[:3]:
         for activity in known.careers.catalogue.area_words(letter).get("activity", [])[:1]:
             activities.append(activity)
-    who = known.current_words
-    if len(activities) < 2 or not who:
+    current = known.current
+    if len(activities) < 2 or current is None:
         return None
-    return _offer(t("suggest_interests_intro", who=who), [Option(a) for a in activities], source="onet")
+    return _offer(t("suggest_interests_intro", title=current.title), [Option(a) for a in activities], source="onet")
 
 
 _VALUE_OF_AREA = {  # what people with interests in each area often say matters to them
@@ -137,14 +136,20 @@ def _values(known: Known) -> Offer | None:
     if len(letters) < 2:
         return _common("values")(known)
     options = [Option(t(_VALUE_OF_AREA[letter])) for letter in letters[:3] if letter in _VALUE_OF_AREA]
-    return _offer(t("suggest_values_personal_intro"), options, source="onet")
+    profile = known.slots.get("interest_profile")
+    current = known.current
+    if isinstance(profile, dict) and profile.get("code") or current is None:
+        intro = t("suggest_values_personal_intro")
+    else:
+        intro = t("suggest_values_work_intro", title=current.title)
+    return _offer(intro, options, source="onet")
 
 
 def _env_technology(known: Known) -> Offer | None:
     occupation = known.current or known.target
     if occupation is None or known.careers is None:
         return None
-    technologies = known.careers.catalogue.hot_technologies(occupation.code, 3)
+    technologies = known.careers.catalogue.distinctive_technologies(occupation.code, 3)
     if len(technologies) < 2:
         return None
     options = [Option(t("suggest_technology_option", technology=name), name) for name in technologies]
@@ -282,7 +287,7 @@ def _steps(known: Known) -> Offer | None:
     month = 1
     for gap in known.gaps[:2]:
         when = min(_in_months(known, month), deadline)
-        options.append(Option(t("suggest_step_gap", means=gap_rules.means_short(gap.element_id), skill=gap.skill.lower(), by=_day(when))))
+        options.append(Option(t(f"suggest_step_{gap_rules.means_group(gap.element_id)}", skill=gap.skill.lower(), by=_day(when))))
         month += 1
     if target:
         options.append(Option(t("suggest_step_shadow", role=target, by=_day(min(_in_months(known, month), deadline)))))

@@ -10,7 +10,7 @@ review schedule and triggers (10).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from bot.conversation import dates
 from bot.conversation.answers import SKIPPED, display_value
@@ -19,6 +19,12 @@ from bot.careers.replies import ATTRIBUTION
 from bot.plan.model import PART_TITLES, RIASEC_NAMES, CareerPlan, InterestProfile, Item, Milestone, Part, SkillGap
 from bot.conversation.stages import GOAL_HORIZONS, QUESTIONS, ROLE_TITLES
 from bot.conversation.text import clean_answer
+from bot.conversation.messages import text
+from bot.counsel import analysis
+from bot.counsel.known import Known
+
+if TYPE_CHECKING:
+    from bot.careers.service import Careers
 
 # How many review dates part 10 and the calendar list ahead.
 REVIEWS_AHEAD = 4
@@ -50,7 +56,12 @@ def _iso(value: Any) -> date | None:
         return None
 
 
-def assemble(slots: Mapping[str, Any], version: int, generated_at: datetime, today: date) -> CareerPlan:
+def assemble(
+    slots: Mapping[str, Any], version: int, generated_at: datetime, today: date, careers: "Careers | None" = None
+) -> CareerPlan:
+    """The plan from the answers; with the career database, Waypoint's own analysis is
+    added to parts 2, 3, 5 and 9 (bot.counsel.analysis)."""
+    known = Known(slots, careers, today)
     goals = _goals(slots)
     steps = _steps(slots)
     reviews = _reviews(slots, today)
@@ -59,14 +70,14 @@ def assemble(slots: Mapping[str, Any], version: int, generated_at: datetime, tod
     parts = (
         _part(1, _items(slots, ("situation", "current_role", "current_occupation", "department", "time_in_role",
                                 "education", "expectations"))),
-        _part(2, _direction(slots)),
-        _part(3, _items(slots, ("env_social", "env_economic", "env_technology"))),
+        _part(2, _direction(slots) + _analysis(analysis.recommendation(known))),
+        _part(3, _items(slots, ("env_social", "env_economic", "env_technology")) + _analysis(analysis.target_facts(known))),
         _part(4, _items(slots, ("org_strategy", "org_opportunities", "org_relationships"))),
-        _part(5, _people(slots)),
+        _part(5, _people(slots, known)),
         _part(6, [Item(f"{_HORIZON_WORDS[h]} goal", _goal_line(g)) for h, g in goals.items()]),
         _part(7, [Item(f"{_HORIZON_WORDS[h]} goal", g["measure"]) for h, g in goals.items() if g.get("measure")]),
         _part(8, _conditions(slots, profile)),
-        _part(9, _gap_items(slots, gaps, target_title, steps)),
+        _part(9, _gap_items(slots, gaps, target_title, steps) + _analysis(analysis.target_needs(known))),
         _part(10, _revision(slots, reviews)),
     )
     milestones = [
@@ -115,10 +126,15 @@ def _direction(slots: Mapping[str, Any]) -> list[Item]:
     return items
 
 
-def _people(slots: Mapping[str, Any]) -> list[Item]:
+def _analysis(lines: list[analysis.Line]) -> list[Item]:
+    return [Item(line.label, line.text, by_waypoint=True) for line in lines]
+
+
+def _people(slots: Mapping[str, Any], known: Known) -> list[Item]:
     items: list[Item] = []
     key_people = slots.get("key_people")
     roles: list[str] = key_people if isinstance(key_people, list) else []  # the chosen role codes
+    suggestions = analysis.people_suggestions(known, roles)
     for role in roles:
         help_key, engage_key = f"person_{role}_help", f"person_{role}_engage"
         parts = []
@@ -128,6 +144,8 @@ def _people(slots: Mapping[str, Any]) -> list[Item]:
             parts.append(f"How I'll engage them: {_text(slots, engage_key)}")
         name = ROLE_TITLES.get(role, role)
         items.append(Item(name[0].upper() + name[1:], " – ".join(parts) if parts else "named as someone who matters"))
+        if role in suggestions:
+            items.append(Item(f"{name[0].upper() + name[1:]}: {text('analysis_label_person')}", suggestions[role], by_waypoint=True))
     return items
 
 
@@ -222,7 +240,10 @@ def _gap_items(
         items.append(Item("Skills", f"your ratings meet what {target_title or 'the target role'} needs"))
     items += _items(slots, ("development_means",))
     if steps:
-        items.append(Item("Action steps", "; ".join(f"{dates.format_date(d)}: {s}" for s, d in steps)))
+        by_date: dict[date, list[str]] = {}
+        for step, due in sorted(steps, key=lambda t: t[1]):
+            by_date.setdefault(due, []).append(step)
+        items.append(Item("Action steps", "; ".join(f"{dates.format_date(d)}: {' and '.join(s)}" for d, s in by_date.items())))
     return items
 
 

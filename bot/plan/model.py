@@ -39,6 +39,7 @@ class Item:
 
     label: str
     text: str
+    by_waypoint: bool = False  # Waypoint's analysis, not the person's words
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class CareerPlan:
             version=int(data["version"]),
             generated_at=datetime.fromisoformat(data["generated_at"]),
             parts=tuple(
-                Part(p["number"], p["title"], tuple(Item(i["label"], i["text"]) for i in p["items"]))
+                Part(p["number"], p["title"], tuple(Item(i["label"], i["text"], bool(i.get("by_waypoint", False))) for i in p["items"]))
                 for p in data["parts"]
             ),
             interest_profile=InterestProfile(profile["code"], dict(profile["scores"])) if profile else None,

@@ -16,7 +16,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.plan.assemble import assemble
@@ -25,6 +25,9 @@ from bot.plan.formats import FORMATS
 from bot.plan.model import CareerPlan
 from bot.storage import Store, slot_values
 from bot.storage.plans import PlanStore
+
+if TYPE_CHECKING:
+    from bot.careers.service import Careers
 
 # secrets.token_urlsafe(32): 32 random bytes = 256 bits, as 43 URL-safe characters.
 TOKEN_BYTES = 32
@@ -61,10 +64,11 @@ def calendar_uid(employee_id: str) -> str:
 
 
 class PlanService:
-    def __init__(self, store: Store, plans: PlanStore, settings: Settings) -> None:
+    def __init__(self, store: Store, plans: PlanStore, settings: Settings, careers: "Careers | None" = None) -> None:
         self.store = store
         self.plans = plans
         self.settings = settings
+        self.careers = careers  # for Waypoint's analysis in the plan; without it, the answers only
 
     def _employee_with_answers(self, channel: str, sender_id: str) -> tuple[str, dict[str, Any]]:
         answers = self.store.answers(channel, sender_id)
@@ -80,7 +84,7 @@ class PlanService:
         built: list[CareerPlan] = []
 
         def build(version: int) -> dict[str, Any]:
-            plan = assemble(slots, version, now, today)
+            plan = assemble(slots, version, now, today, self.careers)
             if not any(part.discussed for part in plan.parts):
                 raise NothingStored("no part of the plan has been discussed")
             built.append(plan)

@@ -33,3 +33,7 @@ def test_the_employee_reaches_the_plan_with_only_answers_stored(stack: Stack, em
     assert transcript.repeat_runs == 0, transcript.text()
     assert not transcript.early_goodbye, transcript.text()
     assert transcript.unmet == [], transcript.text()
+    if transcript.asks:
+        # every request for ideas got suggestions, and the ones the employee took are marked as suggested
+        assert transcript.asks_with_suggestions == transcript.asks, transcript.text()
+        assert set(transcript.suggested_stored) >= {"strengths", "goal_short", "goal_short_measure"}, transcript.text()

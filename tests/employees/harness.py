@@ -35,6 +35,9 @@ class Transcript:
     stored: dict[str, object] = field(default_factory=dict)
     stored_non_answers: list[str] = field(default_factory=list)
     unmet: list[str] = field(default_factory=list)
+    asks: int = 0  # times the employee asked for ideas
+    asks_with_suggestions: int = 0  # ... and the reply offered at least two suggestions
+    suggested_stored: list[str] = field(default_factory=list)  # answers stored from a suggestion
 
     @property
     def ok(self) -> bool:
@@ -47,6 +50,7 @@ class Transcript:
 def converse(stack: Stack, employee: Employee) -> Transcript:
     transcript = Transcript(employee, f"sim-{employee.name}-{uuid.uuid4().hex[:8]}")
     message, is_answer = employee.opening, employee.opening_is_answer
+    asking = False
     last_questions: list[str] = []
     while transcript.turns < TURN_LIMIT:
         transcript.turns += 1
@@ -69,8 +73,12 @@ def converse(stack: Stack, employee: Employee) -> Transcript:
         slots = stack.tracker(transcript.sender).get("slots") or {}
         key = slots.get("editing_field") or slots.get("open_question")
         buttons = [b for r in replies for b in (r.get("buttons") or [])]
+        if asking:
+            transcript.asks += 1
+            if sum('"suggestion-' in b.get("payload", "") for b in buttons) >= 2:
+                transcript.asks_with_suggestions += 1
         move = employee.next_move(key, buttons)
-        message, is_answer = move.text, move.answer
+        message, is_answer, asking = move.text, move.answer, move.asks
     check_store(stack, transcript)
     return transcript
 
@@ -82,6 +90,7 @@ def check_store(stack: Stack, transcript: Transcript) -> None:
     finally:
         store.engine.dispose()
     transcript.stored = {key: answer.slot_value for key, answer in answers.items()}
+    transcript.suggested_stored = [key for key, answer in answers.items() if answer.suggested]
     values = {str(answer.value).strip().casefold() for answer in answers.values()}
     transcript.stored_non_answers = [m for m in transcript.non_answers if m.strip().casefold() in values]
     for key, check in transcript.employee.expect.items():
@@ -103,4 +112,12 @@ def summary(transcripts: list[Transcript]) -> list[str]:
         f"  total: non-answers stored {sum(len(t.stored_non_answers) for t in transcripts)} (target 0), "
         f"runs of repeated questions {sum(t.repeat_runs for t in transcripts)} (target 0)"
     )
+    asks = sum(t.asks for t in transcripts)
+    offered = sum(t.asks_with_suggestions for t in transcripts)
+    if asks:
+        lines.append(
+            f"Suggestion coverage: {offered}/{asks} requests for ideas got at least two suggestions = {offered / asks:.3f} "
+            f"(target 1.000); answers stored from a suggestion: "
+            + ", ".join(f"{t.employee.name} {len(t.suggested_stored)}" for t in transcripts if t.asks)
+        )
     return lines

@@ -74,6 +74,7 @@ CONFIRM = ("goal_short_confirmed", "goal_medium_confirmed", "goal_long_confirmed
 class Move:
     text: str
     answer: bool  # False: a question, a request, uncertainty – it must never be stored
+    asks: bool = False  # asking for ideas: the reply must offer at least two suggestions
 
 
 @dataclass
@@ -89,6 +90,10 @@ class Employee:
     expect: dict[str, Callable[[object], bool]] = field(default_factory=dict)
     profiler_batches: list[str] = field(default_factory=list)
     said_before: set[str] = field(default_factory=set)
+    # Questions where the employee asks for ideas (their `before` messages) and then taps
+    # the first suggestion offered.
+    takes_suggestions: tuple[str, ...] = ()
+    asked: set[str] = field(default_factory=set)
 
     def answer_for(self, key: str) -> str:
         return self.answers.get(key, BASE.get(key, "yes"))
@@ -98,7 +103,15 @@ class Employee:
             return Move("let's continue", False)
         pending = self.before.get(key) or []
         if pending:
-            return Move(pending.pop(0), False)
+            asking = key in self.takes_suggestions
+            if asking:
+                self.asked.add(key)
+            return Move(pending.pop(0), False, asks=asking)
+        if key in self.asked:
+            offered = [b for b in buttons if '"suggestion-' in b.get("payload", "")]
+            if offered:
+                self.asked.discard(key)
+                return Move(offered[0]["payload"], True)
         if key in CLICK_FIRST and buttons:
             return Move(buttons[0]["payload"], True)
         if key == "interest_profile":
@@ -117,15 +130,28 @@ def employees() -> list[Employee]:
             expect={"department": lambda v: v == "Outbound logistics", "interest_profile": lambda v: isinstance(v, dict)},
         ),
         Employee(
-            "sam", "unsure: idk, what would you suggest?",
+            "sam", "unsure: idk, what would you suggest? – then takes a suggestion",
             before={
                 "situation": ["idk"],
                 "strengths": ["no idea to be honest, what would you suggest?"],
                 "values": ["hmm not sure"],
                 "leaning_direction": ["what do other people usually say here?"],
                 "goal_short": ["idk, can you give me an example?"],
+                "goal_short_measure": ["how would i even know? any ideas?"],
+                "goal_medium": ["no idea, what would you suggest?"],
+                "action_steps": ["what would you suggest?"],
+                "person_manager_help": ["not sure what they could do"],
             },
-            expect={"strengths": lambda v: v == BASE["strengths"], "goal_short": lambda v: v == BASE["goal_short"]},
+            takes_suggestions=(
+                "situation", "strengths", "values", "leaning_direction", "goal_short", "goal_short_measure", "goal_medium",
+                "action_steps", "person_manager_help",
+            ),
+            expect={
+                # what Waypoint suggested, chosen by the person: never the question they asked
+                "strengths": lambda v: isinstance(v, str) and "–" not in v[:2] and len(v) > 5,
+                "goal_short": lambda v: isinstance(v, str) and v.startswith(("Close my gap in", "Try out")),
+                "goal_short_measure": lambda v: isinstance(v, str) and v != BASE["goal_short"],
+            },
         ),
         Employee(
             "kev", "terse, types with typos",

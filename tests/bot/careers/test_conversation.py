@@ -298,8 +298,9 @@ def test_take_profiler_prompt_explains_the_profiler(ask) -> None:
 
 @pytest.fixture
 def nurse_skills(careers) -> list[str]:
-    """Registered Nurses' six most important skills, as they are asked."""
-    return [q.element_id for q in careers.catalogue.top_skills(REGISTERED_NURSES, 6)]
+    """The six skills that set Registered Nurses apart, as they are asked (issue 12: not the
+    Reading Comprehension every occupation needs)."""
+    return [q.element_id for q in careers.catalogue.distinctive_skills(REGISTERED_NURSES, 6)]
 
 
 def rate(reply, answers: list[str], slots: dict[str, Any]) -> list[Outcome]:
@@ -324,8 +325,8 @@ def test_a_target_without_skill_ratings_skips_the_skills_gap(reply) -> None:
 
 
 def test_ratings_are_taken_one_by_one_and_the_last_names_the_gaps(reply, nurse_skills) -> None:
-    # Social Perceptiveness 2, Active Listening 4, Speaking skipped, Critical Thinking 6,
-    # Coordination 1, Service Orientation 3 (needed: about 4 each)
+    # Service Orientation 2, Social Perceptiveness 4, Coordination skipped, Judgment and
+    # Decision Making 6, Writing 1, Critical Thinking 3 (needed: about 4 each)
     outcomes = rate(reply, [choice("2"), "4", "skip", "advanced", "level 1", choice("3")], {"target_occupation": REGISTERED_NURSES})
 
     for step, outcome in enumerate(outcomes[:-1], 1):
@@ -338,17 +339,17 @@ def test_ratings_are_taken_one_by_one_and_the_last_names_the_gaps(reply, nurse_s
     assert [r["element_id"] for r in last.value["ratings"]] == nurse_skills
     assert [r["self_level"] for r in last.value["ratings"]] == [2, 4, None, 6, 1, 3]
     assert last.extra["skill_ratings_record"] == {"occupation_code": REGISTERED_NURSES, "ratings": last.value["ratings"]}
-    # largest gap x importance first: Coordination (3), Social Perceptiveness (2.4), Service Orientation (1)
+    # largest gap x importance first: Writing, Service Orientation, Critical Thinking
     assert last.display == (
-        "for Registered Nurses: Coordination (1 of 4 needed), Social Perceptiveness (2 of 4 needed), "
-        "Service Orientation (3 of 4 needed)"
+        "for Registered Nurses: Writing (1 of 4 needed), Service Orientation (2 of 4 needed), "
+        "Critical Thinking (3 of 4 needed)"
     )
     assert "Your biggest gaps, and how to close them:" in last.notice
     gaps_part = last.notice.split("Your biggest gaps, and how to close them:")[1]
     assert [line.split(":")[0] for line in gaps_part.strip().splitlines()[:3]] == [
-        "• Coordination", "• Social Perceptiveness", "• Service Orientation",
+        "• Writing", "• Service Orientation", "• Critical Thinking",
     ]
-    assert "• Coordination: mentoring or coaching" in last.notice
+    assert "• Service Orientation: mentoring or coaching" in last.notice
 
 
 def test_stop_leaves_the_remaining_skills_unrated(reply) -> None:
@@ -380,9 +381,9 @@ def test_no_target_occupation_skips_the_skills_gap(reply) -> None:
 
 
 def test_skills_prompt_names_the_skill_and_the_needed_level(ask) -> None:
-    prompt = ask("skills_gap", {"target_occupation": REGISTERED_NURSES, "skill_levels": {"2.B.1.a": 3}})
+    prompt = ask("skills_gap", {"target_occupation": REGISTERED_NURSES, "skill_levels": {"2.B.1.f": 3}})
 
-    assert prompt.text.startswith("Skills gap for Registered Nurses · 2 of 6: Active Listening")
+    assert prompt.text.startswith("Skills gap for Registered Nurses · 2 of 6: Social Perceptiveness")
     assert "Registered Nurses need about level 4 of 7" in prompt.text
     assert [b.payload for b in prompt.buttons] == [choice(str(v)) for v in (0, 2, 4, 6, 7)]
 

@@ -914,3 +914,11 @@ def test_own_words_after_suggestions_are_stored_unmarked(make_turn):
     reply = respond(make_turn("Fair pay and a good team", open_question="values", stage="assessment", suggestions_offered=OFFERED))
 
     assert [(r.key, r.suggested) for r in reply.records if isinstance(r, AnswerRecord)] == [("values", False)]
+
+
+def test_an_old_suggestion_button_is_never_stored_as_text(make_turn):
+    reply = respond(make_turn('/inform{"choice": "suggestion-1"}', open_question="constraints", stage="assessment", suggestions_offered=OFFERED))
+
+    assert reply.records == []
+    assert reply.texts()[0] == t("suggestion_gone")
+    assert reply.slots.get("open_question", "constraints") == "constraints"

@@ -44,10 +44,10 @@ def known(careers):
 
 def test_strengths_are_the_top_skills_of_the_current_occupation_put_as_a_question(known, careers) -> None:
     offer = offer_for("strengths", known(current_role="support agent", current_occupation=SUPPORT_AGENT))
-    top = [q.name for q in careers.catalogue.top_skills(SUPPORT_AGENT, 3)]
+    top = [q.name for q in careers.catalogue.distinctive_skills(SUPPORT_AGENT, 3)]
 
     assert offer is not None
-    assert offer.intro.startswith("People who work as support agent are often strong at")
+    assert offer.intro.startswith("In O*NET, Customer Service Representatives are often strong at")
     assert offer.intro.endswith("does that fit you?")
     assert [o.label for o in offer.options] == top
     assert all(o.text.startswith(name + " – ") for o, name in zip(offer.options, top))
@@ -104,7 +104,7 @@ def test_people_suggestions_name_the_target_and_the_largest_gap(known) -> None:
 
 def test_technology_comes_from_onet_as_a_statement_to_confirm(known, careers) -> None:
     offer = offer_for("env_technology", known(**PLANNER))
-    hot = careers.catalogue.hot_technologies(WAREHOUSE_SUPERVISOR, 3)
+    hot = careers.catalogue.distinctive_technologies(WAREHOUSE_SUPERVISOR, 3)
 
     assert offer is not None and len(hot) >= 2
     assert all(name in offer.intro for name in hot)

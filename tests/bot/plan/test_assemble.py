@@ -41,7 +41,7 @@ def test_3_4_environment_and_organisation(plan):
 
 
 def test_5_people_with_what_they_can_do_and_how_to_engage_them(plan):
-    people = items(plan, 5)
+    people = {i.label: i.text for i in plan.part(5).items if not i.by_waypoint}
     assert people == {
         "Manager": "Can help by: She can sponsor my move to FP&A – How I'll engage them: I'll raise it in our next one-to-one",
         "Mentor": "Can help by: Share how she moved from accounting to FP&A – How I'll engage them: Ask her for a coffee "
@@ -112,3 +112,14 @@ def test_skipped_answers_are_left_out_not_shown_as_skipped():
 def test_chinese_answers_mark_the_plan_as_chinese():
     assert make_plan(CJK_SLOTS).language_hint == "zh"
     assert make_plan(FULL_SLOTS).language_hint == "en"
+
+
+def test_5_waypoint_suggests_what_to_ask_of_each_person(plan):
+    suggested = {i.label: i.text for i in plan.part(5).items if i.by_waypoint}
+    assert set(suggested) == {"Manager: Waypoint's suggestion", "Mentor: Waypoint's suggestion"}
+    assert "stretch task in" in suggested["Manager: Waypoint's suggestion"]
+    assert suggested["Mentor: Waypoint's suggestion"].startswith("choose someone who already works as FP&A analyst")
+
+
+def test_without_the_career_database_only_the_onet_free_analysis_is_added(plan):
+    assert not any(i.by_waypoint for number in (3, 9) for i in plan.part(number).items)

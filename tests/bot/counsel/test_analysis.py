@@ -1,0 +1,57 @@
+"""Waypoint's analysis in the plan (bot.counsel.analysis via bot.plan.assemble): parts 2,
+3, 5 and 9 carry a counselor's reasoning and O*NET's facts, labelled as Waypoint's."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from bot.plan.assemble import assemble
+from tests.bot.plan.conftest import FULL_SLOTS, GENERATED_AT, TODAY, VERSION
+
+
+@pytest.fixture(scope="module")
+def plan(careers):
+    return assemble(copy.deepcopy(FULL_SLOTS), VERSION, GENERATED_AT, TODAY, careers)
+
+
+def analysis(plan, number: int) -> dict[str, str]:
+    return {i.label: i.text for i in plan.part(number).items if i.by_waypoint}
+
+
+def test_part_2_recommends_the_direction_with_its_reasons(plan) -> None:
+    part = analysis(plan, 2)
+    recommendation = part["Waypoint's recommendation"]
+    assert recommendation.startswith(
+        "A professional-technical direction along a lateral path (across to neighbouring work at your level), toward FP&A analyst – "
+    )
+    assert "you said you like it" in recommendation
+    assert "your largest gaps" in recommendation  # the fixture's ratings leave gaps
+    alternatives = part["Other options on this path (Waypoint, from O*NET)"]
+    assert "Financial and Investment Analysts" not in alternatives  # the chosen target is not an alternative to itself
+    assert "(related occupation" in alternatives  # every alternative says why
+
+
+def test_part_3_gives_the_onet_facts_behind_the_target(plan, careers) -> None:
+    part = analysis(plan, 3)
+    hot = careers.catalogue.distinctive_technologies("13-2051.00", 5)
+    assert "Microsoft Outlook" not in hot  # listed for most occupations: says nothing about this one
+    assert part["Technologies in demand for Financial and Investment Analysts (Waypoint, from O*NET)"] == ", ".join(hot) + "."
+    assert part["Preparation it takes (Waypoint, from O*NET)"].startswith("Job Zone Four: Considerable Preparation Needed.")
+    assert "Occupations related to Financial and Investment Analysts (Waypoint, from O*NET)" in part
+
+
+def test_part_9_adds_the_knowledge_and_tools_the_target_needs(plan, careers) -> None:
+    part = analysis(plan, 9)
+    knowledge = part["Knowledge Financial and Investment Analysts rely on most (Waypoint, from O*NET)"]
+    assert "Economics and Accounting" in knowledge
+    assert "English Language" not in knowledge  # nearly every occupation's: not what this one needs
+    assert "Tools to learn (Waypoint, from O*NET)" in part
+
+
+def test_the_analysis_survives_a_stored_plan_version(plan) -> None:
+    from bot.plan.model import CareerPlan
+
+    again = CareerPlan.from_dict(plan.to_dict())
+    assert [i.by_waypoint for i in again.part(2).items] == [i.by_waypoint for i in plan.part(2).items]
