@@ -7,7 +7,8 @@ expected kind and intent) goes through the trained NLU model and the turn
 core's reading, as in the conversation. Printed: intent accuracy and macro F1 (each
 career topic its own label), out-of-scope recall, answers taken as an interruption,
 clarifications, human-request and crisis recall, the distress check-in rate, and forum-
-style first messages engaged; then the simulated employees (tests/employees/), if asked.
+style first messages engaged; before them the career-suggestion table, and after them the
+simulated employees (tests/employees/, with the suggestion coverage), if asked.
 
     python scripts/eval.py [--errors] [--employees]
 
@@ -174,12 +175,27 @@ def confusions(rows: list[Row], found: list[Reading], limit: int = 15) -> list[s
     return [f"  {n:3d}  {g} -> {p}" for (g, p), n in counts.most_common(limit)]
 
 
+def career_suggestions() -> None:
+    """The career-suggestion table (tests/bot/careers/suggestion_table.yml, written before
+    the code it measures): paths by type, interest ranking, free-text targets, similar jobs."""
+    from tests.bot.careers.suggestion_table import report, run_table
+
+    store = Store.from_url(Settings.from_env().database_url)
+    try:
+        careers = Careers.from_engine(store.engine)
+    finally:
+        store.engine.dispose()
+    for line in report(run_table(careers)):
+        print(line)
+
+
 def main() -> None:
     logging.disable(logging.WARNING)
     import structlog
 
     # Rasa logs every parsed message at debug level, text included: not here.
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    career_suggestions()
     sets = {name: heldout_rows(path) for name, path in HELDOUT_SETS.items()}
     for (name, rows), pairs_found in zip(sets.items(), asyncio.run(readings(list(sets.values())))):
         found = [r for r, _ in pairs_found]

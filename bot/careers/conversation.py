@@ -30,6 +30,8 @@ NONE_OF_THESE = "none"
 OCCUPATION_OF = {"current_role": "current_occupation", "target_roles": "target_occupation"}
 ROLE_OF = {v: k for k, v in OCCUPATION_OF.items()}
 CANDIDATES_SLOT = "occupation_candidates"
+COMPARED = "compared"  # candidates that are the person's two targets, shown side by side
+KEEP_BOTH = "both"
 RESPONSES_SLOT = "interest_responses"
 STOP_WARNED_SLOT = "profiler_stop_warned"
 LEVELS_SLOT = "skill_levels"
@@ -85,6 +87,13 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
     occupation, resolution = occupation_from_reply(careers, text, choice)
     current = careers.occupation(ctx.slots.get("current_occupation"))
     if key == "target_roles" and choice is None and current is not None:
+        two = two_targets(text, careers, current)
+        if two is not None:
+            # a real dilemma ("plant manager or chief engineer"): compared side by side next
+            outcome.extra[OCCUPATION_OF[key]] = None
+            outcome.extra["skills_gap"] = None
+            outcome.extra[CANDIDATES_SLOT] = [{"code": o.code, "title": o.title, "words": w, COMPARED: True} for w, o in two]
+            return outcome
         # the target read in the person's context: "team lead" for an agent is their team's supervisor
         understood = careers.understand_target(first_role(text), current)
         if understood.occupation is not None:
@@ -116,6 +125,17 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
     return outcome
 
 
+def two_targets(text: str, careers: "Careers", current: Occupation) -> list[tuple[str, Occupation]] | None:
+    """Two different occupations named as targets, each read in the person's context."""
+    roles = [p.strip(" .") for p in _ROLE_SPLIT.split(text) if p.strip(" .")]
+    found: list[tuple[str, Occupation]] = []
+    for words in roles:
+        occupation = careers.understand_target(words, current).occupation
+        if occupation is not None and all(occupation.code != o.code for _, o in found):
+            found.append((words, occupation))
+    return found[:2] if len(found) >= 2 else None
+
+
 def occupation_chosen(occupation_key: str, occupation: Occupation, careers: "Careers") -> dict[str, Any]:
     updates: dict[str, Any] = {occupation_key: occupation.code}
     if occupation_key == "target_occupation":
@@ -128,6 +148,9 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
     careers: Careers | None = ctx.careers
     if careers is None:
         return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
+    offered_first = (ctx.slots.get(CANDIDATES_SLOT) or [{}])[0]
+    if (choice == KEEP_BOTH or text.strip().casefold() in ("both", "keep both", "both of them", "keep both please")) and offered_first.get(COMPARED):
+        choice = str(offered_first["code"])  # both stay in the plan (the target roles name them); the first sets the skills
     if choice == NONE_OF_THESE or text.strip().casefold() in ("none", "none of these", "none of them", "neither", "other"):
         extra: dict[str, Any] = {CANDIDATES_SLOT: None}
         if question_key == "target_occupation":

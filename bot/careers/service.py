@@ -98,6 +98,8 @@ class Careers:
                 continue
             if first_line and is_supervisor(other) and other.major_group == current.major_group:
                 bonus += 0.25
+            if managing and code in managers:
+                bonus += 0.15  # "chief engineer" for an engineer: the management that leads engineering
             ranked.append((score + bonus, other, closeness.reason))
         ranked.sort(key=lambda t: (-t[0], t[1].code))
         if ranked and ranked[0][0] >= 0.9:

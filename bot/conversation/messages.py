@@ -266,6 +266,7 @@ EN: dict[str, str] = {
     "suggest_family_engage_options": "Talk it over this weekend|Plan my course evenings together",
     # Waypoint's analysis in the plan (bot/counsel/analysis.py)
     "analysis_label_recommendation": "Waypoint's recommendation",
+    "analysis_label_comparison": "Your two targets side by side (Waypoint, from O*NET)",
     "analysis_label_alternatives": "Other options on this path (Waypoint, from O*NET)",
     "analysis_interests_fit": "it fits your {areas} interests, which {title} share",
     "analysis_interests_differ": (
@@ -286,6 +287,27 @@ EN: dict[str, str] = {
     "analysis_person_hr": "ask which openings for {role} come up and which training budget covers {skill}",
     "analysis_person_peers": "ask a colleague strong in {skill} to let you shadow them, and offer help in return",
     "analysis_person_family": "agree which evenings go to learning, and when you'll review together how it's going",
+    # two target roles side by side (bot/counsel/compare.py)
+    "compare_intro": "{a} and {b}, side by side (from O*NET):",
+    "compare_interests": "• Fit with your interests: {a} | {b}",
+    "compare_fit_strong": "strong",
+    "compare_fit_fair": "fair",
+    "compare_fit_weak": "weak",
+    "compare_alike": "• Close to your current skills: {a}% alike | {b}% alike",
+    "compare_needs": "• What it needs more of than your work now: {a} | {b}",
+    "compare_preparation": "• Preparation: {a} | {b}",
+    "compare_path": "• How you'd get there: {a} | {b}",
+    "compare_path_traditional": "a traditional step ({reason})",
+    "compare_path_lateral": "a lateral move ({reason})",
+    "compare_path_network": "a network move ({reason})",
+    "compare_path_dual_ladder": "the dual ladder ({reason})",
+    "compare_path_far": "a move outside your usual paths",
+    "compare_choose": "Which will you aim for first? Or keep both in your plan – I'll use the first for the skills to compare.",
+    "compare_keep_both": "Keep both",
+    "compare_not_found": (
+        "I could only find one of those in the career database – ask about each with its title, for example "
+        "“what does a plant manager do?”."
+    ),
     "suggest_review_triggers_intro": "Things that usually make people look at their plan again – which apply to you?",
     "suggest_review_triggers_options": (
         "A reorganisation or a new manager|A job offer or an internal opening|Reaching or missing a goal"

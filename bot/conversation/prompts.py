@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.conversation import dates
 from bot.conversation.answers import proposed_review_date
 from bot.careers import conversation as career_talk
 from bot.conversation.reply import Button, Prompt
 from bot.conversation.stages import QUESTIONS, STAGES_BY_KEY, Choice, Kind, Question
+from bot.conversation.messages import text as t
 from bot.conversation.text import for_chat
+from bot.counsel.compare import compare, comparison_text
+from bot.counsel.known import Known
 
-
+if TYPE_CHECKING:
+    from bot.careers.service import Careers
 
 
 def choice_button(choice: Choice) -> Button:
@@ -35,6 +39,9 @@ def question_prompt(
     questions built from the career database."""
     kind = question.kind
     if kind is Kind.OCCUPATION:
+        compared = slots.get(career_talk.CANDIDATES_SLOT) or []
+        if question.key == "target_occupation" and careers is not None and len(compared) == 2 and compared[0].get(career_talk.COMPARED):
+            return comparison_prompt(compared, slots, careers, today)
         return career_talk.occupation_prompt(question.key, slots, careers)
     if kind is Kind.PROFILER:
         return career_talk.profiler_prompt(slots, careers)
@@ -95,3 +102,19 @@ def misunderstanding_help(question: Question, counselor_contact: str) -> Prompt:
         f"{counselor_contact} can help you in person.",
         tuple(buttons),
     )
+
+
+def comparison_prompt(compared: list[dict[str, Any]], slots: Mapping[str, Any], careers: "Careers", today: date) -> Prompt:
+    """The person's two targets side by side, to choose one or keep both."""
+    sides = [(str(c.get("words") or c["title"]), careers.occupation(c["code"])) for c in compared]
+    if any(o is None for _, o in sides):
+        return career_talk.occupation_prompt("target_occupation", slots, careers)
+    (wa, a), (wb, b) = sides
+    assert a is not None and b is not None
+    text = comparison_text(compare(Known(slots, careers, today), (wa, a), (wb, b))) + "\n\n" + t("compare_choose")
+    buttons = (
+        Button(a.title, f'/inform{{"choice": "{a.code}"}}'),
+        Button(b.title, f'/inform{{"choice": "{b.code}"}}'),
+        Button(t("compare_keep_both"), f'/inform{{"choice": "{career_talk.KEEP_BOTH}"}}'),
+    )
+    return Prompt(text, buttons)

@@ -53,6 +53,8 @@ from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY, Kind as 
 from bot.conversation.summary import summary_text
 from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
 from bot.conversation.topics import TopicCatalogue, topic_answer
+from bot.careers.replies import ATTRIBUTION
+from bot.counsel.compare import compare, comparison_text, phrases_compared
 from bot.counsel.known import Known
 from bot.counsel.suggestions import Offer, offer_for
 from bot.conversation.understand import (
@@ -701,6 +703,8 @@ class _Core:
             self.reply.say(t("bot"))
         elif intent == "not_answered":
             self.reply.say(Prompt(t("not_answered"), (COUNSELOR,)))
+        elif intent == "ask_occupation_comparison":
+            self.reply.say(self.comparison(text))
         elif intent.startswith("ask_occupation") or intent == "ask_similar_occupations":
             topic = self.likely_topic()
             occupations = list((self.turn.nlu.entities or {}).get("occupation") or ())
@@ -735,6 +739,26 @@ class _Core:
             ratings = max(len(careers.catalogue.profiler_items) - rated, 0)
             return t("duration_with_profiler", left=left - 1, ratings=ratings, where=STAGES_BY_KEY[stage].header)
         return t("duration", left=left, where=STAGES_BY_KEY[stage].header)
+
+    def comparison(self, text: str) -> str:
+        """Two occupations side by side, each read in the person's context."""
+        careers = self.turn.careers
+        named = phrases_compared(text)
+        if careers is None or named is None:
+            return t("compare_not_found")
+        current = careers.occupation(self.state.get("current_occupation"))
+        sides = []
+        for words in named:
+            occupation = careers.understand_target(words, current).occupation if current else None
+            if occupation is None:
+                resolution = careers.resolve(words)
+                occupation = careers.occupation(resolution.best.code) if resolution.best else None
+            if occupation is not None:
+                sides.append((words, occupation))
+        if len(sides) < 2 or sides[0][1].code == sides[1][1].code:
+            return t("compare_not_found")
+        known = Known(self.state.merged(), careers, self.turn.today)
+        return comparison_text(compare(known, sides[0], sides[1])) + "\n" + ATTRIBUTION
 
     def career_answer(self, intent: str, text: str) -> str:
         answer = self.turn.answer_career_question or career_talk.answer_career_question

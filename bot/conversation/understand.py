@@ -21,6 +21,7 @@ from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
 from bot.conversation.english_words import english_words
+from bot.counsel.compare import phrases_compared
 from bot.handoff.crisis import aimed_at_the_writer, detect_crisis, figure_of_speech, names_a_danger, speaks_of_others_at_work
 
 
@@ -636,6 +637,9 @@ def understand(
         # "like what?" asks for examples; "what do you mean?" for the question in other words
         wants_examples = re.search(r"\b(?:like what|such as|example|examples|instance|e\.?g)\b", text, re.I)
         return Reading(Kind.UNCERTAINTY, "ask_suggestion" if wants_examples else "explain_question")
+    if phrases_compared(text) is not None and not (question is not None and names_an_option(question, text, offered)):
+        # "can you compare chief engineer and plant manager?": two occupations side by side
+        return Reading(Kind.QUESTION, "ask_occupation_comparison", max(confidence, thresholds.sure))
     if question is not None and _WHAT_IS.match(text.strip()) and intent not in ("ask_why", "ask_privacy", "ask_capabilities"):
         return Reading(Kind.QUESTION, intent if intent.startswith("ask_occupation") else "ask_term", max(confidence, 0.5))
     if question is not None and _PAUSES.search(text) and not asks_something(text):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from bot.careers.catalogue import area_names
 from bot.careers.paths import GENERIC_KNOWLEDGE
 from bot.conversation.messages import text as t
+from bot.careers.conversation import two_targets
+from bot.counsel.compare import compare, comparison_text
 from bot.counsel.known import Known
 
 PATH_WORDS = {
@@ -80,6 +82,12 @@ def recommendation(known: Known) -> list[Line]:
         reasons.append(t("analysis_no_gaps"))
     lines = [Line(t("analysis_label_recommendation"), what + (" – " + "; ".join(reasons) if reasons else "") + ".")]
     current = known.current
+    roles = known.answer("target_roles")
+    two = two_targets(roles, known.careers, current) if roles and current is not None and known.careers is not None else None
+    if two is not None:
+        # both targets stay in the plan, side by side
+        compared = comparison_text(compare(known, two[0], two[1])).splitlines()
+        lines.append(Line(t("analysis_label_comparison"), " ".join(line.lstrip("• ") + ("" if line.endswith(":") else ".") for line in compared[1:])))
     if current is not None and known.careers is not None and isinstance(path_type, str) and path_type in PATH_WORDS:
         steps = known.careers.catalogue.paths(
             current.code, path_type, limit=3, direction=direction, toward=occupation.code if occupation else None

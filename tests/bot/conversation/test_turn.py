@@ -922,3 +922,26 @@ def test_an_old_suggestion_button_is_never_stored_as_text(make_turn):
     assert reply.records == []
     assert reply.texts()[0] == t("suggestion_gone")
     assert reply.slots.get("open_question", "constraints") == "constraints"
+
+
+def test_a_comparison_question_is_answered_side_by_side_and_nothing_is_stored(make_turn):
+    reply = respond(make_turn(
+        "can you compare chief engineer and plant manager for me?", intent="inform", confidence=0.6,
+        open_question="target_roles", stage="exploration", current_occupation="17-2141.00",
+    ))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith("Architectural and Engineering Managers and Industrial Production Managers, side by side")
+
+
+def test_naming_two_targets_leads_to_the_comparison_and_keep_both_keeps_the_first_for_skills(make_turn):
+    slots = dict(answered_before("exploration"), open_question="target_roles", stage="exploration", current_occupation="17-2141.00",
+                 career_direction="technical_management", path_type="dual_ladder")
+    first = respond(make_turn("plant manager or chief engineer", **slots))
+
+    assert answers(first)["target_roles"] == "plant manager or chief engineer"
+    assert "side by side" in first.texts()[-1]
+    slots.update({k: v for k, v in first.slots.items()})
+    second = respond(make_turn('/inform{"choice": "both"}', **slots))
+
+    assert answers(second)["target_occupation"] == "11-3051.00"

@@ -55,3 +55,15 @@ def test_the_analysis_survives_a_stored_plan_version(plan) -> None:
 
     again = CareerPlan.from_dict(plan.to_dict())
     assert [i.by_waypoint for i in again.part(2).items] == [i.by_waypoint for i in plan.part(2).items]
+
+
+def test_two_targets_kept_in_the_plan_are_compared_in_part_2(careers) -> None:
+    slots = {
+        **copy.deepcopy(FULL_SLOTS), "current_occupation": "17-2141.00", "target_roles": "plant manager or chief engineer",
+        "target_occupation": "11-3051.00", "career_direction": "technical_management", "path_type": "dual_ladder",
+    }
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+    compared = analysis(plan, 2)["Your two targets side by side (Waypoint, from O*NET)"]
+
+    assert compared.startswith("Fit with your interests:") or compared.startswith("Close to your current skills:")
+    assert "How you'd get there:" in compared

@@ -1,0 +1,105 @@
+"""Two target roles side by side: how each fits the person's interests, how far each is
+from their current skills and what it needs most, its preparation (job zone and
+education), and the path that leads there from where they are now."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.careers.catalogue import Occupation
+from bot.careers.paths import PATH_TYPES
+from bot.conversation.messages import text as t
+from bot.counsel.known import Known
+
+# "compare chief engineer and plant manager", "plant manager vs chief engineer", "chief engineer or plant manager – which?"
+COMPARE = re.compile(
+    r"^(?:(?:can|could|would) you |please |pls |help me |i'?d like to |i want to |let'?s )*(?:a )?"
+    r"compar(?:e|ing|ison)\b(?: (?:between|of))?\s+(?!notes\b|prices\b)(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus|or)\s+(?P<b>.+?)"
+    r"(?:\s+(?:for me|please|pls|roles?|jobs?))*\s*[?.!]*$|"
+    r"^(?:should i (?:go for|become|aim for|choose|pick) )?(?P<a2>[\w ,&'/-]+?)\s+(?:vs\.?|versus)\s+(?P<b2>[\w ,&'/-]+?)\s*[?.!]*$",
+    re.I,
+)
+_LEADING_ARTICLE = re.compile(r"^(?:an?|the|being an?|becoming an?)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Side:
+    occupation: Occupation
+    words: str  # the person's words for it
+    interest_fit: float | None  # Pearson's r with the person's interest profile, or None without one
+    alike: int | None  # % of the skill profile shared with the current occupation
+    needs: tuple[str, ...]  # what it needs most that the current occupation needs less
+    zone: int | None
+    education: str | None
+    path: str | None  # the path type from the current occupation that reaches it, with its reason
+
+
+@dataclass(frozen=True)
+class Comparison:
+    sides: tuple[Side, Side]
+
+
+def phrases_compared(text: str) -> tuple[str, str] | None:
+    """The two roles named in "can you compare chief engineer and plant manager for me?"."""
+    match = COMPARE.search(text.strip())
+    if match is None:
+        return None
+    a, b = (match.group("a"), match.group("b")) if match.group("a") else (match.group("a2"), match.group("b2"))
+    a = _LEADING_ARTICLE.sub("", re.sub(r"^(?:can you |could you |please )", "", a.strip(" ,"), flags=re.I))
+    b = _LEADING_ARTICLE.sub("", b.strip(" ,"))
+    return (a, b) if a and b else None
+
+
+def compare(known: Known, first: tuple[str, Occupation], second: tuple[str, Occupation]) -> Comparison:
+    return Comparison((_side(known, *first), _side(known, *second)))
+
+
+def _side(known: Known, words: str, occupation: Occupation) -> Side:
+    assert known.careers is not None
+    catalogue = known.careers.catalogue
+    current = known.current
+    fit = None
+    profile = known.slots.get("interest_profile")
+    if isinstance(profile, dict) and isinstance(profile.get("scores"), dict):
+        found = catalogue.rank_by_interests(profile["scores"], limit=len(catalogue.occupations), zones=None)
+        fit = next((s.score for s in found if s.occupation.code == occupation.code), None)
+    alike = None
+    needs: list[str] = []
+    path = None
+    if current is not None:
+        alike = round(catalogue.skill_similarity(current.code).get(occupation.code, 0.0) * 100)
+        own = {q.element_id for q in catalogue.distinctive_skills(current.code, 8)}
+        needs = [q.name for q in catalogue.distinctive_skills(occupation.code, 8) if q.element_id not in own][:3]
+        for path_type in PATH_TYPES:
+            steps = catalogue.paths(current.code, path_type, limit=8, direction=None)
+            step = next((s for s in steps if s.occupation.code == occupation.code), None)
+            if step is not None:
+                path = t(f"compare_path_{path_type}", reason=step.reason)
+                break
+    shares = catalogue.education_shares(occupation.code)
+    education = f"{shares[0].description.split(' - ')[0]} ({shares[0].percent:.0f}%)" if shares else None
+    return Side(occupation, words, fit, alike, tuple(needs), occupation.job_zone, education, path)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    a, b = comparison.sides
+    lines = [t("compare_intro", a=a.occupation.title, b=b.occupation.title)]
+    if a.interest_fit is not None and b.interest_fit is not None:
+        lines.append(t("compare_interests", a=_fit(a.interest_fit), b=_fit(b.interest_fit)))
+    if a.alike is not None and b.alike is not None:
+        lines.append(t("compare_alike", a=a.alike, b=b.alike))
+    if a.needs or b.needs:
+        lines.append(t("compare_needs", a=", ".join(a.needs) or "–", b=", ".join(b.needs) or "–"))
+    lines.append(t("compare_preparation", a=_preparation(a), b=_preparation(b)))
+    lines.append(t("compare_path", a=a.path or t("compare_path_far"), b=b.path or t("compare_path_far")))
+    return "\n".join(lines)
+
+
+def _fit(r: float) -> str:
+    return t("compare_fit_strong") if r >= 0.6 else t("compare_fit_fair") if r >= 0.3 else t("compare_fit_weak")
+
+
+def _preparation(side: Side) -> str:
+    zone = f"job zone {side.zone}" if side.zone else "job zone unknown"
+    return f"{zone}, {side.education}" if side.education else zone
