@@ -37,6 +37,7 @@ from bot.storage.models import (
 )
 
 MANAGEMENT_GROUP = "11"  # SOC major group 11: management occupations
+UBIQUITOUS = 0.6  # a technology more occupations than this list says nothing about one of them
 TASKS_KEPT = 5  # example tasks kept in memory per occupation (the most reported core tasks)
 
 
@@ -281,8 +282,9 @@ class Catalogue:
         return chosen
 
     def distinctive_technologies(self, code: str, n: int = 3) -> list[str]:
-        """Hot technologies of `code` that say something about the work: the ones fewer
-        occupations list first (Bloomberg or SAP before Microsoft Word, which most list)."""
+        """Technologies that say something about the work: O*NET's in-demand ones first, the
+        more widely used next, and never the office tools most occupations list (e-mail,
+        word processing, slides) – spreadsheets stay, they are analysis tools."""
         if "_technology_share" not in self.__dict__:
             counts: dict[str, int] = defaultdict(int)
             for items in self.technologies.values():
@@ -291,8 +293,16 @@ class Catalogue:
             total = max(1, len(self.occupations))
             self.__dict__["_technology_share"] = {example: c / total for example, c in counts.items()}
         share: dict[str, float] = self.__dict__["_technology_share"]
-        names = self.hot_technologies(code, 50)
-        return sorted(names, key=lambda name: (share.get(name, 0.0) > 0.5, share.get(name, 0.0)))[:n]
+        seen: dict[str, Technology] = {}
+        for item in self.technologies.get(code, []):
+            if item.hot and item.example not in seen:
+                seen[item.example] = item
+        kept = [
+            t for t in seen.values()
+            if share.get(t.example, 0.0) <= UBIQUITOUS or t.category.casefold().startswith("spreadsheet")
+        ]
+        kept.sort(key=lambda t: (not t.in_demand, -share.get(t.example, 0.0), t.example))
+        return [t.example for t in kept[:n]]
 
     def requirement_source(self, code: str) -> str | None:
         """Whose skill ratings stand for `code`: its own, or – for the few occupations
@@ -369,7 +379,7 @@ class Catalogue:
             reason = ""
             if start is not None:
                 close = self.closeness(start, occupation)
-                near_enough = close.in_field and self._paths.neighbouring(start, occupation, strict=True)
+                near_enough = close.in_field and self.near_enough(start, occupation)
                 if not near_enough and not far:
                     continue
                 reason = close.reason if near_enough else "a far move from your field: it fits your interests, not your experience"
@@ -440,6 +450,11 @@ class Catalogue:
 
     def closeness(self, start: Occupation, other: Occupation) -> "Closeness":
         return self._paths.closeness(start, other)
+
+    def near_enough(self, start: Occupation, other: Occupation) -> bool:
+        """Close enough to count as the same field for a move: family, the management that
+        leads it, or related work sharing main knowledge areas (not one shared area alone)."""
+        return self._paths.neighbouring(start, other, strict=True)
 
     def managers_of(self, code: str, n: int = 2) -> list[Occupation]:
         """The management occupations that lead `code`'s family (the reviewed map)."""

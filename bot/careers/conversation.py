@@ -102,11 +102,9 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
             # nothing close in the person's field: their words stay the target, and they pick
             # the occupation whose skills to compare with – their field's first, then what
             # O*NET files the words under
-            near = careers.catalogue.managers_of(current.code, 2) + careers.catalogue.neighbours(current.code, 1)
-            offered = [o for o in near if o.code != understood.closest.code][:2] + [understood.closest]
             outcome.extra[OCCUPATION_OF[key]] = None
             outcome.extra["skills_gap"] = None
-            outcome.extra[CANDIDATES_SLOT] = [{"code": o.code, "title": o.title} for o in offered]
+            outcome.extra[CANDIDATES_SLOT] = _near_candidates(careers, current, understood.closest)
             note = replies.stand_in_note(first_role(text))
             outcome.notice = f"{outcome.notice}\n{note}" if outcome.notice else note
             return outcome
@@ -123,6 +121,17 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
         if key == "target_roles":
             outcome.extra["skills_gap"] = None  # an earlier target's gap no longer applies
     return outcome
+
+
+def _near(careers: "Careers", current: Occupation, closest: Occupation) -> list[Occupation]:
+    near = careers.catalogue.managers_of(current.code, 2) + careers.catalogue.neighbours(current.code, 1)
+    return [o for o in near if o.code != closest.code][:2]
+
+
+def _near_candidates(careers: "Careers", current: Occupation, closest: Occupation) -> list[dict[str, str]]:
+    """For a target O*NET has nothing close to in the person's field: the field's own next
+    steps first, then what O*NET files the words under."""
+    return [{"code": o.code, "title": o.title} for o in [*_near(careers, current, closest), closest]]
 
 
 def two_targets(text: str, careers: "Careers", current: Occupation) -> list[tuple[str, Occupation]] | None:
@@ -167,6 +176,18 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
             if index == min(len(offered), 3):
                 return validate_occupation(question_key, NONE_OF_THESE, NONE_OF_THESE, ctx)
             choice = offered[index]["code"]
+    current = careers.occupation(ctx.slots.get("current_occupation"))
+    if question_key == "target_occupation" and choice is None and current is not None:
+        # typed here too, a target is read in the person's context ("product manager" for a
+        # developer is not Marketing Managers): nothing close in the field -> choose, with the note
+        understood = careers.understand_target(first_role(text), current)
+        shown = {c.get("code") for c in ctx.slots.get(CANDIDATES_SLOT) or []}
+        if understood.occupation is None and understood.closest is not None and understood.closest.code in shown:
+            choice = understood.closest.code  # said again after the note: their choice
+        elif understood.occupation is None and understood.closest is not None:
+            return _rejected(replies.stand_in_note(first_role(text)), **{CANDIDATES_SLOT: _near_candidates(careers, current, understood.closest)})
+        if understood.occupation is not None:
+            choice = understood.occupation.code
     occupation, resolution = occupation_from_reply(careers, text, choice)
     if occupation is not None:
         extra = occupation_chosen(question_key, occupation, careers)
@@ -485,9 +506,22 @@ def answer_career_question(
                 "“what jobs are like an accountant?”."
             )
     phrases = [] if occupation else [*occupation_entities, *occupations_in_question(text)]
+    current = careers.occupation(slots.get("current_occupation"))
+    filed_elsewhere = ""
     for phrase in phrases:
         if not phrase:
             continue
+        if current is not None:
+            # read in the person's context: a developer's "product manager" is not Marketing Managers
+            understood = careers.understand_target(phrase, current)
+            if understood.occupation is not None:
+                occupation = understood.occupation
+                break
+            if understood.closest is not None:
+                occupation = understood.closest
+                near = [o.title for o in _near(careers, current, understood.closest)]
+                filed_elsewhere = replies.filed_elsewhere_note(phrase, understood.closest, near)
+                break
         resolution = careers.resolve(phrase)
         if resolution.best:
             occupation = careers.occupation(resolution.best.code)
@@ -502,6 +536,8 @@ def answer_career_question(
             "“what does a data scientist do?” or “what skills does a nurse need?”."
         )
     reply = answer(occupation, careers.catalogue)
+    if filed_elsewhere:
+        reply = f"{filed_elsewhere}\n{reply}"
     if others:
         reply += f"\n(If you meant {' or '.join(others)}, ask about it by name.)"
     return f"{reply}\n{replies.ATTRIBUTION}"

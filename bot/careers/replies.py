@@ -231,3 +231,16 @@ def stand_in_note(words: str) -> str:
         f"O*NET has no occupation close to “{for_chat(words, 60)}” in your field, so your own words stay the target. "
         "Next I'll ask which occupation comes closest – I'll use it only to compare skills."
     )
+
+
+def filed_elsewhere_note(words: str, filed_under: Occupation, near: Sequence[str]) -> str:
+    """The words name a job O*NET files far from the person's field: say so before its facts."""
+    from bot.conversation.text import for_chat
+
+    note = (
+        f"O*NET has no occupation of its own for “{for_chat(words, 60)}” in your field – it files the title under "
+        f"{filed_under.title}, so what follows may differ from the job you mean."
+    )
+    if near:
+        note += f" Nearest in your own field: {', '.join(near)}."
+    return note

@@ -3,6 +3,7 @@ catalogue and the title index, built once from the career tables."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -64,7 +65,10 @@ class Careers:
         words = [w for w in normalise(title_phrase(text)).split() if w not in _FILLER_WORDS]
         if words:
             for code, title in self.titles.containing(words).items():
-                if code not in scored or scored[code][0] < 0.85:
+                # a title holding the words and little else ("Police Sergeant"), not "Product Support Manager"
+                coverage = len(words) / max(1, len(normalise(title).split()))
+                enough = 0.5 if set(words) <= _FIRST_LINE | _MANAGING else 0.75  # "sergeant" is "Desk Sergeant"
+                if coverage >= enough and (code not in scored or scored[code][0] < 0.85):
                     scored[code] = (0.85, title)
         first_line = bool(_FIRST_LINE & set(words))
         managing = bool(_MANAGING & set(words))
@@ -77,9 +81,12 @@ class Careers:
             for code in leads:
                 other = self.catalogue.occupations[code]
                 about = f"{other.title} {other.description}".casefold()
-                if all(w[:5] in about for w in what):
-                    scored.setdefault(code, (0.75, other.title))
+                # each other word, as a word ("finance" ~ "financial"; "product" is not "production")
+                if all(re.search(rf"\b{re.escape(w[:-1] if w.endswith('e') else w)}(?:e|es|s|al|ial|ing|ed)?\b", about) for w in what):
+                    if scored.get(code, (0.0, ""))[0] < 0.75:
+                        scored[code] = (0.75, other.title)
         ranked: list[tuple[float, Occupation, str]] = []
+        similarity = self.catalogue.skill_similarity(current.code)
         for code, (score, matched) in scored.items():
             candidate = self.occupation(code)
             if candidate is None:
@@ -90,7 +97,7 @@ class Careers:
                 bonus = 0.3
             elif other.major_group == current.major_group:
                 bonus = 0.1
-            elif closeness.in_field:
+            elif closeness.in_field and self.catalogue.near_enough(current, other):
                 bonus = 0.05
             elif self.titles.is_own_title(code, matched) and score >= 0.9:
                 bonus = 0.0  # a far move named by the occupation's own title: taken at its word
@@ -100,9 +107,10 @@ class Careers:
                 bonus += 0.25
             if managing and code in managers:
                 bonus += 0.15  # "chief engineer" for an engineer: the management that leads engineering
-            ranked.append((score + bonus, other, closeness.reason))
+            # among equals, the one closest to the person's own work ("sergeant": of police, not of firefighters)
+            ranked.append((score + bonus + 0.1 * similarity.get(code, 0.0), other, closeness.reason))
         ranked.sort(key=lambda t: (-t[0], t[1].code))
-        if ranked and ranked[0][0] >= 0.9:
+        if ranked and ranked[0][0] >= 0.95:
             return Target(ranked[0][1], None, ranked[0][2])
         best = resolution.best
         return Target(None, self.occupation(best.code) if best else None)

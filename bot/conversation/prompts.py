@@ -60,6 +60,10 @@ def question_prompt(
             (Button("Yes, that works", "/affirm"),),
         )
     text = question.prompt
+    leaning = slots.get("leaning_direction")
+    if question.key.startswith("principle_") and isinstance(leaning, str) and leaning not in ("", "(skipped)"):
+        # "that direction" is the one they just named: say which
+        text = text.replace("that direction", f"“{for_chat(leaning, 60)}”", 1)
     if question.choices and any(c.explanation for c in question.choices):
         text += "\n" + "\n".join(f"• {c.title}: {c.explanation}" for c in question.choices)
     if kind is Kind.YES_NO:

@@ -112,9 +112,19 @@ _PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hi|hello|hey|t
 _PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*\b(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)  # whole words: "quality" keeps its "ty"
 
 
+# "none of those really. product manager at a software company": the options shown are
+# turned down, and what follows is the answer
+_NONE_OF_THOSE = re.compile(
+    r"^(?:no[,.]?\s+)?(?:none of (?:these|those|them|the above)|neither(?: of (?:these|those|them))?|not (?:these|those|any of (?:these|those|them)))"
+    r"(?:\s+(?:really|tbh|i'?m afraid|sorry))?\s*[,.;:!–-]+\s*(?:i (?:mean|meant|want|think|'?d say)\s+|more like\s+|rather\s+|maybe\s+)?",
+    re.I,
+)
+
+
 def without_pleasantries(text: str) -> str:
-    """"ok so, outbound logistics, thx" is stored as "outbound logistics"."""
-    stripped = _PLEASANTRY_END.sub("", _PLEASANTRY_START.sub("", text)).strip(" ,;")
+    """"ok so, outbound logistics, thx" is stored as "outbound logistics"; "none of those
+    really. product manager" as "product manager"."""
+    stripped = _PLEASANTRY_END.sub("", _NONE_OF_THOSE.sub("", _PLEASANTRY_START.sub("", text))).strip(" ,;")
     return stripped if any(ch.isalnum() for ch in stripped) else text
 
 

@@ -35,7 +35,6 @@ _PRINCIPLES = (
     ("principle_value", "it serves what you value"),
     ("principle_development", "it leaves room to grow"),
 )
-_YES = ("yes", "partly")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def recommendation(known: Known) -> list[Line]:
     if target:
         what += f", toward {target}"
     reasons: list[str] = []
-    letters = known.interest_letters
+    letters = known.profile_letters  # only a profile the person took says what interests them
     occupation = known.target
     if occupation is not None and occupation.interest_code and letters:
         shared = [letter for letter in letters[:3] if letter in occupation.interest_code]
@@ -68,10 +67,14 @@ def recommendation(known: Known) -> list[Line]:
             reasons.append(t("analysis_interests_fit", areas=", ".join(area_names("".join(shared))).lower(), title=occupation.title))
         else:
             reasons.append(t("analysis_interests_differ", areas=", ".join(area_names(letters[:2])).lower(), title=occupation.title))
-    held = [words for key, words in _PRINCIPLES if str(known.slots.get(key) or "").casefold().startswith(_YES)]
-    doubtful = [words for key, words in _PRINCIPLES if str(known.slots.get(key) or "").casefold().startswith("no")]
+    said = {key: str(known.slots.get(key) or "").casefold() for key, _ in _PRINCIPLES}
+    held = [words for key, words in _PRINCIPLES if said[key].startswith("yes")]
+    partly = [words for key, words in _PRINCIPLES if said[key].startswith("partly")]
+    doubtful = [words for key, words in _PRINCIPLES if said[key].startswith("no")]
     if held:
         reasons.append(t("analysis_principles", held=_list(held)))
+    if partly:
+        reasons.append(t("analysis_principles_partly", partly=_list(partly)))
     if doubtful:
         reasons.append(t("analysis_principles_doubt", doubtful=_list(doubtful)))
     gaps = known.gaps

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from bot.careers.service import Careers
 
 SKIPPED = "(skipped)"
-_FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\||\bor\b|\band\b|\bthen\b|\blater\b)\s*", re.I)
+# "logistics planner, later team lead", "FP&A analyst | senior analyst" ("and" stays: titles have it)
+_FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\||\bor\b|\bthen\b|\blater\b)\s*", re.I)
 
 
 def given(value: Any) -> bool:
@@ -64,6 +65,12 @@ class Known:
             return role
         current = self.current
         return current.title if current else None
+
+    @property
+    def profile_letters(self) -> str:
+        """The person's Holland code from the Interest Profiler; "" when they did not take it."""
+        profile = self.slots.get("interest_profile")
+        return str(profile["code"]) if isinstance(profile, Mapping) and profile.get("code") else ""
 
     @property
     def interest_letters(self) -> str:

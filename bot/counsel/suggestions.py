@@ -214,8 +214,10 @@ def _goal(horizon: str) -> Callable[[Known], Offer | None]:
         options: list[Option] = []
         if horizon == "short":
             for gap in gaps[:2]:
-                _, means = gap_rules.development_means(gap.element_id)
-                options.append(Option(t("suggest_goal_close_gap", skill=gap.skill.lower(), means=gap_rules.means_short(gap.element_id), by=by)))
+                options.append(Option(
+                    t("suggest_goal_close_gap", skill=gap.skill.lower(), means=gap_rules.means_short(gap.element_id), by=by),
+                    t("suggest_goal_close_gap_label", skill=gap.skill.lower(), by=by),  # the date stays in view on a button
+                ))
             if target:
                 options.append(Option(t("suggest_goal_try_out", role=target, by=by)))
         elif horizon == "medium":
@@ -248,6 +250,7 @@ def _goal_due(horizon: str) -> Callable[[Known], Offer | None]:
     return build
 
 
+_TRY_OUT = re.compile(r"\b(try out|trial|test|taste|explore|shadow|find out|decide)\b", re.I)
 _COURSE = re.compile(r"\b(course|certificate|certification|qualification|degree|diploma|training|exam|class|mba|licen[cs]e)\b", re.I)
 _ROLE_MOVE = re.compile(r"\b(role|job|position|move|become|promot\w*|work as|lead|manager|head of|senior)\b", re.I)
 _PROJECT = re.compile(r"\b(project|release|launch|deliver|build|implement|automate|run)\b", re.I)
@@ -262,9 +265,11 @@ def _goal_measure(horizon: str) -> Callable[[Known], Offer | None]:
         if not goal:
             return None
         options: list[Option] = []
-        if _COURSE.search(goal):
+        if _TRY_OUT.search(goal):
+            options += [Option(t("suggest_measure_tried")), Option(t("suggest_measure_decided"))]
+        elif _COURSE.search(goal):
             options += [Option(t("suggest_measure_certificate")), Option(t("suggest_measure_applied"))]
-        if _ROLE_MOVE.search(goal):
+        if _ROLE_MOVE.search(goal) and not _TRY_OUT.search(goal):
             options += [Option(t("suggest_measure_offer")), Option(t("suggest_measure_first_months"))]
         if _PROJECT.search(goal):
             options += [Option(t("suggest_measure_delivered")), Option(t("suggest_measure_feedback"))]

@@ -945,3 +945,44 @@ def test_naming_two_targets_leads_to_the_comparison_and_keep_both_keeps_the_firs
     second = respond(make_turn('/inform{"choice": "both"}', **slots))
 
     assert answers(second)["target_occupation"] == "11-3051.00"
+
+
+# ---- from the role-played employees of issue 12 ------------------------------------------------
+
+
+def test_turning_down_the_options_then_naming_a_role_stores_only_the_role(make_turn):
+    slots = dict(answered_before("exploration"), open_question="target_roles", stage="exploration", current_occupation="15-1252.00",
+                 career_direction="technical_management", path_type="lateral")
+    reply = respond(make_turn("none of those really. product manager at a software company", **slots))
+
+    assert answers(reply)["target_roles"] == "product manager at a software company"
+
+
+def test_a_target_typed_at_the_occupation_question_is_read_in_context(make_turn):
+    # a developer's "product manager" is not O*NET's Marketing Managers: the note, and the field's options first
+    slots = dict(answered_before("exploration"), open_question="target_occupation", stage="exploration", current_occupation="15-1252.00",
+                 target_roles="product manager at a software company", career_direction="technical_management", path_type="lateral")
+    reply = respond(make_turn("product manager", **slots))
+
+    assert "target_occupation" not in answers(reply)
+    assert "O*NET has no occupation close to “product manager” in your field" in reply.texts()[0]
+    offered = [c["code"] for c in reply.slots["occupation_candidates"]]
+    assert offered[0] == "11-3021.00" and offered[-1] == "11-2021.00"  # IT management first; Marketing Managers last
+    again = respond(make_turn("product manager", **{**slots, "occupation_candidates": reply.slots["occupation_candidates"]}))
+    assert answers(again)["target_occupation"] == "11-2021.00"  # said again after the note: their choice
+
+
+def test_a_question_about_a_role_filed_far_away_says_so(make_turn):
+    reply = respond(make_turn("what does a product manager actually do?", intent="ask_occupation_description", confidence=0.9,
+                              open_question="values", stage="assessment", current_occupation="15-1252.00"))
+
+    assert reply.texts()[0].startswith("O*NET has no occupation of its own for “product manager” in your field")
+    assert "Computer and Information Systems Managers" in reply.texts()[0]
+
+
+def test_the_principles_name_the_direction_the_person_leans_to():
+    from bot.conversation.prompts import question_prompt
+
+    prompt = question_prompt(QUESTIONS["principle_preference"], {"leaning_direction": "Logistics planning"}, TODAY)
+
+    assert prompt.text.startswith("Preference: do you genuinely like “Logistics planning”")

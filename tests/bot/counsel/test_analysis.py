@@ -67,3 +67,14 @@ def test_two_targets_kept_in_the_plan_are_compared_in_part_2(careers) -> None:
 
     assert compared.startswith("Fit with your interests:") or compared.startswith("Close to your current skills:")
     assert "How you'd get there:" in compared
+
+
+def test_the_recommendation_claims_no_interests_without_a_profile_and_keeps_partly_apart(careers) -> None:
+    slots = {**copy.deepcopy(FULL_SLOTS), "principle_preference": "partly", "principle_strength": "partly"}
+    slots.pop("interest_profile", None)
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+    recommendation = analysis(plan, 2)["Waypoint's recommendation"]
+
+    assert "interests" not in recommendation  # the profiler was not taken: nothing to claim
+    assert "partly that you like it and it uses your strengths" in recommendation
+    assert "you said it serves what you value and it leaves room to grow" in recommendation
