@@ -208,6 +208,22 @@ EN: dict[str, str] = {
     "suggest_leaning_direction_intro": "People who work as {title} often move on to work like this – does one of these appeal?",
     "suggest_leaning_option": "Moving toward {title}",
     "suggest_leaning_lead": "Leading the team: {title}",
+    "why_suggested": (
+        "I named {title} because {reasons}. It's a suggestion, not advice to move: if it doesn't fit you, leave it – "
+        "and tell me what you'd rather look at."
+    ),
+    "why_close": "it is close to your work as {current} in O*NET ({reason})",
+    "why_far": "it fits your interests, though it's far from your work as {current}",
+    "why_interests": "it suits your {areas} interests",
+    "suggest_source_profile": "your interest profile",
+    "suggest_source_work": "the work you do now ({title})",
+    "suggest_career_direction_intro": (
+        "Going by {source}, your strongest interests are {areas}. People with those interests most often grow in "
+        "these directions – the first is the closest fit, but only you can say which you'd stick with:"
+    ),
+    "suggest_path_type_intro": (
+        "For a {direction} direction, these kinds of path are the usual ones – the first most often fits:"
+    ),
     "suggest_target_roles_intro": "From what you've told me, these roles are close to your field – would one be your target?",
     "suggest_goal_short_intro": "Here are short-term goals that lead toward your target, each with a date – pick one or adapt it:",
     "suggest_goal_medium_intro": "A medium-term goal usually puts you in the role itself – for example:",

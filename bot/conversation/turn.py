@@ -133,6 +133,12 @@ SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
 KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
+# "why would I become an agricultural engineer?", "why agricultural engineer?"
+_WHY_ROLE = re.compile(
+    r"^why (?:would|should|do|did|must) (?:i|you) (?:want to |suggest |recommend |become |be |go for |look at )*(?:an? |the )?(?P<role>[^?]{3,80})"
+    r"|^why (?:an? |the )?(?P<role2>[a-z][\w ,&'/-]{2,60})\?*$",
+    re.I,
+)
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
 SUGGESTION = "suggestion-"  # a suggestion button's choice: "suggestion-2" is the second option
 SOMETHING_ELSE = "something-else"
@@ -690,7 +696,11 @@ class _Core:
     def question_to_bot(self, text: str, reading: Reading) -> None:
         intent = reading.intent
         key = self.open_key
-        if intent == "ask_why":
+        explained = self.why_suggested(text)
+        if explained is not None:
+            # "why would I become an agricultural engineer?": why Waypoint suggested it
+            self.reply.say(explained)
+        elif intent == "ask_why":
             self.reply.say(QUESTIONS[key].why if key else t("why_general"))
         elif intent == "ask_term":
             term = glossary.find_term(text, self.turn.nlu.entity("term"))
@@ -749,6 +759,36 @@ class _Core:
             ratings = max(len(careers.catalogue.profiler_items) - rated, 0)
             return t("duration_with_profiler", left=left - 1, ratings=ratings, where=STAGES_BY_KEY[stage].header)
         return t("duration", left=left, where=STAGES_BY_KEY[stage].header)
+
+    def why_suggested(self, text: str) -> str | None:
+        """The reasons behind an occupation Waypoint named, when the person asks why."""
+        match = _WHY_ROLE.match(text.strip())
+        careers = self.turn.careers
+        if match is None or careers is None:
+            return None
+        current = careers.occupation(self.state.get("current_occupation"))
+        named = match.group("role") or match.group("role2")
+        role = re.split(r"\s*(?:,|\bor\b|\band\b|\?)\s*", named)[0].strip(" ?.!")
+        occupation = careers.understand_target(role, current).occupation if current else None
+        if occupation is None:
+            resolution = careers.resolve(role)
+            occupation = careers.occupation(resolution.best.code) if resolution.confident and resolution.best else None
+        if occupation is None:
+            return None
+        reasons = []
+        if current is not None:
+            closeness = careers.catalogue.closeness(current, occupation)
+            reasons.append(t("why_close", reason=closeness.reason, current=current.title) if closeness.in_field else t("why_far", current=current.title))
+        profile = self.state.get("interest_profile")
+        if isinstance(profile, Mapping) and profile.get("code") and occupation.interest_code:
+            shared = [letter for letter in str(profile["code"])[:3] if letter in occupation.interest_code]
+            if shared:
+                from bot.careers.catalogue import area_names
+
+                reasons.append(t("why_interests", areas=", ".join(area_names("".join(shared))).lower()))
+        if not reasons:
+            return None
+        return t("why_suggested", title=occupation.title, reasons="; ".join(reasons))
 
     def comparison(self, text: str) -> str:
         """Two occupations side by side, each read in the person's context."""

@@ -190,6 +190,47 @@ def _expectations(known: Known) -> Offer | None:
     return _offer(t("suggest_expectations_intro"), options, source="answers" if leaning else "common")
 
 
+# The direction people with each interest area most often grow in (Holland's types and the
+# four directions of the counseling model): a suggestion, never a verdict.
+_DIRECTION_OF_AREA = {"R": "operational", "I": "professional_technical", "A": "professional_technical",
+                      "S": "management", "E": "management", "C": "operational"}
+_DIRECTION_TITLES = {
+    "professional_technical": "Professional-technical", "management": "Management",
+    "technical_management": "Technical plus management", "operational": "Operational skills",
+}
+_PATH_OF_DIRECTION = {
+    "management": ("traditional", "dual_ladder"),
+    "technical_management": ("dual_ladder", "traditional"),
+    "professional_technical": ("dual_ladder", "network"),
+    "operational": ("lateral", "network"),
+}
+_PATH_TITLES = {"traditional": "Traditional", "network": "Network", "lateral": "Lateral", "dual_ladder": "Dual ladder"}
+
+
+def _career_direction(known: Known) -> Offer | None:
+    """The directions the person's interests point to, the likeliest first, with why."""
+    letters = known.interest_letters
+    if len(letters) < 2:
+        return None
+    first, second = _DIRECTION_OF_AREA.get(letters[0]), _DIRECTION_OF_AREA.get(letters[1])
+    ordered = [d for d in (first, second) if d]
+    if first and second and first != second and {first, second} & {"management"}:
+        ordered.insert(0, "technical_management")  # a specialist who also leads: both at once
+    options = [Option(_DIRECTION_TITLES[d]) for d in dict.fromkeys(ordered)]
+    from bot.careers.catalogue import area_names
+
+    source = t("suggest_source_profile") if known.profile_letters else t("suggest_source_work", title=known.current.title if known.current else "")
+    return _offer(t("suggest_career_direction_intro", areas=", ".join(area_names(letters[:2])).lower(), source=source), options, source="onet")
+
+
+def _path_type(known: Known) -> Offer | None:
+    direction = known.slots.get("career_direction")
+    if not isinstance(direction, str) or direction not in _PATH_OF_DIRECTION:
+        return None
+    options = [Option(_PATH_TITLES[p]) for p in _PATH_OF_DIRECTION[direction]]
+    return _offer(t("suggest_path_type_intro", direction=_DIRECTION_TITLES[direction].lower()), options, source="answers")
+
+
 def _target_roles(known: Known) -> Offer | None:
     if known.careers is None:
         return None
@@ -341,6 +382,8 @@ BUILDERS: dict[str, Callable[[Known], Offer | None]] = {
     "env_economic": _common("env_economic"),
     "env_technology": _env_technology,
     "leaning_direction": _leaning_direction,
+    "career_direction": _career_direction,
+    "path_type": _path_type,
     "target_roles": _target_roles,
     "action_steps": _steps,
     "review_triggers": _common("review_triggers"),

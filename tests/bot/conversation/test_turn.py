@@ -986,3 +986,28 @@ def test_the_principles_name_the_direction_the_person_leans_to():
     prompt = question_prompt(QUESTIONS["principle_preference"], {"leaning_direction": "Logistics planning"}, TODAY)
 
     assert prompt.text.startswith("Preference: do you genuinely like “Logistics planning”")
+
+
+def test_why_an_occupation_was_named_is_explained_with_its_reasons(make_turn):
+    reply = respond(make_turn("Why would I become an agricultural engineer? I make car parts.", intent="ask_why", confidence=0.8,
+                              open_question="target_roles", stage="exploration", current_occupation="17-2141.00",
+                              interest_profile={"code": "RIC", "scores": {"R": 32, "I": 30, "A": 10, "S": 8, "E": 18, "C": 20}}))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith("I named Agricultural Engineers because it is close to your work as Mechanical Engineers")
+    assert "if it doesn't fit you, leave it" in reply.texts()[0]
+
+
+def test_a_why_question_about_the_question_still_gets_the_reason_for_asking(make_turn):
+    reply = respond(make_turn("why do you ask?", intent="ask_why", confidence=0.9, open_question="values", stage="assessment"))
+
+    assert reply.texts()[0] == QUESTIONS["values"].why
+
+
+def test_unsure_about_the_direction_gets_the_ones_the_interests_point_to(make_turn):
+    slots = dict(answered_before("exploration"), open_question="career_direction", stage="exploration", current_occupation="17-2141.00")
+    reply = respond(make_turn("no idea, what would you suggest?", intent="ask_suggestion", confidence=0.9, **slots))
+
+    assert "your strongest interests are" in reply.texts()[0]
+    chosen = respond(make_turn('/inform{"choice": "suggestion-1"}', **{**slots, **reply.slots}))
+    assert [(r.key, r.suggested) for r in chosen.records if isinstance(r, AnswerRecord)][0] == ("career_direction", True)
