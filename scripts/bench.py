@@ -4,7 +4,8 @@ and prints turn latency, throughput, the servers' peak memory and training time.
 Targets (issue 2): one conversation p50 <= 150 ms; 20 concurrent conversations >= 15
 turns/s with p95 <= 2 s and no errors; both servers <= 1.5 GB resident; training <= 5 min.
 Issue 3 (career database, bot/careers/bench.py): load < 30 s, ranking p95 < 20 ms, title
-resolution p95 < 10 ms.
+resolution p95 < 10 ms. Issue 12 (bot/counsel/bench.py): suggestions, career paths and a
+comparison of two targets, p95 <= 20 ms each.
 
 With --baseline REF (the Makefile passes the commit before the current issue) it then
 compares that commit with this checkout side by side: both stacks run the same scripted
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.careers import bench as career_bench  # noqa: E402
+from bot.counsel import bench as counsel_bench  # noqa: E402
 from tests.e2e.script import CONVERSATION  # noqa: E402
 from tests.e2e.stack import VENV_BIN, Stack  # noqa: E402
 
@@ -193,6 +196,19 @@ def time_training() -> float:
         return time.perf_counter() - started
 
 
+def _careers() -> Any:
+    """The career database `make setup` loaded, in memory."""
+    from bot.careers.service import Careers
+    from bot.config import Settings
+    from bot.storage import make_engine
+
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        return Careers.from_engine(engine)
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
@@ -205,6 +221,7 @@ def main() -> None:
     args = parser.parse_args()
 
     career_bench.report(career_bench.run())
+    counsel_bench.report(counsel_bench.run(_careers()))
     if args.careers_only:
         return
     from bot.plan import bench as plan_bench

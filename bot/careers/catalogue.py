@@ -37,6 +37,7 @@ from bot.storage.models import (
 )
 
 MANAGEMENT_GROUP = "11"  # SOC major group 11: management occupations
+SIMILARITIES_KEPT = 256  # occupations whose similarity to all others stays in memory (~30 kB each)
 UBIQUITOUS = 0.6  # a technology more occupations than this list says nothing about one of them
 TASKS_KEPT = 5  # example tasks kept in memory per occupation (the most reported core tasks)
 
@@ -389,6 +390,17 @@ class Catalogue:
                 break
         return results
 
+    def interest_fit(self, scores: Mapping[str, float], code: str) -> float | None:
+        """Pearson's r between a person's interest profile and one occupation's (as ranked)."""
+        occupation = self.occupations.get(code)
+        if occupation is None or occupation.interests is None:
+            return None
+        person = np.array([float(scores.get(a.letter, 0.0)) for a in AREAS])
+        theirs = np.array(occupation.interests, dtype=np.float64)
+        person, theirs = person - person.mean(), theirs - theirs.mean()
+        norm = float(np.linalg.norm(person) * np.linalg.norm(theirs))
+        return float(person @ theirs / norm) if norm else None
+
     def explain_fit(self, occupation: Occupation, person_top: str, score: float) -> Suggestion:
         own = occupation.interest_code or ""
         shared = tuple(letter for letter in person_top if letter in own)
@@ -406,13 +418,22 @@ class Catalogue:
     # ---- career paths ----------------------------------------------------------------
 
     def skill_similarity(self, code: str) -> dict[str, float]:
-        """Cosine similarity of skill and knowledge importance to every other occupation."""
-        source = self.requirement_source(code)
-        index = self._skill_index.get(source) if source else None
-        if index is None:
-            return {}
-        sims = self._skill_matrix @ self._skill_matrix[index]
-        return {c: float(s) for c, s in zip(self._skill_codes, sims) if c != code}
+        """Cosine similarity of skill and knowledge importance to every other occupation
+        (kept for the occupations asked about most recently: a path asks many times; the
+        dict is shared, so callers never change it)."""
+        cache: dict[str, dict[str, float]] = self.__dict__.setdefault("_similarity_cache", {})
+        found = cache.get(code)
+        if found is None:
+            source = self.requirement_source(code)
+            index = self._skill_index.get(source) if source else None
+            if index is None:
+                return {}
+            sims = self._skill_matrix @ self._skill_matrix[index]
+            found = {c: float(s) for c, s in zip(self._skill_codes, sims) if c != code}
+            if len(cache) >= SIMILARITIES_KEPT:
+                cache.pop(next(iter(cache)))  # the oldest
+            cache[code] = found
+        return found
 
     @property
     def _paths(self) -> "Paths":

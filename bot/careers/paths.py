@@ -231,8 +231,7 @@ class Paths:
                     break
         if toward is not None:
             # where the person said they are heading comes first among equals
-            aim = self.catalogue.skill_similarity(toward.code)
-            aim[toward.code] = 2.0
+            aim = {**self.catalogue.skill_similarity(toward.code), toward.code: 2.0}
             steps.sort(key=lambda s: -aim.get(s.occupation.code, 0.0))
         return steps[:limit]
 

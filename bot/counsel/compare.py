@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.careers.catalogue import Occupation
+from bot.careers.catalogue import Occupation, Suggestion
 from bot.careers.paths import PATH_TYPES
 from bot.conversation.messages import text as t
 from bot.counsel.known import Known
@@ -52,18 +52,18 @@ def phrases_compared(text: str) -> tuple[str, str] | None:
 
 
 def compare(known: Known, first: tuple[str, Occupation], second: tuple[str, Occupation]) -> Comparison:
-    return Comparison((_side(known, *first), _side(known, *second)))
+    paths: dict[str, list[Suggestion]] = {}  # built once for both sides
+    return Comparison((_side(known, *first, paths), _side(known, *second, paths)))
 
 
-def _side(known: Known, words: str, occupation: Occupation) -> Side:
+def _side(known: Known, words: str, occupation: Occupation, paths: dict[str, list[Suggestion]]) -> Side:
     assert known.careers is not None
     catalogue = known.careers.catalogue
     current = known.current
     fit = None
     profile = known.slots.get("interest_profile")
     if isinstance(profile, dict) and isinstance(profile.get("scores"), dict):
-        found = catalogue.rank_by_interests(profile["scores"], limit=len(catalogue.occupations), zones=None)
-        fit = next((s.score for s in found if s.occupation.code == occupation.code), None)
+        fit = catalogue.interest_fit(profile["scores"], occupation.code)
     alike = None
     needs: list[str] = []
     path = None
@@ -72,7 +72,9 @@ def _side(known: Known, words: str, occupation: Occupation) -> Side:
         own = {q.element_id for q in catalogue.distinctive_skills(current.code, 8)}
         needs = [q.name for q in catalogue.distinctive_skills(occupation.code, 8) if q.element_id not in own][:3]
         for path_type in PATH_TYPES:
-            steps = catalogue.paths(current.code, path_type, limit=8, direction=None)
+            if path_type not in paths:
+                paths[path_type] = catalogue.paths(current.code, path_type, limit=8, direction=None)
+            steps = paths[path_type]
             step = next((s for s in steps if s.occupation.code == occupation.code), None)
             if step is not None:
                 path = t(f"compare_path_{path_type}", reason=step.reason)

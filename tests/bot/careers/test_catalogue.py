@@ -255,3 +255,12 @@ def test_related_occupations_in_onet_order(catalogue) -> None:
 )
 def test_top_areas(scores, code) -> None:
     assert top_areas(scores) == code
+
+
+def test_similarities_are_kept_but_never_changed_by_a_path(catalogue) -> None:
+    before = dict(catalogue.skill_similarity("13-1081.00"))
+    catalogue.paths("53-1042.00", "lateral", limit=6, toward="13-1081.00")
+    catalogue.paths("53-1042.00", "traditional", limit=6, direction="management", toward="13-1081.00")
+
+    assert catalogue.skill_similarity("13-1081.00") == before
+    assert catalogue.skill_similarity("13-1081.00") is catalogue.skill_similarity("13-1081.00")  # computed once
