@@ -465,6 +465,15 @@ _QUESTION_TAIL = re.compile(
 )
 
 
+# Qualifications, not jobs: "do I need a master's?" asks about a degree (O*NET files "Master"
+# under ship captains).
+_QUALIFICATIONS = re.compile(
+    r"^(?:an? |the )?(?:master'?s?|bachelor'?s?|degree|phd|doctorate|mba|diploma|certificate|certification|qualification|licen[cs]e)"
+    r"(?: degree| course| programme| program)?$",
+    re.I,
+)
+
+
 def occupations_in_question(text: str) -> list[str]:
     """Phrases that may name the occupation in "what does a data scientist do?", most
     likely first: what follows the last article, then what follows a lead word."""
@@ -473,7 +482,7 @@ def occupations_in_question(text: str) -> list[str]:
         match = pattern.search(text.strip())
         if match:
             phrase = _QUESTION_TAIL.sub("", match.group(1)).strip(" ?!.,")
-            if phrase and phrase not in phrases:
+            if phrase and phrase not in phrases and not _QUALIFICATIONS.match(phrase):
                 phrases.append(phrase)
     return phrases
 

@@ -93,9 +93,10 @@ class Careers:
                 continue
             other = candidate
             closeness = self.catalogue.closeness(current, other)
-            if code == current.code or code in managers or other.minor_group == current.minor_group:
+            if code == current.code or other.minor_group == current.minor_group or (code in managers and managing):
                 bonus = 0.3
-            elif other.major_group == current.major_group:
+            elif code in managers or other.major_group == current.major_group:
+                # the field's management, when the words name no step up ("logistics planer" is not a manager)
                 bonus = 0.1
             elif closeness.in_field and self.catalogue.near_enough(current, other):
                 bonus = 0.05

@@ -75,6 +75,20 @@ def _misspelt_choices(norm: str, choices: tuple[Choice, ...]) -> list[Choice]:
     return found
 
 
+def _spelt_as_the_choices(norm: str, choices: tuple[Choice, ...]) -> str:
+    """Words typed with a slip put right against the choices' own words ("technical plus
+    managment" -> "technical plus management"), so the longest phrase still wins."""
+    vocabulary = {w for c in choices for phrase in _phrases_of(c) for w in phrase.split() if len(w) >= 5}
+    fixed = []
+    for word in norm.split():
+        if len(word) >= 5 and word not in vocabulary:
+            near = max(vocabulary, key=lambda v: fuzz.ratio(word, v), default=None)
+            if near is not None and fuzz.ratio(word, near) >= 85:
+                word = near
+        fixed.append(word)
+    return " ".join(fixed)
+
+
 def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
     """Choices named in the text, best match first (longest phrase wins)."""
     intent, payload_choice = decode_payload(text)
@@ -82,7 +96,7 @@ def _match_choices(text: str, choices: tuple[Choice, ...]) -> list[Choice]:
         return [c for c in choices if c.value == payload_choice]
     if intent in ("affirm", "deny"):
         text = "yes" if intent == "affirm" else "no"
-    norm = normalise_for_matching(text)
+    norm = _spelt_as_the_choices(normalise_for_matching(text), choices)
     if not norm:
         return []
     scored: list[tuple[int, int, Choice]] = []
@@ -495,6 +509,7 @@ def _goal_confirm(question: Question, text: str, ctx: AnswerContext) -> Outcome:
     return Outcome.rejected("Is the goal right as shown? Please say yes, no, or give another date.")
 
 
+_DANGLING = re.compile(r"\b(?:by|in|of|the|end|until|before|on|at|within|from|to)\s*$", re.I)
 _STEP_SPLIT = re.compile(r"\s*(?:\n|;|\s\|\s|(?:^|\s)\d+[.)]\s|(?:,\s*)?\bthen\b|•)\s*", re.I)
 
 
@@ -537,7 +552,11 @@ def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:
             step_due: date | None = found.when if found else None
             if step_due is None and _RECURRING.search(normalise_for_matching(part)):
                 step_due = dates.add_months(ctx.today, 1)  # a habit ("two evenings a week"): checked in a month
-            draft.append({"description": part, "due": step_due.isoformat() if step_due else None})
+            # the date is kept as the step's date, not repeated in its words ("15 January: ask my manager")
+            described = _without_date(part, found.text) if found else part
+            if not has_words(described) or _DANGLING.search(described):
+                described = part  # "by end of December" does not come apart cleanly: kept whole
+            draft.append({"description": described, "due": step_due.isoformat() if step_due else None})
     if not draft:
         return Outcome.rejected("What is the first concrete step you'll take, and by when?")
     missing = [s for s in draft if not s.get("due")]

@@ -215,11 +215,13 @@ EN: dict[str, str] = {
     "why_close": "it is close to your work as {current} in O*NET ({reason})",
     "why_far": "it fits your interests, though it's far from your work as {current}",
     "why_interests": "it suits your {areas} interests",
-    "suggest_source_profile": "your interest profile",
-    "suggest_source_work": "the work you do now ({title})",
-    "suggest_career_direction_intro": (
-        "Going by {source}, your strongest interests are {areas}. People with those interests most often grow in "
-        "these directions – the first is the closest fit, but only you can say which you'd stick with:"
+    "suggest_career_direction_profile": (
+        "Your interest profile is strongest in {areas}. People with those interests most often grow in these "
+        "directions – the first is the closest fit, but only you can say which you'd stick with:"
+    ),
+    "suggest_career_direction_work": (
+        "People who work as {title} usually have {areas} interests (you skipped the profiler, so this is about the "
+        "work, not about you). They most often grow in these directions – only you can say which you'd stick with:"
     ),
     "suggest_path_type_intro": (
         "For a {direction} direction, these kinds of path are the usual ones – the first most often fits:"
@@ -234,6 +236,7 @@ EN: dict[str, str] = {
     "suggest_goal_move": "Move into a {role} role by {by}",
     "suggest_goal_ready": "Be ready to apply for {role} roles by {by}",
     "suggest_goal_senior": "Be an experienced {role} others come to for advice by {by}",
+    "suggest_goal_mentor": "Train and mentor newer colleagues in {role} work by {by}",
     "suggest_goal_lead": "Move into a role as {title} by {by}",
     "suggest_due_intro": "A date that fits this kind of goal – for example:",
     "suggest_due_option": "By {when}",

@@ -124,6 +124,8 @@ def corrected_value(text: str, key: str, *, marked: bool = False) -> str | None:
     where the words say it is a correction ("actually", "I meant", "change … to") – "yes
     clearly, the department is growing" restates nothing."""
     restated = _RESTATED_ANYWHERE.search(text.strip())
+    if restated and _in_a_clause(text.strip(), restated.start()):
+        restated = None  # "tell me what the job is really like": a clause about something else, no restatement
     if restated and not marked and _field_in_text(restated.group("field")) == (normalise_for_matching(restated.group("field")), key):
         return _NOT_OLD.sub("", restated.group("value")).strip(" .,!;:\"'“”") or None
     for pattern in _NEW_VALUE:
@@ -131,6 +133,8 @@ def corrected_value(text: str, key: str, *, marked: bool = False) -> str | None:
         if match and pattern in _FIELD_BEFORE_VALUE and not _names_just_the_field(match.group("field"), key):
             # "put teamwork as my top value", "switch teams to get more data work": the words between
             # the verb and "to"/"as" must be the question's name, nothing else
+            continue
+        if match and _in_a_clause(text.strip(), match.start()):
             continue
         if match:
             value = match.group("value")
@@ -141,6 +145,14 @@ def corrected_value(text: str, key: str, *, marked: bool = False) -> str | None:
             if value and len(value) <= 300:
                 return value
     return None
+
+
+_CLAUSE_WORDS = frozenset({"what", "how", "where", "who", "which", "why", "when", "whether", "if"})
+
+
+def _in_a_clause(text: str, start: int) -> bool:
+    """The words at `start` belong to a clause like "what the job is really like"."""
+    return any(word.casefold() in _CLAUSE_WORDS for word in text[:start].split()[-3:])
 
 
 def _names_just_the_field(words: str, key: str) -> bool:

@@ -133,6 +133,13 @@ SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
 KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
+# Words around a choice that change nothing: "k first one", "ya the 2nd", "ok that one".
+_CHOICE_FILLER = re.compile(r"^(?:(?:k|ok|okay|ya|yeah|yes|yep|sure|um+|hmm+|fine|alright|go with|i'?ll take|i take)[,.!]?\s+)+")
+_ALL_OF_THEM = re.compile(r"^(?:all|all of (?:them|em|these|those|it)|(?:take |do )?(?:them|em|those|these) all|every one|the lot|all three|both)\b")
+_YOUR_PICK = re.compile(
+    r"^(?:whatever (?:u|you) (?:think|say|suggest)|(?:u|you) (?:choose|pick|decide)|up to (?:u|you)|your (?:call|choice)|"
+    r"that one|this one|the one you (?:said|suggested)|(?:the )?(?:first|top) one you (?:said|suggested))\s*[.!]*$"
+)
 # "why would I become an agricultural engineer?", "why agricultural engineer?"
 _WHY_ROLE = re.compile(
     r"^why (?:would|should|do|did|must) (?:i|you) (?:want to |suggest |recommend |become |be |go for |look at )*(?:an? |the )?(?P<role>[^?]{3,80})"
@@ -363,10 +370,15 @@ class _Core:
             if index.isdigit() and 1 <= int(index) <= len(options):
                 chosen = options[int(index) - 1]
         elif choice is None:
-            norm = normalise_for_matching(self.text)
-            index_named = refers_to(norm, options) if options else None
+            norm = _CHOICE_FILLER.sub("", normalise_for_matching(self.text))
+            labels = [str(label) for label in offer.get("labels") or options]
+            index_named = refers_to(norm, labels) if options else None
             if index_named is not None:
                 chosen = options[index_named]
+            elif _ALL_OF_THEM.match(norm) and offer.get("all"):
+                chosen = str(offer["all"])  # "ya all of em": the option that takes every step
+            elif _YOUR_PICK.match(norm) and options:
+                chosen = options[0]  # "whatever u think", "that one": the first, Waypoint's closest fit
             elif offer.get("on_yes") and yes_or_no(self.text) is True and len(norm.split()) <= 6:
                 chosen = str(offer["on_yes"])
         if chosen is None:
@@ -377,6 +389,10 @@ class _Core:
                 return True
             return False
         self.state.set(SUGGESTIONS_SLOT, None)
+        if key == "action_steps":
+            # steps still waiting for a date are replaced by the chosen ones, which have dates
+            draft = self.state.get("action_steps_draft") or []
+            self.state.set("action_steps_draft", [s for s in draft if isinstance(s, Mapping) and s.get("due")] or None)
         self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
         self.suggested_key = key
         self.answer(chosen, Reading(Kind.ANSWER, INFORM))
@@ -408,7 +424,9 @@ class _Core:
         if question is None or question.kind is not QuestionKind.OCCUPATION:
             return ()
         candidates = self.state.get(career_talk.CANDIDATES_SLOT) or []
-        return tuple(str(c.get("title")) for c in candidates[:3] if isinstance(c, Mapping)) + ("None of these", "none", "neither")
+        compared = bool(candidates) and isinstance(candidates[0], Mapping) and bool(candidates[0].get(career_talk.COMPARED))
+        both = (t("compare_keep_both"), "both", "keep both") if compared else ()
+        return tuple(str(c.get("title")) for c in candidates[:3] if isinstance(c, Mapping)) + both + ("None of these", "none", "neither")
 
     def count(self, slot: str, value: int) -> None:
         """Counters change only when they change (None and 0 are the same)."""
@@ -794,9 +812,13 @@ class _Core:
         """Two occupations side by side, each read in the person's context."""
         careers = self.turn.careers
         named = phrases_compared(text)
+        current = careers.occupation(self.state.get("current_occupation")) if careers is not None else None
+        roles = self.state.get("target_roles")
+        if careers is not None and named is None and current is not None and isinstance(roles, str):
+            two = career_talk.two_targets(roles, careers, current)  # "compare the two": the person's own targets
+            named = (two[0][0], two[1][0]) if two else None
         if careers is None or named is None:
             return t("compare_not_found")
-        current = careers.occupation(self.state.get("current_occupation"))
         sides = []
         for words in named:
             occupation = careers.understand_target(words, current).occupation if current else None
@@ -982,7 +1004,11 @@ class _Core:
             if reading.intent == "ask_suggestion":
                 lines = []
             lines += [offer.intro, t("suggestions_pick_yes" if offer.on_yes else "suggestions_pick")]
-            self.state.set(SUGGESTIONS_SLOT, {"key": question.key, "options": [o.text for o in offer.options], "on_yes": offer.on_yes})
+            everything = next((o.text for o in offer.options if o.label == t("suggest_steps_all")), None)
+            self.state.set(SUGGESTIONS_SLOT, {
+                "key": question.key, "options": [o.text for o in offer.options], "labels": [o.button for o in offer.options],
+                "on_yes": offer.on_yes, "all": everything,
+            })
             offered = [Button(o.button, f'/inform{{"choice": "{SUGGESTION}{i}"}}') for i, o in enumerate(offer.options, 1)]
             offered.append(Button(t("something_else"), f'/inform{{"choice": "{SOMETHING_ELSE}"}}'))
             if question.skippable:
@@ -994,6 +1020,8 @@ class _Core:
         example = example_for(question.key)
         if example and not again:
             lines.append(t("example", example=example))
+            # "that one", "ok that": the example is taken as the answer
+            self.state.set(SUGGESTIONS_SLOT, {"key": question.key, "options": [example], "on_yes": None, "all": None})
         lines.append(t("own_words"))
         buttons: list[Button] = list(self.prompt_for(question.key).buttons)[:8]
         if question.skippable:

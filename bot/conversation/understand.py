@@ -21,8 +21,8 @@ from bot.conversation.stages import Kind as QuestionKind
 from bot.conversation.stages import Question
 from bot.conversation.text import clean_answer, normalise_for_matching
 from bot.conversation.english_words import english_words
-from bot.counsel.compare import phrases_compared
-from bot.handoff.crisis import aimed_at_the_writer, detect_crisis, figure_of_speech, names_a_danger, speaks_of_others_at_work
+from bot.counsel.compare import compares_the_targets, phrases_compared
+from bot.handoff.crisis import aimed_at_the_writer, bodily_pain, detect_crisis, figure_of_speech, names_a_danger, speaks_of_others_at_work
 
 
 class Kind(str, Enum):
@@ -211,7 +211,10 @@ _HUMAN = re.compile(
     re.I,
 )
 _SUGGEST = re.compile(
-    r"^(?:u|you|ya) tell me\b|\b(?:what (?:would|do|should|could|did) (?:you|u|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
+    r"^(?:u|you|ya) tell me\b|^whatever (?:u|you) (?:think|say|suggest)\b|^(?:u|you) (?:choose|pick|decide)\b|^up to (?:u|you)\b|"
+    # Spanish, French, German, Portuguese, Italian: "what do you suggest / recommend?"
+    r"\b(?:qu[eé]|cu[aá]l) me (?:recomiendas|sugieres|aconsejas)\b|\bque (?:me )?(?:conseilles|sugg[eè]res|recommandes)[- ]tu\b|"
+    r"\bwas (?:schl[aä]gst|empfiehlst) du\b|\bo que (?:voc[eê] )?(?:sugere|recomenda)\b|\bcosa (?:mi )?(?:consigli|suggerisci)\b|\b(?:what (?:would|do|should|could|did) (?:you|u|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
     r"write|choose|pick)|any (?:suggestions?|ideas|examples|tips) (?:for|on) (?:this|that|what)|(?:give|show) me (?:an? |some |a few |few |any |more )?"
     r"(?:examples?|suggestions?|ideas|options)|^examples? (?:of|for)|"
     # "can you recommend something?" asks for an answer; "… a lasagna recipe" does not
@@ -461,6 +464,7 @@ _SAYS_SAFE = re.compile(
     r"harassed|hitting|hit|abusing|abused) (?:me|us)\b|\bfalse alarm\b|\b(?:a |just a )?figure of speech\b|\b(?:i was|i'?m|im|just) (?:only )?(?:joking|kidding)\b|\bjust an? (?:expression|joke)\b|\b(?:i'?m|i am|im) (?:totally |perfectly |completely |really )?safe\b|"
     r"\bnot (?:a |an )?(?:crisis|emergency)\b|\b(?:don'?t|do not|no need to|pls don'?t|please don'?t) "
     r"(?:flag|escalate|send (?:\w+ )?(?:urgent|alert)|alert)\w*\b|"
+    r"\b(?:i'?m|i am|im) (?:totally |perfectly |really |completely )?(?:fine|ok|okay)\b[,. ]+(?:it'?s|its) (?:just|only) (?:my|the) \w+|"
     r"\b(?:it'?s|it is|that'?s|that is|that was|it was) (?:just |only |all )?(?:about )?(?:my (?:job|work)|work stuff|work|"
     r"what i do for (?:a living|work))\b",
     re.I,
@@ -595,7 +599,9 @@ def understand(
     if carries_on(text):
         return Reading(Kind.REQUEST, "continue_session")
     danger = names_a_danger(text)
-    if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and (danger or crisis_likelihood >= thresholds.crisis_sure):
+    if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and not bodily_pain(text) and (
+        danger or crisis_likelihood >= thresholds.crisis_sure
+    ):
         # no listed phrase, but the classifier hears crisis language: sure, and not of one's
         # patients or clients (unless aimed at the writer: "a caller sends me threats"), the crisis response; otherwise the resources and a question (a
         # paramedic's answer can sound alike) – and below its sure mark only with words of harm
@@ -610,6 +616,8 @@ def understand(
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
             return Reading(Kind.REQUEST, "request_human", language=language)
+        if question is not None and _SUGGEST.search(text):
+            return Reading(Kind.UNCERTAINTY, "ask_suggestion", language=language)  # "no sé, ¿qué me recomiendas?"
         if question is not None and is_unsure(text):
             return Reading(Kind.UNCERTAINTY, "dont_know", language=language)  # "je ne sais pas", "no sé"
         if language == "zh" and question is not None and _ZH_UNSURE.search(text) and len(text) <= 20:
@@ -637,7 +645,9 @@ def understand(
         # "like what?" asks for examples; "what do you mean?" for the question in other words
         wants_examples = re.search(r"\b(?:like what|such as|example|examples|instance|e\.?g)\b", text, re.I)
         return Reading(Kind.UNCERTAINTY, "ask_suggestion" if wants_examples else "explain_question")
-    if phrases_compared(text) is not None and not (question is not None and names_an_option(question, text, offered)):
+    if (phrases_compared(text) is not None or compares_the_targets(text)) and not (
+        question is not None and names_an_option(question, text, offered)
+    ):
         # "can you compare chief engineer and plant manager?": two occupations side by side
         return Reading(Kind.QUESTION, "ask_occupation_comparison", max(confidence, thresholds.sure))
     if question is not None and _WHAT_IS.match(text.strip()) and intent not in ("ask_why", "ask_privacy", "ask_capabilities"):

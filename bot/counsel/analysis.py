@@ -50,7 +50,10 @@ def recommendation(known: Known) -> list[Line]:
     principles and the gaps – or what to look at again where they do not."""
     direction = known.slots.get("career_direction")
     path_type = known.slots.get("path_type")
-    target = known.target_words
+    current = known.current
+    roles = known.answer("target_roles")
+    two = two_targets(roles, known.careers, current) if roles and current is not None and known.careers is not None else None
+    target = " or ".join(words for words, _ in two) if two else known.target_words  # both kept: both named
     if not isinstance(direction, str) or direction not in DIRECTION_WORDS:
         return []
     what = f"A {DIRECTION_WORDS[direction]} direction"
@@ -84,9 +87,6 @@ def recommendation(known: Known) -> list[Line]:
     elif known.slots.get("skills_gap") and isinstance(known.slots.get("skills_gap"), dict):
         reasons.append(t("analysis_no_gaps"))
     lines = [Line(t("analysis_label_recommendation"), what + (" – " + "; ".join(reasons) if reasons else "") + ".")]
-    current = known.current
-    roles = known.answer("target_roles")
-    two = two_targets(roles, known.careers, current) if roles and current is not None and known.careers is not None else None
     if two is not None:
         # both targets stay in the plan, side by side
         compared = comparison_text(compare(known, two[0], two[1])).splitlines()
@@ -95,7 +95,8 @@ def recommendation(known: Known) -> list[Line]:
         steps = known.careers.catalogue.paths(
             current.code, path_type, limit=3, direction=direction, toward=occupation.code if occupation else None
         )
-        others = [f"{s.occupation.title} ({s.reason})" for s in steps if occupation is None or s.occupation.code != occupation.code]
+        targets = {o.code for _, o in two} if two else ({occupation.code} if occupation else set())
+        others = [f"{s.occupation.title} ({s.reason})" for s in steps if s.occupation.code not in targets]
         if others:
             lines.append(Line(t("analysis_label_alternatives"), "; ".join(others[:3]) + "."))
     return lines

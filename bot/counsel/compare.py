@@ -20,6 +20,12 @@ COMPARE = re.compile(
     r"^(?:should i (?:go for|become|aim for|choose|pick) )?(?P<a2>[\w ,&'/-]+?)\s+(?:vs\.?|versus)\s+(?P<b2>[\w ,&'/-]+?)\s*[?.!]*$",
     re.I,
 )
+# "can you compare the two?", "which one fits me better?": the person's own two targets
+COMPARE_THEM = re.compile(
+    r"\bcompar(?:e|ing)\s+(?:the two|both|them|these two|those two|my (?:two )?(?:options|targets|roles|choices))\b|"
+    r"\bwhich (?:one|of the two|of them)\s+(?:fits|suits|is better for|would suit|would fit)\s+me\b",
+    re.I,
+)
 _LEADING_ARTICLE = re.compile(r"^(?:an?|the|being an?|becoming an?)\s+", re.I)
 
 
@@ -71,7 +77,9 @@ def _side(known: Known, words: str, occupation: Occupation, paths: dict[str, lis
         alike = round(catalogue.skill_similarity(current.code).get(occupation.code, 0.0) * 100)
         own = {q.element_id for q in catalogue.distinctive_skills(current.code, 8)}
         needs = [q.name for q in catalogue.distinctive_skills(occupation.code, 8) if q.element_id not in own][:3]
-        for path_type in PATH_TYPES:
+        chosen = known.slots.get("path_type")
+        order = sorted(PATH_TYPES, key=lambda p: p != chosen)  # the person's own path type first
+        for path_type in order:
             if path_type not in paths:
                 paths[path_type] = catalogue.paths(current.code, path_type, limit=8, direction=None)
             steps = paths[path_type]
@@ -105,3 +113,7 @@ def _fit(r: float) -> str:
 def _preparation(side: Side) -> str:
     zone = f"job zone {side.zone}" if side.zone else "job zone unknown"
     return f"{zone}, {side.education}" if side.education else zone
+
+
+def compares_the_targets(text: str) -> bool:
+    return bool(COMPARE_THEM.search(text))

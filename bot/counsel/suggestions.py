@@ -219,8 +219,12 @@ def _career_direction(known: Known) -> Offer | None:
     options = [Option(_DIRECTION_TITLES[d]) for d in dict.fromkeys(ordered)]
     from bot.careers.catalogue import area_names
 
-    source = t("suggest_source_profile") if known.profile_letters else t("suggest_source_work", title=known.current.title if known.current else "")
-    return _offer(t("suggest_career_direction_intro", areas=", ".join(area_names(letters[:2])).lower(), source=source), options, source="onet")
+    areas = ", ".join(area_names(letters[:2])).lower()
+    if known.profile_letters:
+        intro = t("suggest_career_direction_profile", areas=areas)
+    else:  # not the person's interests: those usual in their work
+        intro = t("suggest_career_direction_work", areas=areas, title=known.current.title if known.current else "")
+    return _offer(intro, options, source="onet")
 
 
 def _path_type(known: Known) -> Offer | None:
@@ -272,6 +276,7 @@ def _goal(horizon: str) -> Callable[[Known], Offer | None]:
                 manager = found[0].title if found and found[0].code != known.target.code else None
             if target:
                 options.append(Option(t("suggest_goal_senior", role=target, by=by)))
+                options.append(Option(t("suggest_goal_mentor", role=target, by=by)))
             if manager:
                 options.append(Option(t("suggest_goal_lead", title=manager, by=by)))
         if len(options) < 2:

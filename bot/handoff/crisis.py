@@ -743,6 +743,23 @@ def speaks_of_others_at_work(text: str) -> bool:
     return bool(_OTHERS_AT_WORK.search(_normalise(text or "")))
 
 
+# Pain in a part of the body – the reason many leave physical work ("my back hurts from
+# lifting", "my knees are shot") – is no crisis on its own.
+_BODILY_PAIN = re.compile(
+    r"\b(?:my |the |bad |sore )?(?:back|lower back|knees?|neck|shoulders?|wrists?|hips?|feet|foot|legs?|arms?|joints?|spine|hands?|eyes)"
+    r"(?:'s| is| are)? (?:\w+ )?(?:hurts?|hurting|aches?|aching|sore|shot|killing me|bad|worse|injured|pain|problems?|injury|gets? worse)\b|"
+    r"\b(?:back|knee|neck|shoulder|joint|hip|wrist) (?:pain|injury|injuries|problems?|trouble)\b",
+    re.I,
+)
+_HARMS_ONESELF = re.compile(r"\b(?:myself|my ?self|kill|suicid\w*|die|dying|end (?:it|my life)|cut(?:ting)?|overdose|od)\b", re.I)
+
+
+def bodily_pain(text: str) -> bool:
+    """The message speaks of pain in a part of the body, and of nothing harming oneself."""
+    normal = _normalise(text or "")
+    return bool(_BODILY_PAIN.search(normal)) and not _HARMS_ONESELF.search(normal)
+
+
 def figure_of_speech(text: str) -> bool:
     """True when the message uses crisis words as career talk does ("kill it at the interview")."""
     return bool(_FIGURES_OF_SPEECH.search(_normalise(text or "")))

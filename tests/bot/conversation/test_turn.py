@@ -1008,6 +1008,97 @@ def test_unsure_about_the_direction_gets_the_ones_the_interests_point_to(make_tu
     slots = dict(answered_before("exploration"), open_question="career_direction", stage="exploration", current_occupation="17-2141.00")
     reply = respond(make_turn("no idea, what would you suggest?", intent="ask_suggestion", confidence=0.9, **slots))
 
-    assert "your strongest interests are" in reply.texts()[0]
+    assert reply.texts()[0].startswith("People who work as Mechanical Engineers usually have realistic, investigative interests")
     chosen = respond(make_turn('/inform{"choice": "suggestion-1"}', **{**slots, **reply.slots}))
     assert [(r.key, r.suggested) for r in chosen.records if isinstance(r, AnswerRecord)][0] == ("career_direction", True)
+
+
+# ---- from the second round of role-played employees (issue 12) -------------------------------
+
+STEPS_OFFERED = {
+    "key": "action_steps",
+    "options": ["Talk to my manager about this plan by 31 December 2026; Shadow a planner by 31 January 2027",
+                "Talk to my manager about this plan by 31 December 2026", "Shadow a planner by 31 January 2027"],
+    "labels": ["All of these steps", "Talk to my manager about this plan by 31 December 2026", "Shadow a planner by 31 January 2027"],
+    "on_yes": None,
+    "all": "Talk to my manager about this plan by 31 December 2026; Shadow a planner by 31 January 2027",
+}
+
+
+@pytest.mark.parametrize("text", ["ya all of em", "all of them", "k all", '/inform{"choice": "suggestion-1"}'])
+def test_taking_all_the_suggested_steps_stores_them_all_with_their_dates(make_turn, text):
+    slots = dict(answered_before("action_plan"), open_question="action_steps", stage="action_plan", suggestions_offered=STEPS_OFFERED,
+                 action_steps_draft=[{"description": "ya all of em", "due": None}])
+    reply = respond(make_turn(text, **slots))
+
+    steps = answers(reply)["action_steps"]
+    assert [s["description"] for s in steps] == ["Talk to my manager about this plan", "Shadow a planner"]
+    assert [s["due"] for s in steps] == ["2026-12-31", "2027-01-31"]
+
+
+@pytest.mark.parametrize("text", ["k first one", "whatever u think", "that one", "ya the 2nd"])
+def test_a_suggestion_is_chosen_in_everyday_words(make_turn, text):
+    reply = respond(make_turn(text, open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert answers(reply)["values"] == (OFFERED["options"][1] if "2nd" in text else OFFERED["options"][0])
+
+
+def test_whatever_you_think_without_suggestions_asks_for_them(make_turn):
+    reply = respond(make_turn("whatever u think", intent="inform", confidence=0.5, open_question="values", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.slots["suggestions_offered"]["key"] == "values"
+
+
+def test_spanish_asking_for_a_suggestion_gets_suggestions_not_storage(make_turn):
+    reply = respond(make_turn("no sé, ¿qué me recomiendas?", intent="inform", confidence=0.6, open_question="values", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.slots["suggestions_offered"]["key"] == "values"
+
+
+def test_a_sore_back_is_no_crisis(make_turn):
+    reply = respond(make_turn("k. not lifting stuff my back hurts from lifting", intent="crisis_self_harm", confidence=0.7,
+                              open_question="constraints", stage="assessment"))
+
+    assert not any(isinstance(e, CrisisSupport) for e in reply.effects)
+    assert answers(reply)["constraints"] == "k. not lifting stuff my back hurts from lifting"
+
+
+def test_a_role_named_with_a_typo_is_read_in_context(make_turn):
+    slots = dict(answered_before("exploration"), open_question="target_roles", stage="exploration", current_occupation="53-1042.00",
+                 career_direction="technical_management", path_type="lateral")
+    reply = respond(make_turn("logistics planer", **slots))
+
+    assert answers(reply)["target_occupation"] == "13-1081.00"  # Logisticians, not the warehouse's managers
+
+
+def test_a_direction_typed_with_a_slip_is_the_one_meant(make_turn):
+    slots = dict(answered_before("exploration"), open_question="career_direction", stage="exploration")
+    reply = respond(make_turn("technical plus managment", **slots))
+
+    assert answers(reply)["career_direction"] == "technical_management"
+
+
+def test_an_answer_about_a_mentor_does_not_change_the_current_role(make_turn):
+    slots = dict(answered_before("action_plan"), open_question="person_mentor_help", stage="action_plan", current_role="Registered nurse",
+                 key_people=["mentor"])
+    reply = respond(make_turn("Our wound care CNS could tell me what the job is really like and how she did her master's while working.",
+                              intent="change_answer", confidence=0.6, **slots))
+
+    assert "current_role" not in answers(reply)
+
+
+def test_compare_the_two_compares_the_persons_own_targets(make_turn):
+    reply = respond(make_turn("Can you compare the two for me? Which one fits me better?", intent="out_of_scope", confidence=0.7,
+                              open_question="goal_short", stage="goals", current_occupation="29-1141.00",
+                              target_roles="nurse manager or clinical nurse specialist"))
+
+    assert reply.texts()[0].startswith("Medical and Health Services Managers and Clinical Nurse Specialists, side by side")
+
+
+def test_a_degree_in_a_question_is_not_a_job(make_turn):
+    reply = respond(make_turn("Shouldn't I start a master's?", intent="ask_occupation_education", confidence=0.8,
+                              open_question="goal_medium", stage="goals", current_occupation="29-1141.00"))
+
+    assert "Captains" not in " ".join(reply.texts())
