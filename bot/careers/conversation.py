@@ -98,6 +98,11 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
         understood = careers.understand_target(first_role(text), current)
         if understood.occupation is not None:
             occupation = understood.occupation
+        elif understood.choices:
+            outcome.extra[OCCUPATION_OF[key]] = None
+            outcome.extra["skills_gap"] = None
+            outcome.extra[CANDIDATES_SLOT] = [{"code": o.code, "title": o.title} for o in understood.choices]
+            return outcome
         elif understood.closest is not None:
             # nothing close in the person's field: their words stay the target, and they pick
             # the occupation whose skills to compare with – their field's first, then what
@@ -379,12 +384,24 @@ def skills_to_rate(slots: Mapping[str, Any], careers: "Careers") -> tuple[Occupa
     target = careers.occupation(slots.get("target_occupation"))
     if target is None:
         return None, []
-    # what sets the target apart (Operations Analysis for a logistician), not what every job rates highly
-    skills = careers.catalogue.distinctive_skills(target.code, gap_rules.SKILLS_TO_RATE)
+    skills = rated_requirements(careers, target.code)
     return target, [
         {"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance}
         for q in skills
     ]
+
+
+def rated_requirements(careers: "Careers", code: str) -> list[Any]:
+    """What the person rates themselves on for a target: the skills that set it apart
+    (Operations Analysis for a logistician, not Reading Comprehension, which every job rates
+    highly) and its main knowledge areas (Transportation), six in all."""
+    from bot.careers.paths import GENERIC_KNOWLEDGE
+
+    catalogue = careers.catalogue
+    knowledge = [q for q in catalogue.distinctive_skills(code, 6, kind="knowledge") if q.element_id not in GENERIC_KNOWLEDGE]
+    knowledge = knowledge[: gap_rules.KNOWLEDGE_TO_RATE]
+    skills = catalogue.distinctive_skills(code, gap_rules.SKILLS_TO_RATE - len(knowledge))
+    return skills + knowledge
 
 
 def _levels(slots: Mapping[str, Any]) -> dict[str, int | None]:

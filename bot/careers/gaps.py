@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-SKILLS_TO_RATE = 6
+SKILLS_TO_RATE = 6  # in all: skills, then the main knowledge areas
+KNOWLEDGE_TO_RATE = 2
 MAX_LEVEL = 7
 # Button choices on O*NET's 0-7 level scale.
 LEVEL_CHOICES: tuple[tuple[int, str], ...] = ((0, "None"), (2, "Basic"), (4, "Working"), (6, "Advanced"), (7, "Expert"))
@@ -34,6 +35,7 @@ _MEANS_BY_GROUP: tuple[tuple[str, str, str], ...] = (
     ("2.B.3", "training", "hands-on technical training, then practice on real work (a rotation into that team helps)"),
     ("2.B.4", "job_rotation", "a job rotation or shadowing people who make system-level decisions"),
     ("2.B.5", "projects", "responsibility for a budget, schedule or small team in a stretch assignment"),
+    ("2.C", "training", "a course in it, then using it at work beside a colleague who knows it well"),
 )
 
 

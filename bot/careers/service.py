@@ -26,6 +26,9 @@ class Target:
     occupation: Occupation | None  # None: O*NET has no close occupation in the person's context
     closest: Occupation | None  # what O*NET files the words under, used for skills only when occupation is None
     reason: str = ""
+    # several occupations of the person's field fit the words equally ("financial analyst" for
+    # an accountant): the person chooses among these, the field's first
+    choices: tuple[Occupation, ...] = ()
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Careers:
                     if scored.get(code, (0.0, ""))[0] < 0.75:
                         scored[code] = (0.75, other.title)
         ranked: list[tuple[float, Occupation, str]] = []
+        tiers: dict[str, float] = {}  # title score and closeness in the classification, before skill similarity
         similarity = self.catalogue.skill_similarity(current.code)
         for code, (score, matched) in scored.items():
             candidate = self.occupation(code)
@@ -109,8 +113,13 @@ class Careers:
             if managing and code in managers:
                 bonus += 0.15  # "chief engineer" for an engineer: the management that leads engineering
             # among equals, the one closest to the person's own work ("sergeant": of police, not of firefighters)
+            tiers[code] = score + bonus
             ranked.append((score + bonus + 0.1 * similarity.get(code, 0.0), other, closeness.reason))
         ranked.sort(key=lambda t: (-t[0], t[1].code))
+        if len(ranked) >= 2 and abs(tiers[ranked[0][1].code] - tiers[ranked[1][1].code]) < 0.01:
+            # as good a title, as close in the classification: theirs to choose, the likelier first
+            tied = [o for _, o, _ in ranked if abs(tiers[o.code] - tiers[ranked[0][1].code]) < 0.01]
+            return Target(None, None, choices=tuple(tied[:3]))
         if ranked and ranked[0][0] >= 0.95:
             return Target(ranked[0][1], None, ranked[0][2])
         best = resolution.best

@@ -98,9 +98,11 @@ EDUCATION = (
 )
 
 PRINCIPLE_ANSWERS = (
-    Choice("yes", "Yes, clearly", synonyms=("yes", "ya", "yeah", "yep", "yup", "clearly", "definitely", "absolutely", "very much")),
-    Choice("partly", "Partly", synonyms=("partly", "somewhat", "a bit", "kind of", "sort of", "maybe")),
-    Choice("no", "Not really", synonyms=("no", "not really", "not at all", "hardly")),
+    Choice("yes", "Yes, clearly", synonyms=("yes", "ya", "yeah", "yep", "yup", "clearly", "definitely", "absolutely", "very much",
+                                            "k", "ok", "okay", "sure", "for sure")),
+    Choice("partly", "Partly", synonyms=("partly", "somewhat", "a bit", "kind of", "sort of", "maybe", "kinda", "a little",
+                                         "partly i guess", "i guess")),
+    Choice("no", "Not really", synonyms=("no", "not really", "not at all", "hardly", "nah", "nope")),
 )
 
 DIRECTIONS = (

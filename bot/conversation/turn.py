@@ -133,6 +133,9 @@ SKILL_RECORD = "skill_ratings_record"
 COUNSELOR = Button(t("talk_to_counselor"), "/request_human")
 CARRY_ON = Button(t("carry_on"), "/continue_session")
 KEEP_ANSWER = "/affirm"  # "Keep it as my answer" – a tap, never a typed "yes"
+# Open questions asked with Waypoint's suggestions under them (as examples to tap): the
+# success criteria, the strengths, what the people who matter can do.
+_SUGGESTED_WITH_THE_QUESTION = re.compile(r"^(?:goal_(?:short|medium|long)_measure|strengths|person_\w+_help)$")
 # Words around a choice that change nothing: "k first one", "ya the 2nd", "ok that one".
 _CHOICE_FILLER = re.compile(r"^(?:(?:k|ok|okay|ya|yeah|yes|yep|sure|um+|hmm+|fine|alright|go with|i'?ll take|i take)[,.!]?\s+)+")
 _ALL_OF_THEM = re.compile(r"^(?:all|all of (?:them|em|these|those|it)|(?:take |do )?(?:them|em|those|these) all|every one|the lot|all three|both)\b")
@@ -523,10 +526,29 @@ class _Core:
             )
         if repeats >= 2:
             prompt = self.way_out(QUESTIONS[key], prompt)
+        elif not prompt.buttons and _SUGGESTED_WITH_THE_QUESTION.match(key):
+            prompt = self.with_examples(key, prompt)
         self.reply.say(prompt)
         if not editing:
             self.state.set("open_question", key)
         self.count("repeats", repeats)
+
+    def with_examples(self, key: str, prompt: Prompt) -> Prompt:
+        """Open questions that are hard to answer from nothing (how will you know a goal is
+        done? what are you good at?) come with Waypoint's suggestions as examples to tap."""
+        offer = self.offer(key)
+        if offer is None:
+            return prompt
+        self.remember_offer(key, offer)
+        buttons = tuple(Button(o.button, f'/inform{{"choice": "{SUGGESTION}{i}"}}') for i, o in enumerate(offer.options, 1))
+        return Prompt(f"{prompt.text}\n{t('suggestions_under_question')}", buttons)
+
+    def remember_offer(self, key: str, offer: Offer) -> None:
+        everything = next((o.text for o in offer.options if o.label == t("suggest_steps_all")), None)
+        self.state.set(SUGGESTIONS_SLOT, {
+            "key": key, "options": [o.text for o in offer.options], "labels": [o.button for o in offer.options],
+            "on_yes": offer.on_yes, "all": everything,
+        })
 
     def ask_open(self, *, again: bool) -> None:
         """The open question again (or, with none open, the next one)."""
@@ -1004,11 +1026,7 @@ class _Core:
             if reading.intent == "ask_suggestion":
                 lines = []
             lines += [offer.intro, t("suggestions_pick_yes" if offer.on_yes else "suggestions_pick")]
-            everything = next((o.text for o in offer.options if o.label == t("suggest_steps_all")), None)
-            self.state.set(SUGGESTIONS_SLOT, {
-                "key": question.key, "options": [o.text for o in offer.options], "labels": [o.button for o in offer.options],
-                "on_yes": offer.on_yes, "all": everything,
-            })
+            self.remember_offer(question.key, offer)
             offered = [Button(o.button, f'/inform{{"choice": "{SUGGESTION}{i}"}}') for i, o in enumerate(offer.options, 1)]
             offered.append(Button(t("something_else"), f'/inform{{"choice": "{SOMETHING_ELSE}"}}'))
             if question.skippable:

@@ -298,9 +298,13 @@ def test_take_profiler_prompt_explains_the_profiler(ask) -> None:
 
 @pytest.fixture
 def nurse_skills(careers) -> list[str]:
-    """The six skills that set Registered Nurses apart, as they are asked (issue 12: not the
-    Reading Comprehension every occupation needs)."""
-    return [q.element_id for q in careers.catalogue.distinctive_skills(REGISTERED_NURSES, 6)]
+    """What Registered Nurses are rated on, as it is asked (issue 12): the four skills that set
+    them apart – not the Reading Comprehension every occupation needs – and two main knowledge areas."""
+    from bot.careers.conversation import rated_requirements
+
+    rated = rated_requirements(careers, REGISTERED_NURSES)
+    assert [q.kind for q in rated] == ["skill"] * 4 + ["knowledge"] * 2
+    return [q.element_id for q in rated]
 
 
 def rate(reply, answers: list[str], slots: dict[str, Any]) -> list[Outcome]:
@@ -326,7 +330,7 @@ def test_a_target_without_skill_ratings_skips_the_skills_gap(reply) -> None:
 
 def test_ratings_are_taken_one_by_one_and_the_last_names_the_gaps(reply, nurse_skills) -> None:
     # Service Orientation 2, Social Perceptiveness 4, Coordination skipped, Judgment and
-    # Decision Making 6, Writing 1, Critical Thinking 3 (needed: about 4 each)
+    # Decision Making 6; knowledge: Medicine and Dentistry 1, Psychology 3
     outcomes = rate(reply, [choice("2"), "4", "skip", "advanced", "level 1", choice("3")], {"target_occupation": REGISTERED_NURSES})
 
     for step, outcome in enumerate(outcomes[:-1], 1):
@@ -339,15 +343,15 @@ def test_ratings_are_taken_one_by_one_and_the_last_names_the_gaps(reply, nurse_s
     assert [r["element_id"] for r in last.value["ratings"]] == nurse_skills
     assert [r["self_level"] for r in last.value["ratings"]] == [2, 4, None, 6, 1, 3]
     assert last.extra["skill_ratings_record"] == {"occupation_code": REGISTERED_NURSES, "ratings": last.value["ratings"]}
-    # largest gap x importance first: Writing, Service Orientation, Critical Thinking
+    # largest gap x importance first: Medicine and Dentistry, Psychology, Service Orientation
     assert last.display == (
-        "for Registered Nurses: Writing (1 of 4 needed), Service Orientation (2 of 4 needed), "
-        "Critical Thinking (3 of 4 needed)"
+        "for Registered Nurses: Medicine and Dentistry (1 of 4 needed), Psychology (3 of 6 needed), "
+        "Service Orientation (2 of 4 needed)"
     )
     assert "Your biggest gaps, and how to close them:" in last.notice
     gaps_part = last.notice.split("Your biggest gaps, and how to close them:")[1]
     assert [line.split(":")[0] for line in gaps_part.strip().splitlines()[:3]] == [
-        "• Writing", "• Service Orientation", "• Critical Thinking",
+        "• Medicine and Dentistry", "• Psychology", "• Service Orientation",
     ]
     assert "• Service Orientation: mentoring or coaching" in last.notice
 

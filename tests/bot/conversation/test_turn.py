@@ -1102,3 +1102,15 @@ def test_a_degree_in_a_question_is_not_a_job(make_turn):
                               open_question="goal_medium", stage="goals", current_occupation="29-1141.00"))
 
     assert "Captains" not in " ".join(reply.texts())
+
+
+def test_the_success_criterion_question_comes_with_suggestions_to_tap(make_turn):
+    slots = dict(answered_before("goals"), open_question="goal_short_due", stage="goals",
+                 goal_short="Finish the supply chain planning course", goal_short_measure=None)
+    reply = respond(make_turn("by June 2027", **slots))
+
+    asked = reply.messages[-1]
+    assert asked.text.startswith(QUESTIONS["goal_short_measure"].prompt)
+    assert t("suggestions_under_question") in asked.text
+    assert [b.title for b in asked.buttons][0] == t("suggest_measure_certificate")
+    assert reply.slots["suggestions_offered"]["key"] == "goal_short_measure"

@@ -72,3 +72,10 @@ def test_two_targets_are_offered_side_by_side_with_keep_both(careers) -> None:
     assert [b.payload for b in prompt.buttons] == [
         '/inform{"choice": "11-3051.00"}', '/inform{"choice": "11-9041.00"}', '/inform{"choice": "both"}'
     ]
+
+
+def test_equally_fitting_occupations_of_the_field_are_the_persons_to_choose(careers) -> None:
+    understood = careers.understand_target("financial analyst", careers.occupation("13-2011.00"))
+
+    assert understood.occupation is None
+    assert {o.code for o in understood.choices} == {"13-2051.00", "13-2099.01"}  # Statisticians, another family, not offered
