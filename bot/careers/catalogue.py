@@ -472,6 +472,10 @@ class Catalogue:
     def closeness(self, start: Occupation, other: Occupation) -> "Closeness":
         return self._paths.closeness(start, other)
 
+    def related_to(self, code: str, other: str) -> bool:
+        """O*NET lists one of the two among the other's related occupations."""
+        return other in self._paths._related_both.get(code, set())
+
     def near_enough(self, start: Occupation, other: Occupation) -> bool:
         """Close enough to count as the same field for a move: family, the management that
         leads it, or related work sharing main knowledge areas (not one shared area alone)."""

@@ -36,7 +36,8 @@ RESPONSES_SLOT = "interest_responses"
 STOP_WARNED_SLOT = "profiler_stop_warned"
 LEVELS_SLOT = "skill_levels"
 EDUCATION_ZONE = {"secondary": 2, "vocational": 3, "bachelor": 4, "master": 5, "doctorate": 5}
-_ROLE_SPLIT = re.compile(r"\s*(?:,|;|/|\bor\b|\band\b|\bthen\b)\s*", re.I)
+# "logistics planner, then team lead"; not "and": O*NET titles have it ("Computer and Information Systems Managers")
+_ROLE_SPLIT = re.compile(r"\s*(?:,|;|/|\bor\b|\bthen\b)\s*", re.I)
 _CODE = re.compile(r"^\d\d-\d{4}\.\d\d$")
 
 
@@ -144,7 +145,9 @@ def two_targets(text: str, careers: "Careers", current: Occupation) -> list[tupl
     roles = [p.strip(" .") for p in _ROLE_SPLIT.split(text) if p.strip(" .")]
     found: list[tuple[str, Occupation]] = []
     for words in roles:
-        occupation = careers.understand_target(words, current).occupation
+        understood = careers.understand_target(words, current)
+        # one O*NET files far from the field ("product manager" for a developer) is compared too, and says so
+        occupation = understood.occupation or (understood.choices[0] if understood.choices else understood.closest)
         if occupation is not None and all(occupation.code != o.code for _, o in found):
             found.append((words, occupation))
     return found[:2] if len(found) >= 2 else None

@@ -9,14 +9,21 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from bot.careers.catalogue import Catalogue, Occupation
-from bot.careers.paths import is_supervisor
+from bot.careers.paths import SUPERVISED_GROUPS, is_supervisor
 from bot.careers.titles import Resolution, TitleIndex, normalise, title_phrase
 
 # Words that name a step up rather than a job: resolved among the person's own family
 # ("sergeant" for a police officer, "principal" for a teacher, "team lead" for an agent).
 _FIRST_LINE = frozenset({"lead", "leader", "supervisor", "foreman", "forewoman", "sergeant", "coordinator", "captain"})
 _MANAGING = frozenset({"chief", "head", "manager", "director", "principal", "officer"})
+_OWN_FIELD = frozenset({"tech", "technical", "it"})
 _FILLER_WORDS = frozenset({"a", "an", "the", "of", "in", "at", "for", "my", "role", "job", "position", "team", "senior", "group", "shift", "department"})
+
+
+def _as_a_word(word: str) -> str:
+    if len(word) <= 4:
+        return rf"\b{re.escape(word)}"  # a short word is an abbreviation: "tech", "ops", "hr"
+    return rf"\b{re.escape(word[:-1] if word.endswith('e') else word)}(?:e|es|s|al|ial|ing|ed)?\b"
 
 
 @dataclass(frozen=True)
@@ -75,17 +82,19 @@ class Careers:
                     scored[code] = (0.85, title)
         first_line = bool(_FIRST_LINE & set(words))
         managing = bool(_MANAGING & set(words))
-        what = [w for w in words if w not in _FIRST_LINE | _MANAGING]  # "finance" in "finance team lead"
+        # "finance" in "finance team lead" says which management; "tech" in "tech lead" only that it is the person's own
+        what = [w for w in words if w not in _FIRST_LINE | _MANAGING | _OWN_FIELD]
         managers = {m.code for m in self.catalogue.managers_of(current.code, 3)}
         if first_line or managing:
-            # "team lead", "sergeant", "principal": the step up in the person's own family
-            leads = list(managers) if managing else []
+            # "team lead", "sergeant", "principal": the step up in the person's own family; where the
+            # family has no first-line supervisors ("tech lead" for a developer), the management that leads it
+            leads = list(managers) if managing or current.major_group not in SUPERVISED_GROUPS else []
             leads += [code for code, o in self.catalogue.occupations.items() if first_line and o.major_group == current.major_group and is_supervisor(o)]
             for code in leads:
                 other = self.catalogue.occupations[code]
                 about = f"{other.title} {other.description}".casefold()
                 # each other word, as a word ("finance" ~ "financial"; "product" is not "production")
-                if all(re.search(rf"\b{re.escape(w[:-1] if w.endswith('e') else w)}(?:e|es|s|al|ial|ing|ed)?\b", about) for w in what):
+                if all(re.search(_as_a_word(w), about) for w in what):
                     if scored.get(code, (0.0, ""))[0] < 0.75:
                         scored[code] = (0.75, other.title)
         ranked: list[tuple[float, Occupation, str]] = []
@@ -97,12 +106,17 @@ class Careers:
                 continue
             other = candidate
             closeness = self.catalogue.closeness(current, other)
-            if code == current.code or other.minor_group == current.minor_group or (code in managers and managing):
+            steps_up = managing or (first_line and current.major_group not in SUPERVISED_GROUPS)
+            if code == current.code or other.minor_group == current.minor_group or (code in managers and steps_up):
                 bonus = 0.3
             elif code in managers or other.major_group == current.major_group:
                 # the field's management, when the words name no step up ("logistics planer" is not a manager)
                 bonus = 0.1
-            elif closeness.in_field and self.catalogue.near_enough(current, other):
+            elif closeness.in_field and self.catalogue.near_enough(current, other) and (
+                self.titles.is_own_title(code, matched) or self.catalogue.related_to(current.code, code)
+            ):
+                # another family counts when the words are its own title, or O*NET relates the two: an
+                # alternate title filed far away ("Tech Lead" under drafters) says little
                 bonus = 0.05
             elif self.titles.is_own_title(code, matched) and score >= 0.9:
                 bonus = 0.0  # a far move named by the occupation's own title: taken at its word

@@ -150,6 +150,10 @@ EN: dict[str, str] = {
     "suggestions_pick": "Tap the one that fits best, or tell me in your own words.",
     "suggestions_pick_yes": "Say “yes” if all of them fit, tap the one that fits best, or tell me in your own words.",
     "something_else": "Something else",
+    "only_you_know": (
+        "Only you can say that one – my suggestions are just common answers. Tap the closest, put it in your own words, "
+        "or say “skip”."
+    ),
     "something_else_go": "Of course – tell me in your own words.",
     "suggestion_gone": "That suggestion belonged to an earlier question, so I haven't stored it.",
     "suggest_situation_intro": "People usually come to career counseling for one of these reasons – is one of them yours?",

@@ -30,7 +30,7 @@ from bot.config import DEFAULT_ABUSE_RESOURCES, DEFAULT_CRISIS_RESOURCES, DEFAUL
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
-from bot.conversation.answers import decode_payload, display_value, refers_to, validate_answer, yes_or_no
+from bot.conversation.answers import NONE_IS_AN_ANSWER, decode_payload, display_value, refers_to, validate_answer, yes_or_no
 from bot.conversation.messages import text as t
 from bot.conversation.outcome import AnswerContext, Outcome
 from bot.conversation.prompts import question_prompt, stage_opening
@@ -108,7 +108,7 @@ _SAYS_BOTH = re.compile(r"^\s*(?:it'?s |a bit of |kind of |kinda )?both\b", re.I
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
 _KEEPS = re.compile(r"^\s*(?:please\s+)?keep\b", re.I)  # "keep it as my answer", typed
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
-_PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
+_PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hm+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
 _PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*\b(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)  # whole words: "quality" keeps its "ty"
 
 
@@ -143,6 +143,16 @@ _YOUR_PICK = re.compile(
     r"^(?:whatever (?:u|you) (?:think|say|suggest)|(?:u|you) (?:choose|pick|decide)|up to (?:u|you)|your (?:call|choice)|"
     r"that one|this one|the one you (?:said|suggested)|(?:the )?(?:first|top) one you (?:said|suggested))\s*[.!]*$"
 )
+_NONE = re.compile(r"^(?:none|nothing|no(?:pe)?|nah|not really|no constraints|none at all)\b")
+# Questions about the person or their organisation: only they know the answer, so "whatever
+# u think" takes no suggestion there (it does for goals, steps, a direction: advice).
+_ONLY_THEY_KNOW = frozenset({
+    "situation", "expectations", "interests", "strengths", "values", "constraints", "org_strategy", "org_opportunities",
+    "org_relationships", "env_social", "env_economic", "env_technology", "leaning_direction",
+})
+_WHATEVER = re.compile(r"^(?:whatever|(?:u|you) (?:choose|pick|decide)|up to|your (?:call|choice))")
+# "yes", "ya that fits", "yes all of them": a plain yes, nothing else said
+_BARE_YES = re.compile(r"^(?:yes|ya|yeah|yep|yup|sure|correct|right|exactly|definitely|absolutely)?\s*(?:that'?s? (?:fits?|right|me|true|it)|fits|all of (?:them|those|these)|they do|sounds right|spot on)?\s*$|^(?:yes|ya|yeah|yep|yup|sure|correct|right|exactly|definitely|absolutely)$")
 # "why would I become an agricultural engineer?", "why agricultural engineer?"
 _WHY_ROLE = re.compile(
     r"^why (?:would|should|do|did|must) (?:i|you) (?:want to |suggest |recommend |become |be |go for |look at )*(?:an? |the )?(?P<role>[^?]{3,80})"
@@ -376,13 +386,21 @@ class _Core:
             norm = _CHOICE_FILLER.sub("", normalise_for_matching(self.text))
             labels = [str(label) for label in offer.get("labels") or options]
             index_named = refers_to(norm, labels) if options else None
+            named_by_words = [i for i, label in enumerate(labels) if normalise_for_matching(label) == norm]
+            if index_named is None and len(named_by_words) == 1:
+                index_named = named_by_words[0]  # "ya programming": the one option with those words
             if index_named is not None:
                 chosen = options[index_named]
             elif _ALL_OF_THEM.match(norm) and offer.get("all"):
                 chosen = str(offer["all"])  # "ya all of em": the option that takes every step
             elif _YOUR_PICK.match(norm) and options:
+                if key in _ONLY_THEY_KNOW and _WHATEVER.match(norm):
+                    # about them or their organisation: a guess of Waypoint's is not their answer
+                    self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "only_you_know"
+                    self.reply.say(t("only_you_know"))
+                    return True
                 chosen = options[0]  # "whatever u think", "that one": the first, Waypoint's closest fit
-            elif offer.get("on_yes") and yes_or_no(self.text) is True and len(norm.split()) <= 6:
+            elif offer.get("on_yes") and yes_or_no(self.text) is True and _BARE_YES.match(norm):
                 chosen = str(offer["on_yes"])
         if chosen is None:
             if choice is not None and choice.startswith(SUGGESTION):
@@ -809,7 +827,8 @@ class _Core:
         current = careers.occupation(self.state.get("current_occupation"))
         named = match.group("role") or match.group("role2")
         role = re.split(r"\s*(?:,|\bor\b|\band\b|\?)\s*", named)[0].strip(" ?.!")
-        occupation = careers.understand_target(role, current).occupation if current else None
+        understood = careers.understand_target(role, current) if current else None
+        occupation = (understood.occupation or (understood.choices[0] if understood.choices else None)) if understood else None
         if occupation is None:
             resolution = careers.resolve(role)
             occupation = careers.occupation(resolution.best.code) if resolution.confident and resolution.best else None
@@ -843,7 +862,8 @@ class _Core:
             return t("compare_not_found")
         sides = []
         for words in named:
-            occupation = careers.understand_target(words, current).occupation if current else None
+            understood = careers.understand_target(words, current) if current else None
+            occupation = (understood.occupation or (understood.choices[0] if understood.choices else None)) if understood else None
             if occupation is None:
                 resolution = careers.resolve(words)
                 occupation = careers.occupation(resolution.best.code) if resolution.best else None
@@ -982,6 +1002,9 @@ class _Core:
         if question is None:
             self.then_continue()
             return
+        if question.key in NONE_IS_AN_ANSWER and _NONE.match(normalise_for_matching(text)):
+            self.answer(text)  # "none really" to "any constraints? say none if there aren't": that is the answer
+            return
         if not question.skippable:
             self.reply.say(t("cannot_skip", why=question.why))
             self.ask(question.key, again=True)
@@ -1038,8 +1061,9 @@ class _Core:
         example = example_for(question.key)
         if example and not again:
             lines.append(t("example", example=example))
-            # "that one", "ok that": the example is taken as the answer
-            self.state.set(SUGGESTIONS_SLOT, {"key": question.key, "options": [example], "on_yes": None, "all": None})
+            if question.kind not in (QuestionKind.PROFILER, QuestionKind.SKILL_RATING):
+                # "that one": the example is taken as the answer (never for a self-rating: only they know)
+                self.state.set(SUGGESTIONS_SLOT, {"key": question.key, "options": [example], "on_yes": None, "all": None})
         lines.append(t("own_words"))
         buttons: list[Button] = list(self.prompt_for(question.key).buttons)[:8]
         if question.skippable:

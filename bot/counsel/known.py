@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.careers.service import Careers
 
 SKIPPED = "(skipped)"
+_HEDGES = re.compile(r"^(?:(?:hm+|um+|uh+|well|so|ok(?:ay)?|maybe|perhaps|probably|i think|i guess|i'?d say|something like)[,.!:–-]*\s+)+", re.I)
 # "logistics planner, later team lead", "FP&A analyst | senior analyst" ("and" stays: titles have it)
 _FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\||\bor\b|\bthen\b|\blater\b)\s*", re.I)
 
@@ -52,6 +53,7 @@ class Known:
         else the occupation's title."""
         roles = self.answer("target_roles")
         if roles:
+            roles = _HEDGES.sub("", roles)  # "hmm, maybe data scientist" names a data scientist
             first = next((p for p in _FIRST_ROLE.split(roles) if p.strip()), roles).strip(" .")
             if 0 < len(first) <= 60:
                 return first

@@ -1036,11 +1036,34 @@ def test_taking_all_the_suggested_steps_stores_them_all_with_their_dates(make_tu
     assert [s["due"] for s in steps] == ["2026-12-31", "2027-01-31"]
 
 
-@pytest.mark.parametrize("text", ["k first one", "whatever u think", "that one", "ya the 2nd"])
+@pytest.mark.parametrize("text", ["k first one", "that one", "ya the 2nd", "ya learning something new every year"])
 def test_a_suggestion_is_chosen_in_everyday_words(make_turn, text):
     reply = respond(make_turn(text, open_question="values", stage="assessment", suggestions_offered=OFFERED))
 
-    assert answers(reply)["values"] == (OFFERED["options"][1] if "2nd" in text else OFFERED["options"][0])
+    assert answers(reply)["values"] == (OFFERED["options"][1] if "2nd" in text or "learning" in text else OFFERED["options"][0])
+
+
+def test_whatever_you_think_takes_waypoints_first_advice_but_never_guesses_about_the_person(make_turn):
+    goals = {"key": "goal_short", "options": ["Finish the planning course by June 2027", "Shadow a planner by March 2027"], "on_yes": None}
+    advice = respond(make_turn("whatever u think", open_question="goal_short", stage="goals", suggestions_offered=goals))
+    about_them = respond(make_turn("whatever u think", open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert answers(advice)["goal_short"] == "Finish the planning course by June 2027"
+    assert about_them.records == [] and about_them.texts() == [t("only_you_know")]
+
+
+def test_yes_with_one_of_the_options_takes_that_one_not_all(make_turn):
+    offered = {"key": "strengths", "options": ["Programming – writing programs", "Systems Analysis – analysing"],
+               "labels": ["Programming", "Systems Analysis"], "on_yes": "Programming and Systems Analysis"}
+    reply = respond(make_turn("ya programming", open_question="strengths", stage="assessment", suggestions_offered=offered))
+
+    assert answers(reply)["strengths"] == "Programming – writing programs"
+
+
+def test_none_really_to_the_constraints_is_the_answer_none(make_turn):
+    reply = respond(make_turn("none really", intent="skip", confidence=0.8, open_question="constraints", stage="assessment"))
+
+    assert answers(reply)["constraints"] == "none really"
 
 
 def test_whatever_you_think_without_suggestions_asks_for_them(make_turn):

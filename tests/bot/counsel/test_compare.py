@@ -79,3 +79,16 @@ def test_equally_fitting_occupations_of_the_field_are_the_persons_to_choose(care
 
     assert understood.occupation is None
     assert {o.code for o in understood.choices} == {"13-2051.00", "13-2099.01"}  # Statisticians, another family, not offered
+
+
+def test_tech_lead_for_a_developer_is_not_an_alternate_title_filed_with_drafters(careers) -> None:
+    web_developer = careers.occupation("15-1254.00")
+    two = two_targets("tech lead or product manager", careers, web_developer)
+
+    assert two is not None
+    assert [(words, o.code) for words, o in two] == [
+        ("tech lead", "11-3021.00"),  # the management that leads computing work, not Electrical and Electronics Drafters
+        ("product manager", "11-2021.00"),  # filed far from the field: compared, and the comparison says how far
+    ]
+    text = comparison_text(compare(Known({"current_occupation": "15-1254.00"}, careers, TODAY), *two))
+    assert "a move outside your usual paths" in text
