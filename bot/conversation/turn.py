@@ -108,7 +108,7 @@ _SAYS_BOTH = re.compile(r"^\s*(?:it'?s |a bit of |kind of |kinda )?both\b", re.I
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
 _KEEPS = re.compile(r"^\s*(?:please\s+)?keep\b", re.I)  # "keep it as my answer", typed
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
-_PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|um+|uh+|hm+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
+_PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|alright|all right|um+|uh+|hm+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
 _PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*\b(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)  # whole words: "quality" keeps its "ty"
 
 
@@ -121,9 +121,16 @@ _NONE_OF_THOSE = re.compile(
 )
 
 
+# "I wasn't asking about pay. My answer is: …": what follows says itself that it is the answer
+_MY_ANSWER = re.compile(r"\bmy (?:real |actual )?answer (?:is|would be|here is)\s*[:–-]?\s*(?P<answer>\S.*)$", re.I | re.S)
+
+
 def without_pleasantries(text: str) -> str:
     """"ok so, outbound logistics, thx" is stored as "outbound logistics"; "none of those
-    really. product manager" as "product manager"."""
+    really. product manager" as "product manager"; "… My answer is: X" as "X"."""
+    said = _MY_ANSWER.search(text)
+    if said and len(said.group("answer").split()) >= 2:
+        text = said.group("answer")
     stripped = _PLEASANTRY_END.sub("", _NONE_OF_THOSE.sub("", _PLEASANTRY_START.sub("", text))).strip(" ,;")
     return stripped if any(ch.isalnum() for ch in stripped) else text
 

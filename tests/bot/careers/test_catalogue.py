@@ -264,3 +264,15 @@ def test_similarities_are_kept_but_never_changed_by_a_path(catalogue) -> None:
 
     assert catalogue.skill_similarity("13-1081.00") == before
     assert catalogue.skill_similarity("13-1081.00") is catalogue.skill_similarity("13-1081.00")  # computed once
+
+
+def test_far_moves_appear_only_when_asked_and_always_with_the_reason(catalogue) -> None:
+    engineer = {"R": 32, "I": 30, "A": 10, "S": 8, "E": 18, "C": 20}
+    near = catalogue.rank_by_interests(engineer, limit=10, near="17-2141.00")
+    far = catalogue.rank_by_interests(engineer, limit=40, near="17-2141.00", far=True)
+    start = catalogue.get("17-2141.00")
+
+    assert all(catalogue.near_enough(start, s.occupation) for s in near)
+    assert all(s.reason for s in near + far)
+    outside = [s for s in far if not catalogue.near_enough(start, s.occupation)]
+    assert outside and all(s.reason.startswith("a far move from your field") for s in outside)

@@ -1137,3 +1137,17 @@ def test_the_success_criterion_question_comes_with_suggestions_to_tap(make_turn)
     assert t("suggestions_under_question") in asked.text
     assert [b.title for b in asked.buttons][0] == t("suggest_measure_certificate")
     assert reply.slots["suggestions_offered"]["key"] == "goal_short_measure"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("I wasn't asking about pay at all. My answer is: a people analytics role in our HR team", "a people analytics role in our HR team"),
+        ("Alright. More people want hybrid work", "More people want hybrid work"),
+        ("hmm, flexible hours matter most", "flexible hours matter most"),
+    ],
+)
+def test_what_says_itself_it_is_the_answer_is_what_is_kept(text, kept):
+    from bot.conversation.turn import without_pleasantries
+
+    assert without_pleasantries(text) == kept
