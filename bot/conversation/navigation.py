@@ -187,8 +187,12 @@ def names_another_answer(text: str, open_key: str | None, answered: Mapping[str,
     "change department to inbound", or "my dept is inbound" when the department was answered."""
     if _REJECTS_THE_OPTIONS.match(text.strip()):
         return False  # "none of these, I meant something like scrum master": the options just shown
-    if _I_MEANT.search(text):
-        return True
+    meant = _I_MEANT.search(text)
+    if meant:
+        # "no, I meant: I have an offer for the role": a word like "role" inside the new words
+        # names no earlier answer – it is the open question's answer, put another way
+        named_before = resolve_field(text[: meant.start()])
+        return not (open_key is not None and named_before is None and resolve_field(text[meant.end():]) is not None)
     key = resolve_field(text)
     if key is None or key == open_key:
         return False

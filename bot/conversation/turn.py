@@ -396,8 +396,20 @@ class _Core:
             named_by_words = [i for i, label in enumerate(labels) if normalise_for_matching(label) == norm]
             if index_named is None and len(named_by_words) == 1:
                 index_named = named_by_words[0]  # "ya programming": the one option with those words
+            extra = ""
+            if index_named is None:
+                # "yes that fits, the first one", "the third one, and remote work too": one clause names
+                # an option, the others add to it
+                raw = [c.strip() for c in re.split(r"\s*[,;.–-]\s*|\s+and\s+", self.text) if c.strip()]
+                clauses = [c for c in (normalise_for_matching(r) for r in raw) if c]
+                named = [(c, refers_to(_CHOICE_FILLER.sub("", c), labels)) for c in clauses]
+                found = [(c, i) for c, i in named if i is not None]
+                if len(found) == 1:
+                    index_named = found[0][1]
+                    rest = [c for c, i in named if i is None and not _BARE_YES.match(_CHOICE_FILLER.sub("", c)) and len(c.split()) >= 2]
+                    extra = "; ".join(re.sub(r"^(?:and|also|plus|but)\s+", "", c) for c in rest)
             if index_named is not None:
-                chosen = options[index_named]
+                chosen = options[index_named] + (f"; {extra}" if extra else "")
             elif _ALL_OF_THEM.match(norm) and offer.get("all"):
                 chosen = str(offer["all"])  # "ya all of em": the option that takes every step
             elif _YOUR_PICK.match(norm) and options:

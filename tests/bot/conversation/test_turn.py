@@ -1151,3 +1151,24 @@ def test_what_says_itself_it_is_the_answer_is_what_is_kept(text, kept):
     from bot.conversation.turn import without_pleasantries
 
     assert without_pleasantries(text) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("yes that fits, the first one", "Security and stability"),
+        ("the 2nd one, and fair pay too", "Learning something new every year; fair pay too"),
+    ],
+)
+def test_a_suggestion_named_inside_a_sentence_is_chosen_and_the_rest_kept(make_turn, text, stored):
+    reply = respond(make_turn(text, open_question="values", stage="assessment", suggestions_offered=OFFERED))
+
+    assert answers(reply)["values"] == stored
+
+
+def test_i_meant_with_a_word_like_role_in_the_new_words_corrects_the_open_question_not_the_role(make_turn):
+    slots = dict(answered_before("goals"), open_question="goal_short_measure", stage="goals", current_role="Support agent",
+                 goal_short="Try out team lead work on a real task by June 2027", goal_short_due="2027-06-30")
+    reply = respond(make_turn("no, I meant: I have an offer for the role", intent="change_answer", confidence=0.7, **slots))
+
+    assert "current_role" not in answers(reply)
