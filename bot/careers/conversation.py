@@ -166,7 +166,8 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
     if careers is None:
         return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
     offered_first = (ctx.slots.get(CANDIDATES_SLOT) or [{}])[0]
-    if (choice == KEEP_BOTH or text.strip().casefold() in ("both", "keep both", "both of them", "keep both please")) and offered_first.get(COMPARED):
+    keeps_both = re.match(r"^(?:keep |i'?ll keep |let'?s keep )?both\b", text.strip().casefold()) is not None
+    if (choice == KEEP_BOTH or keeps_both) and offered_first.get(COMPARED):  # "keep both, team lead first"
         choice = str(offered_first["code"])  # both stay in the plan (the target roles name them); the first sets the skills
     if choice == NONE_OF_THESE or text.strip().casefold() in ("none", "none of these", "none of them", "neither", "other"):
         extra: dict[str, Any] = {CANDIDATES_SLOT: None}

@@ -42,6 +42,9 @@ _LEAD_INS = (
     "i'd like to become", "i'd love to be", "i'd love to become", "i hope to be", "i hope to become",
     "i plan to be", "i plan to become", "i aim to be", "i aim to become", "to become", "become",
     "to be", "something like", "something as", "as", "a", "an", "the",
+    # a target said in a sentence: "I am aiming for Treasurers and Controllers, with …"
+    "aiming for", "aiming at", "aim for", "move into", "moving into", "to move into", "my target is", "my goal is",
+    "my goal is to become", "my goal is to be", "i'd like to move into", "i want to move into",
 )
 _LEAD_IN = re.compile(
     r"^(?:(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_LEAD_INS, key=len, reverse=True)) + r")\b[\s,]*)+",

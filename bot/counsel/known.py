@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.careers import gaps as gap_rules
 from bot.careers.catalogue import Occupation
+from bot.careers.titles import title_phrase
 
 if TYPE_CHECKING:
     from bot.careers.service import Careers
@@ -55,6 +56,7 @@ class Known:
         if roles:
             roles = _HEDGES.sub("", roles)  # "hmm, maybe data scientist" names a data scientist
             first = next((p for p in _FIRST_ROLE.split(roles) if p.strip()), roles).strip(" .")
+            first = title_phrase(first) or first  # "I am aiming for Treasurers and Controllers" names the title
             if 0 < len(first) <= 60:
                 return first
         target = self.target

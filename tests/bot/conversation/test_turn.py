@@ -1172,3 +1172,22 @@ def test_i_meant_with_a_word_like_role_in_the_new_words_corrects_the_open_questi
     reply = respond(make_turn("no, I meant: I have an offer for the role", intent="change_answer", confidence=0.7, **slots))
 
     assert "current_role" not in answers(reply)
+
+
+def test_a_target_named_in_a_sentence_is_found(make_turn):
+    slots = dict(answered_before("exploration"), open_question="target_roles", stage="exploration", current_occupation="13-2011.00",
+                 career_direction="management", path_type="traditional")
+    reply = respond(make_turn("I am aiming for Treasurers and Controllers, with a finance team lead role as the first step.", **slots))
+
+    assert answers(reply)["target_occupation"] == "11-3031.01"
+
+
+def test_keep_both_in_more_words_keeps_both(make_turn):
+    compared = [{"code": "43-1011.00", "title": "First-Line Supervisors of Office and Administrative Support Workers", "words": "team lead",
+                 "compared": True},
+                {"code": "13-1151.00", "title": "Training and Development Specialists", "words": "trainer", "compared": True}]
+    slots = dict(answered_before("exploration"), open_question="target_occupation", stage="exploration", current_occupation="43-4051.00",
+                 target_roles="team lead or trainer", occupation_candidates=compared)
+    reply = respond(make_turn("keep both, team lead first", **slots))
+
+    assert answers(reply)["target_occupation"] == "43-1011.00"

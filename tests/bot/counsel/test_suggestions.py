@@ -127,3 +127,8 @@ def test_nothing_personal_to_offer_falls_back(known) -> None:
     assert offer_for("strengths", known()) is None  # no occupation yet: the question's example instead
     assert offer_for("goal_medium", known()) is None
     assert offer_for("department", known(**PLANNER)) is None
+
+
+def test_the_target_in_a_sentence_is_named_by_its_title(known) -> None:
+    words = known(target_roles="I am aiming for Treasurers and Controllers, with a finance team lead role as the first step.").target_words
+    assert words == "Treasurers and Controllers"
