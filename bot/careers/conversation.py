@@ -450,7 +450,7 @@ def gaps_display(value: Mapping[str, Any]) -> str:
     title = value.get("title", "the target role")
     if not top:
         return f"no skill gaps found for {title}"
-    return f"for {title}: " + ", ".join(f"{g.skill} ({g.self_level} of {g.required_level:.0f} needed)" for g in top)
+    return f"for {title}: " + ", ".join(f"{g.skill} ({g.self_level} of {g.needed} needed)" for g in top)
 
 
 def skills_prompt(slots: Mapping[str, Any], careers: "Careers | None") -> "Prompt":

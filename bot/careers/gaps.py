@@ -39,6 +39,12 @@ _MEANS_BY_GROUP: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def whole_level(level: float) -> int:
+    """O*NET's level as the person sees it: 4.4 is level 4, 4.5 is level 5. A gap is counted
+    on this scale, so "4 / 4" is never shown as a gap of 0.4."""
+    return int(level + 0.5)
+
+
 @dataclass(frozen=True)
 class Gap:
     element_id: str
@@ -48,8 +54,12 @@ class Gap:
     importance: float
 
     @property
+    def needed(self) -> int:
+        return whole_level(self.required_level)
+
+    @property
     def gap(self) -> float:
-        return 0.0 if self.self_level is None else max(0.0, round(self.required_level - self.self_level, 1))
+        return 0.0 if self.self_level is None else float(max(0, self.needed - self.self_level))
 
     @property
     def priority(self) -> float:

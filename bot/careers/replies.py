@@ -190,7 +190,7 @@ def skill_prompt(occupation: Occupation, skill: dict, position: int, total: int,
     lines = [
         f"Skills gap for {occupation.title} · {position} of {total}: {skill['skill']}"
         + (f" – {description.rstrip('.')}." if description else ""),
-        f"{occupation.title} need about level {skill['required_level']:.0f} of 7. Where are you today (0–7)?",
+        f"{occupation.title} need about level {gap_rules.whole_level(skill['required_level'])} of 7. Where are you today (0–7)?",
     ]
     if anchors:
         lines.append("For reference: " + "; ".join(f"level {lvl} – {text}" for lvl, text in sorted(anchors.items())) + ".")
@@ -210,7 +210,7 @@ def gap_text(occupation: Occupation, ratings: Sequence[dict]) -> str:
         return f"No ratings given, so I can't compute your skills gap for {occupation.title} yet."
     top = [g for g in rated if g.gap > 0][:3]
     lines = [f"Your skills against {occupation.title} (you / needed, of 7):"]
-    lines += [f"• {g.skill}: {g.self_level} / {g.required_level:.0f}" + (f" – gap {g.gap:g}" if g.gap > 0 else " – ready") for g in rated]
+    lines += [f"• {g.skill}: {g.self_level} / {g.needed}" + (f" – gap {g.gap:g}" if g.gap > 0 else " – ready") for g in rated]
     if not top:
         lines.append("You already meet the level of every skill you rated – the gap is in experience, not skills.")
     else:

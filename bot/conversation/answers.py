@@ -214,6 +214,8 @@ def validate_answer(question: Question, raw: object, ctx: AnswerContext) -> Outc
             if not text
             else "I can't store just symbols or emoji as an answer – could you put it in words?"
         )
+    if question.key == "action_steps" and _has_dated_draft(ctx) and (is_skip(text) or says_nothing_more(text)):
+        return _steps_done(ctx)  # "that's all" after the steps chosen so far: those are the steps
     if is_skip_request(text, question):
         extra = {}
         if question.kind is Kind.GOAL:  # a skipped goal has no date, measure or confirmation
@@ -515,6 +517,28 @@ _STEP_SPLIT = re.compile(r"\s*(?:\n|;|\s\|\s|(?:^|\s)\d+[.)]\s|(?:,\s*)?\bthen\b
 
 def split_steps(text: str) -> list[str]:
     return [p.strip(" ,.-–") for p in _STEP_SPLIT.split(text) if p and has_words(p)]
+
+
+# "that's all", "no more", "nope that's it": no step to add to those chosen so far
+_NOTHING_MORE = re.compile(
+    r"^(?:(?:no|nope|nah|no thanks|no thank you|ok|okay|k|thats|that s)\s*[,.!]?\s*)*(?:that'?s (?:all|it|everything|enough)|"
+    r"that is (?:all|it)|nothing (?:else|more)|no more|no other(?: steps?)?|done|i'?m done|all good|enough|no|nope|nah|"
+    r"that s (?:all|it|everything|enough)|thats (?:all|it|everything|enough))(?:\s+(?:thanks|thx|for now))?\s*[.!]*$"
+)
+
+
+def says_nothing_more(text: str) -> bool:
+    return _NOTHING_MORE.match(normalise_for_matching(text)) is not None
+
+
+def _has_dated_draft(ctx: AnswerContext) -> bool:
+    draft = ctx.slots.get("action_steps_draft") or []
+    return bool(draft) and all(isinstance(s, Mapping) and s.get("due") for s in draft)
+
+
+def _steps_done(ctx: AnswerContext) -> Outcome:
+    draft = [dict(s) for s in ctx.slots.get("action_steps_draft") or []]
+    return Outcome(ok=True, value=draft, display=steps_display(draft), extra={"action_steps_draft": None})
 
 
 def _steps(question: Question, text: str, ctx: AnswerContext) -> Outcome:

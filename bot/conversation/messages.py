@@ -258,6 +258,8 @@ EN: dict[str, str] = {
     "suggest_measure_on_my_own": "I do it on my own, without help, on real work",
     "suggest_action_steps_intro": "Steps that close your largest gaps, each dated before your first goal – take them all or one:",
     "suggest_steps_all": "All of these steps",
+    "step_added_more": "Added – your steps so far: {steps}.\nAnother step? Tap one, type your own with a date, or say “that's all”.",
+    "steps_that_is_all": "That's all",
     "suggest_step_2.A.1": "Sign up for a course in {skill} by {by}",
     "suggest_step_2.A.2": "Ask a mentor for feedback on my {skill} by {by}",
     "suggest_step_2.B.1": "Shadow a colleague who is strong in {skill} by {by}",

@@ -30,7 +30,16 @@ from bot.config import DEFAULT_ABUSE_RESOURCES, DEFAULT_CRISIS_RESOURCES, DEFAUL
 from bot.careers import profiler
 from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
-from bot.conversation.answers import NONE_IS_AN_ANSWER, decode_payload, display_value, refers_to, validate_answer, yes_or_no
+from bot.conversation.answers import (
+    NONE_IS_AN_ANSWER,
+    decode_payload,
+    display_value,
+    refers_to,
+    says_nothing_more,
+    steps_display,
+    validate_answer,
+    yes_or_no,
+)
 from bot.conversation.messages import text as t
 from bot.conversation.outcome import AnswerContext, Outcome
 from bot.conversation.prompts import question_prompt, stage_opening
@@ -169,6 +178,7 @@ _WHY_ROLE = re.compile(
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
 SUGGESTION = "suggestion-"  # a suggestion button's choice: "suggestion-2" is the second option
 SOMETHING_ELSE = "something-else"
+STEPS_DONE = "steps-done"  # "That's all": the steps chosen so far are the plan's steps
 
 
 # Requests a person may make while the career questions wait after a crisis response.
@@ -385,6 +395,12 @@ class _Core:
             self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "something_else"
             self.reply.say(t("something_else_go"))
             return True
+        if offer.get("more") and (choice == STEPS_DONE or (choice is None and says_nothing_more(self.text))):
+            self.state.set(SUGGESTIONS_SLOT, None)
+            self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
+            self.suggested_key = key
+            self.answer(t("steps_that_is_all"), Reading(Kind.ANSWER, INFORM))
+            return True
         if choice is not None and choice.startswith(SUGGESTION):
             index = choice.removeprefix(SUGGESTION)
             if index.isdigit() and 1 <= int(index) <= len(options):
@@ -433,9 +449,40 @@ class _Core:
             # steps still waiting for a date are replaced by the chosen ones, which have dates
             draft = self.state.get("action_steps_draft") or []
             self.state.set("action_steps_draft", [s for s in draft if isinstance(s, Mapping) and s.get("due")] or None)
+            if chosen != offer.get("all") and self.gathered_step(chosen, offer, options):
+                return True
         self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
         self.suggested_key = key
         self.answer(chosen, Reading(Kind.ANSWER, INFORM))
+        return True
+
+    def gathered_step(self, chosen: str, offer: Mapping[str, Any], options: list[str]) -> bool:
+        """One suggested step chosen: it joins the steps so far, and the others stay on offer
+        ("another step?") – a plan of one step is rarely what the person meant."""
+        question = QUESTIONS["action_steps"]
+        outcome = validate_answer(question, chosen, self.context())
+        draft = outcome.value if outcome.ok and isinstance(outcome.value, list) else None
+        everything = offer.get("all")
+        taken = {str(s.get("description")) for s in draft or []}
+        labels = [str(label) for label in offer.get("labels") or options]
+        left = [
+            (text, label) for text, label in zip(options, labels)
+            if text != everything and text != chosen and not any(d in text for d in taken)
+        ]
+        if draft is None or not left:
+            return False
+        self.state.set("action_steps_draft", draft)
+        self.state.set(SUGGESTIONS_SLOT, {
+            "key": "action_steps", "options": [text for text, _ in left], "labels": [label for _, label in left],
+            "on_yes": None, "all": None, "more": True,
+        })
+        self.reply.kind, self.reply.intent = Kind.ANSWER.value, INFORM
+        buttons = tuple(Button(label, f'/inform{{"choice": "{SUGGESTION}{i}"}}') for i, (_, label) in enumerate(left, 1))
+        self.reply.say(Prompt(
+            t("step_added_more", steps=for_chat(steps_display(draft))),
+            (*buttons, Button(t("steps_that_is_all"), f'/inform{{"choice": "{STEPS_DONE}"}}')),
+        ))
+        self.state.set("open_question", "action_steps")
         return True
 
     def offer(self, key: str) -> Offer | None:

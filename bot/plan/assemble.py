@@ -233,7 +233,7 @@ def _gap_items(
             Item(
                 gap.skill,
                 f"you rated yourself {gap.self_level} of 7; {target_title or 'the target role'} needs about "
-                f"{gap.required_level:.0f} – close it through {gap.development}",
+                f"{gap.needed} – close it through {gap.development}",
             )
         )
     if gaps and not widest:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from bot.careers.gaps import whole_level
+
 PART_TITLES = (
     "Basic information",
     "Personal career direction",
@@ -72,8 +74,12 @@ class SkillGap:
     development: str  # how to close the gap, in words
 
     @property
+    def needed(self) -> int:
+        return whole_level(self.required_level)
+
+    @property
     def gap(self) -> float:
-        return 0.0 if self.self_level is None else max(0.0, self.required_level - self.self_level)
+        return 0.0 if self.self_level is None else float(max(0, self.needed - self.self_level))
 
 
 @dataclass(frozen=True)

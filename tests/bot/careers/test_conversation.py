@@ -343,15 +343,16 @@ def test_ratings_are_taken_one_by_one_and_the_last_names_the_gaps(reply, nurse_s
     assert [r["element_id"] for r in last.value["ratings"]] == nurse_skills
     assert [r["self_level"] for r in last.value["ratings"]] == [2, 4, None, 6, 1, 3]
     assert last.extra["skill_ratings_record"] == {"occupation_code": REGISTERED_NURSES, "ratings": last.value["ratings"]}
-    # largest gap x importance first: Medicine and Dentistry, Psychology, Service Orientation
+    # largest gap (in whole levels) x importance first: Psychology and Medicine and Dentistry are both
+    # 3 levels short, and Psychology matters more to nurses
     assert last.display == (
-        "for Registered Nurses: Medicine and Dentistry (1 of 4 needed), Psychology (3 of 6 needed), "
+        "for Registered Nurses: Psychology (3 of 6 needed), Medicine and Dentistry (1 of 4 needed), "
         "Service Orientation (2 of 4 needed)"
     )
     assert "Your biggest gaps, and how to close them:" in last.notice
     gaps_part = last.notice.split("Your biggest gaps, and how to close them:")[1]
     assert [line.split(":")[0] for line in gaps_part.strip().splitlines()[:3]] == [
-        "• Medicine and Dentistry", "• Psychology", "• Service Orientation",
+        "• Psychology", "• Medicine and Dentistry", "• Service Orientation",
     ]
     assert "• Service Orientation: mentoring or coaching" in last.notice
 

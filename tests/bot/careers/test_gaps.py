@@ -79,7 +79,7 @@ RATINGS = [
     rating("Unrated", 6.0, None, 5.0),  # not rated: last
     rating("Wide", 6.0, 2, 3.0),  # gap 4 x 3/5 = 2.4
     rating("Important", 5.0, 2, 4.0),  # gap 3 x 4/5 = 2.4, more important than Wide
-    rating("Biggest", 4.4, 1, 5.0),  # gap 3.4 x 5/5 = 3.4
+    rating("Biggest", 4.4, 1, 5.0),  # level 4 needed: gap 3 x 5/5 = 3.0
 ]
 
 
@@ -87,7 +87,7 @@ def test_gaps_are_ordered_by_priority() -> None:
     ordered = gaps(RATINGS)
 
     assert [g.skill for g in ordered] == ["Biggest", "Important", "Wide", "Small", "Ready", "Unrated"]
-    assert [round(g.priority, 2) for g in ordered] == [3.4, 2.4, 2.4, 0.8, 0.0, 0.0]
+    assert [round(g.priority, 2) for g in ordered] == [3.0, 2.4, 2.4, 0.8, 0.0, 0.0]
 
 
 def test_top_gaps_leave_out_met_and_unrated_skills() -> None:
@@ -98,9 +98,10 @@ def test_top_gaps_leave_out_met_and_unrated_skills() -> None:
 
 @pytest.mark.parametrize(
     ("required", "own", "gap"),
-    [(5.38, 4, 1.4), (4.0, 4, 0.0), (3.0, 6, 0.0), (4.12, 1, 3.1), (6.0, None, 0.0)],
+    [(5.38, 4, 1.0), (4.0, 4, 0.0), (4.4, 4, 0.0), (4.5, 4, 1.0), (3.0, 6, 0.0), (4.12, 1, 3.0), (6.0, None, 0.0)],
 )
-def test_the_gap_is_never_negative(required, own, gap) -> None:
+def test_the_gap_is_counted_in_whole_levels_and_never_negative(required, own, gap) -> None:
+    # "4 / 4" as the person sees it is no gap, though O*NET's level is 4.4
     assert Gap("2.A.1.a", "Reading", required, own, 4.0).gap == gap
 
 

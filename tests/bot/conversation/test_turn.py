@@ -1036,6 +1036,40 @@ def test_taking_all_the_suggested_steps_stores_them_all_with_their_dates(make_tu
     assert [s["due"] for s in steps] == ["2026-12-31", "2027-01-31"]
 
 
+@pytest.mark.parametrize("text", ['/inform{"choice": "suggestion-2"}', "the 2nd one"])
+def test_one_suggested_step_is_kept_and_the_others_stay_on_offer(make_turn, text):
+    slots = dict(answered_before("action_plan"), open_question="action_steps", stage="action_plan", suggestions_offered=STEPS_OFFERED)
+    reply = respond(make_turn(text, **slots))
+
+    assert answers(reply) == {}  # not stored yet: "another step?"
+    assert reply.slots["action_steps_draft"] == [{"description": "Talk to my manager about this plan", "due": "2026-12-31"}]
+    assert reply.texts()[0].startswith("Added – your steps so far: 31 December 2026: Talk to my manager about this plan.")
+    assert [b.title for b in reply.messages[-1].buttons] == ["Shadow a planner by 31 January 2027", t("steps_that_is_all")]
+    second = respond(make_turn('/inform{"choice": "suggestion-1"}', **{**slots, **reply.slots}))
+    steps = answers(second)["action_steps"]  # nothing left to offer: both are the plan's steps
+    assert [(s["description"], s["due"]) for s in steps] == [
+        ("Talk to my manager about this plan", "2026-12-31"), ("Shadow a planner", "2027-01-31")]
+    assert [r.suggested for r in second.records if isinstance(r, AnswerRecord)] == [True]
+
+
+@pytest.mark.parametrize("text", ["that's all", "no thanks", "nope that's it", '/inform{"choice": "steps-done"}', "skip"])
+def test_thats_all_after_a_suggested_step_keeps_the_steps_chosen_so_far(make_turn, text):
+    slots = dict(answered_before("action_plan"), open_question="action_steps", stage="action_plan", suggestions_offered=STEPS_OFFERED)
+    first = respond(make_turn('/inform{"choice": "suggestion-2"}', **slots))
+    done = respond(make_turn(text, intent="inform", confidence=0.5, **{**slots, **first.slots}))
+
+    assert [(s["description"], s["due"]) for s in answers(done)["action_steps"]] == [("Talk to my manager about this plan", "2026-12-31")]
+    assert done.slots["action_steps_draft"] is None and done.slots["open_question"] != "action_steps"
+
+
+def test_a_step_typed_after_a_suggested_one_joins_it(make_turn):
+    slots = dict(answered_before("action_plan"), open_question="action_steps", stage="action_plan", suggestions_offered=STEPS_OFFERED)
+    first = respond(make_turn('/inform{"choice": "suggestion-2"}', **slots))
+    typed = respond(make_turn("finish the Excel course by 1 March 2027", intent="inform", confidence=0.7, **{**slots, **first.slots}))
+
+    assert [s["description"] for s in answers(typed)["action_steps"]] == ["Talk to my manager about this plan", "finish the Excel course"]
+
+
 @pytest.mark.parametrize("text", ["k first one", "that one", "ya the 2nd", "ya learning something new every year"])
 def test_a_suggestion_is_chosen_in_everyday_words(make_turn, text):
     reply = respond(make_turn(text, open_question="values", stage="assessment", suggestions_offered=OFFERED))

@@ -73,8 +73,8 @@ def test_8_conditions_with_the_holland_code_and_scores(plan):
 
 def test_9_gaps_widest_first_with_how_to_close_them_and_the_steps(plan):
     gaps = plan.part(9).items
-    # gap × importance: judgment 2.38×3.88, speaking 1.0×3.75, critical thinking 0.12×4.0; the rest have no gap
-    assert [i.label for i in gaps[:3]] == ["Judgment and Decision Making", "Speaking", "Critical Thinking"]
+    # whole levels × importance: judgment 2×3.88, speaking 1×3.75; critical thinking (4 of 4.12) and the rest have no gap
+    assert [i.label for i in gaps[:3]] == ["Judgment and Decision Making", "Speaking", "Development means"]
     assert gaps[0].text.startswith("you rated yourself 2 of 7; Financial and Investment Analysts needs about 4 –")
     assert "close it through" in gaps[0].text
     assert items(plan, 9)["Development means"] == "Training and courses, Mentoring or coaching"
