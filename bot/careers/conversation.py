@@ -167,7 +167,8 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
         return _outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)
     offered_first = (ctx.slots.get(CANDIDATES_SLOT) or [{}])[0]
     keeps_both = re.match(r"^(?:keep |i'?ll keep |let'?s keep )?both\b", text.strip().casefold()) is not None
-    if (choice == KEEP_BOTH or keeps_both) and offered_first.get(COMPARED):  # "keep both, team lead first"
+    keeps_both = (choice == KEEP_BOTH or keeps_both) and bool(offered_first.get(COMPARED))
+    if keeps_both:  # "keep both, team lead first"
         choice = str(offered_first["code"])  # both stay in the plan (the target roles name them); the first sets the skills
     if choice == NONE_OF_THESE or text.strip().casefold() in ("none", "none of these", "none of them", "neither", "other"):
         extra: dict[str, Any] = {CANDIDATES_SLOT: None}
@@ -202,6 +203,9 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
         extra = occupation_chosen(question_key, occupation, careers)
         extra.pop(question_key)
         extra[CANDIDATES_SLOT] = None
+        chose_one = [c for c in offered if c.get(COMPARED) and c.get("code") == occupation.code and not keeps_both]
+        if chose_one and chose_one[0].get("words"):
+            extra[ROLE_OF[question_key]] = str(chose_one[0]["words"])  # one of the two chosen: the other leaves the plan
         return _outcome(ok=True, value=occupation.code, display=occupation.title, normalized=occupation.code, extra=extra)
     candidates = _candidates(resolution) if resolution else []
     if candidates:
@@ -384,15 +388,42 @@ def target_roles_prompt(base: str, slots: Mapping[str, Any], careers: "Careers |
 # ---- skills gap ----------------------------------------------------------------------
 
 
+# Both targets kept ("plant manager or chief engineer"): the second's own skills are rated
+# too, up to this many beyond those the first already asks about.
+SECOND_TARGET_EXTRA = 3
+
+
+def second_target(slots: Mapping[str, Any], careers: "Careers") -> Occupation | None:
+    """The other of two targets the person named and kept, when the target occupation is one
+    of them (choosing one of the two rewrites the target roles to that one)."""
+    roles, chosen = slots.get("target_roles"), slots.get("target_occupation")
+    current = careers.occupation(slots.get("current_occupation"))
+    if not isinstance(roles, str) or current is None or not is_code(chosen):
+        return None
+    two = two_targets(roles, careers, current)
+    if not two or chosen not in {o.code for _, o in two}:
+        return None
+    return next(o for _, o in two if o.code != chosen)
+
+
+def _rows(careers: "Careers", occupation: Occupation) -> list[dict[str, Any]]:
+    return [
+        {"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance, "occupation_code": occupation.code}
+        for q in rated_requirements(careers, occupation.code)
+    ]
+
+
 def skills_to_rate(slots: Mapping[str, Any], careers: "Careers") -> tuple[Occupation | None, list[dict[str, Any]]]:
+    """The target's skills to rate, then – both targets kept – the second's own ones."""
     target = careers.occupation(slots.get("target_occupation"))
     if target is None:
         return None, []
-    skills = rated_requirements(careers, target.code)
-    return target, [
-        {"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance}
-        for q in skills
-    ]
+    rows = _rows(careers, target)
+    other = second_target(slots, careers)
+    if other is not None:
+        asked = {r["element_id"] for r in rows}
+        rows += [r for r in _rows(careers, other) if r["element_id"] not in asked][:SECOND_TARGET_EXTRA]
+    return target, rows
 
 
 def rated_requirements(careers: "Careers", code: str) -> list[Any]:
@@ -430,27 +461,42 @@ def validate_skills(text: str, choice: str | None, slots: Mapping[str, Any], ctx
         levels.update({s["element_id"]: None for s in pending})
     elif pending:
         levels[pending[0]["element_id"]] = None if reading == "skip" else int(reading)
-    ratings = [dict(s, self_level=levels.get(s["element_id"])) for s in skills if s["element_id"] in levels]
-    extra: dict[str, Any] = {LEVELS_SLOT: levels, "skill_ratings_record": {"occupation_code": target.code, "ratings": ratings}}
-    if len(ratings) < len(skills):
+    rated = [dict(s, self_level=levels.get(s["element_id"])) for s in skills if s["element_id"] in levels]
+    extra: dict[str, Any] = {LEVELS_SLOT: levels, "skill_ratings_record": {"occupation_code": target.code, "ratings": rated}}
+    if len(rated) < len(skills):
         return _rejected("", **extra)
-    value = {"occupation": target.code, "title": target.title, "ratings": ratings}
-    return _outcome(
-        ok=True,
-        value=value,
-        display=gaps_display(value),
-        normalized=target.code,
-        extra=extra,
-        notice=replies.gap_text(target, ratings),
-    )
+    ratings = [_without_code(r) for r in rated if r["occupation_code"] == target.code]
+    value: dict[str, Any] = {"occupation": target.code, "title": target.title, "ratings": ratings}
+    notice = replies.gap_text(target, ratings)
+    other = second_target(slots, careers) if careers else None
+    if other is not None:
+        # the person's own level on a skill is the same whichever target it is compared with
+        theirs = [_without_code(dict(r, self_level=levels[r["element_id"]])) for r in _rows(careers, other) if r["element_id"] in levels]
+        value["also"] = {"occupation": other.code, "title": other.title, "ratings": theirs}
+        notice += "\n\n" + replies.gap_text(other, theirs)
+    return _outcome(ok=True, value=value, display=gaps_display(value), normalized=target.code, extra=extra, notice=notice)
+
+
+def _without_code(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "occupation_code"}
+
+
+def gap_values(value: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The gap of each target: the first, then – both kept – the second."""
+    also = value.get("also")
+    return [value, *([also] if isinstance(also, Mapping) else [])]
 
 
 def gaps_display(value: Mapping[str, Any]) -> str:
-    top = gap_rules.top_gaps(value.get("ratings") or [])
-    title = value.get("title", "the target role")
-    if not top:
-        return f"no skill gaps found for {title}"
-    return f"for {title}: " + ", ".join(f"{g.skill} ({g.self_level} of {g.needed} needed)" for g in top)
+    parts = []
+    for each in gap_values(value):
+        top = gap_rules.top_gaps(each.get("ratings") or [])
+        title = each.get("title", "the target role")
+        parts.append(
+            f"for {title}: " + ", ".join(f"{g.skill} ({g.self_level} of {g.needed} needed)" for g in top)
+            if top else f"no skill gaps found for {title}"
+        )
+    return "; ".join(parts)
 
 
 def skills_prompt(slots: Mapping[str, Any], careers: "Careers | None") -> "Prompt":
@@ -462,7 +508,9 @@ def skills_prompt(slots: Mapping[str, Any], careers: "Careers | None") -> "Promp
     if target is None or not pending:
         return Prompt("That's all the skills – say anything to see your skills gap.", ())
     position = len(skills) - len(pending) + 1
-    text = replies.skill_prompt(target, pending[0], position, len(skills), careers.catalogue)
+    # the second target's own skills (both kept) are asked about that occupation
+    occupation = careers.occupation(pending[0].get("occupation_code")) or target
+    text = replies.skill_prompt(occupation, pending[0], position, len(skills), careers.catalogue)
     buttons = tuple(Button(f"{label} ({level})", f'/inform{{"choice": "{level}"}}') for level, label in gap_rules.LEVEL_CHOICES)
     return Prompt(text, buttons)
 

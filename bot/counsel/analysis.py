@@ -105,22 +105,24 @@ def recommendation(known: Known) -> list[Line]:
 def target_facts(known: Known) -> list[Line]:
     """Part 3: what O*NET says about the target – technologies, preparation, education,
     related occupations."""
-    occupation = known.target
-    if occupation is None or known.careers is None:
+    if known.careers is None:
         return []
     catalogue = known.careers.catalogue
     lines: list[Line] = []
-    technologies = catalogue.distinctive_technologies(occupation.code, 5)
-    if technologies:
-        lines.append(Line(t("analysis_label_technologies", title=occupation.title), ", ".join(technologies) + "."))
-    zone = catalogue.job_zones.get(occupation.job_zone or 0)
-    shares = catalogue.education_shares(occupation.code)
-    if zone is not None:
-        education = f" Most common education: {shares[0].description.split(' - ')[0]} ({shares[0].percent:.0f}%)." if shares else ""
-        lines.append(Line(t("analysis_label_preparation"), f"{zone.name}.{education}"))
-    related = catalogue.similar(occupation.code, 4)
-    if related:
-        lines.append(Line(t("analysis_label_related", title=occupation.title), ", ".join(o.title for o in related) + "."))
+    targets = known.targets
+    for occupation in targets:  # both targets kept: the facts of each
+        technologies = catalogue.distinctive_technologies(occupation.code, 5)
+        if technologies:
+            lines.append(Line(t("analysis_label_technologies", title=occupation.title), ", ".join(technologies) + "."))
+        zone = catalogue.job_zones.get(occupation.job_zone or 0)
+        shares = catalogue.education_shares(occupation.code)
+        if zone is not None:
+            education = f" Most common education: {shares[0].description.split(' - ')[0]} ({shares[0].percent:.0f}%)." if shares else ""
+            label = t("analysis_label_preparation_for", title=occupation.title) if len(targets) > 1 else t("analysis_label_preparation")
+            lines.append(Line(label, f"{zone.name}.{education}"))
+        related = [o for o in catalogue.similar(occupation.code, 5) if o.code not in {x.code for x in targets}][:4]
+        if related:
+            lines.append(Line(t("analysis_label_related", title=occupation.title), ", ".join(o.title for o in related) + "."))
     return lines
 
 
@@ -137,19 +139,21 @@ _KNOWN_ROLES = {f"analysis_person_{r}" for r in ("manager", "mentor", "hr", "pee
 def target_needs(known: Known) -> list[Line]:
     """Part 9, beside the rated skills: the target's main knowledge areas and the
     technologies it asks for, from O*NET."""
-    occupation = known.target
-    if occupation is None or known.careers is None:
+    if known.careers is None:
         return []
     catalogue = known.careers.catalogue
     lines: list[Line] = []
-    knowledge = [
-        q.name for q in catalogue.distinctive_skills(occupation.code, 6, kind="knowledge") if q.element_id not in GENERIC_KNOWLEDGE
-    ][:3]
-    technologies = catalogue.distinctive_technologies(occupation.code, 4)
-    if knowledge:
-        lines.append(Line(t("analysis_label_knowledge", title=occupation.title), ", ".join(knowledge) + "."))
-    if technologies:
-        lines.append(Line(t("analysis_label_tools"), ", ".join(technologies) + "."))
+    targets = known.targets
+    for occupation in targets:  # both targets kept: what each needs
+        knowledge = [
+            q.name for q in catalogue.distinctive_skills(occupation.code, 6, kind="knowledge") if q.element_id not in GENERIC_KNOWLEDGE
+        ][:3]
+        technologies = catalogue.distinctive_technologies(occupation.code, 4)
+        if knowledge:
+            lines.append(Line(t("analysis_label_knowledge", title=occupation.title), ", ".join(knowledge) + "."))
+        if technologies:
+            label = t("analysis_label_tools_for", title=occupation.title) if len(targets) > 1 else t("analysis_label_tools")
+            lines.append(Line(label, ", ".join(technologies) + "."))
     return lines
 
 

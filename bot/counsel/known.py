@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.careers import gaps as gap_rules
 from bot.careers.catalogue import Occupation
+from bot.careers.conversation import second_target
 from bot.careers.titles import title_phrase
 
 if TYPE_CHECKING:
@@ -47,6 +48,15 @@ class Known:
     @property
     def target(self) -> Occupation | None:
         return self.occupation("target_occupation")
+
+    @property
+    def second_target(self) -> Occupation | None:
+        """Both targets kept ("plant manager or chief engineer"): the other one."""
+        return second_target(self.slots, self.careers) if self.careers is not None else None
+
+    @property
+    def targets(self) -> list[Occupation]:
+        return [o for o in (self.target, self.second_target) if o is not None]
 
     @property
     def target_words(self) -> str | None:
@@ -92,6 +102,16 @@ class Known:
         if isinstance(value, Mapping):
             return gap_rules.top_gaps(value.get("ratings") or [], n=5)
         return []
+
+    @property
+    def second_gaps(self) -> list[gap_rules.Gap]:
+        """Both targets kept: the second's gaps in skills the first does not share."""
+        value = self.slots.get("skills_gap")
+        also = value.get("also") if isinstance(value, Mapping) else None
+        if not isinstance(also, Mapping):
+            return []
+        first = {g.element_id for g in gap_rules.gaps(value.get("ratings") or [])}
+        return [g for g in gap_rules.top_gaps(also.get("ratings") or [], n=5) if g.element_id not in first]
 
     def due(self, horizon: str) -> date | None:
         value = self.slots.get(f"goal_{horizon}_due")

@@ -336,7 +336,9 @@ def _steps(known: Known) -> Offer | None:
     deadline = known.due("short") or _in_months(known, 6)
     options: list[Option] = []
     month = 1
-    for gap in known.gaps[:2]:
+    # both targets kept: the first's largest gap and the second's own largest one
+    largest = known.gaps[:1] + known.second_gaps[:1] if known.second_gaps else known.gaps[:2]
+    for gap in largest:
         when = min(_in_months(known, month), deadline)
         options.append(Option(t(f"suggest_step_{gap_rules.means_group(gap.element_id)}", skill=gap.skill.lower(), by=_day(when))))
         month += 1

@@ -238,12 +238,31 @@ def _gap_items(
         )
     if gaps and not widest:
         items.append(Item("Skills", f"your ratings meet what {target_title or 'the target role'} needs"))
+    items += _second_target_gaps(slots)
     items += _items(slots, ("development_means",))
     if steps:
         by_date: dict[date, list[str]] = {}
         for step, due in sorted(steps, key=lambda t: t[1]):
             by_date.setdefault(due, []).append(step)
         items.append(Item("Action steps", "; ".join(f"{dates.format_date(d)}: {' and '.join(s)}" for d, s in by_date.items())))
+    return items
+
+
+def _second_target_gaps(slots: Mapping[str, Any]) -> list[Item]:
+    """Both targets kept: the second's gaps, in the skills the first does not rate."""
+    value = slots.get("skills_gap")
+    also = value.get("also") if isinstance(value, Mapping) else None
+    if not isinstance(also, Mapping) or not also.get("title"):
+        return []
+    title = str(also["title"])
+    first = {g.element_id for g in gap_rules.gaps(value.get("ratings") or [])}
+    rated = [g for g in gap_rules.gaps(also.get("ratings") or []) if g.self_level is not None and g.element_id not in first]
+    items = []
+    for gap in sorted((g for g in rated if g.gap > 0), key=lambda g: -g.priority):
+        _means, words = gap_rules.development_means(gap.element_id)
+        items.append(Item(f"{gap.skill} (for {title})", f"you rated yourself {gap.self_level} of 7; {title} needs about {gap.needed} – close it through {words}"))
+    if rated and not items:
+        items.append(Item(f"Skills (for {title})", f"your ratings meet what {title} needs"))
     return items
 
 

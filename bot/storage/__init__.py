@@ -383,7 +383,7 @@ class Store:
         for r in ratings:
             session.skill_ratings.append(
                 SkillRating(
-                    occupation_code=occupation_code,
+                    occupation_code=r.get("occupation_code") or occupation_code,  # both targets kept: the second's own skills
                     element_id=r["element_id"],
                     skill=r["skill"],
                     self_level=r.get("self_level"),

@@ -342,7 +342,10 @@ def test_ratings_are_taken_one_by_one_and_the_last_names_the_gaps(reply, nurse_s
     assert last.value["occupation"] == REGISTERED_NURSES
     assert [r["element_id"] for r in last.value["ratings"]] == nurse_skills
     assert [r["self_level"] for r in last.value["ratings"]] == [2, 4, None, 6, 1, 3]
-    assert last.extra["skill_ratings_record"] == {"occupation_code": REGISTERED_NURSES, "ratings": last.value["ratings"]}
+    record = last.extra["skill_ratings_record"]
+    assert record["occupation_code"] == REGISTERED_NURSES
+    assert [{k: v for k, v in r.items() if k != "occupation_code"} for r in record["ratings"]] == last.value["ratings"]
+    assert "also" not in last.value
     # largest gap (in whole levels) x importance first: Psychology and Medicine and Dentistry are both
     # 3 levels short, and Psychology matters more to nurses
     assert last.display == (

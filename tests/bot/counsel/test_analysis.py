@@ -7,6 +7,7 @@ import copy
 
 import pytest
 
+from bot.careers.conversation import rated_requirements
 from bot.plan.assemble import assemble
 from tests.bot.plan.conftest import FULL_SLOTS, GENERATED_AT, TODAY, VERSION
 
@@ -67,6 +68,35 @@ def test_two_targets_kept_in_the_plan_are_compared_in_part_2(careers) -> None:
 
     assert compared.startswith("Fit with your interests:") or compared.startswith("Close to your current skills:")
     assert "How you'd get there:" in compared
+
+
+
+def test_both_targets_kept_have_their_gaps_needs_and_steps_in_the_plan(careers) -> None:
+    from bot.counsel.known import Known
+    from bot.counsel.suggestions import offer_for
+
+    ratings = lambda rows: [dict(r, self_level=1) for r in rows]  # noqa: E731
+    first = [{"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance}
+             for q in rated_requirements(careers, "11-3051.00")]
+    second = [{"element_id": q.element_id, "skill": q.name, "required_level": q.level, "importance": q.importance}
+              for q in rated_requirements(careers, "11-9041.00")]
+    slots = {
+        **copy.deepcopy(FULL_SLOTS), "current_occupation": "17-2141.00", "target_roles": "plant manager or chief engineer",
+        "target_occupation": "11-3051.00", "career_direction": "technical_management", "path_type": "dual_ladder",
+        "skills_gap": {"occupation": "11-3051.00", "title": "Industrial Production Managers", "ratings": ratings(first),
+                       "also": {"occupation": "11-9041.00", "title": "Architectural and Engineering Managers", "ratings": ratings(second)}},
+    }
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+    labels = [i.label for i in plan.part(9).items]
+    own = {q["skill"] for q in second} - {q["skill"] for q in first}
+
+    assert own and all(f"{skill} (for Architectural and Engineering Managers)" in labels for skill in own)
+    assert "Knowledge Architectural and Engineering Managers rely on most (Waypoint, from O*NET)" in labels
+    assert "Tools to learn for Architectural and Engineering Managers (Waypoint, from O*NET)" in labels
+    steps = offer_for("action_steps", Known(slots, careers, TODAY))
+    assert steps is not None
+    second_gap = Known(slots, careers, TODAY).second_gaps[0].skill.lower()
+    assert any(second_gap in o.text for o in steps.options)
 
 
 def test_the_recommendation_claims_no_interests_without_a_profile_and_keeps_partly_apart(careers) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.careers.conversation import COMPARED, two_targets
+from bot.careers.conversation import COMPARED, skills_to_rate, two_targets
 from bot.conversation.prompts import question_prompt
 from bot.conversation.stages import QUESTIONS
 from bot.counsel.compare import compare, comparison_text, phrases_compared
@@ -92,3 +92,72 @@ def test_tech_lead_for_a_developer_is_not_an_alternate_title_filed_with_drafters
     ]
     text = comparison_text(compare(Known({"current_occupation": "15-1254.00"}, careers, TODAY), *two))
     assert "a move outside your usual paths" in text
+
+
+BOTH = {
+    **ENGINEER, "target_roles": "plant manager or chief engineer", "target_occupation": PRODUCTION_MANAGERS,
+}
+
+
+def test_both_targets_kept_rate_the_seconds_own_skills_too(careers) -> None:
+    from bot.careers.conversation import SECOND_TARGET_EXTRA, rated_requirements
+
+    target, rows = skills_to_rate(BOTH, careers)
+    first = [q.element_id for q in rated_requirements(careers, PRODUCTION_MANAGERS)]
+    second = [q.element_id for q in rated_requirements(careers, ENGINEERING_MANAGERS)]
+
+    assert target is not None and target.code == PRODUCTION_MANAGERS
+    assert [r["element_id"] for r in rows[: len(first)]] == first
+    extra = rows[len(first):]
+    assert 0 < len(extra) <= SECOND_TARGET_EXTRA
+    assert all(r["occupation_code"] == ENGINEERING_MANAGERS and r["element_id"] in second and r["element_id"] not in first for r in extra)
+
+
+def test_both_targets_kept_get_a_gap_each(careers) -> None:
+    from bot.conversation.answers import validate_answer
+    from bot.conversation.outcome import AnswerContext
+
+    slots = dict(BOTH)
+    _, rows = skills_to_rate(BOTH, careers)
+    outcome = None
+    for _ in rows:
+        outcome = validate_answer(QUESTIONS["skills_gap"], "2", AnswerContext(today=TODAY, slots=slots, careers=careers))
+        slots = {**slots, "skill_levels": outcome.extra["skill_levels"]}
+    assert outcome is not None and outcome.ok
+    assert outcome.value["occupation"] == PRODUCTION_MANAGERS
+    assert outcome.value["also"]["occupation"] == ENGINEERING_MANAGERS
+    assert len(outcome.value["also"]["ratings"]) >= 3
+    assert "Your skills against Industrial Production Managers" in outcome.notice
+    assert "Your skills against Architectural and Engineering Managers" in outcome.notice
+    assert outcome.display.startswith("for Industrial Production Managers: ") and "; for Architectural and Engineering Managers: " in outcome.display
+    known = Known({**slots, "skills_gap": outcome.value}, careers, TODAY)
+    assert known.second_target is not None and known.second_target.code == ENGINEERING_MANAGERS
+    assert known.second_gaps and all(g.element_id not in {x.element_id for x in known.gaps} for g in known.second_gaps)
+
+
+def test_choosing_one_of_the_two_leaves_the_other_out_of_the_plan(careers) -> None:
+    from bot.conversation.answers import validate_answer
+    from bot.conversation.outcome import AnswerContext
+
+    compared = [
+        {"code": PRODUCTION_MANAGERS, "title": "Industrial Production Managers", "words": "plant manager", COMPARED: True},
+        {"code": ENGINEERING_MANAGERS, "title": "Architectural and Engineering Managers", "words": "chief engineer", COMPARED: True},
+    ]
+    slots = {**ENGINEER, "target_roles": "plant manager or chief engineer", "occupation_candidates": compared}
+    one = validate_answer(QUESTIONS["target_occupation"], '/inform{"choice": "11-9041.00"}', AnswerContext(today=TODAY, slots=slots, careers=careers))
+    both = validate_answer(QUESTIONS["target_occupation"], '/inform{"choice": "both"}', AnswerContext(today=TODAY, slots=slots, careers=careers))
+
+    assert one.value == ENGINEERING_MANAGERS and one.extra["target_roles"] == "chief engineer"
+    assert both.value == PRODUCTION_MANAGERS and "target_roles" not in both.extra
+    assert Known({**slots, "target_roles": "chief engineer", "target_occupation": ENGINEERING_MANAGERS}, careers, TODAY).second_target is None
+
+
+def test_the_seconds_own_skills_are_asked_about_the_second(careers) -> None:
+    from bot.conversation.prompts import question_prompt
+
+    _, rows = skills_to_rate(BOTH, careers)
+    first_count = sum(r["occupation_code"] == PRODUCTION_MANAGERS for r in rows)
+    levels = {r["element_id"]: 3 for r in rows[:first_count]}
+    prompt = question_prompt(QUESTIONS["skills_gap"], {**BOTH, "skill_levels": levels}, TODAY, careers=careers)
+
+    assert prompt.text.startswith(f"Skills gap for Architectural and Engineering Managers · {first_count + 1} of {len(rows)}: ")
