@@ -469,7 +469,7 @@ def validate_skills(text: str, choice: str | None, slots: Mapping[str, Any], ctx
     value: dict[str, Any] = {"occupation": target.code, "title": target.title, "ratings": ratings}
     notice = replies.gap_text(target, ratings)
     other = second_target(slots, careers) if careers else None
-    if other is not None:
+    if other is not None and careers is not None:
         # the person's own level on a skill is the same whichever target it is compared with
         theirs = [_without_code(dict(r, self_level=levels[r["element_id"]])) for r in _rows(careers, other) if r["element_id"] in levels]
         value["also"] = {"occupation": other.code, "title": other.title, "ratings": theirs}

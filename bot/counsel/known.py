@@ -107,8 +107,7 @@ class Known:
     def second_gaps(self) -> list[gap_rules.Gap]:
         """Both targets kept: the second's gaps in skills the first does not share."""
         value = self.slots.get("skills_gap")
-        also = value.get("also") if isinstance(value, Mapping) else None
-        if not isinstance(also, Mapping):
+        if not isinstance(value, Mapping) or not isinstance(also := value.get("also"), Mapping):
             return []
         first = {g.element_id for g in gap_rules.gaps(value.get("ratings") or [])}
         return [g for g in gap_rules.top_gaps(also.get("ratings") or [], n=5) if g.element_id not in first]

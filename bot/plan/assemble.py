@@ -251,8 +251,7 @@ def _gap_items(
 def _second_target_gaps(slots: Mapping[str, Any]) -> list[Item]:
     """Both targets kept: the second's gaps, in the skills the first does not rate."""
     value = slots.get("skills_gap")
-    also = value.get("also") if isinstance(value, Mapping) else None
-    if not isinstance(also, Mapping) or not also.get("title"):
+    if not isinstance(value, Mapping) or not isinstance(also := value.get("also"), Mapping) or not also.get("title"):
         return []
     title = str(also["title"])
     first = {g.element_id for g in gap_rules.gaps(value.get("ratings") or [])}
