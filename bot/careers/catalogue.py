@@ -34,6 +34,7 @@ from bot.storage.models import (
     OnetTask,
     OnetTechnology,
     OnetTitle,
+    OnetWorkValue,
 )
 
 MANAGEMENT_GROUP = "11"  # SOC major group 11: management occupations
@@ -138,6 +139,7 @@ class Catalogue:
     profiler_items: list[ProfilerItem]
     release: str = ""
     titles: list[tuple[str, str, str]] = field(default_factory=list)  # (title, code, kind)
+    work_values: dict[str, dict[str, float]] = field(default_factory=dict)  # code -> work value element id -> extent 1-7
     # derived matrices for ranking and similarity
     _interest_codes: list[str] = field(default_factory=list, repr=False)
     _interest_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)), repr=False)
@@ -201,6 +203,9 @@ class Catalogue:
                 words[r.area][r.kind].append(r.text)
             items = [ProfilerItem(r.number, r.area, r.item) for r in c.execute(select(OnetProfilerItem).order_by(OnetProfilerItem.number))]
             titles = [(r.title, r.code, r.kind) for r in c.execute(select(OnetTitle.title, OnetTitle.code, OnetTitle.kind).order_by(OnetTitle.id))]
+            work_values: dict[str, dict[str, float]] = defaultdict(dict)
+            for r in c.execute(select(OnetWorkValue)):
+                work_values[r.code][r.element_id] = r.extent
         catalogue = cls(
             occupations=occupations,
             requirements=dict(requirements),
@@ -213,6 +218,7 @@ class Catalogue:
             anchors=dict(anchors),
             elements=elements,
             riasec_words={k: dict(v) for k, v in words.items()},
+            work_values=dict(work_values),
             profiler_items=items,
             release=release,
             titles=titles,

@@ -40,6 +40,7 @@ from bot.storage.models import (
     OnetTask,
     OnetTechnology,
     OnetTitle,
+    OnetWorkValue,
 )
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 # Children first: deleting in this order never breaks a foreign key.
 CAREER_TABLES = (
     OnetTitle,
+    OnetWorkValue,
     OnetRequirement,
     OnetTask,
     OnetTechnology,
@@ -202,6 +204,14 @@ class _Reader:
             if r["O*NET-SOC Code"] in codes and r["Example"]
         ]
 
+    def work_values(self, codes: set[str]) -> list[dict[str, Any]]:
+        """The six work values' extent (EX); the high-point rows (VH) only restate their order."""
+        return [
+            {"code": r["O*NET-SOC Code"], "element_id": r["Element ID"], "extent": float(required(r, "Data Value"))}
+            for r in self.table("Work Values")
+            if r["O*NET-SOC Code"] in codes and r["Scale ID"] == "EX"
+        ]
+
     def related(self, codes: set[str]) -> list[dict[str, Any]]:
         return [
             {"code": r["O*NET-SOC Code"], "related_code": r["Related O*NET-SOC Code"], "tier": r["Relatedness Tier"], "rank": int(required(r, "Index"))}
@@ -294,6 +304,7 @@ def load(engine: Engine, onet_dir: Path | None = None, force: bool = False) -> L
         (OnetLevelAnchor, reader.anchors()),
         (OnetTask, reader.tasks(codes)),
         (OnetTechnology, reader.technologies(codes)),
+        (OnetWorkValue, reader.work_values(codes)),
         (OnetRelated, reader.related(codes)),
         (OnetEducation, reader.education(codes)),
         (OnetEducationCategory, reader.education_categories()),

@@ -32,6 +32,7 @@ DB_FILES = (
     "Skills",
     "Knowledge",
     "Technology Skills",
+    "Work Values",
     "Task Statements",
     "Education, Training, and Experience",
     "Education, Training, and Experience Categories",

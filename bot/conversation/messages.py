@@ -252,6 +252,8 @@ EN: dict[str, str] = {
     "suggest_measure_applied": "I've used what I learned on a real piece of work",
     "suggest_measure_offer": "I have an offer for the role",
     "suggest_measure_first_months": "I've completed my first three months in the role",
+    "suggest_measure_established": "I've held the role for a year and my review rates me as performing well",
+    "suggest_measure_leading": "I lead the team's main work on my own, and people come to me for decisions",
     "suggest_measure_delivered": "The work is delivered and in use",
     "suggest_measure_feedback": "My manager confirms it in my review",
     "suggest_measure_review": "My manager rates me as strong in it in my next review",
@@ -334,7 +336,15 @@ EN: dict[str, str] = {
     "compare_path_network": "a network move ({reason})",
     "compare_path_dual_ladder": "the dual ladder ({reason})",
     "compare_path_far": "a move outside your usual paths",
-    "compare_choose": "Which will you aim for first? Or keep both in your plan – I'll use the first for the skills to compare.",
+    "compare_value": "• What you value – {words} (O*NET's “{element}”): {a} | {b}",
+    "compare_value_high": "high",
+    "compare_value_some": "some",
+    "compare_value_low": "low",
+    "compare_constraint": (
+        "• Your constraint – “{words}”: O*NET's data here says nothing about shifts, hours or travel, so ask "
+        "people in both roles how often it comes up before you choose."
+    ),
+    "compare_choose": "Which will you aim for? Or keep both in your plan – then I'll ask about the skills of both.",
     "compare_keep_both": "Keep both",
     "compare_not_found": (
         "I could only find one of those in the career database – ask about each with its title, for example "

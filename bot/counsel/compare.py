@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.careers.catalogue import Occupation, Suggestion
 from bot.careers.paths import PATH_TYPES
 from bot.conversation.messages import text as t
+from bot.conversation.text import for_chat
 from bot.counsel.known import Known
 
 # "compare chief engineer and plant manager", "plant manager vs chief engineer", "chief engineer or plant manager – which?"
@@ -29,6 +30,31 @@ COMPARE_THEM = re.compile(
 _LEADING_ARTICLE = re.compile(r"^(?:an?|the|being an?|becoming an?)\s+", re.I)
 
 
+# What people say they value, read as O*NET's six work values (element ids of Work Values)
+_WORK_VALUE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("1.B.2.a", re.compile(r"\b(achiev\w*|accomplish\w*|results?|good work|quality|craft\w*|master\w*|excellen\w*|impact|use my (?:skills|abilities|strengths))\b", re.I)),
+    ("1.B.2.b", re.compile(r"\b(stab\w*|secur\w*|steady|pay|salary|money|income|compensation|conditions|work[- ]life(?: balance)?|balance|benefits|variety)\b", re.I)),
+    ("1.B.2.c", re.compile(r"\b(recogni\w*|advanc\w*|promot\w*|career growth|status|prestige|leadership|authority|influence|respect)\b", re.I)),
+    ("1.B.2.d", re.compile(r"\b(help(?:ing)? (?:people|others)|service|colleagues|teamwork|team|friendly|difference|ethic\w*|moral\w*|purpose)\b", re.I)),
+    ("1.B.2.e", re.compile(r"\b(support\w*|fair\w*|good (?:manager|management|boss)|backing)\b", re.I)),
+    ("1.B.2.f", re.compile(r"\b(autonom\w*|independen\w*|freedom|own decisions|creativ\w*|own ideas|flexib\w*)\b", re.I)),
+)
+# Constraints O*NET's files here cannot judge: schedules, shifts, travel, place
+_SCHEDULE = re.compile(
+    r"\b(nights?|shifts?|on[- ]call|weekends?|evenings?|hours|overtime|travel\w*|relocat\w*|move|commut\w*|part[- ]time|"
+    r"childcare|kids|children|family|school run)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ValueCompared:
+    words: str  # the person's words for it ("stability, work-life balance")
+    element: str  # O*NET's name ("Working Conditions")
+    a: float | None  # extent 1-7 for each side
+    b: float | None
+
+
 @dataclass(frozen=True)
 class Side:
     occupation: Occupation
@@ -44,6 +70,8 @@ class Side:
 @dataclass(frozen=True)
 class Comparison:
     sides: tuple[Side, Side]
+    values: tuple[ValueCompared, ...] = ()  # what the person values, as O*NET rates each side
+    constraint: str | None = None  # a constraint (shifts, travel) O*NET's data here cannot judge
 
 
 def phrases_compared(text: str) -> tuple[str, str] | None:
@@ -59,7 +87,34 @@ def phrases_compared(text: str) -> tuple[str, str] | None:
 
 def compare(known: Known, first: tuple[str, Occupation], second: tuple[str, Occupation]) -> Comparison:
     paths: dict[str, list[Suggestion]] = {}  # built once for both sides
-    return Comparison((_side(known, *first, paths), _side(known, *second, paths)))
+    sides = (_side(known, *first, paths), _side(known, *second, paths))
+    return Comparison(sides, _values(known, first[1], second[1]), _constraint(known))
+
+
+def _values(known: Known, a: Occupation, b: Occupation) -> tuple[ValueCompared, ...]:
+    """The person's values, each read as one of O*NET's work values, with how far each
+    target satisfies it (O*NET's extent, 1–7)."""
+    said = known.answer("values")
+    if not said or known.careers is None:
+        return ()
+    catalogue = known.careers.catalogue
+    found: list[ValueCompared] = []
+    for element_id, words in _WORK_VALUE_WORDS:
+        named = list(dict.fromkeys(m.group(0).lower() for m in words.finditer(said)))
+        if not named:
+            continue
+        extent_a = catalogue.work_values.get(a.code, {}).get(element_id)
+        extent_b = catalogue.work_values.get(b.code, {}).get(element_id)
+        if extent_a is None and extent_b is None:
+            continue
+        element = catalogue.elements.get(element_id, (element_id, ""))[0]
+        found.append(ValueCompared(", ".join(named[:2]), element, extent_a, extent_b))
+    return tuple(found[:3])
+
+
+def _constraint(known: Known) -> str | None:
+    said = known.answer("constraints")
+    return said if said and _SCHEDULE.search(said) else None
 
 
 def _side(known: Known, words: str, occupation: Occupation, paths: dict[str, list[Suggestion]]) -> Side:
@@ -103,7 +158,19 @@ def comparison_text(comparison: Comparison) -> str:
         lines.append(t("compare_needs", a=", ".join(a.needs) or "–", b=", ".join(b.needs) or "–"))
     lines.append(t("compare_preparation", a=_preparation(a), b=_preparation(b)))
     lines.append(t("compare_path", a=a.path or t("compare_path_far"), b=b.path or t("compare_path_far")))
+    for value in comparison.values:
+        lines.append(t("compare_value", words=for_chat(value.words, 40), element=value.element.lower(),
+                       a=_extent(value.a), b=_extent(value.b)))
+    if comparison.constraint:
+        lines.append(t("compare_constraint", words=for_chat(comparison.constraint, 80)))
     return "\n".join(lines)
+
+
+def _extent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    word = t("compare_value_high") if value >= 5.5 else t("compare_value_some") if value >= 4 else t("compare_value_low")
+    return f"{word} ({value:.1f} of 7)"
 
 
 def _fit(r: float) -> str:

@@ -316,12 +316,19 @@ def _goal_measure(horizon: str) -> Callable[[Known], Offer | None]:
         elif _COURSE.search(goal):
             options += [Option(t("suggest_measure_certificate")), Option(t("suggest_measure_applied"))]
         if _ROLE_MOVE.search(goal) and not _TRY_OUT.search(goal):
+            if horizon == "long":  # years ahead: being established in the role, not just the offer
+                options += [Option(t("suggest_measure_established")), Option(t("suggest_measure_leading"))]
             options += [Option(t("suggest_measure_offer")), Option(t("suggest_measure_first_months"))]
         if _PROJECT.search(goal):
             options += [Option(t("suggest_measure_delivered")), Option(t("suggest_measure_feedback"))]
         if _SKILL.search(goal) or len(options) < 2:
             options += [Option(t("suggest_measure_review")), Option(t("suggest_measure_on_my_own"))]
-        return _offer(t("suggest_measure_intro"), options, source="answers")
+        # a criterion already chosen for another goal says nothing new about this one
+        others = {str(known.answer(f"goal_{h}_measure") or "").casefold() for h in _GOAL_MONTHS if h != horizon}
+        options = [o for o in options if o.text.casefold() not in others]
+        if len(options) < 2:
+            options += [Option(t("suggest_measure_review")), Option(t("suggest_measure_on_my_own"))]
+        return _offer(t("suggest_measure_intro"), [o for o in options if o.text.casefold() not in others], source="answers")
 
     return build
 

@@ -248,6 +248,18 @@ class OnetLevelAnchor(Base):
     description = Column(Text, nullable=False)
 
 
+class OnetWorkValue(Base):
+    """How far an occupation satisfies one of O*NET's six work values (extent, EX 1-7)."""
+
+    __tablename__ = "onet_work_values"
+    __table_args__ = (UniqueConstraint("code", "element_id", name="uq_work_value_code_element"),)
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
+    element_id = Column(String(20), nullable=False)  # 1.B.2.a Achievement ... 1.B.2.f Independence
+    extent = Column(Float, nullable=False)
+
+
 class OnetTask(Base):
     __tablename__ = "onet_tasks"
 

@@ -28,6 +28,7 @@ EXPECTED_COUNTS = {
     "onet_requirements": 59772,
     "onet_tasks": 18796,
     "onet_technologies": 32681,
+    "onet_work_values": 5244,  # six values for each of the 874 occupations O*NET rates
     "onet_related": 18460,
     "onet_education": 35178,
 }

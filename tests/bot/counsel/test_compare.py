@@ -161,3 +161,26 @@ def test_the_seconds_own_skills_are_asked_about_the_second(careers) -> None:
     prompt = question_prompt(QUESTIONS["skills_gap"], {**BOTH, "skill_levels": levels}, TODAY, careers=careers)
 
     assert prompt.text.startswith(f"Skills gap for Architectural and Engineering Managers · {first_count + 1} of {len(rows)}: ")
+
+
+def test_the_comparison_reads_the_persons_values_and_names_the_constraint_onet_cannot_judge(careers) -> None:
+    said = {**ENGINEER, "values": "work-life balance, stability and doing technically good work",
+            "constraints": "no night shifts or on-call, two young kids"}
+    a, b = careers.occupation(PRODUCTION_MANAGERS), careers.occupation(ENGINEERING_MANAGERS)
+    comparison = compare(Known(said, careers, TODAY), ("plant manager", a), ("chief engineer", b))
+    text = comparison_text(comparison)
+
+    conditions = next(v for v in comparison.values if v.element == "Working Conditions")
+    assert conditions.words == "work-life balance, stability"
+    assert conditions.a == careers.catalogue.work_values[PRODUCTION_MANAGERS]["1.B.2.b"]
+    assert "• What you value – work-life balance, stability (O*NET's “working conditions”): high (5.7 of 7) | high (6.0 of 7)" in text
+    assert "“no night shifts or on-call, two young kids”: O*NET's data here says nothing about shifts" in text
+
+
+def test_without_values_or_schedule_constraints_the_comparison_claims_nothing_about_them(careers) -> None:
+    said = {**ENGINEER, "values": "hmm", "constraints": "none really"}
+    a, b = careers.occupation(PRODUCTION_MANAGERS), careers.occupation(ENGINEERING_MANAGERS)
+    comparison = compare(Known(said, careers, TODAY), ("plant manager", a), ("chief engineer", b))
+
+    assert comparison.values == () and comparison.constraint is None
+    assert "What you value" not in comparison_text(comparison)

@@ -83,6 +83,19 @@ def test_success_criteria_are_checkable_outcomes_not_the_goal_again(known) -> No
     assert all("supply chain planning course" not in text for text in texts)
 
 
+def test_a_long_goal_gets_criteria_of_its_own_not_the_medium_goals_again(known) -> None:
+    medium = offer_for("goal_medium_measure", known(goal_medium="Become logistics team lead by December 2028"))
+    assert medium is not None
+    chosen = medium.options[0].text
+    offer = offer_for("goal_long_measure", known(goal_medium="Become logistics team lead by December 2028", goal_medium_measure=chosen,
+                                                 goal_long="Become head of logistics by December 2030"))
+
+    assert offer is not None
+    texts = [o.text for o in offer.options]
+    assert chosen not in texts
+    assert texts[0] == "I've held the role for a year and my review rates me as performing well"
+
+
 def test_action_steps_are_dated_before_the_first_goal_in_date_order(known) -> None:
     offer = offer_for("action_steps", known(**PLANNER, goal_short_due="2027-06-30"))
 
