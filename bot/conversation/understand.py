@@ -196,7 +196,8 @@ _HUMAN = re.compile(
     r"|\breal (?:person|human)\b|\bactual (?:person|human)\b|\bhuman being\b|\blive (?:agent|person|chat)\b"
     r"|\bcall me back\b|\bcan (?:someone|somebody|anyone) (?:call|contact|ring|phone|email) me\b"
     r"|\b(?:is )?(?:any(?:one|body)|someone|somebody) (?:there|here|around|real)\b"
-    r"|\bbook (?:a |an )?(?:session|appointment|meeting|call) with\b"
+    r"|\bbook (?:a |an )?(?:session|appointment|meeting|call) with (?:you|your|ur|one of your|an? (?:career |real |human )?(?:counsel+or|coach|advis[eo]r|human|person)|"
+    r"(?:the )?counsel+or|someone|somebody)\b"
     r"|\b(?:need|want|get|find|reach|see|contact|ask for|request|prefer|rather have|have|give me)\s+(?:to\s+(?:talk|speak|chat)\s+"
     r"(?:to|with)\s+)?(?:a|an|some|the|your|one of your)\s+(?:real\s+|actual\s+|live\s+|human\s+)?(?:human|person|"
     r"representative|rep|agent|advisor|adviser|counsel+or|coach|staff member|executive|technician|operator)\b"
@@ -530,6 +531,20 @@ def asks_for_a_person(text: str) -> bool:
     return bool(_HUMAN.search(text))
 
 
+# Words without which a message cannot be a request for a person: someone asking speaks of
+# themselves or the person they want, or asks. "customer service representative" or "call
+# center agent" typed for a job title is no request, however the classifier hears "agent".
+_REQUEST_WORDS = re.compile(
+    r"\?|\b(?:i|i'?d|i'?m|me|my|we|us|want|need|can|could|would|please|pls|plz|let|get|talk|speak|chat|"
+    r"someone|somebody|anyone|human|person|people|counsel+or|coach|advis[eo]r|help)\b",
+    re.I,
+)
+
+
+def could_ask_for_a_person(text: str) -> bool:
+    return bool(_REQUEST_WORDS.search(text))
+
+
 def sounds_distressed(text: str) -> bool:
     return bool(_DISTRESS.search(text))
 
@@ -688,6 +703,8 @@ def understand(
         kind = kind_of(intent, True)
     if intent in ("affirm", "deny") and question.kind in YES_NO_KINDS:
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if intent == "request_human" and not text.startswith("/") and not could_ask_for_a_person(text) and fits(text):
+        return Reading(Kind.ANSWER, INFORM, confidence)  # a job title with "agent" in it: the answer
     if kind is Kind.ANSWER:
         return Reading(Kind.ANSWER, INFORM, confidence)
     talks_to_the_bot = intent == "bot_challenge" and _YOU.search(text)  # "you're a bot lol", not "robots do the picking"

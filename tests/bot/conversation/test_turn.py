@@ -121,11 +121,11 @@ def test_an_answer_that_fits_is_taken_when_the_nlu_is_unsure_of_an_interruption(
 
 
 def test_half_sure_it_asks_once_whether_that_is_the_answer(make_turn):
-    reply = respond(make_turn("the company plans an internal counseling service", intent="request_human", confidence=0.6, open_question="org_strategy", stage="assessment"))
+    reply = respond(make_turn("we plan an internal counseling service", intent="request_human", confidence=0.6, open_question="org_strategy", stage="assessment"))
 
     assert reply.records == []
-    assert reply.slots["pending"] == {"clarify": {"text": "the company plans an internal counseling service", "intent": "request_human"}}
-    assert reply.messages[0].text.startswith("Is “the company plans an internal counseling service” your answer to “Where is your organisation heading")
+    assert reply.slots["pending"] == {"clarify": {"text": "we plan an internal counseling service", "intent": "request_human"}}
+    assert reply.messages[0].text.startswith("Is “we plan an internal counseling service” your answer to “Where is your organisation heading")
     assert [b.payload for b in reply.messages[0].buttons] == ["/affirm", "/deny"]
 
 

@@ -76,6 +76,21 @@ def test_asking_for_a_person_in_many_words(text):
     assert read(text, intent="inform", confidence=0.9).intent == "request_human"
 
 
+@pytest.mark.parametrize("text", ["customer service representative", "call center agent", "Sales rep, B2B", "travel agent"])
+def test_a_job_title_the_classifier_hears_as_a_request_for_a_person_is_the_answer(text):
+    assert read(text, "request_human", 0.97, "current_role").kind is Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["i'll book a meeting with our HR business partner in March", "book a call with my mentor by June"])
+def test_booking_a_meeting_with_someone_at_work_is_a_step_not_a_request(text):
+    assert read(text, "inform", 0.9, "action_steps").kind is Kind.ANSWER
+
+
+@pytest.mark.parametrize("text", ["agent please", "I need an agent", "can I get a human"])
+def test_a_request_for_a_person_in_few_words_is_still_one(text):
+    assert read(text, "request_human", 0.97, "current_role").intent == "request_human"
+
+
 def test_the_thresholds_decide_between_answer_clarification_and_interruption():
     text = "you are just a bot"
     assert read(text, "bot_challenge", 0.9).kind is Kind.QUESTION
