@@ -19,6 +19,7 @@ The employer's file (WAYPOINT_TOPICS_FILE, see docs/topics.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -26,6 +27,7 @@ from typing import Any, Mapping
 import yaml
 
 CATALOGUE_FILE = Path(__file__).with_name("topics.yml")
+EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "data" / "nlu" / "topics.yml"  # the topics' NLU examples
 NEXT_KINDS = ("counseling", "counselor")
 _OVERRIDE_FIELDS = {"answer", "note", "contact", "title"}
 
@@ -57,6 +59,36 @@ class TopicCatalogue:
     def keys(self) -> list[str]:
         return sorted(self.topics)
 
+    def shares_words(self, key: str | None, text: str) -> bool:
+        """The message has a word of the topic's own (its title or answer, beyond the words
+        every topic uses): "remote work doesn't apply to warehouses" is not about starting a
+        business, however the classifier ranks it."""
+        topic = self.get(key)
+        if topic is None:
+            return False
+        vocabulary = self._vocabulary().get(topic.key, frozenset())
+        # "cert" is a short "certificate": one stem beginning the other counts
+        return any(
+            word in vocabulary or (len(word) >= 4 and any(v.startswith(word) or word.startswith(v) for v in vocabulary if len(v) >= 4))
+            for word in _stems(text)
+        )
+
+    def _vocabulary(self) -> dict[str, frozenset[str]]:
+        cached = _VOCABULARIES.get(id(self))
+        if cached is None or cached[0] is not self:
+            examples = _examples()
+            words = {key: _stems(f"{topic.title} {examples.get(key, '')}") for key, topic in self.topics.items()}
+            counts: dict[str, int] = {}
+            for stems in words.values():
+                for stem in stems:
+                    counts[stem] = counts.get(stem, 0) + 1
+            common = {stem for stem, n in counts.items() if n > max(2, len(words) // 4)}  # words of many topics say nothing
+            # a topic's own title words stay its own ("interview" for interview preparation), however many share them
+            own = {key: _stems(f"{topic.title} {key.replace('_', ' ')}") for key, topic in self.topics.items()}
+            cached = (self, {key: frozenset((stems - common) | own[key]) for key, stems in words.items()})
+            _VOCABULARIES[id(self)] = cached
+        return cached[1]
+
     @classmethod
     def load(cls, overrides_file: str | Path | None = None, catalogue_file: str | Path = CATALOGUE_FILE) -> "TopicCatalogue":
         """The built-in catalogue with the employer's overrides applied. A wrong file stops
@@ -65,6 +97,43 @@ class TopicCatalogue:
         if overrides_file is None:
             return cls(topics)
         return apply_overrides(cls(topics), _read_yaml(Path(overrides_file), "WAYPOINT_TOPICS_FILE"))
+
+
+_VOCABULARIES: dict[int, tuple["TopicCatalogue", dict[str, frozenset[str]]]] = {}
+_WORD = re.compile(r"[a-z][a-z+#&]+|cv|hr|ai")
+# Words of any topic's text that name nothing about what the topic is
+_GENERIC = frozenset(
+    "the and for you your with that this what when where which who how can could would should will not are was were "
+    "have has had but from they them their there then than into about also just more most some any all one two "
+    "ask say tell talk want need get make take give keep know think like well good best first next new own other "
+    "work job jobs role roles career people person someone time way thing things help often usually many much "
+    "does did doing done out over before after while still even very really only each every here "
+    "matter matters change changes feel feels going something anything lot asked asking supposed apply dont don't "
+    "though through told less left found happen ones exactly looking better always another based current great yourself "
+    "check wrong actually maybe right".split()
+)
+
+
+def _examples() -> dict[str, str]:
+    """What people type about each topic: the NLU examples of its retrieval intent."""
+    try:
+        data = yaml.safe_load(EXAMPLES_FILE.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return {}
+    return {
+        str(entry["intent"]).removeprefix("topic/"): str(entry.get("examples") or "")
+        for entry in data.get("nlu") or [] if str(entry.get("intent", "")).startswith("topic/")
+    }
+
+
+def _stems(text: str) -> set[str]:
+    """Crude stems of the content words: their first six letters ("discriminated" and
+    "discrimination" alike), so that a word matches its other forms."""
+    words = _WORD.findall(text.casefold())
+    return {
+        (w[:-1] if w.endswith("s") and len(w) > 4 else w)[:6]
+        for w in words if w not in _GENERIC and (len(w) >= 4 or w in ("cv", "ai", "pay", "tax", "mba"))
+    }
 
 
 def _read_yaml(path: Path, what: str) -> Any:

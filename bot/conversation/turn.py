@@ -176,6 +176,8 @@ _WHY_ROLE = re.compile(
     re.I,
 )
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
+# Sure enough of a career topic to answer it even when the message has none of its words
+TOPIC_CERTAIN = 0.8
 SUGGESTION = "suggestion-"  # a suggestion button's choice: "suggestion-2" is the second option
 SOMETHING_ELSE = "something-else"
 STEPS_DONE = "steps-done"  # "That's all": the steps chosen so far are the plan's steps
@@ -865,8 +867,8 @@ class _Core:
         """The career topic the classifier ranks first, when it is at least a fair guess."""
         ranking = self.turn.nlu.topic_ranking or ((self.turn.nlu.topic, self.turn.nlu.topic_confidence),)
         key, confidence = ranking[0] if ranking else (None, 0.0)
-        if not key or confidence < TOPIC_GUESS or self.turn.topics is None:
-            return None
+        if not key or confidence < TOPIC_GUESS or self.turn.topics is None or not self.turn.topics.shares_words(key, self.text):
+            return None  # "what does a people analytics person do?" is not about performance reviews
         name = key.split("/", 1)[-1]
         return name if self.turn.topics.get(f"topic/{name}") is not None else None
 
@@ -947,13 +949,21 @@ class _Core:
 
     def topic(self, text: str, reading: Reading) -> None:
         catalogue = self.turn.topics
-        if reading.intent == TOPIC_CHOOSE and catalogue:
-            # not sure which career topic: the three most likely, to choose from
-            options = [catalogue.get(key) for key, _ in self.turn.nlu.topic_ranking]
-            buttons = tuple(Button(o.title, f'/topic{{"choice": "{o.key}"}}') for o in options if o is not None)
-            self.reply.say(Prompt(t("topic_choose"), buttons + (COUNSELOR,)))
-            return
         topic = catalogue.get(reading.intent) if catalogue else None
+        certain = self.turn.nlu.topic_confidence >= TOPIC_CERTAIN or text.startswith("/")
+        if catalogue and (reading.intent == TOPIC_CHOOSE or (topic is not None and not certain and not catalogue.shares_words(topic.key, text))):
+            # not sure which career topic (or the likeliest has nothing to do with the words):
+            # the likely ones that do, to choose from – or none, rather than a wrong answer
+            options = [o for o in (catalogue.get(key) for key, _ in self.turn.nlu.topic_ranking) if o is not None and catalogue.shares_words(o.key, text)]
+            if options:
+                buttons = tuple(Button(o.title, f'/topic{{"choice": "{o.key}"}}') for o in options[:3])
+                self.reply.say(Prompt(t("topic_choose"), buttons + (COUNSELOR,)))
+                return
+            question = self.question
+            if question is not None and self.state.get("clarified") != question.key and self.fits(text) and not asks_something(text):
+                self.clarify(reading, text)  # a statement that fits was more likely meant as the answer
+                return
+            topic = None
         if topic is None:
             # rather no answer than a wrong one
             self.reply.say(Prompt(t("topic_unsure"), (COUNSELOR,)))

@@ -213,6 +213,8 @@ _HUMAN = re.compile(
 )
 _SUGGEST = re.compile(
     r"^(?:u|you|ya) tell me\b|^whatever (?:u|you) (?:think|say|suggest)\b|^(?:u|you) (?:choose|pick|decide)\b|^up to (?:u|you)\b|"
+    # "what do you think? remote work doesn't apply to warehouses": the question back, then a remark
+    r"^(?:(?:so|hmm+|well|ok|idk)[,.]?\s+)?what do (?:u|you) (?:think|suggest|recommend)\s*(?:\?|$)|"
     # Spanish, French, German, Portuguese, Italian: "what do you suggest / recommend?"
     r"\b(?:qu[eé]|cu[aá]l) me (?:recomiendas|sugieres|aconsejas)\b|\bque (?:me )?(?:conseilles|sugg[eè]res|recommandes)[- ]tu\b|"
     r"\bwas (?:schl[aä]gst|empfiehlst) du\b|\bo que (?:voc[eê] )?(?:sugere|recomenda)\b|\bcosa (?:mi )?(?:consigli|suggerisci)\b|\b(?:what (?:would|do|should|could|did) (?:you|u|others|other people|people|most people) (?:suggest|recommend|say|put|answer|"
@@ -268,7 +270,9 @@ _ASKS = re.compile(
     r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry)[,:]?\s+)*"
     r"(?:how|what|whats|what's|wat|wats|wut|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
     r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
-    r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts)\b(?!['’]t\b|\s+not\b)",
+    r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts|"
+    # "i asked what social changes you think matter": the question said again
+    r"i (?:was |am )?ask(?:ed|ing)(?: you)? (?:what|how|why|which|whether|if|about|for))\b(?!['’]t\b|\s+not\b)",
     re.I,
 )
 

@@ -304,6 +304,43 @@ def topic_turn(make_turn, text: str, ranking: list[tuple[str, float]], confidenc
     return Turn(turn.text, nlu, turn.slots, turn.today, turn.settings, turn.careers, turn.topics)
 
 
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("hrbp is supposed to be more strategic no? and people analytics?", [("topic/pay_and_benefits", 0.37), ("topic/promotion", 0.2)]),
+        ("i asked what social changes you think matter for hr in logistics", [("topic/discrimination", 0.37)]),
+    ],
+)
+def test_a_topic_whose_words_the_message_does_not_have_is_not_answered(make_turn, text, ranking):
+    reply = respond(topic_turn(make_turn, text, ranking, open_question="env_social", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.texts()[0] == t("topic_unsure")  # no advice on pay or discrimination that nobody asked for
+
+
+def test_a_topic_the_message_has_words_of_is_still_answered(make_turn, topics):
+    reply = respond(topic_turn(make_turn, "any tips for my interview on thursday?", [("topic/interview_prep", 0.4)]))
+
+    assert reply.texts()[0] == topic_answer(topics.topics["interview_prep"])
+
+
+def test_what_do_you_think_at_an_open_question_asks_for_suggestions(make_turn):
+    reply = respond(make_turn("what do you think? remote work doesnt really apply to warehouses", intent="topic", confidence=0.33,
+                              open_question="env_social", stage="assessment"))
+
+    assert reply.records == []
+    assert reply.slots["suggestions_offered"]["key"] == "env_social"
+
+
+def test_a_question_about_an_occupation_o_net_lacks_gets_no_unrelated_topic(make_turn):
+    turn = make_turn("what does a people analytics person actually do?", intent="ask_occupation_description", confidence=0.98,
+                     open_question="values", stage="assessment", current_occupation="13-1071.00")
+    nlu = Nlu("ask_occupation_description", 0.98, "topic/performance_review", 0.24, {}, topic_ranking=(("topic/performance_review", 0.24),))
+    reply = respond(Turn(turn.text, nlu, turn.slots, turn.today, turn.settings, turn.careers, turn.topics))
+
+    assert "review" not in reply.texts()[0].casefold()
+
+
 def test_a_topic_the_selector_is_half_sure_of_is_offered_with_the_next_best_to_choose(make_turn):
     ranking = [("topic/interview_followup", 0.25), ("topic/job_offer", 0.2), ("topic/networking", 0.1)]
     reply = respond(topic_turn(make_turn, "would it be weird to message the hiring manager on linkedin", ranking))
