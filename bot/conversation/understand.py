@@ -483,7 +483,8 @@ def says_safe(text: str) -> bool:
 _FALSE_ALARM = re.compile(
     r"\bfalse alarm\b|figure of speech|\b(?:joking|kidding)\b|\bjust an? (?:expression|joke)\b|\bnot (?:a |an )?(?:crisis|emergency)\b|"
     r"\b(?:flag|escalate|alert)\w*\b|\babout (?:my (?:job|work)|work)\b|\bwhat i do for|\bwork stuff\b|"
-    r"\b(?:not|n't|never) (?:\w+ )?(?:in (?:any )?danger|at risk|suicidal|in (?:a )?crisis|going to)\b",
+    r"\b(?:not|n't|never) (?:\w+ )?(?:in (?:any )?danger|at risk|suicidal|in (?:a |any )?crisis|going to)\b|"
+    r"\bdon'?t (?:send|flag|escalate|alert)\b|\bnothing urgent\b",
     re.I,
 )
 
@@ -529,6 +530,21 @@ _HEDGED_ANSWER = re.compile(
     r"something like|ideally)\s+(?:\S+\s+){2,}\S+",
     re.I,
 )
+
+
+# "What should the goal be? Please suggest a few goals.": a request for the counseling's own
+# content – with no word of harm or distress, what the classifier alone hears in it is no crisis
+_ASKS_FOR_COUNSEL = re.compile(
+    r"\b(?:(?:can|could|would) you |please |pls )?(?:suggest|recommend|propose)\b(?:\s+(?:me|us))?\s+(?:an? |some |a few |few |one |two |three |any |my |the )?"
+    r"(?:[\w-]+\s+){0,3}(?:goals?|steps?|roles?|options|answers?|dates?|targets?|strengths|criteri(?:a|on)|directions?|paths?|ideas?|examples?)\b|"
+    r"\bwhat should (?:the|my|a) (?:[\w-]+\s+){0,2}(?:goals?|steps?|answer|target|criterion|criteria) be\b|"
+    r"\b(?:ideas?|examples?) (?:of|for) (?:an? |some |my )?(?:[\w-]+\s+){0,2}(?:goals?|steps?|answers?|criteri(?:a|on))\b",
+    re.I,
+)
+
+
+def asks_for_counsel(text: str) -> bool:
+    return bool(_ASKS_FOR_COUNSEL.search(text))
 
 
 def asks_for_a_person(text: str) -> bool:
@@ -620,7 +636,7 @@ def understand(
     danger = names_a_danger(text)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and not bodily_pain(text) and (
         danger or crisis_likelihood >= thresholds.crisis_sure
-    ):
+    ) and not (asks_for_counsel(text) and not danger and not sounds_distressed(text)):
         # no listed phrase, but the classifier hears crisis language: sure, and not of one's
         # patients or clients (unless aimed at the writer: "a caller sends me threats"), the crisis response; otherwise the resources and a question (a
         # paramedic's answer can sound alike) – and below its sure mark only with words of harm
@@ -685,7 +701,8 @@ def understand(
         return Reading(Kind.UNCERTAINTY, "dont_know")
     if question is not None and starts_unsure(text, intent, confidence, thresholds) and not _SUGGEST.search(text):
         return Reading(Kind.UNCERTAINTY, "dont_know")
-    if question is not None and _SUGGEST.search(text):
+    if question is not None and (_SUGGEST.search(text) or asks_for_counsel(text)):
+        # "can you suggest a short-term goal that moves me toward plant manager?"
         return Reading(Kind.UNCERTAINTY, "ask_suggestion")
     if sounds_distressed(text) and intent != "distress":
         return Reading(Kind.DISTRESS, "distress", confidence)

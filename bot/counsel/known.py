@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.careers import gaps as gap_rules
 from bot.careers.catalogue import Occupation
-from bot.careers.conversation import second_target
+from bot.careers.conversation import second_target, two_targets
 from bot.careers.titles import title_phrase
 
 if TYPE_CHECKING:
@@ -53,6 +53,15 @@ class Known:
     def second_target(self) -> Occupation | None:
         """Both targets kept ("plant manager or chief engineer"): the other one."""
         return second_target(self.slots, self.careers) if self.careers is not None else None
+
+    @property
+    def second_target_words(self) -> str | None:
+        """Both targets kept: the other one, in the person's words ("plant manager")."""
+        roles, second, current = self.answer("target_roles"), self.second_target, self.current
+        if not roles or second is None or current is None or self.careers is None:
+            return None
+        two = two_targets(roles, self.careers, current) or []
+        return next((words for words, o in two if o.code == second.code), second.title)
 
     @property
     def targets(self) -> list[Occupation]:

@@ -253,6 +253,7 @@ _GOAL_MONTHS = {"short": 6, "medium": 24, "long": 48}
 def _goal(horizon: str) -> Callable[[Known], Offer | None]:
     def build(known: Known) -> Offer | None:
         target = known.target_words
+        second = known.second_target_words
         gaps = known.gaps
         when = _in_months(known, _GOAL_MONTHS[horizon])
         by = month_year(when)
@@ -265,9 +266,14 @@ def _goal(horizon: str) -> Callable[[Known], Offer | None]:
                 ))
             if target:
                 options.append(Option(t("suggest_goal_try_out", role=target, by=by)))
+            if second:  # both targets kept: try out the other one too
+                options.append(Option(t("suggest_goal_try_out", role=second, by=by)))
         elif horizon == "medium":
             if target:
                 options.append(Option(t("suggest_goal_move", role=target, by=by)))
+            if second:
+                options.append(Option(t("suggest_goal_move", role=second, by=by)))
+            if target:
                 options.append(Option(t("suggest_goal_ready", role=target, by=month_year(_in_months(known, 18)))))
         else:
             manager = None

@@ -388,3 +388,38 @@ def test_an_idiom_is_not_harm_aimed_at_the_writer():
 
     assert not aimed_at_the_writer("this caseload is killing me – 40 open cases, half of them harassment claims")
     assert aimed_at_the_writer("a caller keeps sending me threats")
+
+
+def test_a_request_for_suggested_goals_is_no_crisis_whatever_the_classifier_hears():
+    text = "I'm asking about the goal itself, not the date. What should the goal be? Please suggest a few goals."
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.604, ranking=(("crisis_self_harm", 0.604), ("ask_suggestion", 0.241)))
+
+    assert read_with(text, nlu, "goal_short").kind is not Kind.CRISIS
+
+
+def test_words_of_harm_beside_a_request_for_goals_still_get_the_crisis_response():
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.7, ranking=(("crisis_self_harm", 0.7),))
+
+    assert read_with("suggest goals? i want to kill myself", nlu, "goal_short").kind is Kind.CRISIS
+
+
+@pytest.mark.parametrize("text", ["I'm not in any crisis. Please don't send anything urgent to a counselor about me.", "nothing urgent, I was asking about goals"])
+def test_saying_it_was_no_crisis_is_a_false_alarm(text):
+    from bot.conversation.understand import was_a_false_alarm
+
+    assert was_a_false_alarm(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not sure how to phrase it. Can you suggest a short-term goal that moves me toward chief engineer?",
+    "what should my first step be?",
+    "could you recommend some success criteria",
+])
+def test_asking_waypoint_for_a_goal_or_a_step_is_asking_for_suggestions_not_an_answer(text):
+    reading = read(text, "inform", 0.9, "goal_short")
+
+    assert (reading.kind, reading.intent) == (Kind.UNCERTAINTY, "ask_suggestion")
+
+
+def test_give_me_my_plan_is_no_request_for_suggestions():
+    assert read("give me my plan", "show_plan", 0.9, "goal_short").intent == "show_plan"

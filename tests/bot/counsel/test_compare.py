@@ -184,3 +184,15 @@ def test_without_values_or_schedule_constraints_the_comparison_claims_nothing_ab
 
     assert comparison.values == () and comparison.constraint is None
     assert "What you value" not in comparison_text(comparison)
+
+
+def test_both_targets_kept_get_goals_toward_each(careers) -> None:
+    from bot.counsel.suggestions import offer_for
+
+    known = Known(BOTH, careers, TODAY)
+    short, medium = offer_for("goal_short", known), offer_for("goal_medium", known)
+
+    assert known.second_target_words == "chief engineer"
+    assert short is not None and any("chief engineer" in o.text for o in short.options)
+    assert medium is not None and [o.text for o in medium.options][:2] == [
+        "Move into a plant manager role by December 2028", "Move into a chief engineer role by December 2028"]
