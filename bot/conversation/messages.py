@@ -346,6 +346,7 @@ EN: dict[str, str] = {
     ),
     "compare_choose": "Which will you aim for? Or keep both in your plan – then I'll ask about the skills of both.",
     "compare_keep_both": "Keep both",
+    "principle_two_options": "If it differs between the two, say so – for example “yes for {a}, partly for {b}”.",
     "compare_not_found": (
         "I could only find one of those in the career database – ask about each with its title, for example "
         "“what does a plant manager do?”."

@@ -7,6 +7,7 @@ without depending on intent classification (bot/conversation/answers.py decodes 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -64,6 +65,10 @@ def question_prompt(
     if question.key.startswith("principle_") and isinstance(leaning, str) and leaning not in ("", "(skipped)"):
         # "that direction" is the one they just named: say which
         text = text.replace("that direction", f"“{for_chat(leaning, 60)}”", 1)
+        options = [p.strip(" .") for p in re.split(r"\s*(?:,|;|/|\bor\b)\s*", leaning) if p.strip(" .")]
+        if len(options) == 2:
+            # two roles named: each may get its own answer
+            text += "\n" + t("principle_two_options", a=for_chat(options[0], 40), b=for_chat(options[1], 40))
     if question.choices and any(c.explanation for c in question.choices):
         text += "\n" + "\n".join(f"• {c.title}: {c.explanation}" for c in question.choices)
     if kind is Kind.YES_NO:

@@ -179,14 +179,22 @@ _ENGLISH_WORDS = {
     "for", "it", "with", "on", "be", "have", "this", "that", "want", "would", "should", "job", "work", "about", "not",
     "no", "yes", "please", "talk", "speak", "your", "we", "at", "or", "from",
 }
-_UNSURE = re.compile(
-    r"^(?:hm+|um+|uh+|er+|well|honestly|tbh|to be honest|,|\.|\s)*"
+_UNSURE_PHRASE = (
     r"(?:i\s*(?:'m|am)?\s*)?(?:really\s+|honestly\s+|just\s+)?"
     r"(?:idk|dunno|not sure|unsure|no idea|no clue|don'?t know|do not know|haven'?t (?:a clue|thought about it)|"
     r"i (?:really )?don'?t know|not really sure|can'?t say|hard to say|no idea really|good question|"
-    r"(?:yo )?no (?:lo )?s[eé]|ni idea|no estoy segur[oa]|je ne sais pas|aucune idée|keine ahnung|weiß nicht|"
+    r"(?:it )?depends|depende|(?:yo )?no (?:lo )?s[eé]|ni idea|no estoy segur[oa]|je ne sais pas|aucune idée|keine ahnung|weiß nicht|"
     r"weiss nicht|não sei|nao sei|non lo so|pata nahi|pata nahin)"
-    r"(?:\s*(?:tbh|honestly|really|yet|to be honest|sorry|lol|haha|bro|man|dude|mate|fr|ngl))*[\s.!?…]*$",
+)
+_UNSURE = re.compile(
+    r"^(?:hm+|um+|uh+|er+|well|honestly|tbh|to be honest|,|\.|\s)*"
+    # "no sé, idk": the doubt said twice is still only doubt
+    rf"{_UNSURE_PHRASE}(?:[\s,.;/]+{_UNSURE_PHRASE})*"
+    r"(?:\s*(?:tbh|honestly|really|yet|to be honest|sorry|lol|haha|bro|man|dude|mate|fr|ngl))*"
+    # "idk, normal things": a vague word after the doubt gives nothing to store
+    r"(?:[\s,.;:–-]+(?:(?:just |the |some )?(?:normal|usual|regular|general|random|basic) (?:things|stuff)|the usual|stuff|things|"
+    r"whatever|nothing special|the normal stuff|(?:the )?same as (?:everyone|everybody|others)))?"
+    r"[\s.!?…]*$",
     re.I,
 )
 _HUMAN = re.compile(

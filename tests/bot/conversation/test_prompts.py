@@ -144,3 +144,14 @@ def test_misunderstanding_help_offers_skip_only_for_skippable_questions(key, ski
 
 def test_stage_opening():
     assert stage_opening("goals").startswith("Stage 5 of 7 – Goals\nNow let's set SMART goals")
+
+
+def test_the_principles_about_two_roles_invite_an_answer_for_each():
+    from datetime import date
+
+    from bot.conversation.prompts import question_prompt
+    from bot.conversation.stages import QUESTIONS
+
+    prompt = question_prompt(QUESTIONS["principle_preference"], {"leaning_direction": "chief engineer or plant manager"}, date(2026, 12, 7))
+
+    assert "“yes for chief engineer, partly for plant manager”" in prompt.text

@@ -423,3 +423,18 @@ def test_asking_waypoint_for_a_goal_or_a_step_is_asking_for_suggestions_not_an_a
 
 def test_give_me_my_plan_is_no_request_for_suggestions():
     assert read("give me my plan", "show_plan", 0.9, "goal_short").intent == "show_plan"
+
+
+@pytest.mark.parametrize("text", ["idk, normal things", "depende", "no sé, idk", "it depends", "no idea, stuff"])
+def test_doubt_with_nothing_after_it_is_uncertainty_not_an_answer(text):
+    from bot.conversation.understand import is_unsure
+
+    assert is_unsure(text)
+    assert read(text, "inform", 0.95, "interests").kind is Kind.UNCERTAINTY
+
+
+@pytest.mark.parametrize("text", ["idk, sales mostly", "depends on the team lead role"])
+def test_doubt_followed_by_content_is_not_mere_doubt(text):
+    from bot.conversation.understand import is_unsure
+
+    assert not is_unsure(text)
