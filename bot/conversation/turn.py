@@ -63,7 +63,7 @@ from bot.conversation.summary import summary_text
 from bot.conversation.text import clean_answer, for_chat, normalise_for_matching
 from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.careers.replies import ATTRIBUTION
-from bot.counsel.compare import compare, comparison_text, phrases_compared
+from bot.counsel.compare import compare, comparison_text, named_pair
 from bot.counsel.known import Known
 from bot.counsel.suggestions import Offer, offer_for
 from bot.conversation.understand import (
@@ -919,28 +919,13 @@ class _Core:
 
     def comparison(self, text: str) -> str:
         """Two occupations side by side, each read in the person's context."""
-        careers = self.turn.careers
-        named = phrases_compared(text)
-        current = careers.occupation(self.state.get("current_occupation")) if careers is not None else None
-        roles = self.state.get("target_roles")
-        if careers is not None and named is None and current is not None and isinstance(roles, str):
-            two = career_talk.two_targets(roles, careers, current)  # "compare the two": the person's own targets
-            named = (two[0][0], two[1][0]) if two else None
-        if careers is None or named is None:
+        if self.turn.careers is None:
             return t("compare_not_found")
-        sides = []
-        for words in named:
-            understood = careers.understand_target(words, current) if current else None
-            occupation = (understood.occupation or (understood.choices[0] if understood.choices else None)) if understood else None
-            if occupation is None:
-                resolution = careers.resolve(words)
-                occupation = careers.occupation(resolution.best.code) if resolution.best else None
-            if occupation is not None:
-                sides.append((words, occupation))
-        if len(sides) < 2 or sides[0][1].code == sides[1][1].code:
+        known = Known(self.state.merged(), self.turn.careers, self.turn.today)
+        pair = named_pair(text, known)
+        if pair is None:
             return t("compare_not_found")
-        known = Known(self.state.merged(), careers, self.turn.today)
-        return comparison_text(compare(known, sides[0], sides[1])) + "\n" + ATTRIBUTION
+        return comparison_text(compare(known, *pair)) + "\n" + ATTRIBUTION
 
     def career_answer(self, intent: str, text: str) -> str:
         answer = self.turn.answer_career_question or career_talk.answer_career_question

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bot.careers.catalogue import Occupation, Suggestion
+from bot.careers.conversation import EDUCATION_ZONE, two_targets
 from bot.careers.paths import PATH_TYPES
 from bot.conversation.messages import text as t
 from bot.conversation.text import for_chat
@@ -72,6 +73,7 @@ class Comparison:
     sides: tuple[Side, Side]
     values: tuple[ValueCompared, ...] = ()  # what the person values, as O*NET rates each side
     constraint: str | None = None  # a constraint (shifts, travel) O*NET's data here cannot judge
+    education_zone: int | None = None  # the job zone the person's own education reaches
 
 
 def phrases_compared(text: str) -> tuple[str, str] | None:
@@ -85,10 +87,59 @@ def phrases_compared(text: str) -> tuple[str, str] | None:
     return (a, b) if a and b else None
 
 
+_SEPARATOR = re.compile(r"\s+(?:and|with|to|vs\.?|versus|or)\s+", re.I)
+_AFTER_COMPARE = re.compile(r"\bcompar(?:e|ing|ison)\b(?:\s+(?:between|of))?\s+(?P<rest>.+)$", re.I | re.S)
+# "which one fits me better given I can't do nights – chief engineer or plant manager?": the pair at the end
+_PAIR_AT_THE_END = re.compile(r"(?:[–:—,-]|\bbetween\b)\s*(?P<rest>[^–:—,]+?\s+or\s+[^–:—,]+?)\s*[?.!]*$", re.I)
+_TAIL = re.compile(r"\s+(?:for me|please|pls|roles?|jobs?|then)\s*$|[?.!]+$", re.I)
+
+
+def named_pair(text: str, known: Known) -> tuple[tuple[str, Occupation], tuple[str, Occupation]] | None:
+    """The two occupations a comparison question names, each read in the person's context.
+    Every place the words could split is tried ("architectural and engineering managers with
+    industrial production managers" splits at "with", not at the first "and"); "compare the
+    two" means the person's own two targets."""
+    spans = [m.group("rest") for m in (_AFTER_COMPARE.search(text), _PAIR_AT_THE_END.search(text.strip())) if m]
+    named = phrases_compared(text)
+    if named:
+        spans.append(f"{named[0]} or {named[1]}")
+    for span in spans:
+        span = _TAIL.sub("", span.strip()).strip(" ,")
+        for separator in _SEPARATOR.finditer(span):
+            a = _LEADING_ARTICLE.sub("", span[: separator.start()].strip(" ,"))
+            b = _LEADING_ARTICLE.sub("", _TAIL.sub("", span[separator.end():]).strip(" ,"))
+            first, second = _occupation(a, known), _occupation(b, known)
+            if first is not None and second is not None and first.code != second.code:
+                return (a, first), (b, second)
+    if known.careers is not None and known.current is not None:
+        for key in ("target_roles", "leaning_direction"):  # "compare the two": the person's own two
+            roles = known.answer(key)
+            two = two_targets(roles, known.careers, known.current) if roles else None
+            if two:
+                return two[0], two[1]
+    return None
+
+
+def _occupation(words: str, known: Known) -> Occupation | None:
+    careers = known.careers
+    if careers is None or not words or len(words) > 80:
+        return None
+    current = known.current
+    if current is not None:
+        understood = careers.understand_target(words, current)
+        found = understood.occupation or (understood.choices[0] if understood.choices else None)
+        if found is not None:
+            return found
+    resolution = careers.resolve(words)
+    return careers.occupation(resolution.best.code) if resolution.confident and resolution.best else None
+
+
 def compare(known: Known, first: tuple[str, Occupation], second: tuple[str, Occupation]) -> Comparison:
     paths: dict[str, list[Suggestion]] = {}  # built once for both sides
     sides = (_side(known, *first, paths), _side(known, *second, paths))
-    return Comparison(sides, _values(known, first[1], second[1]), _constraint(known))
+    education = known.slots.get("education")
+    zone = EDUCATION_ZONE.get(education) if isinstance(education, str) else None
+    return Comparison(sides, _values(known, first[1], second[1]), _constraint(known), zone)
 
 
 def _values(known: Known, a: Occupation, b: Occupation) -> tuple[ValueCompared, ...]:
@@ -163,7 +214,45 @@ def comparison_text(comparison: Comparison) -> str:
                        a=_extent(value.a), b=_extent(value.b)))
     if comparison.constraint:
         lines.append(t("compare_constraint", words=for_chat(comparison.constraint, 80)))
+    lines.append(verdict(comparison))
     return "\n".join(lines)
+
+
+def verdict(comparison: Comparison) -> str:
+    """What a counselor would say after the table: which fits better on what is known, on
+    which counts, and what is left for the person to find out."""
+    a, b = comparison.sides
+    ahead: tuple[list[str], list[str]] = ([], [])
+
+    def count(first: float | None, second: float | None, margin: float, reason: str, higher_is_better: bool = True) -> None:
+        if first is None or second is None or abs(first - second) < margin:
+            return
+        ahead[0 if (first > second) == higher_is_better else 1].append(reason)
+
+    count(a.interest_fit, b.interest_fit, 0.15, t("verdict_interests"))
+    count(a.alike, b.alike, 5, t("verdict_skills"))
+    if comparison.education_zone is None or comparison.education_zone < max(a.zone or 0, b.zone or 0):
+        count(a.zone, b.zone, 1, t("verdict_preparation"), higher_is_better=False)  # a master's degree needs no less preparation
+    for value in comparison.values:
+        count(value.a, value.b, 0.5, t("verdict_value", words=for_chat(value.words, 40)))
+    if (a.path is None) != (b.path is None):
+        ahead[0 if a.path else 1].append(t("verdict_path"))
+    names = (for_chat(a.words, 40), for_chat(b.words, 40))
+    if len(ahead[0]) != len(ahead[1]):
+        leader = 0 if len(ahead[0]) > len(ahead[1]) else 1
+        text = t("verdict_leader", role=names[leader], reasons=_and(ahead[leader]))
+        if ahead[1 - leader]:
+            text += " " + t("verdict_other", role=names[1 - leader], reasons=_and(ahead[1 - leader]))
+    elif ahead[0]:
+        text = t("verdict_split", a=names[0], a_reasons=_and(ahead[0]), b=names[1], b_reasons=_and(ahead[1]))
+    else:
+        text = t("verdict_close")
+    decides = t("verdict_constraint", words=for_chat(comparison.constraint, 60)) if comparison.constraint else t("verdict_yours")
+    return f"{t('verdict_label')} {text} {decides}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _extent(value: float | None) -> str:

@@ -196,3 +196,30 @@ def test_both_targets_kept_get_goals_toward_each(careers) -> None:
     assert short is not None and any("chief engineer" in o.text for o in short.options)
     assert medium is not None and [o.text for o in medium.options][:2] == [
         "Move into a plant manager role by December 2028", "Move into a chief engineer role by December 2028"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Can you compare architectural and engineering managers with industrial production managers?", (ENGINEERING_MANAGERS, PRODUCTION_MANAGERS)),
+        ("Which one fits me better given I can't do nights – chief engineer or plant manager?", (ENGINEERING_MANAGERS, PRODUCTION_MANAGERS)),
+        ("can you compare the two?", (PRODUCTION_MANAGERS, ENGINEERING_MANAGERS)),  # the person's own targets, in their order
+    ],
+)
+def test_the_pair_a_comparison_names_is_found_wherever_the_words_split(careers, text, expected) -> None:
+    from bot.counsel.compare import named_pair
+
+    pair = named_pair(text, Known(BOTH, careers, TODAY))
+
+    assert pair is not None and (pair[0][1].code, pair[1][1].code) == expected
+
+
+def test_the_comparison_ends_with_a_reasoned_view_and_what_may_decide_it(careers) -> None:
+    said = {**ENGINEER, "education": "master", "values": "doing technically good work", "constraints": "no night shifts"}
+    a, b = careers.occupation(PRODUCTION_MANAGERS), careers.occupation(ENGINEERING_MANAGERS)
+    last = comparison_text(compare(Known(said, careers, TODAY), ("plant manager", a), ("chief engineer", b))).splitlines()[-1]
+
+    assert last.startswith("Weighing it up (Waypoint): ")
+    assert "chief engineer" in last and "it offers more of what you value (good work)" in last
+    assert "less preparation" not in last  # a master's degree reaches either
+    assert last.endswith("What may well decide it is your constraint – “no night shifts”: ask how each role handles it where you work before you choose.")
