@@ -583,7 +583,9 @@ def answer_career_question(
                 f"I don't know {which} in the career database yet. Ask with its title, for example "
                 "“what jobs are like an accountant?”."
             )
-    phrases = [] if occupation else [*occupation_entities, *occupations_in_question(text)]
+    # the longest name first: "chief engineer" in the question, not the entity "engineer" inside it
+    named = [re.sub(r"^(?:an?|the)\s+", "", p, flags=re.I) for p in [*occupation_entities, *occupations_in_question(text)]]
+    phrases = [] if occupation else sorted(dict.fromkeys(named), key=lambda p: -len(p.split()))
     current = careers.occupation(slots.get("current_occupation"))
     filed_elsewhere = ""
     for phrase in phrases:

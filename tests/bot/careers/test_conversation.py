@@ -540,3 +540,12 @@ def test_answers_from_the_database_credit_onet(careers) -> None:
 
     reply = answer_career_question("ask_occupation_skills", "what skills does a nurse need?", [], {}, careers)
     assert reply.endswith(ATTRIBUTION)
+
+
+def test_the_longest_name_in_a_question_is_the_occupation_asked_about(careers) -> None:
+    from bot.careers.conversation import answer_career_question
+
+    answer = answer_career_question("ask_occupation_description", "What does a chief engineer do?", ["engineer"],
+                                    {"current_occupation": "17-2141.00"}, careers)
+
+    assert answer.startswith("Architectural and Engineering Managers:")
