@@ -85,6 +85,10 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
         if key == "target_roles":
             outcome.extra["skills_gap"] = SKIPPED
         return outcome
+    if key == "target_roles" and choice is None:
+        shown = _role_suggestion_named(text, ctx.slots, careers)  # "the first-line supervisors one"
+        if shown is not None:
+            choice = shown.code
     occupation, resolution = occupation_from_reply(careers, text, choice)
     current = careers.occupation(ctx.slots.get("current_occupation"))
     if key == "target_roles" and choice is None and current is not None:
@@ -129,6 +133,18 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
     return outcome
 
 
+def _role_suggestion_named(text: str, slots: Mapping[str, Any], careers: "Careers") -> Occupation | None:
+    """One of the roles suggested with the question, named by its place or its words."""
+    from bot.conversation.answers import refers_to
+    from bot.conversation.text import normalise_for_matching
+
+    _, offered = role_suggestions(slots, careers)
+    if not offered:
+        return None
+    index = refers_to(normalise_for_matching(text), [s.occupation.title for s in offered[:7]])
+    return offered[index].occupation if index is not None else None
+
+
 def _near(careers: "Careers", current: Occupation, closest: Occupation) -> list[Occupation]:
     near = careers.catalogue.managers_of(current.code, 2) + careers.catalogue.neighbours(current.code, 1)
     return [o for o in near if o.code != closest.code][:2]
@@ -170,7 +186,9 @@ def validate_occupation(question_key: str, text: str, choice: str | None, ctx: "
     keeps_both = (choice == KEEP_BOTH or keeps_both) and bool(offered_first.get(COMPARED))
     if keeps_both:  # "keep both, team lead first"
         choice = str(offered_first["code"])  # both stay in the plan (the target roles name them); the first sets the skills
-    if choice == NONE_OF_THESE or text.strip().casefold() in ("none", "none of these", "none of them", "neither", "other"):
+    if choice == NONE_OF_THESE or text.strip().casefold().strip(" .!") in (
+        "none", "none of these", "none of them", "neither", "other", "no", "nope", "no thanks", "none of those", "not those",
+    ):
         extra: dict[str, Any] = {CANDIDATES_SLOT: None}
         if question_key == "target_occupation":
             extra["skills_gap"] = SKIPPED  # no occupation, no skills to compare with

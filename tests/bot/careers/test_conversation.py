@@ -549,3 +549,19 @@ def test_the_longest_name_in_a_question_is_the_occupation_asked_about(careers) -
                                     {"current_occupation": "17-2141.00"}, careers)
 
     assert answer.startswith("Architectural and Engineering Managers:")
+
+
+def test_a_suggested_role_named_by_its_words_is_that_role(reply) -> None:
+    slots = {"current_occupation": "43-4051.00", "path_type": "traditional", "career_direction": "management"}
+    outcome = reply("target_roles", "the first-line supervisors one", slots)
+
+    assert outcome.ok and outcome.value == "First-Line Supervisors of Office and Administrative Support Workers"
+    assert outcome.extra["target_occupation"] == "43-1011.00"
+
+
+@pytest.mark.parametrize("text", ["no", "nope", "none of those"])
+def test_no_to_the_occupations_offered_is_none_of_them(reply, text) -> None:
+    offered = [{"code": "11-1011.00", "title": "Chief Executives"}]
+    outcome = reply("target_occupation", text, {"target_roles": "team lead", "occupation_candidates": offered, "current_occupation": "43-4051.00"})
+
+    assert outcome.ok and outcome.skipped and outcome.display == "none of O*NET's titles"
