@@ -146,6 +146,7 @@ EN: dict[str, str] = {
     "consent_already": "Your answers are already stored – thank you.",
     "example": "For example: “{example}”.",
     # suggestions (bot/counsel/suggestions.py): options the person can choose or put in their own words
+    "why_offered": "I suggested “{option}” from what I know about you so far: {reason}. It's only a suggestion – if it doesn't fit, leave it.",
     "suggestions_under_question": "Tap one of my suggestions below, or say it in your own words.",
     "suggestions_pick": "Tap the one that fits best, or tell me in your own words.",
     "suggestions_pick_yes": "Say “yes” if all of them fit, tap the one that fits best, or tell me in your own words.",

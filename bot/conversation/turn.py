@@ -175,6 +175,8 @@ _WHY_ROLE = re.compile(
     r"|^why (?:an? |the )?(?P<role2>[a-z][\w ,&'/-]{2,60})\?*$",
     re.I,
 )
+# "why technical plus management?", "why that one": about one of the options offered
+_WHY_OPTION = re.compile(r"^why (?:would (?:i|you) (?:choose|pick|suggest) |did you (?:suggest|say) |not |)(?:an? |the )?(?P<what>[\w +&'/-]{3,60}?)\s*\??$")
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
 # Sure enough of a career topic to answer it even when the message has none of its words
 TOPIC_CERTAIN = 0.8
@@ -393,6 +395,16 @@ class _Core:
             return False
         options = [str(o) for o in offer.get("options") or []]
         chosen: str | None = None
+        asked_why = _WHY_OPTION.match(normalise_for_matching(self.text)) if choice is None else None
+        if asked_why and offer.get("why"):
+            # "why technical plus management?": the reason Waypoint gave for its suggestions
+            labels = [normalise_for_matching(str(label)) for label in offer.get("labels") or options]
+            named = asked_why.group("what")
+            if any(named and (named in label or label in named) for label in labels):
+                self.reply.kind, self.reply.intent = Kind.QUESTION.value, "ask_why"
+                self.reply.say(t("why_offered", option=for_chat(self.text.strip(" ?")[4:].strip(), 60), reason=str(offer["why"]).rstrip(":– ")))
+                self.ask_open(again=False)
+                return True
         if choice == SOMETHING_ELSE:
             self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "something_else"
             self.reply.say(t("something_else_go"))
@@ -633,7 +645,7 @@ class _Core:
         everything = next((o.text for o in offer.options if o.label == t("suggest_steps_all")), None)
         self.state.set(SUGGESTIONS_SLOT, {
             "key": key, "options": [o.text for o in offer.options], "labels": [o.button for o in offer.options],
-            "on_yes": offer.on_yes, "all": everything,
+            "on_yes": offer.on_yes, "all": everything, "why": offer.intro,
         })
 
     def ask_open(self, *, again: bool) -> None:

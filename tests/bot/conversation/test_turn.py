@@ -1262,3 +1262,13 @@ def test_keep_both_in_more_words_keeps_both(make_turn):
     reply = respond(make_turn("keep both, team lead first", **slots))
 
     assert answers(reply)["target_occupation"] == "43-1011.00"
+
+
+def test_why_one_of_the_suggestions_gets_the_reason_it_was_suggested(make_turn):
+    slots = dict(answered_before("exploration"), open_question="career_direction", stage="exploration", current_occupation="43-4051.00")
+    offered = respond(make_turn("no idea, what would you suggest?", intent="ask_suggestion", confidence=0.9, **slots))
+    label = offered.slots["suggestions_offered"]["labels"][0]
+    reply = respond(make_turn(f"why {label.lower()}?", intent="dont_know", confidence=0.4, **{**slots, **offered.slots}))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith(f"I suggested “{label.lower()}” from what I know about you so far: People who work as Customer Service")
