@@ -101,6 +101,15 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
             return outcome
         # the target read in the person's context: "team lead" for an agent is their team's supervisor
         understood = careers.understand_target(first_role(text), current)
+        if understood.occupation is not None and understood.occupation.code == current.code:
+            # "HR business partner" for an HR specialist: O*NET files it under their own job, whose
+            # skills gap would compare them with what they already do – the field's next steps to choose
+            outcome.extra[OCCUPATION_OF[key]] = None
+            outcome.extra["skills_gap"] = None
+            outcome.extra[CANDIDATES_SLOT] = _near_candidates(careers, current, current)
+            note = replies.same_as_current_note(first_role(text), current)
+            outcome.notice = f"{outcome.notice}\n{note}" if outcome.notice else note
+            return outcome
         if understood.occupation is not None:
             occupation = understood.occupation
         elif understood.choices:
@@ -130,7 +139,17 @@ def enrich_role(key: str, outcome: "Outcome", text: str, choice: str | None, ctx
         outcome.extra[CANDIDATES_SLOT] = _candidates(resolution) if resolution else []
         if key == "target_roles":
             outcome.extra["skills_gap"] = None  # an earlier target's gap no longer applies
+            if not outcome.extra[CANDIDATES_SLOT] and current is not None:
+                # "people analytics": O*NET has nothing by that name – the words stay the target,
+                # and the field's next steps are offered for comparing skills
+                outcome.extra[CANDIDATES_SLOT] = [{"code": o.code, "title": o.title} for o in _field_steps(careers, current)]
+                note = replies.stand_in_note(first_role(text))
+                outcome.notice = f"{outcome.notice}\n{note}" if outcome.notice else note
     return outcome
+
+
+def _field_steps(careers: "Careers", current: Occupation) -> list[Occupation]:
+    return (careers.catalogue.managers_of(current.code, 2) + careers.catalogue.neighbours(current.code, 2))[:3]
 
 
 def _role_suggestion_named(text: str, slots: Mapping[str, Any], careers: "Careers") -> Occupation | None:

@@ -233,6 +233,18 @@ def stand_in_note(words: str) -> str:
     )
 
 
+def same_as_current_note(words: str, current: Occupation) -> str:
+    """The target is filed under the person's own occupation: its skills would compare them
+    with the job they already do."""
+    from bot.conversation.text import for_chat
+
+    return (
+        f"O*NET files “{for_chat(words, 60)}” under {current.title} – the same occupation as your current job, so its skills "
+        "would only compare you with what you already do. Your own words stay the target; next I'll ask which "
+        "occupation comes closest to the step you mean, to compare skills with."
+    )
+
+
 def filed_elsewhere_note(words: str, filed_under: Occupation, near: Sequence[str]) -> str:
     """The words name a job O*NET files far from the person's field: say so before its facts."""
     from bot.conversation.text import for_chat

@@ -565,3 +565,20 @@ def test_no_to_the_occupations_offered_is_none_of_them(reply, text) -> None:
     outcome = reply("target_occupation", text, {"target_roles": "team lead", "occupation_candidates": offered, "current_occupation": "43-4051.00"})
 
     assert outcome.ok and outcome.skipped and outcome.display == "none of O*NET's titles"
+
+
+def test_a_target_o_net_files_under_the_persons_own_job_is_not_taken_silently(reply) -> None:
+    outcome = reply("target_roles", "hr business partner", {"current_occupation": "13-1071.00"})
+
+    assert outcome.ok and outcome.value == "hr business partner" and outcome.extra["target_occupation"] is None
+    assert outcome.notice.startswith("O*NET files “hr business partner” under Human Resources Specialists – the same occupation as your current job")
+    offered = [c["code"] for c in outcome.extra["occupation_candidates"]]
+    assert offered[0] == "11-3121.00" and offered[-1] == "13-1071.00"  # the field's step up first, their own job last
+
+
+def test_a_target_o_net_has_nothing_for_offers_the_fields_next_steps(reply) -> None:
+    outcome = reply("target_roles", "people analytics", {"current_occupation": "13-1071.00"})
+
+    assert outcome.ok and outcome.extra["target_occupation"] is None
+    assert outcome.notice.startswith("O*NET has no occupation close to “people analytics” in your field")
+    assert outcome.extra["occupation_candidates"][0]["code"] == "11-3121.00"
