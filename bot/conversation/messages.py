@@ -95,8 +95,8 @@ EN: dict[str, str] = {
         "or tap the button."
     ),
     "other_language_urgent": (
-        "If you need urgent help, call your local emergency number (112, 911, 999) – findahelpline.com lists "
-        "crisis lines in many languages."
+        "(As I can't read it, just in case: if you ever need urgent help, your local emergency number – 112, 911, 999 – "
+        "and findahelpline.com, with crisis lines in many languages, are there day and night.)"
     ),
     "duration": (
         "There are about {left} questions left ({where}). Most take under a minute. You can stop at any time and "

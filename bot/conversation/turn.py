@@ -177,6 +177,7 @@ _WHY_ROLE = re.compile(
 )
 # "why technical plus management?", "why that one": about one of the options offered
 _WHY_OPTION = re.compile(r"^why (?:would (?:i|you) (?:choose|pick|suggest) |did you (?:suggest|say) |not |)(?:an? |the )?(?P<what>[\w +&'/-]{3,60}?)\s*\??$")
+URGENT_LINE_SLOT = "urgent_line_given"
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
 # Sure enough of a career topic to answer it even when the message has none of its words
 TOPIC_CERTAIN = 0.8
@@ -1201,10 +1202,13 @@ class _Core:
     def other_language(self, text: str, reading: Reading) -> None:
         language = reading.language if reading.language in messages.CATALOGUE else messages.ENGLISH
         notice = t("other_language", language)
-        if reading.language == UNKNOWN_LANGUAGE or (reading.language != "zh" and len(text.split()) >= FOREIGN_MIN_WORDS):
+        unreadable = reading.language == UNKNOWN_LANGUAGE or (reading.language != "zh" and len(text.split()) >= FOREIGN_MIN_WORDS)
+        if unreadable and not self.state.get(URGENT_LINE_SLOT):
             # a language the bot cannot name, or a whole sentence it cannot read: it cannot tell
-            # whether the person is in danger ("hablas español?" alone is no reason to say it)
+            # whether the person is in danger ("hablas español?" alone is no reason to say it) –
+            # said once, gently: after every harmless sentence it alarms more than it helps
             notice += " " + t("other_language_urgent", language)
+            self.state.set(URGENT_LINE_SLOT, True)
         self.reply.say(Prompt(notice, (Button(t("talk_to_counselor", language), "/request_human"),)))
         if self.started or self.open_key is not None:
             self.ask_open(again=True)

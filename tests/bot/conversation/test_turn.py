@@ -564,6 +564,14 @@ def test_a_sentence_in_a_language_the_bot_can_name_but_not_read_also_gets_the_em
     assert "findahelpline.com" in reply.texts()[0]
 
 
+def test_the_emergency_number_after_an_unreadable_sentence_is_given_once_not_after_every_one(make_turn):
+    first = respond(make_turn("nie wiem co mam zrobić z moją pracą, szef na mnie krzyczy", intent="inform", confidence=0.9))
+    second = respond(make_turn("dziękuję, może później napiszę więcej o mojej pracy", intent="inform", confidence=0.9, **first.slots))
+
+    assert "findahelpline.com" in first.texts()[0] and first.texts()[0].count("just in case") == 1
+    assert second.kind == "other_language" and "findahelpline.com" not in second.texts()[0]
+
+
 def test_a_short_question_in_another_language_gets_no_emergency_number(make_turn):
     reply = respond(make_turn("¿hablas español?", intent="inform", confidence=0.4))
 
