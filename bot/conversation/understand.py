@@ -551,6 +551,15 @@ _ASKS_FOR_COUNSEL = re.compile(
 )
 
 
+# How the person feels about their work, said of themselves
+_FEELS_ABOUT_THE_JOB = re.compile(
+    r"\bi(?:'?m| am| feel| have been|'?ve been)\s+(?:(?:a bit|a little|kind of|kinda|so|really|very|just|getting|quite|pretty)\s+)*"
+    r"(?:tired|sick|fed up|bored|frustrated|exhausted|unhappy|miserable|burnt out|burned out|drained|stuck|done)\s+(?:of|with|in|at)\s+"
+    r"(?:my|this|the)\s+(?:job|work|role|team|company|career)\b",
+    re.I,
+)
+
+
 def asks_for_counsel(text: str) -> bool:
     return bool(_ASKS_FOR_COUNSEL.search(text))
 
@@ -737,6 +746,9 @@ def understand(
     if kind is Kind.ANSWER:
         return Reading(Kind.ANSWER, INFORM, confidence)
     talks_to_the_bot = intent == "bot_challenge" and _YOU.search(text)  # "you're a bot lol", not "robots do the picking"
+    if kind is Kind.TOPIC and _FEELS_ABOUT_THE_JOB.search(text):
+        # "I'm a bit tired of my job" says how they feel, not what the question asked: the topic
+        return Reading(kind, intent, confidence)
     if kind in (Kind.TOPIC, Kind.QUESTION) and not talks_to_the_bot and not asks_something(text) and fits(text):
         # a career topic or a question to the bot comes as a question; a statement that
         # fits the open question is its answer

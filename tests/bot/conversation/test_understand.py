@@ -438,3 +438,10 @@ def test_doubt_followed_by_content_is_not_mere_doubt(text):
     from bot.conversation.understand import is_unsure
 
     assert not is_unsure(text)
+
+
+@pytest.mark.parametrize("text", ["sorry, I said I am a bit tired of my job", "i'm kind of fed up with my team"])
+def test_how_someone_feels_about_their_job_is_not_an_answer_to_the_open_question(text):
+    nlu = Nlu(intent="topic", confidence=0.72, topic="topic/job_satisfaction", topic_confidence=0.98)
+
+    assert read_with(text, nlu, "org_opportunities").kind is Kind.TOPIC
