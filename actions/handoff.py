@@ -102,6 +102,25 @@ async def request_human(dispatcher: CollectingDispatcher, tracker: Tracker, reas
     return events + [SlotSet(HANDOFF_SLOT, QUEUED)] + held
 
 
+async def withdraw_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """"I didn't ask for a counselor": a queued request nobody has taken yet is closed as
+    withdrawn; an urgent one stays, and the person is told so."""
+    case_id = tracker.get_slot(CASE_SLOT)
+    case = await runtime.guarded(runtime.case_store().case, int(case_id), default=None) if case_id else None
+    if case is None or not case.is_open:
+        dispatcher.utter_message(text=messages.text("withdrawn_nothing"))
+        return [SlotSet(HANDOFF_SLOT, None)]
+    if case.urgent:
+        dispatcher.utter_message(text=messages.text("withdraw_urgent"))
+        return []
+    closed = await runtime.guarded(runtime.case_store().close_case, case.id, "withdrawn by the employee", runtime.now(), default=None)
+    if closed is None:
+        dispatcher.utter_message(text=messages.text("withdraw_failed", contact=runtime.settings().counselor_contact))
+        return []
+    dispatcher.utter_message(text=messages.text("withdrawn"))
+    return [SlotSet(HANDOFF_SLOT, None), SlotSet(CASE_SLOT, None)]
+
+
 async def crisis_support(
     dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None = None, words: str | None = None
 ) -> List[EventType]:

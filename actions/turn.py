@@ -18,14 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import runtime
-from actions.handoff import crisis_support, note_to_counselor, request_human
+from actions.handoff import crisis_support, note_to_counselor, request_human, withdraw_request
 from actions.plan import send_plan
 from actions.runtime import say
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
 from bot.conversation import progress
 from bot.conversation.messages import text as t
-from bot.conversation.reply import CrisisSupport, MarkCompleted, NoteToCounselor, OpenCase, Reply, SendPlan, StartOver
+from bot.conversation.reply import CrisisSupport, MarkCompleted, NoteToCounselor, OpenCase, Reply, SendPlan, StartOver, WithdrawRequest
 from bot.conversation.turn import TRANSIENT_SLOTS, Turn, TurnSettings, respond, resume
 from bot.conversation.understand import Nlu, Thresholds
 from bot.handoff import SILENT_STATES
@@ -123,6 +123,8 @@ async def apply(reply: Reply, dispatcher: CollectingDispatcher, tracker: Tracker
             await runtime.guarded(runtime.store().mark_completed, channel, sender)
         elif isinstance(effect, StartOver):
             events.append(FollowupAction(ACTION_START_OVER))
+        elif isinstance(effect, WithdrawRequest):
+            events += await withdraw_request(dispatcher, tracker)
     for prompt in reply.after:
         say(dispatcher, prompt)
     logger.info("Turn understood as %s (%s)", reply.kind or "-", reply.intent or "-")  # kinds only, never text

@@ -422,6 +422,13 @@ EN: dict[str, str] = {
     "safety_check_fine": "Thank you for telling me. If that changes, say so at any time – a counselor is one message away.",
     "crisis_sorry": "I'm really sorry you're going through this. You don't have to handle it alone.",
     "carry_on": "Let's carry on",
+    "withdrawn": "Sorry – I took that for a request to talk to a counselor. I've withdrawn it; no counselor will contact you about it. Let's carry on.",
+    "withdrawn_nothing": "No counselor request is open for you – let's carry on.",
+    "withdraw_urgent": (
+        "I'll keep your earlier message with a counselor: it sounded urgent, and they'll check in once, "
+        "gently – you can tell them you're fine. Let's carry on meanwhile."
+    ),
+    "withdraw_failed": "I couldn't withdraw the request just now – if a counselor writes, just tell them you're fine, or write to {contact}.",
     "talk_to_counselor": "Talk to a counselor",
     "why_ask": "Why do you ask?",
     "skip_button": "Skip this question",

@@ -103,7 +103,13 @@ class MarkCompleted:
     """Every stage is done."""
 
 
-Effect = OpenCase | CrisisSupport | NoteToCounselor | SendPlan | StartOver | MarkCompleted
+@dataclass(frozen=True)
+class WithdrawRequest:
+    """The person did not mean to ask for a counselor: their queued request is withdrawn
+    (never an urgent one)."""
+
+
+Effect = OpenCase | CrisisSupport | NoteToCounselor | SendPlan | StartOver | MarkCompleted | WithdrawRequest
 
 
 @dataclass

@@ -57,6 +57,7 @@ from bot.conversation.reply import (
     SendPlan,
     SkillRatingsRecord,
     StartOver,
+    WithdrawRequest,
 )
 from bot.conversation.stages import COMPLETE, QUESTIONS, STAGES_BY_KEY, Kind as QuestionKind, Question, example_for
 from bot.conversation.summary import summary_text
@@ -173,6 +174,14 @@ _BARE_YES = re.compile(r"^(?:yes|ya|yeah|yep|yup|sure|correct|right|exactly|defi
 _WHY_ROLE = re.compile(
     r"^why (?:would|should|do|did|must) (?:i|you) (?:want to |suggest |recommend |become |be |go for |look at )*(?:an? |the )?(?P<role>[^?]{3,80})"
     r"|^why (?:an? |the )?(?P<role2>[a-z][\w ,&'/-]{2,60})\?*$",
+    re.I,
+)
+# The request for a counselor was not meant
+_WITHDRAWS = re.compile(
+    r"\bi (?:didn'?t|did not|never) (?:ask|want|request)(?:ed)?(?: for)?(?: to talk to)? (?:a |an |the |any )?(?:counsel+or|human|person|handoff)|"
+    r"\b(?:i )?(?:don'?t|do not) (?:need|want) (?:a |an |the |any )?(?:counsel+or|human|person)\b|"
+    r"\bcancel (?:the |my |that )?(?:request|handoff|counsel+or)|\bwithdraw (?:the |my |that )?request\b|"
+    r"\b(?:why|stop) (?:do |are )?(?:you )?(?:keep )?(?:sending|send|passing|pass|handing|hand)(?:ing)? me (?:to|over to|on to) (?:a |the )?(?:counsel+or|human)",
     re.I,
 )
 # "why technical plus management?", "why that one": about one of the options offered
@@ -312,7 +321,7 @@ class _Core:
             handled = self.settle(pending)
             if handled:
                 return self.finish()
-        if self.was_the_answer() or self.chose_suggestion():
+        if self.was_the_answer() or self.chose_suggestion() or self.withdrew_request():
             return self.finish()
         reading = self.reading()
         if self.state.get("crisis_hold") and self.state.get("handoff") == "queued" and self.holds(reading):
@@ -358,6 +367,17 @@ class _Core:
             text = t("crisis_hold_again", back=back)
         self.reply.say(Prompt(text, (CARRY_ON,)))
         self.state.set("crisis_hold", {**details, "notes": notes + 1})
+        return True
+
+    def withdrew_request(self) -> bool:
+        """"I didn't ask for a counselor", "why do you keep sending me to a counselor?": the
+        request they did not make, waiting for the next opening, is withdrawn."""
+        if self.state.get("handoff") != "queued" or self.state.get("crisis_hold") or not _WITHDRAWS.search(self.text):
+            return False
+        self.reply.kind, self.reply.intent = Kind.REQUEST.value, "withdraw_request"
+        self.reply.effects.append(WithdrawRequest())
+        if self.open_key:
+            self.reply.after.append(self.prompt_for(self.open_key))  # after the action says it is withdrawn
         return True
 
     def was_the_answer(self) -> bool:

@@ -712,3 +712,35 @@ async def test_yes_after_the_safety_check_opens_the_crisis_case_with_the_first_m
     assert (case.reason, case.urgent, case.crisis_kind) == ("crisis", True, "abuse")
     assert [(m.author, m.text) for m in office.messages(case.id)] == [("employee", first)]
     assert store.answers("rest", SENDER) == {}
+
+
+async def test_a_queued_request_the_person_did_not_mean_is_withdrawn(office, make_tracker, dispatcher, domain) -> None:
+    from actions.handoff import withdraw_request
+
+    at(FRIDAY_18)
+    asked = make_tracker(text="customer service representative", intent="request_human")
+    case_id = slot_events(await request_human(dispatcher, asked, "requested"))["handoff_case"]
+    tracker = make_tracker(slots={"handoff": "queued", "handoff_case": case_id}, text="I didn't ask for a counselor")
+    said = type(dispatcher)()
+
+    events = await withdraw_request(said, tracker)
+
+    assert events == [SlotSet("handoff", None), SlotSet("handoff_case", None)]
+    assert texts(said) == [
+        "Sorry – I took that for a request to talk to a counselor. I've withdrawn it; no counselor will contact you about it. Let's carry on."
+    ]
+    case = office.case(case_id)
+    assert (case.status, case.outcome) == ("closed", "withdrawn by the employee")
+
+
+async def test_an_urgent_case_is_never_withdrawn(office, make_tracker, dispatcher, domain) -> None:
+    from actions.handoff import withdraw_request
+
+    case = open_own_case(office, urgent=True)
+    tracker = make_tracker(slots={"handoff": "queued", "handoff_case": case.id}, text="I don't need a counselor")
+
+    events = await withdraw_request(dispatcher, tracker)
+
+    assert events == []
+    assert office.case(case.id).status != "closed"
+    assert texts(dispatcher)[0].startswith("I'll keep your earlier message with a counselor")

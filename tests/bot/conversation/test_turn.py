@@ -1280,3 +1280,22 @@ def test_why_one_of_the_suggestions_gets_the_reason_it_was_suggested(make_turn):
 
     assert reply.records == []
     assert reply.texts()[0].startswith(f"I suggested “{label.lower()}” from what I know about you so far: People who work as Customer Service")
+
+
+@pytest.mark.parametrize("text", ["I didn't ask for a counselor, let's go on", "why you keep sending me to counselor?? my job is tech support",
+                                  "i don't need a counselor"])
+def test_a_request_for_a_counselor_the_person_did_not_make_is_withdrawn(make_turn, text):
+    from bot.conversation.reply import WithdrawRequest
+
+    reply = respond(make_turn(text, intent="request_human", confidence=0.9, open_question="current_role", stage="needs", consent=True,
+                              handoff="queued", handoff_case=7))
+
+    assert reply.effects == [WithdrawRequest()]
+    assert reply.records == []
+    assert reply.after[0].text.startswith("What is your current role")
+
+
+def test_without_a_queued_request_the_same_words_withdraw_nothing(make_turn):
+    reply = respond(make_turn("i don't need a counselor", intent="inform", confidence=0.5, open_question="current_role", stage="needs"))
+
+    assert not any(type(e).__name__ == "WithdrawRequest" for e in reply.effects)
