@@ -296,6 +296,8 @@ EN: dict[str, str] = {
     "suggest_peers_engage_options": "Ask to shadow a colleague for a day|Join their team meeting once a month",
     "suggest_family_help_options": "Give me time in the evenings for a course|Support me through a change of job",
     "suggest_family_engage_options": "Talk it over this weekend|Plan my course evenings together",
+    "suggest_family_help_options_evenings_taken": "Cover a few hours at the weekend so I can study|Support me through a change of job",
+    "suggest_family_engage_options_evenings_taken": "Talk it over this weekend|Plan together which weekend hours go to learning",
     # Waypoint's analysis in the plan (bot/counsel/analysis.py)
     "analysis_label_recommendation": "Waypoint's recommendation",
     "analysis_label_comparison": "Your two targets side by side (Waypoint, from O*NET)",
@@ -322,6 +324,7 @@ EN: dict[str, str] = {
     "analysis_person_hr": "ask which openings for {role} come up and which training budget covers {skill}",
     "analysis_person_peers": "ask a colleague strong in {skill} to let you shadow them, and offer help in return",
     "analysis_person_family": "agree which evenings go to learning, and when you'll review together how it's going",
+    "analysis_person_family_evenings_taken": "agree which weekend hours go to learning (your evenings are taken), and when you'll review together how it's going",
     # two target roles side by side (bot/counsel/compare.py)
     "compare_intro": "{a} and {b}, side by side (from O*NET):",
     "compare_interests": "• Fit with your interests: {a} | {b}",

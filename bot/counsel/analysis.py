@@ -120,7 +120,13 @@ def target_facts(known: Known) -> list[Line]:
             education = f" Most common education: {shares[0].description.split(' - ')[0]} ({shares[0].percent:.0f}%)." if shares else ""
             label = t("analysis_label_preparation_for", title=occupation.title) if len(targets) > 1 else t("analysis_label_preparation")
             lines.append(Line(label, f"{zone.name}.{education}"))
-        related = [o for o in catalogue.similar(occupation.code, 5) if o.code not in {x.code for x in targets}][:4]
+        # not the same job's industry variants (Biomass or Geothermal Plant Managers beside
+        # Industrial Production Managers): they say nothing new to someone outside those industries
+        base = occupation.code[:7]
+        related = [
+            o for o in catalogue.similar(occupation.code, 10)
+            if o.code not in {x.code for x in targets} and (o.code[:7] != base or (known.current is not None and known.current.code[:7] == base))
+        ][:4]
         if related:
             lines.append(Line(t("analysis_label_related", title=occupation.title), ", ".join(o.title for o in related) + "."))
     return lines
@@ -130,7 +136,10 @@ def people_suggestions(known: Known, roles: list[str]) -> dict[str, str]:
     """Part 5: a countermeasure or suggestion for each person who matters."""
     target = known.target_words or t("suggest_next_role")
     gap = known.gaps[0].skill.lower() if known.gaps else t("suggest_main_gap")
-    return {role: t(f"analysis_person_{role}", role=target, skill=gap) for role in roles if f"analysis_person_{role}" in _KNOWN_ROLES}
+    def key(role: str) -> str:
+        return f"analysis_person_{role}" + ("_evenings_taken" if role == "family" and known.evenings_taken else "")
+
+    return {role: t(key(role), role=target, skill=gap) for role in roles if f"analysis_person_{role}" in _KNOWN_ROLES}
 
 
 _KNOWN_ROLES = {f"analysis_person_{r}" for r in ("manager", "mentor", "hr", "peers", "family")}

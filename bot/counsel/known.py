@@ -22,6 +22,13 @@ _HEDGES = re.compile(r"^(?:(?:hm+|um+|uh+|well|so|ok(?:ay)?|maybe|perhaps|probab
 _FIRST_ROLE = re.compile(r"\s*(?:,|;|/|\||\bor\b|\bthen\b|\blater\b)\s*", re.I)
 
 
+_EVENINGS_TAKEN = re.compile(
+    r"\b(?:evenings?|nights?|after work)\b.{0,40}\b(?:kids|children|child|family|partner|care|busy|taken|alone|no time)\b|"
+    r"\b(?:kids|children|childcare|family|partner)\b.{0,60}\b(?:evenings?|nights?|after work)\b|\bno (?:evenings?|nights?|night shifts?)\b",
+    re.I,
+)
+
+
 def given(value: Any) -> bool:
     return value not in (None, "", SKIPPED, [], {})
 
@@ -80,6 +87,13 @@ class Known:
                 return first
         target = self.target
         return target.title if target else None
+
+    @property
+    def evenings_taken(self) -> bool:
+        """The person said their evenings are not free ("no night shifts, I'm alone with the
+        kids in the evenings"): no suggestion may ask for them."""
+        said = " ".join(filter(None, (self.answer("constraints"), self.answer("person_family_help"), self.answer("person_family_engage"))))
+        return bool(_EVENINGS_TAKEN.search(said))
 
     @property
     def current_words(self) -> str | None:

@@ -382,7 +382,10 @@ def _person(role: str, part: str) -> Callable[[Known], Offer | None]:
     def build(known: Known) -> Offer | None:
         target = known.target_words or t("suggest_next_role")
         gap = known.gaps[0].skill.lower() if known.gaps else t("suggest_main_gap")
-        options = [Option(o.format(role=target, skill=gap)) for o in t(f"suggest_{role}_{part}_options").split("|")]
+        key = f"suggest_{role}_{part}_options"
+        if role == "family" and known.evenings_taken:
+            key += "_evenings_taken"  # "no evenings – the kids": nothing that asks for them
+        options = [Option(o.format(role=target, skill=gap)) for o in t(key).split("|")]
         return _offer(t(f"suggest_person_{part}_intro"), options, source="answers")
 
     return build

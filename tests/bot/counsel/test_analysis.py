@@ -108,3 +108,11 @@ def test_the_recommendation_claims_no_interests_without_a_profile_and_keeps_part
     assert "interests" not in recommendation  # the profiler was not taken: nothing to claim
     assert "partly that you like it and it uses your strengths" in recommendation
     assert "you said it serves what you value and it leaves room to grow" in recommendation
+
+
+def test_occupations_related_to_the_target_leave_out_its_industry_variants(careers) -> None:
+    slots = {**copy.deepcopy(FULL_SLOTS), "current_occupation": "17-2141.00", "target_roles": "plant manager", "target_occupation": "11-3051.00"}
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+    related = analysis(plan, 3)["Occupations related to Industrial Production Managers (Waypoint, from O*NET)"]
+
+    assert "Biomass" not in related and "Biofuels" not in related and "General and Operations Managers" in related

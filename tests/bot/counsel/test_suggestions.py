@@ -145,3 +145,11 @@ def test_nothing_personal_to_offer_falls_back(known) -> None:
 def test_the_target_in_a_sentence_is_named_by_its_title(known) -> None:
     words = known(target_roles="I am aiming for Treasurers and Controllers, with a finance team lead role as the first step.").target_words
     assert words == "Treasurers and Controllers"
+
+
+def test_what_family_can_do_asks_for_no_evenings_the_person_does_not_have(known) -> None:
+    offer = offer_for("person_family_help", known(constraints="no night shifts – my partner works evenings, I'm alone with the kids"))
+
+    assert offer is not None
+    assert all("evening" not in o.text for o in offer.options)
+    assert offer.options[0].text == "Cover a few hours at the weekend so I can study"
