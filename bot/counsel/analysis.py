@@ -66,6 +66,11 @@ def recommendation(known: Known) -> list[Line]:
     occupation = known.target
     if occupation is not None and occupation.interest_code and letters:
         shared = [letter for letter in letters[:3] if letter in occupation.interest_code]
+        profile = known.slots.get("interest_profile")
+        scores = profile.get("scores") if isinstance(profile, dict) else None
+        fit = known.careers.catalogue.interest_fit(scores, occupation.code) if isinstance(scores, dict) and known.careers else None
+        if fit is not None and fit < 0.3:
+            shared = []  # a letter in common is no fit when the profiles as a whole disagree (as the comparison says)
         if shared:
             reasons.append(t("analysis_interests_fit", areas=", ".join(area_names("".join(shared))).lower(), title=occupation.title))
         else:

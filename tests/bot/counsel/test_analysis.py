@@ -116,3 +116,13 @@ def test_occupations_related_to_the_target_leave_out_its_industry_variants(caree
     related = analysis(plan, 3)["Occupations related to Industrial Production Managers (Waypoint, from O*NET)"]
 
     assert "Biomass" not in related and "Biofuels" not in related and "General and Operations Managers" in related
+
+
+def test_the_recommendation_claims_no_fit_the_interest_profiles_as_a_whole_deny(careers) -> None:
+    # R-E-C profile: Management Analysts (CIE) share two letters, yet the profiles agree weakly (r 0.18)
+    slots = {**copy.deepcopy(FULL_SLOTS), "target_occupation": "13-1111.00",
+             "interest_profile": {"code": "ECR", "scores": {"R": 30, "I": 8, "A": 10, "S": 12, "E": 35, "C": 28}}}
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+    recommendation = analysis(plan, 2)["Waypoint's recommendation"]
+
+    assert "fits your" not in recommendation and "Management Analysts" in recommendation
