@@ -132,15 +132,21 @@ _NONE_OF_THOSE = re.compile(
 
 
 # "I wasn't asking about pay. My answer is: …": what follows says itself that it is the answer
-_MY_ANSWER = re.compile(r"\bmy (?:real |actual )?answer (?:is|would be|here is)\s*[:–-]?\s*(?P<answer>\S.*)$", re.I | re.S)
+_MY_ANSWER = re.compile(
+    r"\bmy (?:real |actual )?answer (?:is|would be|here is)\s*[:–-]?\s*(?P<answer>\S.*)$|"
+    # "you didn't react to that at all. Anyway: the hospital is digitising…", "a course? no. I'd do: talk to my manager"
+    r"(?:^|[.!?]\s+)(?:anyway|anyways|fine|ok(?:ay)?|so|my own|mine|i'?d do|i'?d say|i'?ll do|instead|rather)\s*[:–]\s*(?P<after>\S.*)$",
+    re.I | re.S,
+)
 
 
 def without_pleasantries(text: str) -> str:
     """"ok so, outbound logistics, thx" is stored as "outbound logistics"; "none of those
     really. product manager" as "product manager"; "… My answer is: X" as "X"."""
     said = _MY_ANSWER.search(text)
-    if said and len(said.group("answer").split()) >= 2:
-        text = said.group("answer")
+    answer = said.group("answer") or said.group("after") if said else None
+    if answer and len(answer.split()) >= 2:
+        text = answer
     stripped = _PLEASANTRY_END.sub("", _NONE_OF_THOSE.sub("", _PLEASANTRY_START.sub("", text))).strip(" ,;")
     return stripped if any(ch.isalnum() for ch in stripped) else text
 
@@ -846,6 +852,8 @@ class _Core:
             # my job" gets an apology; "I'm safe for now" after a real crisis gets none
             self.reply.say(t("reassured") if was_a_false_alarm(text) or not self.left_crisis_hold else t("safe_now"))
             self.reply.effects.append(NoteToCounselor(text))
+        elif intent == "affirm" and self.question is not None and self.question.kind in FREE_TEXT:
+            self.reply.say(t("a_few_words"))  # "ya" to "what matters most to you?"
         elif intent == "thank":
             self.reply.say(t("thanks"))
         elif intent == "how_are_you":

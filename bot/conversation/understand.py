@@ -266,6 +266,7 @@ _CLEAR_GOODBYE = re.compile(
     r"(?:[,.!]?\s*(?:thanks?(?: you)?|bye|for now|for today|!+))*[\s.!]*$",
     re.I,
 )
+_BARE_YES_WORD = re.compile(r"^(?:ya+|yes+|yeah|yep|yup|k+|kk|sure|yes please)[.!]*$", re.I)
 _SOCIAL_WORDS = {
     "hi", "hello", "hey", "hiya", "yo", "morning", "good", "evening", "afternoon", "thanks", "thank", "you", "thx",
     "ty", "cheers", "ok", "okay", "bye", "goodbye", "see", "later", "night", "great", "cool", "nice", "so",
@@ -275,7 +276,7 @@ _SOCIAL_WORDS = {
 
 
 _ASKS = re.compile(
-    r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry)[,:]?\s+)*"
+    r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry|idk|dunno|not sure|wait)[,:.]?\s+)*"
     r"(?:how|what|whats|what's|wat|wats|wut|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
     r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
     r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts|"
@@ -301,7 +302,8 @@ _YOU = re.compile(r"\b(?:you|u|ur|you'?re|youre|r u|this (?:bot|thing|chat))\b",
 _ABOUT_THE_CONVERSATION = re.compile(
     r"\bi (?:didn'?t|did not|never) (?:say|said|mean|type|write|choose|pick|ask)\b|\bthat'?s not what i (?:said|meant|asked|wrote|typed)\b|"
     r"\byou (?:got|misunderstood|misread|stored|saved|put) (?:that|it|me|this) wrong\b|\bthat was (?:a )?typo\b|"
-    r"\b(?:was ?n'?t|was not|is ?n'?t|is not|not) (?:an|my) answer\b|[\"'“‘][\w ]+[\"'”’] (?:is|was) wrong\b",
+    r"\b(?:was ?n'?t|was not|is ?n'?t|is not|not) (?:an|my) answer\b|[\"'“‘][\w ]+[\"'”’] (?:is|was) wrong\b|"
+    r"\bthe [\w' ]{3,40}? (?:one |answer )?(?:is|was) (?:also |all )?wrong\b",
     re.I,
 )
 
@@ -478,6 +480,8 @@ _SAYS_SAFE = re.compile(
     r"\bnot (?:a |an )?(?:crisis|emergency)\b|\b(?:don'?t|do not|no need to|pls don'?t|please don'?t) "
     r"(?:flag|escalate|send (?:\w+ )?(?:urgent|alert)|alert)\w*\b|"
     r"\b(?:i'?m|i am|im) (?:totally |perfectly |really |completely )?(?:fine|ok|okay)\b[,. ]+(?:it'?s|its) (?:just|only) (?:my|the) \w+|"
+    # "wtf?? im fine lol. just meant like a promotion": fine, and it was about something else
+    r"\b(?:i'?m|i am|im) (?:totally |perfectly |really |completely )?(?:fine|ok|okay)\b.{0,24}\b(?:i )?(?:just |only )?meant\b|"
     r"\b(?:it'?s|it is|that'?s|that is|that was|it was) (?:just |only |all )?(?:about )?(?:my (?:job|work)|work stuff|work|"
     r"what i do for (?:a living|work))\b",
     re.I,
@@ -556,6 +560,26 @@ _FEELS_ABOUT_THE_JOB = re.compile(
     r"\bi(?:'?m| am| feel| have been|'?ve been)\s+(?:(?:a bit|a little|kind of|kinda|so|really|very|just|getting|quite|pretty)\s+)*"
     r"(?:tired|sick|fed up|bored|frustrated|exhausted|unhappy|miserable|burnt out|burned out|drained|stuck|done)\s+(?:of|with|in|at)\s+"
     r"(?:my|this|the)\s+(?:job|work|role|team|company|career)\b",
+    re.I,
+)
+
+
+# "thinking about moving up or into planning": a move in one's career, which the crisis
+# classifier alone can hear as "moving on" – with no word of harm, no crisis
+_CAREER_MOVE = re.compile(
+    r"\b(?:mov(?:e|ing)|step(?:ping)?|switch(?:ing)?|get(?:ting)?|go(?:ing)?|transfer(?:ring)?)\s+(?:up\b|(?:into|to|towards?|over to)\s+"
+    r"(?:a |an |the |my )?(?:\w+\s+){0,2}?(?:planning|management|role|job|position|team|department|lead|manager|supervisor|analyst|"
+    r"career|office|sales|hr|logistics|engineering|training|promotion)\b)|\bpromotion\b|\bcareer (?:move|change|step)\b",
+    re.I,
+)
+
+
+# Being worn out, said in the languages people most often switch to
+_FOREIGN_DISTRESS = re.compile(
+    r"\b(?:estoy|me siento|ando) (?:muy |un poco |bastante |tan )?(?:quemad[oa]|agotad[oa]|cansad[oa]|harto|harta|estresad[oa]|deprimid[oa]|"
+    r"desmotivad[oa])\b|\bsíndrome de burnout\b|"
+    r"\bje suis (?:très |tellement |un peu )?(?:épuisée?|crevée?|à bout|fatiguée?|déprimée?)\b|\bich bin (?:total |so |sehr )?(?:erschöpft|ausgebrannt|fertig)\b|"
+    r"\b(?:estou|sinto-me) (?:muito |tão )?(?:esgotad[oa]|exaust[oa]|cansad[oa])\b|\bsono (?:molto |così )?(?:esaurit[oa]|stanc[oa]|sfinit[oa])\b",
     re.I,
 )
 
@@ -653,7 +677,7 @@ def understand(
     danger = names_a_danger(text)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and not bodily_pain(text) and (
         danger or crisis_likelihood >= thresholds.crisis_sure
-    ) and not (asks_for_counsel(text) and not danger and not sounds_distressed(text)):
+    ) and not ((asks_for_counsel(text) or _CAREER_MOVE.search(text)) and not danger and not sounds_distressed(text)):
         # no listed phrase, but the classifier hears crisis language: sure, and not of one's
         # patients or clients (unless aimed at the writer: "a caller sends me threats"), the crisis response; otherwise the resources and a question (a
         # paramedic's answer can sound alike) – and below its sure mark only with words of harm
@@ -665,6 +689,8 @@ def understand(
         # a rating, "skip" or "stop", in any words – but "i feel like giving up" holds no rating
         return Reading(Kind.ANSWER, INFORM, nlu.confidence)
     language = script_language(text)
+    if _FOREIGN_DISTRESS.search(text):
+        return Reading(Kind.DISTRESS, "distress", language=language)  # "estoy quemado": a check-in, never an answer
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
             return Reading(Kind.REQUEST, "request_human", language=language)
@@ -755,6 +781,8 @@ def understand(
         return Reading(Kind.ANSWER, INFORM, confidence)
     if intent == "goodbye" and not is_clear_goodbye(text) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
+    if intent == "affirm" and question.kind in FREE_TEXT_KINDS and not question.choices and _BARE_YES_WORD.match(text.strip()):
+        return Reading(Kind.SOCIAL, "affirm", confidence)  # "ya" to "what matters most to you?" says nothing to store
     if kind is Kind.SOCIAL and not only_social_words(text) and fits(text):
         return Reading(Kind.ANSWER, INFORM, confidence)
     if confidence >= thresholds.sure:

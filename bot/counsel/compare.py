@@ -34,7 +34,8 @@ _LEADING_ARTICLE = re.compile(r"^(?:an?|the|being an?|becoming an?)\s+", re.I)
 # What people say they value, read as O*NET's six work values (element ids of Work Values)
 _WORK_VALUE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("1.B.2.a", re.compile(r"\b(achiev\w*|accomplish\w*|results?|good work|quality|craft\w*|master\w*|excellen\w*|impact|use my (?:skills|abilities|strengths))\b", re.I)),
-    ("1.B.2.b", re.compile(r"\b(stab\w*|secur\w*|steady|pay|salary|money|income|compensation|conditions|work[- ]life(?: balance)?|balance|benefits|variety)\b", re.I)),
+    # not pay: O*NET's extent of "working conditions" is no salary figure, and must not read as one
+    ("1.B.2.b", re.compile(r"\b(stab\w*|secur\w*|steady|conditions|work[- ]life(?: balance)?|balance|variety)\b", re.I)),
     ("1.B.2.c", re.compile(r"\b(recogni\w*|advanc\w*|promot\w*|career growth|status|prestige|leadership|authority|influence|respect)\b", re.I)),
     ("1.B.2.d", re.compile(r"\b(help(?:ing)? (?:people|others)|service|colleagues|teamwork|team|friendly|difference|ethic\w*|moral\w*|purpose)\b", re.I)),
     ("1.B.2.e", re.compile(r"\b(support\w*|fair\w*|good (?:manager|management|boss)|backing)\b", re.I)),
@@ -233,8 +234,13 @@ def verdict(comparison: Comparison) -> str:
     count(a.alike, b.alike, 5, t("verdict_skills"))
     if comparison.education_zone is None or comparison.education_zone < max(a.zone or 0, b.zone or 0):
         count(a.zone, b.zone, 1, t("verdict_preparation"), higher_is_better=False)  # a master's degree needs no less preparation
+    valued: tuple[list[str], list[str]] = ([], [])
     for value in comparison.values:
-        count(value.a, value.b, 0.5, t("verdict_value", words=for_chat(value.words, 40)))
+        if value.a is not None and value.b is not None and abs(value.a - value.b) >= 0.5:
+            valued[0 if value.a > value.b else 1].append(for_chat(value.words, 40))
+    for side, words in enumerate(valued):
+        if words:  # one reason, however many values: "more of what you value (impact, autonomy)"
+            ahead[side].append(t("verdict_value", words=", ".join(words)))
     if (a.path is None) != (b.path is None):
         ahead[0 if a.path else 1].append(t("verdict_path"))
     names = (for_chat(a.words, 40), for_chat(b.words, 40))

@@ -1299,3 +1299,13 @@ def test_without_a_queued_request_the_same_words_withdraw_nothing(make_turn):
     reply = respond(make_turn("i don't need a counselor", intent="inform", confidence=0.5, open_question="current_role", stage="needs"))
 
     assert not any(type(e).__name__ == "WithdrawRequest" for e in reply.effects)
+
+
+@pytest.mark.parametrize(("text", "stored"), [
+    ("you didn't react to that at all. Anyway: the hospital is digitising its records", "the hospital is digitising its records"),
+    ("a sales course? no, that's not it. I'd do: talk to my manager about the claims app", "talk to my manager about the claims app"),
+])
+def test_an_aside_to_the_bot_before_the_answer_is_not_stored(make_turn, text, stored):
+    reply = respond(make_turn(text, intent="inform", confidence=0.9, open_question="org_strategy", stage="assessment"))
+
+    assert answers(reply)["org_strategy"] == stored

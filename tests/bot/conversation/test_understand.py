@@ -445,3 +445,35 @@ def test_how_someone_feels_about_their_job_is_not_an_answer_to_the_open_question
     nlu = Nlu(intent="topic", confidence=0.72, topic="topic/job_satisfaction", topic_confidence=0.98)
 
     assert read_with(text, nlu, "org_opportunities").kind is Kind.TOPIC
+
+
+def test_a_career_move_the_classifier_alone_hears_as_crisis_is_no_crisis():
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.696, ranking=(("inform", 0.284),))
+
+    assert read_with("idk kinda thinking about moving up or into planning", nlu, "situation").kind is not Kind.CRISIS
+    assert read_with("i am going to end it all", nlu, "situation").kind is Kind.CRISIS
+
+
+def test_fine_and_it_was_about_something_else_is_safe():
+    from bot.conversation.understand import says_safe
+
+    assert says_safe("wtf?? im fine lol. just meant like a promotion")
+
+
+@pytest.mark.parametrize("text", ["wait, the organisation's strategy is wrong, 'just tired' was about me", "and the opportunities one is also wrong"])
+def test_saying_an_earlier_answer_is_wrong_is_a_correction(text):
+    assert read(text, "inform", 0.8, "org_relationships").intent == "change_answer"
+
+
+@pytest.mark.parametrize("text", ["estoy quemado", "la verdad estoy muy agotada", "je suis épuisée"])
+def test_being_worn_out_in_another_language_gets_a_check_in_not_storage(text):
+    assert read(text, "inform", 0.9, "constraints").kind is Kind.DISTRESS
+
+
+@pytest.mark.parametrize("text", ["ya", "yes", "k"])
+def test_a_bare_yes_to_an_open_question_is_not_its_answer(text):
+    assert read(text, "affirm", 0.98, "values").kind is Kind.SOCIAL
+
+
+def test_a_question_after_idk_is_a_question_not_a_choice():
+    assert read("idk whats the diff between network and lateral", "ask_term", 0.978, "path_type").kind is Kind.QUESTION

@@ -223,3 +223,12 @@ def test_the_comparison_ends_with_a_reasoned_view_and_what_may_decide_it(careers
     assert "chief engineer" in last and "it offers more of what you value (good work)" in last
     assert "less preparation" not in last  # a master's degree reaches either
     assert last.endswith("What may well decide it is your constraint – “no night shifts”: ask how each role handles it where you work before you choose.")
+
+
+def test_pay_is_never_read_from_o_nets_working_conditions(careers) -> None:
+    said = {**ENGINEER, "values": "salary and good pay"}
+    a, b = careers.occupation(PRODUCTION_MANAGERS), careers.occupation(ENGINEERING_MANAGERS)
+    comparison = compare(Known(said, careers, TODAY), ("plant manager", a), ("chief engineer", b))
+
+    assert comparison.values == ()
+    assert "salary" not in comparison_text(comparison) and "pay" not in comparison_text(comparison).split("Weighing")[1]
