@@ -341,6 +341,15 @@ class Catalogue:
         ]
         return sorted(kept, key=lambda s: -s.percent)
 
+    def most_common_education(self, code: str) -> tuple[int, str, float] | None:
+        """(O*NET category 1-12, its description, % of workers) of the education most workers hold."""
+        source = self.education_source(code)
+        shares = self.education.get(source, {}).get("RL", []) if source else []
+        if not shares:
+            return None
+        category, percent = max(shares, key=lambda s: s[1])
+        return category, self.education_categories.get(("RL", category), str(category)), percent
+
     # ---- interests -------------------------------------------------------------------
 
     def rank_by_interests(

@@ -28,8 +28,9 @@ _LEVEL_PHRASES = sorted(_LEVEL_WORDS.items(), key=lambda t: -len(t[0]))
 # How each group of O*NET skills is usually developed (element id prefix -> means).
 # Values are those of the action plan's development means (bot.conversation.stages.DEVELOPMENT_MEANS).
 _MEANS_BY_GROUP: tuple[tuple[str, str, str], ...] = (
-    ("2.A.1", "training", "a course with regular practice (reading, writing, speaking, maths or science basics)"),
-    ("2.A.2", "mentoring", "a mentor's feedback on your reasoning and learning habits, with a stretch task to apply them"),
+    # said to people who may already be good at it: the next level, not the basics
+    ("2.A.1", "training", "an advanced course or workshop in it, then regular use on real work with feedback"),
+    ("2.A.2", "mentoring", "harder real cases with a mentor's feedback, and a stretch task to apply it"),
     ("2.B.1", "mentoring", "mentoring or coaching, and more work with people: shadow someone strong at it"),
     ("2.B.2", "projects", "a stretch project where you own a hard problem from start to finish"),
     ("2.B.3", "training", "hands-on technical training, then practice on real work (a rotation into that team helps)"),

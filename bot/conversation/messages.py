@@ -318,6 +318,11 @@ EN: dict[str, str] = {
     "analysis_label_related": "Occupations related to {title} (Waypoint, from O*NET)",
     "analysis_label_knowledge": "Knowledge {title} rely on most (Waypoint, from O*NET)",
     "analysis_label_tools": "Tools to learn (Waypoint, from O*NET)",
+    "analysis_label_education": "Education for {title} (Waypoint, from O*NET)",
+    "analysis_education_gap": (
+        "most people in it hold a {education} ({percent}%), more than you have: ask your organisation whether it "
+        "requires one for this role or counts your experience instead – and if it does, add the degree to your steps"
+    ),
     "analysis_label_tools_for": "Tools to learn for {title} (Waypoint, from O*NET)",
     "analysis_label_person": "Waypoint's suggestion",
     "analysis_person_manager": "ask for a stretch task in {skill} and a short progress check each quarter; name {role} as the aim",

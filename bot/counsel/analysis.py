@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.careers.catalogue import area_names
+from bot.careers.catalogue import Occupation, area_names
 from bot.careers.paths import GENERIC_KNOWLEDGE
 from bot.conversation.messages import text as t
 from bot.careers.conversation import two_targets
@@ -168,7 +168,25 @@ def target_needs(known: Known) -> list[Line]:
         if technologies:
             label = t("analysis_label_tools_for", title=occupation.title) if len(targets) > 1 else t("analysis_label_tools")
             lines.append(Line(label, ", ".join(technologies) + "."))
+        education = _education_gap(known, occupation)
+        if education is not None:
+            lines.append(education)
     return lines
+
+
+# The person's education (the question's choices) on O*NET's scale of required level (RL 1-12)
+_EDUCATION_LEVEL = {"secondary": 2, "vocational": 3, "bachelor": 6, "master": 8, "doctorate": 11}
+
+
+def _education_gap(known: Known, occupation: Occupation) -> Line | None:
+    """Most people in the target hold more education than the person: say so, with what to ask."""
+    own = _EDUCATION_LEVEL.get(str(known.slots.get("education") or ""))
+    found = known.careers.catalogue.most_common_education(occupation.code) if known.careers else None
+    if own is None or found is None or found[0] <= own or found[2] < 40:
+        return None  # no majority holding more: experience usually counts
+    category, description, percent = found
+    return Line(t("analysis_label_education", title=occupation.title),
+                t("analysis_education_gap", education=description.split(" - ")[0].split(" (")[0].lower(), percent=f"{percent:.0f}"))
 
 
 def _list(items: list[str]) -> str:

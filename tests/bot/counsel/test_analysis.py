@@ -126,3 +126,19 @@ def test_the_recommendation_claims_no_fit_the_interest_profiles_as_a_whole_deny(
     recommendation = analysis(plan, 2)["Waypoint's recommendation"]
 
     assert "fits your" not in recommendation and "Management Analysts" in recommendation
+
+
+def test_part_9_says_when_most_people_in_the_target_hold_more_education(careers) -> None:
+    slots = {**copy.deepcopy(FULL_SLOTS), "current_occupation": "29-1141.00", "education": "bachelor",
+             "target_roles": "nurse educator", "target_occupation": "25-1072.00"}
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+    education = analysis(plan, 9)["Education for Nursing Instructors and Teachers, Postsecondary (Waypoint, from O*NET)"]
+
+    assert education.startswith("most people in it hold a master's degree (50%), more than you have")
+
+
+def test_no_education_note_when_the_person_already_has_what_most_hold(careers) -> None:
+    slots = {**copy.deepcopy(FULL_SLOTS), "education": "master", "target_occupation": "25-1072.00"}
+    plan = assemble(slots, VERSION, GENERATED_AT, TODAY, careers)
+
+    assert not any(label.startswith("Education for") for label in analysis(plan, 9))
