@@ -182,6 +182,12 @@ _WHY_ROLE = re.compile(
     r"|^why (?:an? |the )?(?P<role2>[a-z][\w ,&'/-]{2,60})\?*$",
     re.I,
 )
+# Strain said in an answer, as a figure of speech or plainly: acknowledged before going on
+_STRAIN = re.compile(
+    r"\b(?:killing me|wearing me (?:out|down)|worn (?:out|down)|exhausting|exhausted|burn(?:ing|t|ed) (?:me )?out|"
+    r"draining|drained|can'?t (?:take|do) (?:it|this|them) (?:any ?more|much longer)|so tired of)\b",
+    re.I,
+)
 # The request for a counselor was not meant
 _WITHDRAWS = re.compile(
     r"\bi (?:didn'?t|did not|never) (?:ask|want|request)(?:ed)?(?: for)?(?: to talk to)? (?:a |an |the |any )?(?:counsel+or|human|person|handoff)|"
@@ -771,6 +777,8 @@ class _Core:
         self.count("misunderstandings", 0)
         if outcome.notice:
             self.reply.say(outcome.notice)
+        elif question.kind in FREE_TEXT and _STRAIN.search(text):
+            self.reply.say(t("strain_heard"))  # "the night shifts are killing me": heard, not passed over
         if key == "consent":
             if outcome.value is True:
                 self.reply.records.append(ConsentRecord())

@@ -1309,3 +1309,11 @@ def test_an_aside_to_the_bot_before_the_answer_is_not_stored(make_turn, text, st
     reply = respond(make_turn(text, intent="inform", confidence=0.9, open_question="org_strategy", stage="assessment"))
 
     assert answers(reply)["org_strategy"] == stored
+
+
+def test_strain_said_in_an_answer_is_acknowledged_and_the_answer_kept(make_turn):
+    reply = respond(make_turn("regular daytime hours – honestly the night shifts are killing me", intent="inform", confidence=0.9,
+                              open_question="constraints", stage="assessment"))
+
+    assert answers(reply)["constraints"] == "regular daytime hours – honestly the night shifts are killing me"
+    assert t("strain_heard") in reply.texts()
