@@ -133,6 +133,9 @@ class Careers:
         if len(ranked) >= 2 and abs(tiers[ranked[0][1].code] - tiers[ranked[1][1].code]) < 0.01:
             # as good a title, as close in the classification: theirs to choose, the likelier first
             tied = [o for _, o, _ in ranked if abs(tiers[o.code] - tiers[ranked[0][1].code]) < 0.01]
+            # the likelier by the words first ("financial analyst": Financial and Investment Analysts before the quants)
+            by_words = {m.code: i for i, m in enumerate(resolution.matches)}
+            tied.sort(key=lambda o: by_words.get(o.code, len(by_words)))
             return Target(None, None, choices=tuple(tied[:3]))
         if ranked and ranked[0][0] >= 0.95:
             return Target(ranked[0][1], None, ranked[0][2])

@@ -59,7 +59,8 @@ _NON_WORD = re.compile(r"[^\w+#]+")
 
 
 def normalise(title: str) -> str:
-    words = _NON_WORD.sub(" ", title.casefold()).split()
+    # "FP&A" (financial planning and analysis) would fall apart at the "&"
+    words = _NON_WORD.sub(" ", title.casefold().replace("fp&a", "financial planning")).split()
     expanded: list[str] = []
     for word in words:
         expanded.extend(ABBREVIATIONS.get(word, word).split())

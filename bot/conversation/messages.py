@@ -265,7 +265,7 @@ EN: dict[str, str] = {
     "suggest_steps_all": "All of these steps",
     "step_added_more": "Added – your steps so far: {steps}.\nAnother step? Tap one, type your own with a date, or say “that's all”.",
     "steps_that_is_all": "That's all",
-    "suggest_step_2.A.1": "Sign up for a course in {skill} by {by}",
+    "suggest_step_2.A.1": "Stretch my {skill} on real work, with a colleague's feedback, from {by}",
     "suggest_step_2.A.2": "Ask a mentor for feedback on my {skill} by {by}",
     "suggest_step_2.B.1": "Shadow a colleague who is strong in {skill} by {by}",
     "suggest_step_2.B.2": "Take on a stretch project that needs {skill} by {by}",

@@ -185,7 +185,8 @@ _WHY_ROLE = re.compile(
 # Strain said in an answer, as a figure of speech or plainly: acknowledged before going on
 _STRAIN = re.compile(
     r"\b(?:killing me|wearing me (?:out|down)|worn (?:out|down)|exhausting|exhausted|burn(?:ing|t|ed) (?:me )?out|"
-    r"draining|drained|can'?t (?:take|do) (?:it|this|them) (?:any ?more|much longer)|so tired of)\b",
+    r"draining|drained|can'?t (?:take|do) (?:it|this|them) (?:any ?more|much longer)|so tired of|"
+    r"(?:kinda |kind of |a bit |really |so )?(?:tired|sick|fed up) (?:of|with) (?:my|this) (?:job|work|role))\b",
     re.I,
 )
 # The request for a counselor was not meant
@@ -484,6 +485,8 @@ class _Core:
                 chosen = options[0]  # "whatever u think", "that one": the first, Waypoint's closest fit
             elif offer.get("on_yes") and yes_or_no(self.text) is True and _BARE_YES.match(norm):
                 chosen = str(offer["on_yes"])
+            elif offer.get("all") and yes_or_no(self.text) is True and _BARE_YES.match(norm):
+                chosen = str(offer["all"])  # "ya" to "take them all or one": all of them
         if chosen is None:
             if choice is not None and choice.startswith(SUGGESTION):
                 self.reply.kind, self.reply.intent = Kind.UNCERTAINTY.value, "suggestion_gone"

@@ -183,7 +183,7 @@ _UNSURE_PHRASE = (
     r"(?:i\s*(?:'m|am)?\s*)?(?:really\s+|honestly\s+|just\s+)?"
     r"(?:idk|dunno|not sure|unsure|no idea|no clue|don'?t know|do not know|haven'?t (?:a clue|thought about it)|"
     r"i (?:really )?don'?t know|not really sure|can'?t say|hard to say|no idea really|good question|"
-    r"(?:it )?depends|depende|(?:yo )?no (?:lo )?s[eé]|ni idea|no estoy segur[oa]|je ne sais pas|aucune idée|keine ahnung|weiß nicht|"
+    r"(?:it )?depends|depende|maybe|perhaps|possibly|(?:yo )?no (?:lo )?s[eé]|ni idea|no estoy segur[oa]|je ne sais pas|aucune idée|keine ahnung|weiß nicht|"
     r"weiss nicht|não sei|nao sei|non lo so|pata nahi|pata nahin)"
 )
 _UNSURE = re.compile(
@@ -276,7 +276,8 @@ _SOCIAL_WORDS = {
 
 
 _ASKS = re.compile(
-    r"\?|^(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry|idk|dunno|not sure|wait)[,:.]?\s+)*"
+    # at the start of any sentence: "like the salary. what does a team lead earn"
+    r"\?|(?:^|[.!;]\s+)(?:(?:ok|so|and|but|also|btw|by the way|quick question|question|hey|hi|hm+|um+|uh+|well|sorry|idk|dunno|not sure|wait)[,:.]?\s+)*"
     r"(?:how|what|whats|what's|wat|wats|wut|why|when|where|who|whom|which|can|could|should|shall|would|will|is|are|am|do|does|did|"
     r"may|might|any|anyone|tips?|advice|help|tell me|explain|i need (?:help|advice|tips)|i want to know|"
     r"i'?d like to know|i wonder|wondering|is it|was it|have you|has anyone|ideas?|thoughts|"
@@ -550,6 +551,7 @@ _ASKS_FOR_COUNSEL = re.compile(
     r"\b(?:(?:can|could|would) you |please |pls )?(?:suggest|recommend|propose)\b(?:\s+(?:me|us))?\s+(?:an? |some |a few |few |one |two |three |any |my |the )?"
     r"(?:[\w-]+\s+){0,3}(?:goals?|steps?|roles?|options|answers?|dates?|targets?|strengths|criteri(?:a|on)|directions?|paths?|ideas?|examples?)\b|"
     r"\bwhat should (?:the|my|a) (?:[\w-]+\s+){0,2}(?:goals?|steps?|answer|target|criterion|criteria) be\b|"
+    r"\bwhat (?:[\w-]+\s+){0,2}(?:goals?|steps?|options|roles?|criteria|targets?) (?:would|do|can|could|should) (?:you|u) (?:suggest|recommend|propose)\b|"
     r"\b(?:ideas?|examples?) (?:of|for) (?:an? |some |my )?(?:[\w-]+\s+){0,2}(?:goals?|steps?|answers?|criteri(?:a|on))\b",
     re.I,
 )
@@ -564,6 +566,14 @@ _FEELS_ABOUT_THE_JOB = re.compile(
 )
 
 
+# What a role pays, asked
+_ASKS_PAY = re.compile(
+    r"\bhow much (?:does|do|would|will|can|could|might) (?:a |an |the |my )?[\w /&-]{2,40}? (?:make|earn|get paid|be paid)\b|"
+    r"\bwhat (?:does|do|would|will|could|might) (?:a |an |the )?[\w /&-]{2,40}? (?:earn|make)\b(?! of)|"
+    r"\bwhat(?:'s| is| are)? (?:the )?(?:salary|pay|wage|salaries|wages) (?:of|for) (?:a |an |the )?\w|"
+    r"\b(?:what|how much) would i (?:earn|make|get paid)\b",
+    re.I,
+)
 # "thinking about moving up or into planning": a move in one's career, which the crisis
 # classifier alone can hear as "moving on" – with no word of harm, no crisis
 _CAREER_MOVE = re.compile(
@@ -723,6 +733,9 @@ def understand(
         # "like what?" asks for examples; "what do you mean?" for the question in other words
         wants_examples = re.search(r"\b(?:like what|such as|example|examples|instance|e\.?g)\b", text, re.I)
         return Reading(Kind.UNCERTAINTY, "ask_suggestion" if wants_examples else "explain_question")
+    if _ASKS_PAY.search(text) and not asks_for_a_person(text):
+        # "how much does a team lead make?": the pay topic, whatever else the words resemble
+        return Reading(Kind.TOPIC, "topic/pay_and_benefits", max(confidence, thresholds.sure))
     if (phrases_compared(text) is not None or compares_the_targets(text)) and not (
         question is not None and names_an_option(question, text, offered)
     ):
@@ -742,7 +755,7 @@ def understand(
         return Reading(Kind.REQUEST, "skip")
     if is_unsure(text) and intent not in ("ask_suggestion",):
         return Reading(Kind.UNCERTAINTY, "dont_know")
-    if question is not None and starts_unsure(text, intent, confidence, thresholds) and not _SUGGEST.search(text):
+    if question is not None and starts_unsure(text, intent, confidence, thresholds) and not _SUGGEST.search(text) and not asks_for_counsel(text):
         return Reading(Kind.UNCERTAINTY, "dont_know")
     if question is not None and (_SUGGEST.search(text) or asks_for_counsel(text)):
         # "can you suggest a short-term goal that moves me toward plant manager?"

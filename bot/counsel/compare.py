@@ -104,14 +104,19 @@ def named_pair(text: str, known: Known) -> tuple[tuple[str, Occupation], tuple[s
     named = phrases_compared(text)
     if named:
         spans.append(f"{named[0]} or {named[1]}")
+    found: list[tuple[int, tuple[str, Occupation], tuple[str, Occupation]]] = []
     for span in spans:
         span = _TAIL.sub("", span.strip()).strip(" ,")
         for separator in _SEPARATOR.finditer(span):
             a = _LEADING_ARTICLE.sub("", span[: separator.start()].strip(" ,"))
             b = _LEADING_ARTICLE.sub("", _TAIL.sub("", span[separator.end():]).strip(" ,"))
-            first, second = _occupation(a, known), _occupation(b, known)
+            (first, sure_a), (second, sure_b) = _occupation(a, known), _occupation(b, known)
             if first is not None and second is not None and first.code != second.code:
-                return (a, first), (b, second)
+                found.append((sure_a + sure_b, (a, first), (b, second)))
+    if found:
+        # the split whose both sides name an occupation surely ("architectural" alone is only a guess)
+        best = max(found, key=lambda f: f[0])
+        return best[1], best[2]
     if known.careers is not None and known.current is not None:
         for key in ("target_roles", "leaning_direction"):  # "compare the two": the person's own two
             roles = known.answer(key)
@@ -121,18 +126,22 @@ def named_pair(text: str, known: Known) -> tuple[tuple[str, Occupation], tuple[s
     return None
 
 
-def _occupation(words: str, known: Known) -> Occupation | None:
+def _occupation(words: str, known: Known) -> tuple[Occupation | None, int]:
+    """The occupation the words name in the person's context, and 1 when it is named surely."""
     careers = known.careers
     if careers is None or not words or len(words) > 80:
-        return None
+        return None, 0
     current = known.current
     if current is not None:
         understood = careers.understand_target(words, current)
-        found = understood.occupation or (understood.choices[0] if understood.choices else None)
-        if found is not None:
-            return found
+        if understood.occupation is not None:
+            return understood.occupation, 1
+        if understood.choices:
+            return understood.choices[0], 0
     resolution = careers.resolve(words)
-    return careers.occupation(resolution.best.code) if resolution.confident and resolution.best else None
+    if resolution.confident and resolution.best:
+        return careers.occupation(resolution.best.code), 1
+    return None, 0
 
 
 def compare(known: Known, first: tuple[str, Occupation], second: tuple[str, Occupation]) -> Comparison:

@@ -1317,3 +1317,16 @@ def test_strain_said_in_an_answer_is_acknowledged_and_the_answer_kept(make_turn)
 
     assert answers(reply)["constraints"] == "regular daytime hours – honestly the night shifts are killing me"
     assert t("strain_heard") in reply.texts()
+
+
+def test_ya_to_the_suggested_steps_takes_them_all(make_turn):
+    slots = dict(answered_before("action_plan"), open_question="action_steps", stage="action_plan", suggestions_offered=STEPS_OFFERED)
+    reply = respond(make_turn("ya", intent="affirm", confidence=0.98, **slots))
+
+    assert [s["description"] for s in answers(reply)["action_steps"]] == ["Talk to my manager about this plan", "Shadow a planner"]
+
+
+def test_being_tired_of_the_job_said_as_the_answer_is_acknowledged(make_turn):
+    reply = respond(make_turn("im kinda tired of my job tbh", intent="inform", confidence=0.8, open_question="situation", stage="needs"))
+
+    assert t("strain_heard") in reply.texts()

@@ -477,3 +477,20 @@ def test_a_bare_yes_to_an_open_question_is_not_its_answer(text):
 
 def test_a_question_after_idk_is_a_question_not_a_choice():
     assert read("idk whats the diff between network and lateral", "ask_term", 0.978, "path_type").kind is Kind.QUESTION
+
+
+@pytest.mark.parametrize("text", ["how much does a team lead make?", "like the salary. what does a team lead earn", "what would I earn as a nurse educator?"])
+def test_a_pay_question_is_the_pay_topic(text):
+    reading = read(text, "topic", 0.4, "env_economic")
+
+    assert (reading.kind, reading.intent) == (Kind.TOPIC, "topic/pay_and_benefits")
+
+
+def test_what_steps_would_you_suggest_asks_for_suggestions():
+    reading = read("Not sure where to start - what steps would you suggest?", "topic", 0.5, "action_steps")
+
+    assert (reading.kind, reading.intent) == (Kind.UNCERTAINTY, "ask_suggestion")
+
+
+def test_maybe_alone_is_doubt_not_an_answer():
+    assert read("maybe", "inform", 0.9, "interests").kind is Kind.UNCERTAINTY

@@ -232,3 +232,9 @@ def test_pay_is_never_read_from_o_nets_working_conditions(careers) -> None:
 
     assert comparison.values == ()
     assert "salary" not in comparison_text(comparison) and "pay" not in comparison_text(comparison).split("Weighing")[1]
+
+
+def test_an_accountants_finance_manager_or_fpa_analyst_are_two_targets(careers) -> None:
+    two = two_targets("finance manager or FP&A analyst", careers, careers.occupation("13-2011.00"))
+
+    assert two is not None and [o.code for _, o in two] == ["11-3031.00", "13-2051.00"]
