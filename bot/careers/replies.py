@@ -192,8 +192,11 @@ def skill_prompt(occupation: Occupation, skill: dict, position: int, total: int,
         + (f" – {description.rstrip('.')}." if description else ""),
         f"{occupation.title} need about level {gap_rules.whole_level(skill['required_level'])} of 7. Where are you today (0–7)?",
     ]
-    if anchors:
-        lines.append("For reference: " + "; ".join(f"level {lvl} – {text}" for lvl, text in sorted(anchors.items())) + ".")
+    # O*NET's lowest examples ("sell cakes at a bake sale") read as talking down to people with
+    # years of work behind them: the working and expert levels say where the scale goes
+    shown = {lvl: text for lvl, text in anchors.items() if lvl >= 3} if sum(lvl >= 3 for lvl in anchors) >= 2 else anchors
+    if shown:
+        lines.append("For reference: " + "; ".join(f"level {lvl} – {text}" for lvl, text in sorted(shown.items())) + ".")
     source = catalogue.get(catalogue.requirement_source(occupation.code) or "")
     if position == 1 and source is not None and source.code != occupation.code:
         lines.append(

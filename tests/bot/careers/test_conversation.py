@@ -582,3 +582,14 @@ def test_a_target_o_net_has_nothing_for_offers_the_fields_next_steps(reply) -> N
     assert outcome.ok and outcome.extra["target_occupation"] is None
     assert outcome.notice.startswith("O*NET has no occupation close to “people analytics” in your field")
     assert outcome.extra["occupation_candidates"][0]["code"] == "11-3121.00"
+
+
+def test_the_rating_reference_leaves_out_o_nets_lowest_examples(careers) -> None:
+    from bot.careers.conversation import skills_to_rate
+    from bot.careers.replies import skill_prompt
+
+    target, rows = skills_to_rate({"target_occupation": "11-3031.00"}, careers)
+    assert target is not None
+    text = skill_prompt(target, rows[0], 1, len(rows), careers.catalogue)
+
+    assert "For reference: level 4 – " in text and "level 2 – " not in text
