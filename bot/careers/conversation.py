@@ -562,7 +562,11 @@ CAREER_QUESTIONS = {
 }
 _MINE = re.compile(r"\b(mine|my (?:current )?(?:job|role|work|occupation|position|background)|i do now|what i do)\b", re.I)
 _TARGET = re.compile(r"\b(target|aiming|that job|that role|the role i want|my goal|i want to become|the job i want)\b", re.I)
-_AFTER_ARTICLE = re.compile(r".*\b(?:an?|the)\s+(.+)$", re.I)  # the last article: "... to be a web developer"
+# An article: what follows the last one names the occupation ("... to be a web developer").
+# Found by scanning forward, not by ".*" and backtracking, which took seconds on long messages.
+_ARTICLE = re.compile(r"\b(?:an?|the)\s+", re.I)
+# A question about an occupation is short: longer messages are read by their end only
+QUESTION_CHARS = 400
 _AFTER_LEAD = re.compile(r"\b(?:does|do|for|about|as|being|become|becoming|of|like|are|is|to)\s+(.+)$", re.I)
 _QUESTION_TAIL = re.compile(
     r"\s+(?:do|does|did|need|needs|require|requires|have|has|actually|all\s+day|day\s+to\s+day|earn|earns|"
@@ -584,10 +588,14 @@ def occupations_in_question(text: str) -> list[str]:
     """Phrases that may name the occupation in "what does a data scientist do?", most
     likely first: what follows the last article, then what follows a lead word."""
     phrases: list[str] = []
-    for pattern in (_AFTER_ARTICLE, _AFTER_LEAD):
-        match = pattern.search(text.strip())
-        if match:
-            phrase = _QUESTION_TAIL.sub("", match.group(1)).strip(" ?!.,")
+    text = text.strip()[-QUESTION_CHARS:]
+    last_article = None
+    for last_article in _ARTICLE.finditer(text):
+        pass
+    lead = _AFTER_LEAD.search(text)
+    for found in (text[last_article.end():] if last_article else None, lead.group(1) if lead else None):
+        if found:
+            phrase = _QUESTION_TAIL.sub("", found).strip(" ?!.,")
             if phrase and phrase not in phrases and not _QUALIFICATIONS.match(phrase):
                 phrases.append(phrase)
     return phrases

@@ -593,3 +593,16 @@ def test_the_rating_reference_leaves_out_o_nets_lowest_examples(careers) -> None
     text = skill_prompt(target, rows[0], 1, len(rows), careers.catalogue)
 
     assert "For reference: level 4 – " in text and "level 2 – " not in text
+
+
+def test_a_long_message_is_read_for_occupations_in_linear_time() -> None:
+    # the old ".*\b(?:an?|the)\s+(.+)$" backtracked: 16k characters took seconds on the action server's loop
+    import time
+
+    from bot.careers.conversation import occupations_in_question
+
+    started = time.perf_counter()
+    for text in ("ab " * 6000, "a " * 8000, "what do you do " * 1100):
+        occupations_in_question(text)
+    assert time.perf_counter() - started < 1.0  # was about 12 s
+    assert occupations_in_question("what does a product manager actually do?")[0] == "product manager"
