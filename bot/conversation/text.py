@@ -36,6 +36,7 @@ def for_chat(text: str, limit: int = 160) -> str:
 
     Tags become visible text (`<` and `>` escaped) and so do typed entities such as
     "&lt;"; a plain ampersand ("R&D") is left as it is, so it reads naturally everywhere.
+    A Markdown link ("[x](url)") stays words, never a link.
     """
     short = text
     if len(text) > limit:
@@ -43,7 +44,9 @@ def for_chat(text: str, limit: int = 160) -> str:
         space = cut.rfind(" ")
         # end on a whole word ("data quality…", not "data quali…") unless that loses too much
         short = (cut[:space] if space >= limit // 2 else cut).rstrip(" ,;:-") + "…"
-    return _ENTITY.sub("&amp;", short).replace("<", "&lt;").replace(">", "&gt;")
+    # "[x](javascript:…)" would be a link in the widget's Markdown: a space after the bracket
+    # keeps the words and breaks the link, in every channel alike
+    return _ENTITY.sub("&amp;", short).replace("<", "&lt;").replace(">", "&gt;").replace("](", "] (")
 
 
 # Abbreviations people type in chat, spelt out for matching ("my dept is inbound", "mgr n hr").

@@ -744,3 +744,15 @@ async def test_an_urgent_case_is_never_withdrawn(office, make_tracker, dispatche
     assert events == []
     assert office.case(case.id).status != "closed"
     assert texts(dispatcher)[0].startswith("I'll keep your earlier message with a counselor")
+
+
+async def test_a_markdown_link_in_a_counselors_reply_or_name_reaches_the_widget_as_words(office, make_tracker, dispatcher, domain) -> None:
+    eve = office.add_counselor("eve", "[Eve](javascript:alert(1))", "not-a-real-hash")
+    case = open_own_case(office)
+    office.take_case(case.id, eve.id)
+    office.add_message(case.id, "counselor", "See [this](javascript:alert(document.cookie))", eve.id)
+    tracker = make_tracker(slots={"handoff": "active", "handoff_case": case.id}, text="EXTERNAL: counselor_reply", intent="counselor_reply")
+
+    await ActionDeliverCounselorReply().run(dispatcher, tracker, domain)
+
+    assert texts(dispatcher) == ["[Eve] (javascript:alert(1)): See [this] (javascript:alert(document.cookie))"]

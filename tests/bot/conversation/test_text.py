@@ -55,6 +55,7 @@ def test_has_words(text, expected):
         ("typed &lt; entity", "typed &amp;lt; entity"),
         ('"quoted" and \'single\'', '"quoted" and \'single\''),  # quotes stay readable
         ("plain", "plain"),
+        ("[click me](javascript:alert(1))", "[click me] (javascript:alert(1))"),  # words, never a link
     ],
 )
 def test_for_chat_escapes_markup(text, expected):
