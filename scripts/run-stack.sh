@@ -32,7 +32,9 @@ fi
 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
 actions_pid=$!
 # --enable-api: the console's two routes only, behind the token (the channel's guard).
-.venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml --enable-api \
+# Requests to the Rasa server are chat messages and the console's calls: 256 KB is plenty
+# (Sanic's default is 100 MB; the turn core itself reads at most 4,000 characters).
+SANIC_REQUEST_MAX_SIZE=262144 .venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml --enable-api \
   --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &
 rasa_pid=$!
 # The project's web server: the counselor console, and the notifications of new cases.

@@ -148,6 +148,7 @@ EN: dict[str, str] = {
     # suggestions (bot/counsel/suggestions.py): options the person can choose or put in their own words
     "why_offered": "I suggested “{option}” from what I know about you so far: {reason}. It's only a suggestion – if it doesn't fit, leave it.",
     "strain_heard": "That sounds wearing – thank you for saying it. I've kept it, and it's a good reason to plan the change; if it ever gets too much, a counselor is one message away.",
+    "too_long": "That message is very long – I can read up to {limit} characters at a time. Could you send the key part, or split it into a few messages? Nothing was stored.",
     "a_few_words": "Could you put it in a few words of your own? Even a rough idea is fine – or say “idk” and I'll suggest some.",
     "suggestions_under_question": "Tap one of my suggestions below, or say it in your own words.",
     "suggestions_pick": "Tap the one that fits best, or tell me in your own words.",

@@ -201,6 +201,8 @@ _WITHDRAWS = re.compile(
 _WHY_OPTION = re.compile(r"^why (?:would (?:i|you) (?:choose|pick|suggest) |did you (?:suggest|say) |not |)(?:an? |the )?(?P<what>[\w +&'/-]{3,60}?)\s*\??$")
 URGENT_LINE_SLOT = "urgent_line_given"
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
+# The longest message the turn core reads (a chat message, not a document)
+MAX_MESSAGE_CHARS = 4000
 # Sure enough of a career topic to answer it even when the message has none of its words
 TOPIC_CERTAIN = 0.8
 SUGGESTION = "suggestion-"  # a suggestion button's choice: "suggestion-2" is the second option
@@ -328,6 +330,13 @@ class _Core:
     # ---- the turn -----------------------------------------------------------------------
 
     def run(self) -> Reply:
+        if len(self.text) > MAX_MESSAGE_CHARS:
+            # read by nothing: no answer is that long, and every rule below would pay for it
+            self.reply.kind, self.reply.intent = Kind.OUT_OF_SCOPE.value, "too_long"
+            self.reply.say(t("too_long", limit=f"{MAX_MESSAGE_CHARS:,}"))
+            if self.started or self.open_key is not None:
+                self.ask_open(again=False)
+            return self.finish()
         pending = self.state.get("pending") or {}
         if pending:
             self.state.set("pending", None)

@@ -136,7 +136,8 @@ class Stack:
                 "--credentials", str(self.credentials or self.root / "credentials.yml"), "--interface", "127.0.0.1",
                 "--port", str(self.rasa_port),
             ],
-            cwd=self.root, env=env, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
+            # as scripts/run-stack.sh: no request over 256 KB
+            cwd=self.root, env={**env, "SANIC_REQUEST_MAX_SIZE": "262144"}, stdout=open(logs / "rasa.log", "ab"), stderr=subprocess.STDOUT,
         )
         if self.with_web:
             self.processes["web"] = subprocess.Popen(

@@ -157,6 +157,18 @@ def test_odd_messages_never_break_the_conversation(stack: Stack) -> None:
     assert answers["department"].value == "我想换工作"
 
 
+def test_an_oversized_message_is_refused_and_a_long_one_answered_without_storing(stack: Stack) -> None:
+    sender = "e2e-sizes"
+    say(stack, "hi", "Do you agree", sender)
+    say(stack, "yes", "What brings you here", sender)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        stack.send(sender, "x" * 300_000)  # over the server's 256 KB: never read at all
+    assert refused.value.code == 413
+    replies = stack.send(sender, "word " * 2000)  # 10,000 characters: read by nothing, said so
+    assert any("I can read up to 4,000 characters" in (r.get("text") or "") for r in replies)
+    assert "situation" not in Store.from_url(stack.answers_url).answers("rest", sender)
+
+
 def test_without_consent_nothing_about_the_person_is_kept(stack: Stack) -> None:
     sender = "e2e-no-consent"
     say(stack, "hello", "Do you agree", sender)

@@ -1330,3 +1330,11 @@ def test_being_tired_of_the_job_said_as_the_answer_is_acknowledged(make_turn):
     reply = respond(make_turn("im kinda tired of my job tbh", intent="inform", confidence=0.8, open_question="situation", stage="needs"))
 
     assert t("strain_heard") in reply.texts()
+
+
+def test_a_message_longer_than_the_turn_reads_is_said_so_and_nothing_stored(make_turn):
+    reply = respond(make_turn("word " * 1000, intent="inform", confidence=0.9, open_question="values", stage="assessment"))
+
+    assert reply.records == [] and reply.intent == "too_long"
+    assert reply.texts()[0].startswith("That message is very long – I can read up to 4,000 characters")
+    assert reply.texts()[-1].startswith("What matters most to you in work")
