@@ -8,7 +8,7 @@ Settings come from the environment (bot/config.py), not from credentials.yml.
 Who is talking (the sender id, which names the conversation in the tracker store):
 
 * An employee: the intranet page passes a JWT (HS256, signed with
-  WAYPOINT_WEBCHAT_JWT_SECRET, claims "sub" and "exp") – in socket.io's `auth` payload
+  WAYPOINT_WEBCHAT_JWT_SECRET, claims "sub", "exp", "iat" and "aud": "waypoint", a day at most) – in socket.io's `auth` payload
   (`{"token": ...}`, as Rasa's own channel reads it) or, since rasa-webchat cannot set
   `auth`, as `?token=` on the socket URL. The sender is "employee-" + an HMAC of "sub",
   the same on every device and not the employee's name. An expired, forged or otherwise
@@ -35,6 +35,7 @@ import hmac
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qs
@@ -58,6 +59,10 @@ EMPLOYEE_PREFIX = "employee-"
 JWT_ALGORITHM = "HS256"  # the only one accepted: "none", RS256 … are refused
 # Clock difference tolerated between the intranet server and this one.
 JWT_LEEWAY_SECONDS = 30
+# The token is meant for Waypoint (not another intranet service that shares the secret) …
+JWT_AUDIENCE = "waypoint"
+# … and is a working day's token at most: one that lives longer, or was issued longer ago, is refused
+JWT_MAX_AGE_SECONDS = 24 * 3600
 MAX_TOKEN_CHARS = 4096
 # The console's limit for a message; longer input is cut (socket.io packets are limited too).
 MAX_MESSAGE_CHARS = 4000
@@ -121,15 +126,22 @@ class Identities:
             raise InvalidToken("token too long")
         try:
             claims = jwt.decode(
-                token, self.jwt_secret, algorithms=[JWT_ALGORITHM],
-                options={"require": ["sub", "exp"]}, leeway=JWT_LEEWAY_SECONDS,
+                token, self.jwt_secret, algorithms=[JWT_ALGORITHM], audience=JWT_AUDIENCE,
+                options={"require": ["sub", "exp", "iat", "aud"]}, leeway=JWT_LEEWAY_SECONDS,
             )
         except jwt.ExpiredSignatureError:
             raise InvalidToken("expired token") from None
         except jwt.MissingRequiredClaimError as error:
             raise InvalidToken(f"token without the {error.claim!r} claim") from None
+        except jwt.InvalidAudienceError:
+            raise InvalidToken(f"token not for {JWT_AUDIENCE!r}") from None
         except jwt.InvalidTokenError:
             raise InvalidToken("invalid token") from None
+        issued, expires = claims.get("iat"), claims.get("exp")
+        if not isinstance(issued, (int, float)) or not isinstance(expires, (int, float)):
+            raise InvalidToken("invalid token")
+        if expires - issued > JWT_MAX_AGE_SECONDS or time.time() - issued > JWT_MAX_AGE_SECONDS + JWT_LEEWAY_SECONDS:
+            raise InvalidToken("token older or longer-lived than a day")
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject.strip():
             raise InvalidToken("token with an empty 'sub' claim")

@@ -46,7 +46,8 @@ TITLE = "Waypoint – career counseling"
 
 
 def employee_token(sub: str, lifetime: float = 600, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
-    return jwt.encode({"sub": sub, "exp": int(time.time() + lifetime)}, key, algorithm=algorithm)
+    now = int(time.time())
+    return jwt.encode({"sub": sub, "iat": now, "exp": int(now + lifetime), "aud": "waypoint"}, key, algorithm=algorithm)
 
 
 class IntranetPage:

@@ -35,7 +35,8 @@ IDENTITIES = Identities(SECRET, JWT_SECRET)
 
 def employee_token(sub: str = "e12345", *, key: str = JWT_SECRET, algorithm: str = "HS256",
                    lifetime: float = 600, **claims: Any) -> str:
-    return jwt.encode({"sub": sub, "exp": int(time.time() + lifetime), **claims}, key, algorithm=algorithm)
+    now = int(time.time())
+    return jwt.encode({"sub": sub, "iat": now, "exp": int(now + lifetime), "aud": "waypoint", **claims}, key, algorithm=algorithm)
 
 
 # -- employees: the intranet's JWT ------------------------------------------------------------------
@@ -68,15 +69,23 @@ def test_a_bearer_prefix_and_the_auth_payload_or_the_url_carry_the_token() -> No
         (employee_token(key="not-the-intranet-secret-0123456789"), "invalid token"),
         (employee_token(algorithm="HS512"), "invalid token"),  # the right key, another algorithm
         (jwt.encode({"sub": "e12345", "exp": int(time.time()) + 600}, None, algorithm="none"), "invalid token"),
-        (jwt.encode({"sub": "e12345"}, JWT_SECRET, algorithm="HS256"), "token without the 'exp' claim"),
-        (jwt.encode({"exp": int(time.time()) + 600}, JWT_SECRET, algorithm="HS256"), "token without the 'sub' claim"),
+        (jwt.encode({"sub": "e12345", "iat": int(time.time()), "aud": "waypoint"}, JWT_SECRET, algorithm="HS256"), "token without the 'exp' claim"),
+        (jwt.encode({"exp": int(time.time()) + 600, "iat": int(time.time()), "aud": "waypoint"}, JWT_SECRET, algorithm="HS256"),
+         "token without the 'sub' claim"),
         (employee_token(sub=""), "token with an empty 'sub' claim"),
         (employee_token(nbf=int(time.time()) + 3600), "invalid token"),  # not valid yet
         ("not.a.jwt", "invalid token"),
         ("x" * 5000, "token too long"),
+        (employee_token(aud="another-intranet-app"), "token not for 'waypoint'"),
+        (jwt.encode({"sub": "e12345", "iat": int(time.time()), "exp": int(time.time()) + 600}, JWT_SECRET, algorithm="HS256"),
+         "token without the 'aud' claim"),
+        (jwt.encode({"sub": "e12345", "aud": "waypoint", "exp": int(time.time()) + 600}, JWT_SECRET, algorithm="HS256"),
+         "token without the 'iat' claim"),
+        (employee_token(lifetime=30 * 24 * 3600), "token older or longer-lived than a day"),  # a month-long token
+        (employee_token(iat=int(time.time()) - 2 * 24 * 3600), "token older or longer-lived than a day"),  # issued two days ago
     ],
     ids=["expired", "forged", "wrong-algorithm", "alg-none", "no-exp", "no-sub", "empty-sub", "not-yet-valid",
-         "garbage", "too-long"],
+         "garbage", "too-long", "other-audience", "no-aud", "no-iat", "month-long", "issued-days-ago"],
 )
 def test_invalid_tokens_are_refused_with_a_reason(token: str, reason: str) -> None:
     with pytest.raises(InvalidToken) as refused:
