@@ -28,9 +28,10 @@ SESSION_LIFETIME = timedelta(hours=12)
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
 
-# One message for every failed login, so the page never tells which user names exist.
+# One message for every failed login – a locked account included – so the page never tells
+# which user names exist; the login page says once, for everyone, how locking works.
 LOGIN_FAILED = "The user name or password is not right."
-LOCKED_HINT = "Too many failed attempts: try again later."
+LOCK_RULE = f"After {LOCK_AFTER_FAILURES} wrong passwords in a row an account is locked for {LOCK_MINUTES} minutes."
 
 
 _USERNAME = re.compile(r"[A-Za-z0-9._@-]{2,64}")
@@ -135,16 +136,15 @@ class Authenticator:
             self.case_store.audit(None, "login_failed", detail="unknown user", now=now)
             return LoginResult(None, LOGIN_FAILED)
         if counselor.locked_until is not None and counselor.locked_until > now:
+            self.passwords.spend_time(password)  # as long as any other failure
             self.case_store.audit(counselor.id, "login_failed", detail="locked", now=now)
-            return LoginResult(None, f"{LOGIN_FAILED} {LOCKED_HINT}")
+            return LoginResult(None, LOGIN_FAILED)
         stored = self.case_store.password_hash(counselor.id) or ""
         if not self.passwords.verify(stored, password):
             self.case_store.record_login_failure(counselor.id, now=now, lock_after=LOCK_AFTER_FAILURES,
                                                  lock_minutes=LOCK_MINUTES)
             self.case_store.audit(counselor.id, "login_failed", detail="wrong password", now=now)
-            after = self.case_store.counselor(counselor.id)
-            locked = after is not None and after.locked_until is not None and after.locked_until > now
-            return LoginResult(None, f"{LOGIN_FAILED} {LOCKED_HINT}" if locked else LOGIN_FAILED)
+            return LoginResult(None, LOGIN_FAILED)
         if not counselor.active:
             self.case_store.audit(counselor.id, "login_failed", detail="inactive", now=now)
             return LoginResult(None, LOGIN_FAILED)

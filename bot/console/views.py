@@ -13,7 +13,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, redirect
 
-from bot.console.auth import LOGIN_FAILED, new_token, tokens_match
+from bot.console.auth import LOCK_RULE, LOGIN_FAILED, new_token, tokens_match
 from bot.console.casefile import (
     DENIED,
     FULL,
@@ -83,7 +83,7 @@ def add_login_routes(bp: Blueprint, console: Console) -> None:
             return redirect(target)
         # Double-submit token: the form's hidden field must match this cookie (no session exists yet).
         token = new_token()
-        response = console.page(request, "login.html", next=target, login_csrf=token, error=None, username="")
+        response = console.page(request, "login.html", next=target, login_csrf=token, error=None, username="", lock_rule=LOCK_RULE)
         console.set_cookie(response, LOGIN_CSRF_COOKIE, token, f"{PREFIX}/login", max_age=3600)
         return response
 
@@ -112,7 +112,7 @@ def add_login_routes(bp: Blueprint, console: Console) -> None:
                 console.clear_cookie(response, LOGIN_CSRF_COOKIE, f"{PREFIX}/login")
                 return response
             error = result.error
-        return console.page(request, "login.html", next=target, login_csrf=token, error=error, username=username)
+        return console.page(request, "login.html", next=target, login_csrf=token, error=error, username=username, lock_rule=LOCK_RULE)
 
     @bp.post("/logout")
     async def logout(request: Request) -> HTTPResponse:

@@ -299,7 +299,8 @@ class CaseStore:
     ) -> None:
         """Several wrong passwords in a row lock the account for a while (guessing gets slow)."""
         with self._sessions.begin() as s:
-            row = s.get(Counselor, counselor_id)
+            # the row is locked while counted: two wrong passwords at once are two failures, not one
+            row = s.get(Counselor, counselor_id, with_for_update=True)
             if row is None:
                 return
             row.failed_logins = (row.failed_logins or 0) + 1
