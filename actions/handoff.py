@@ -172,6 +172,8 @@ class ActionCrisisSupport(Action):
     """Crisis language while a counselor has the conversation (the HandoffPolicy's
     call); otherwise the turn core asks for the same support (actions/turn.py)."""
 
+    failure_message = "action_failed_crisis"  # even failing, the person gets the emergency number
+
     def name(self) -> Text:
         return "action_crisis_support"
 

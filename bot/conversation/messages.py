@@ -38,6 +38,11 @@ EN: dict[str, str] = {
     "start_over_no": "No, keep my answers",
     "kept_answers": "Good – nothing was changed. Let's carry on.",
     "started_over": "Done – your answers are deleted. Let's begin again.",
+    "action_failed": "Something went wrong on my side – sorry. Nothing you wrote is lost: please try again in a moment, or say “talk to a counselor”.",
+    "action_failed_crisis": (
+        "Something went wrong on my side – sorry. If you need help now, call your local emergency number (112, 911, 999); "
+        "findahelpline.com lists crisis lines. Please write again in a moment, or say “talk to a counselor”."
+    ),
     "not_stored": (
         "I couldn't save that answer just now – it's kept in our conversation, and I'll carry on. "
         "If this keeps happening, please tell your counselor."
