@@ -29,7 +29,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: browser counselor fonts domain help migrate setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
+.PHONY: browser counselor fonts domain fuzz help migrate purge rotate-key setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
@@ -56,9 +56,24 @@ $(ENGLISH_WORDS): $(VENV)/.installed bot/conversation/english_words.py
 	$(PY) -m bot.conversation.english_words $@
 
 # Schema first, then the O*NET career tables (reloaded only when the files in onet/ change).
-migrate: $(VENV)/.installed
+# The data key that encrypts answers and transcripts at rest (bot/storage/crypto.py): made
+# once, readable by you only. Without it the data cannot be read: back it up (docs/privacy.md).
+# WAYPOINT_DATA_KEY, when set, is used instead.
+DATA_KEY := var/data-key
+export WAYPOINT_DATA_KEY_FILE ?= $(CURDIR)/$(DATA_KEY)
+
+$(DATA_KEY): | $(VENV)/.installed
+	@mkdir -p var && chmod 700 var
+	@(umask 077 && $(PY) -m bot.storage.crypto new-ring > $@.new && mv $@.new $@)
+	@echo "Made a new data key in $@ (readable by you only). It encrypts answers and transcripts at rest: back it up (docs/privacy.md)."
+
+# A new data key; the old ones keep decrypting and the web server re-encrypts in the background.
+rotate-key: $(DATA_KEY)
+	@$(PY) -m bot.storage.crypto rotate $(DATA_KEY)
+
+migrate: $(VENV)/.installed $(DATA_KEY)
 	@mkdir -p var
-	$(VENV)/bin/alembic upgrade head
+	@(umask 077 && $(VENV)/bin/alembic upgrade head)
 	$(PY) -m bot.careers.loader
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
@@ -90,6 +105,14 @@ run: setup
 # `make counselor ARGS=list` (see `make counselor ARGS=--help`).
 counselor: migrate
 	@$(PY) -m bot.console.admin $(ARGS)
+
+# The fuzz tests with many more inputs than `make test` tries (hypothesis's "fuzz" profile, tests/conftest.py).
+fuzz: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
+	$(PY) -m pytest tests/bot/conversation/test_turn_fuzz.py tests/waypoint_rasa/test_input_fuzz.py -q --hypothesis-profile=fuzz
+
+# Erase now what is older than WAYPOINT_RETENTION_DAYS (the web server does it once a day).
+purge: migrate
+	@$(PY) -m bot.privacy.retention
 
 # A terminal chat with the running assistant (start it first with `make run`).
 shell: $(VENV)/.installed

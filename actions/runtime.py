@@ -17,10 +17,12 @@ from rasa_sdk import Tracker
 
 from bot.careers.service import Careers
 from bot.config import Settings
-from bot.storage import CaseStore, Store
+from bot.storage import CaseStore, Store, crypto
 
 if TYPE_CHECKING:
     from bot.plan.service import PlanService
+    from bot.privacy.export import ExportService
+    from bot.storage.personal import PersonalDataStore
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,6 +52,8 @@ def settings() -> Settings:
 def store() -> Store:
     global _store
     if _store is None:
+        if not crypto.configured():
+            crypto.configure(settings().data_key, settings().data_key_file)
         _store = Store.from_url(settings().database_url)
     return _store
 
@@ -71,6 +75,19 @@ def plan_service() -> "PlanService":
 
         _plan_service = PlanService(store(), PlanStore(store().engine), settings(), careers())
     return _plan_service
+
+
+def personal_store() -> "PersonalDataStore":
+    """Everything about one person, to export or erase (bot/privacy), on the answer store's engine."""
+    from bot.storage.personal import PersonalDataStore
+
+    return PersonalDataStore(store().engine)
+
+
+def export_service() -> "ExportService":
+    from bot.privacy.export import ExportService
+
+    return ExportService(personal_store(), settings().base_url, settings().export_link_days)
 
 
 def careers() -> Careers | None:

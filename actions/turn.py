@@ -20,15 +20,19 @@ from rasa_sdk.types import DomainDict
 from actions import runtime
 from actions.handoff import crisis_support, note_to_counselor, request_human, withdraw_request
 from actions.plan import send_plan
+from actions.privacy import send_export_link
 from actions.runtime import say
 from bot.careers import conversation as career_talk
 from bot.careers import profiler
 from bot.conversation import progress
 from bot.conversation.messages import text as t
-from bot.conversation.reply import CrisisSupport, MarkCompleted, NoteToCounselor, OpenCase, Reply, SendPlan, StartOver, WithdrawRequest
+from bot.conversation.reply import (
+    CrisisSupport, EraseData, ExportData, MarkCompleted, NoteToCounselor, OpenCase, Reply, SendPlan, StartOver, WithdrawRequest,
+)
 from bot.conversation.turn import TRANSIENT_SLOTS, Turn, TurnSettings, respond, resume
 from bot.conversation.understand import Nlu, Thresholds
 from bot.handoff import SILENT_STATES
+from bot.privacy import ERASE_ACTION, WITHDRAW_ACTION
 from bot.storage import slot_values
 
 logger = logging.getLogger(__name__)
@@ -78,6 +82,7 @@ async def turn_of(tracker: Tracker) -> Turn:
         settings=TurnSettings(
             counselor_contact=settings.counselor_contact,
             default_review_months=settings.default_review_months,
+            retention_days=settings.retention_days,
             extra_crisis_phrases=settings.extra_crisis_phrases(),
             crisis_resources=settings.crisis_resources,
             abuse_resources=settings.abuse_resources,
@@ -125,6 +130,10 @@ async def apply(reply: Reply, dispatcher: CollectingDispatcher, tracker: Tracker
             events.append(FollowupAction(ACTION_START_OVER))
         elif isinstance(effect, WithdrawRequest):
             events += await withdraw_request(dispatcher, tracker)
+        elif isinstance(effect, ExportData):
+            await send_export_link(dispatcher, tracker)
+        elif isinstance(effect, EraseData):
+            events.append(FollowupAction(WITHDRAW_ACTION if effect.withdraw else ERASE_ACTION))
     for prompt in reply.after:
         say(dispatcher, prompt)
     logger.info("Turn understood as %s (%s)", reply.kind or "-", reply.intent or "-")  # kinds only, never text

@@ -6,10 +6,12 @@ Every setting has a documented default that runs everything on one machine with 
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from bot.handoff.office_hours import OfficeHours
@@ -73,6 +75,17 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     # No default: without a token the HTTP API stays closed (scripts/run-stack.sh makes one per run).
     rasa_token: str | None = None
+    # Host names the Rasa server answers to (against DNS rebinding), comma-separated; the hosts of
+    # base_url, webchat_socket_url and rasa_url are always allowed. Health paths are not checked.
+    allowed_hosts: str = "localhost,127.0.0.1,[::1]"
+    # REST channel (/webhooks/rest/): with a token every request needs `Authorization: Bearer <token>`;
+    # without one it answers only requests from this machine (loopback, not through a proxy).
+    rest_token: str | None = None
+
+    # -- the action server (actions/server.py): it answers only Rasa, which sends this token ----
+    actions_token: str | None = None
+    # Where it listens; any address but loopback requires actions_token.
+    actions_host: str = "127.0.0.1"
 
     # -- the project's web server (counselor console; later plan links and the widget) ---
     web_host: str = "127.0.0.1"
@@ -83,6 +96,18 @@ class Settings:
     console_idle_minutes: int = 30
     # Links to a career plan stop working after this many days (the plan itself stays).
     plan_link_days: int = 30
+
+    # -- the employee's data rights (bot/privacy) ------------------------------------------
+    # Records of conversations inactive this long, and cases closed this long ago, are erased.
+    retention_days: int = 730
+    # A link to someone's data export stops working after this many days.
+    export_link_days: int = 7
+    # Rasa's tracker database (endpoints.yml), for the retention purge and erasures by an admin.
+    tracker_database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+    # The key ring free text is encrypted with (bot/storage/crypto.py): as text, or a file holding it
+    # (`make run` generates var/data-key). One of the two is required.
+    data_key: str | None = field(default=None, repr=False)
+    data_key_file: str | None = None
 
     # -- channels: Slack and the web chat widget ------------------------------------------
     # The Slack channel is on only with both; a token without a signing secret stops the start.
@@ -136,11 +161,20 @@ class Settings:
             crisis_phrases=text("CRISIS_PHRASES", defaults.crisis_phrases),
             rasa_url=text("RASA_URL", defaults.rasa_url).rstrip("/"),
             rasa_token=optional("RASA_TOKEN"),
+            allowed_hosts=text("ALLOWED_HOSTS", defaults.allowed_hosts),
+            rest_token=optional("REST_TOKEN"),
+            actions_token=optional("ACTIONS_TOKEN"),
+            actions_host=text("ACTIONS_HOST", defaults.actions_host).strip(),
             web_host=text("WEB_HOST", defaults.web_host),
             web_port=_whole(env, "WEB_PORT", defaults.web_port, 1, 65535, "a port number"),
             base_url=text("BASE_URL", defaults.base_url).rstrip("/"),
             console_idle_minutes=_whole(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes, 1, 720, "a whole number of minutes"),
             plan_link_days=_whole(env, "PLAN_LINK_DAYS", defaults.plan_link_days, 1, 365, "a whole number of days"),
+            retention_days=_whole(env, "RETENTION_DAYS", defaults.retention_days, 1, 3650, "a whole number of days"),
+            export_link_days=_whole(env, "EXPORT_LINK_DAYS", defaults.export_link_days, 1, 30, "a whole number of days"),
+            tracker_database_url=text("TRACKER_DATABASE_URL", defaults.tracker_database_url),
+            data_key=optional("DATA_KEY"),
+            data_key_file=optional("DATA_KEY_FILE"),
             slack_bot_token=optional("SLACK_BOT_TOKEN"),
             slack_signing_secret=optional("SLACK_SIGNING_SECRET"),
             webchat_jwt_secret=optional("WEBCHAT_JWT_SECRET"),
@@ -187,8 +221,46 @@ class Settings:
         except ValueError as error:
             raise ValueError(f"WAYPOINT_CRISIS_PHRASES: {error}") from None
 
+    def allowed_host_names(self) -> frozenset[str]:
+        """Host names (lower case, IPv6 in brackets, no port) the Rasa server answers to."""
+        urls = (self.base_url, self.webchat_socket_url, self.rasa_url)
+        names = self.allowed_hosts.split(",") + [urlsplit(u).netloc for u in urls if u]
+        return frozenset(h for h in (host_name(n) for n in names) if h)
+
+    def actions_bind(self) -> str:
+        """The action server's address; ValueError when it is reachable from outside without a token."""
+        if not self.actions_token and not is_loopback(self.actions_host):
+            raise ValueError(
+                f"WAYPOINT_ACTIONS_HOST is {self.actions_host!r}, not a loopback address, and WAYPOINT_ACTIONS_TOKEN is "
+                "not set: the action server reads and deletes counseling records for whoever calls it, so it will not "
+                "listen beyond this machine without the token Rasa sends (endpoints.yml)"
+            )
+        return self.actions_host
+
     def notify_email_list(self) -> tuple[str, ...]:
         return tuple(a.strip() for a in self.notify_emails.replace(";", ",").split(",") if a.strip())
+
+
+def host_name(host: str) -> str:
+    """A Host header or netloc as compared: lower case, without port or user, IPv6 in brackets."""
+    host = host.strip().lower().rpartition("@")[2]
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else ""
+    if host.count(":") > 1:  # a bare IPv6 address
+        return f"[{host}]"
+    return host.partition(":")[0].rstrip(".")
+
+
+def is_loopback(host: str) -> bool:
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int, unit: str) -> int:

@@ -1,4 +1,6 @@
-"""The project's web server: the counselor console under /console, and a health check.
+"""The project's web server: the counselor console under /console, plan and data-export
+links, the chat page, a health check; beside it, the notification outbox and the daily
+retention purge.
 
     python -m bot.web        # listens on WAYPOINT_WEB_HOST:WAYPOINT_WEB_PORT
 
@@ -28,8 +30,12 @@ from bot.console.gateway import ConversationGateway, RasaGateway
 from bot.console.render import make_templates
 from bot.handoff.notify import deliver_forever
 from bot.plan.web import plan_blueprint
-from bot.storage import PlanStore, Store
+from bot.privacy.retention import purge_daily
+from bot.privacy.web import export_blueprint
+from bot.storage import PersonalDataStore, PlanStore, Store, crypto
 from bot.storage.cases import CaseStore
+from bot.storage.reseal import reseal_forever
+from bot.storage.tracker_events import TrackerEvents
 from bot.widget import widget_blueprint
 
 logger = logging.getLogger("bot.web")  # not "__main__" under python -m
@@ -53,6 +59,7 @@ def create_app(
     *,
     hasher: PasswordHasher | None = None,
     background_tasks: Sequence[BackgroundTask] = (),
+    tracker_events: TrackerEvents | None = None,
 ) -> Sanic:
     """The web server. `hasher` defaults to argon2's own parameters (tests pass a cheap one);
     each of `background_tasks` is started with the app after the server starts and
@@ -64,12 +71,14 @@ def create_app(
     console = Console(
         settings=settings, store=store, case_store=case_store, gateway=gateway,
         auth=Authenticator(case_store, passwords, settings.console_idle_minutes, clock),
-        passwords=passwords, clock=clock, templates=make_templates(),
+        passwords=passwords, clock=clock, templates=make_templates(), tracker_events=tracker_events,
     )
     app.ctx.console = console
     app.blueprint(console_blueprint(console))
     # the career plan's download links: /plan/<token>/<file>
     app.blueprint(plan_blueprint(store, PlanStore(store.engine), settings, clock))
+    # a person's copy of their data: /export/<token>/ (bot/privacy)
+    app.blueprint(export_blueprint(PersonalDataStore(store.engine), gateway, settings.retention_days, clock))
     # the chat page at / and /chat, and the widget's files under /widget/ (bot/widget)
     app.blueprint(widget_blueprint(settings))
     add_security_headers(app)
@@ -109,6 +118,10 @@ def main() -> None:
         settings = Settings.from_env()
     except ValueError as error:
         raise SystemExit(f"error: {error}") from None
+    try:
+        crypto.configure(settings.data_key, settings.data_key_file)
+    except crypto.DataKeyError as error:
+        raise SystemExit(f"error: {error}") from None
     store = Store.from_url(settings.database_url)
     case_store = CaseStore(store.engine)
     if not settings.rasa_token:
@@ -118,8 +131,18 @@ def main() -> None:
         # the outbox of new and urgent cases, written by the action server (bot/handoff/notify.py)
         await deliver_forever(case_store, settings)
 
-    background_tasks: list[BackgroundTask] = [notification_worker]
-    app = create_app(settings, store, case_store, gateway, background_tasks=background_tasks)
+    tracker_events = TrackerEvents.from_url(settings.tracker_database_url)
+
+    async def retention_purge(_app: Sanic) -> None:
+        # records older than WAYPOINT_RETENTION_DAYS go, once a day (bot/privacy/retention.py)
+        await purge_daily(PersonalDataStore(store.engine), tracker_events, settings.retention_days, utc_now)
+
+    async def reencryption(_app: Sanic) -> None:
+        # values under an older data key (after a rotation) or still in the clear are re-sealed
+        await reseal_forever(store.engine, tracker_events.engine)
+
+    background_tasks: list[BackgroundTask] = [notification_worker, retention_purge, reencryption]
+    app = create_app(settings, store, case_store, gateway, background_tasks=background_tasks, tracker_events=tracker_events)
     # One worker: the background tasks must run once, and SQLite has one writer anyway.
     app.run(host=settings.web_host, port=settings.web_port, access_log=False, workers=1, motd=False)
 

@@ -8,8 +8,8 @@ from logging.config import fileConfig
 from alembic import context
 
 from bot.config import Settings
+from bot.storage import crypto, make_engine
 from bot.storage.models import Base
-from bot.storage import make_engine
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
@@ -19,6 +19,11 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
+    try:
+        crypto.ring()
+    except crypto.DataKeyError:  # `alembic upgrade head` on its own: the data key from configuration
+        settings = Settings.from_env()
+        crypto.configure(settings.data_key, settings.data_key_file)
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)

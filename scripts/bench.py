@@ -5,7 +5,8 @@ Targets (issue 2): one conversation p50 <= 150 ms; 20 concurrent conversations >
 turns/s with p95 <= 2 s and no errors; both servers <= 1.5 GB resident; training <= 5 min.
 Issue 3 (career database, bot/careers/bench.py): load < 30 s, ranking p95 < 20 ms, title
 resolution p95 < 10 ms. Issue 12 (bot/counsel/bench.py): suggestions, career paths and a
-comparison of two targets, p95 <= 20 ms each.
+comparison of two targets, p95 <= 20 ms each. Issue 13 (bot/storage/bench.py): encryption at
+rest adds at most 10 % CPU time per turn.
 
 With --baseline REF (the Makefile passes the commit before the current issue) it then
 compares that commit with this checkout side by side: both stacks run the same scripted
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.careers import bench as career_bench  # noqa: E402
 from bot.counsel import bench as counsel_bench  # noqa: E402
+from bot.storage import bench as storage_bench  # noqa: E402
 from tests.e2e.script import CONVERSATION  # noqa: E402
 from tests.e2e.stack import VENV_BIN, Stack  # noqa: E402
 
@@ -247,15 +249,19 @@ def main() -> None:
             report("One conversation at a time", latencies, time.perf_counter() - started, turns, errors)
 
             latencies, errors = [], []
+            cpu_before = tree_cpu_seconds(stack.pids())
             started = time.perf_counter()
             with ThreadPoolExecutor(args.users) as pool:
                 turns = sum(pool.map(lambda i: converse(stack, f"bench-many-{i}", latencies, errors), range(args.users)))
             report(f"{args.users} concurrent conversations", latencies, time.perf_counter() - started, turns, errors)
+            server_cpu_ms = (tree_cpu_seconds(stack.pids()) - cpu_before) / max(turns, 1) * 1000
+            print(f"  servers' CPU time per turn {server_cpu_ms:.1f} ms")
         finally:
             sampler.running = False
             sampler.join()
             stack.stop()
         print(f"Peak resident memory, Rasa server + action server: {sampler.peak_kb / 1024:.0f} MB")
+    storage_bench.report(storage_bench.run(), server_cpu_ms)
     if not args.skip_training:
         print(f"Training from scratch: {time_training():.0f} s")
     if args.baseline:

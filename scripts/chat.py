@@ -2,6 +2,7 @@
 
 Buttons are shown numbered; type the number to press one. Messages that arrive on their
 own – a counselor's replies – are fetched from the REST channel's inbox every 2 seconds.
+With WAYPOINT_REST_TOKEN set, every request carries it (without, REST answers only localhost).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from bot.config import Settings
+
 URL = "http://localhost:5005/webhooks/rest/webhook"
 INBOX = "http://localhost:5005/webhooks/rest/inbox"
 
 
-def send(sender: str, message: str) -> list[dict]:
+def send(sender: str, message: str, headers: dict[str, str]) -> list[dict]:
     body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(URL, body, {"Content-Type": "application/json"})
+    request = urllib.request.Request(URL, body, {"Content-Type": "application/json", **headers})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)
 
@@ -34,12 +37,12 @@ def show(replies: list[dict], buttons: list[dict]) -> None:
             print(f"   [{len(buttons)}] {button['title']}")
 
 
-def watch_inbox(sender: str, buttons: list[dict]) -> None:
+def watch_inbox(sender: str, buttons: list[dict], headers: dict[str, str]) -> None:
     query = urllib.parse.urlencode({"sender": sender})
     while True:
         time.sleep(2)
         try:
-            with urllib.request.urlopen(f"{INBOX}?{query}", timeout=10) as response:
+            with urllib.request.urlopen(urllib.request.Request(f"{INBOX}?{query}", headers=headers), timeout=10) as response:
                 replies = json.load(response)
         except OSError:
             continue
@@ -52,15 +55,17 @@ def watch_inbox(sender: str, buttons: list[dict]) -> None:
 def main() -> None:
     sender = sys.argv[1] if len(sys.argv) > 1 else f"shell-{uuid.uuid4().hex[:8]}"
     print(f"Talking to Waypoint as '{sender}'. Ctrl-D or Ctrl-C to leave.")
+    token = Settings.from_env().rest_token
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     buttons: list[dict] = []
-    threading.Thread(target=watch_inbox, args=(sender, buttons), daemon=True).start()
+    threading.Thread(target=watch_inbox, args=(sender, buttons, headers), daemon=True).start()
     try:
         while True:
             text = input("You: ").strip()
             if text.isdigit() and 1 <= int(text) <= len(buttons):
                 text = buttons[int(text) - 1]["payload"]
             try:
-                replies = send(sender, text)
+                replies = send(sender, text, headers)
             except OSError as error:
                 print(f"Waypoint is not reachable at {URL} ({error}). Is `make run` running?")
                 continue

@@ -7,7 +7,24 @@ cd "$(dirname "$0")/.."
 RASA_PORT=5005
 ACTIONS_PORT=5055
 WEB_PORT="${WAYPOINT_WEB_PORT:-8000}"
+# No usage telemetry leaves the machine, however the script is started.
+export RASA_TELEMETRY_ENABLED=false
+# Everything the servers write – databases, journals, secrets – is readable by this user only.
+umask 077
 mkdir -p var
+chmod 700 var
+chmod 600 var/*.db* var/*-secret var/data-key 2>/dev/null || true
+
+# The data key that encrypts answers and transcripts at rest (bot/storage/crypto.py): the
+# Makefile makes var/data-key; started on its own, this script uses that file too.
+if [ -z "${WAYPOINT_DATA_KEY:-}" ] && [ -z "${WAYPOINT_DATA_KEY_FILE:-}" ]; then
+  if [ ! -s var/data-key ]; then
+    .venv/bin/python -m bot.storage.crypto new-ring > var/data-key
+    echo "Made a new data key in var/data-key (readable by you only): back it up (docs/privacy.md)."
+  fi
+  WAYPOINT_DATA_KEY_FILE="$PWD/var/data-key"
+  export WAYPOINT_DATA_KEY_FILE
+fi
 
 # The counselor console replies through Rasa's HTTP API, which only answers with this
 # token (waypoint_rasa/channels.py): made fresh for each run unless one is configured.
@@ -15,6 +32,12 @@ mkdir -p var
 if [ -z "${WAYPOINT_RASA_TOKEN:-}" ]; then
   WAYPOINT_RASA_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
   export WAYPOINT_RASA_TOKEN
+fi
+# Rasa calls the action server with this token (endpoints.yml), and the action server answers
+# nothing else: made fresh for each run unless one is configured, and kept off command lines.
+if [ -z "${WAYPOINT_ACTIONS_TOKEN:-}" ]; then
+  WAYPOINT_ACTIONS_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+  export WAYPOINT_ACTIONS_TOKEN
 fi
 # The web chat widget signs the anonymous identities it hands to browsers with this key:
 # kept in var/ so that conversations survive restarts.
@@ -25,11 +48,11 @@ if [ -z "${WAYPOINT_WEBCHAT_SECRET:-}" ]; then
 fi
 
 # The action server does not need Rasa or TensorFlow: rasa_sdk alone starts faster and smaller.
-# It writes and deletes counseling records for whoever calls it, so it listens on
-# localhost only (rasa_sdk binds every interface unless SANIC_HOST says otherwise).
+# It writes and deletes counseling records, so it answers only calls with the token above and
+# listens on WAYPOINT_ACTIONS_HOST, localhost by default (actions/server.py).
 # One BLAS thread: the career catalogue's matrix products are tiny, and idle BLAS threads
 # spinning on the second core slow the Rasa server down.
-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 .venv/bin/python -m actions.server --port "$ACTIONS_PORT" &
 actions_pid=$!
 # --enable-api: the console's two routes only, behind the token (the channel's guard).
 # Requests to the Rasa server are chat messages and the console's calls: 256 KB is plenty

@@ -25,7 +25,11 @@ from bot.conversation.topics import TopicCatalogue  # noqa: E402
 DOMAIN = ROOT / "domain.yml"
 STORIES = ROOT / "data" / "stories" / "turn.yml"
 # Intents only the console sends (Rasa's HTTP API), each with its own handoff action.
-EXTERNAL = {"counselor_reply": "action_deliver_counselor_reply", "hand_back": "action_hand_back"}
+EXTERNAL = {
+    "counselor_reply": "action_deliver_counselor_reply",
+    "hand_back": "action_hand_back",
+    "erase_data_request": "action_erase_data",
+}
 
 
 def question_slots() -> list[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -17,6 +18,27 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
+
+# The fuzz tests (hypothesis): `make test` tries 2,000 inputs per target; `make fuzz` runs the
+# "fuzz" profile (pytest --hypothesis-profile=fuzz) with many more. No deadline: a slow
+# example is not a failure, a crash is.
+hypothesis_settings.register_profile("default", max_examples=2000, deadline=None, derandomize=False,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("fuzz", max_examples=50000, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("default")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_key() -> Iterator[str]:
+    """Every test process seals with its own fresh data key (bot/storage/crypto.py); end-to-end
+    stacks are given the same ring, so tests read what the servers wrote."""
+    from bot.storage import crypto
+
+    ring = crypto.KeyRing.generate()
+    crypto.use(crypto.KeySource(text=ring.format()))
+    yield ring.format()
+    crypto.use(None)
 
 
 @pytest.fixture(scope="session")

@@ -1,53 +1,48 @@
-"""The REST channel with an inbox, and the guard in front of Rasa's HTTP API.
+"""The REST channel: Rasa's, with an inbox, its caller checked, and its conversations its own.
 
 A counselor's reply reaches the employee through Rasa's HTTP API
 (`trigger_intent?output_channel=latest`): Rasa then sends the bot's messages to the
 output channel of the channel the employee last used. Slack and the web widget push
 them; plain REST has no way to push, so its output channel keeps them in an inbox that
-the REST client fetches (`GET /webhooks/rest/inbox?sender=…`). The inbox trusts callers
-exactly as much as the REST webhook does (whoever may post as a sender gets the replies
-to that sender): REST is the local and test channel and listens on localhost.
+the REST client fetches (`GET /webhooks/rest/inbox?sender=…`).
 
-The guard: Rasa's HTTP API (started with `--enable-api`) is reachable only on the two
-routes the console needs, and only with the token from configuration
-(WAYPOINT_RASA_TOKEN, compared in constant time). Every other API route – model upload
-and training among them – answers 404 whoever asks. The token is read from the
-environment rather than passed with `--auth-token`, so it never shows in a process list.
+REST is the local and test channel, and its caller names the sender, so:
+
+* Who may call: with WAYPOINT_REST_TOKEN set, the webhook and the inbox need
+  `Authorization: Bearer <token>` (compared in constant time); without it they answer
+  only requests from this machine – a loopback peer that did not come through a proxy
+  (no Forwarded / X-Forwarded-For / X-Real-IP header). `make shell`, the tests and the
+  benchmark are local and need nothing.
+* Whose conversation: the message's channel is always "rest" – Rasa's RestInput takes
+  `input_channel` from the request body, which would let a caller write under a Slack
+  or web chat identity in the answer store. And a sender id whose conversation in the
+  tracker store came from another channel (a Slack user id is visible to the whole
+  workspace) is refused with 403: Rasa keys conversations by sender id alone.
+
+The guard in front of Rasa's HTTP API and the Host check come with every Waypoint channel
+and with the tracker store (waypoint_rasa/http_guard.py).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
-import re
 from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Text
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, Sanic, response
+from rasa.shared.exceptions import InvalidConfigException
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.config import Settings
+from bot.config import Settings, is_loopback
+from waypoint_rasa import http_guard
 
 logger = logging.getLogger(__name__)
 
 # Messages kept per sender until fetched; older ones are dropped first.
 INBOX_LIMIT = 100
-
-_ALLOWED_API_ROUTES = (
-    ("GET", re.compile(r"^/conversations/[^/]+/tracker$")),
-    ("POST", re.compile(r"^/conversations/[^/]+/trigger_intent$")),
-)
-_OPEN_ROUTES = (
-    ("GET", re.compile(r"^/$")),
-    ("GET", re.compile(r"^/version$")),
-    # the web chat widget's socket.io endpoint (waypoint_rasa/webchat.py): long polling and the websocket
-    ("GET", re.compile(r"^/socket\.io$")),
-    ("POST", re.compile(r"^/socket\.io$")),
-    ("OPTIONS", re.compile(r"^/socket\.io$")),
-)
 
 
 class Inbox:
@@ -79,20 +74,44 @@ class InboxOutput(CollectingOutputChannel):
 
 
 class RestWithInboxInput(RestInput):
-    """Rasa's REST channel under its usual name and URL, plus the inbox."""
+    """Rasa's REST channel under its usual name and URL, plus the inbox and the checks above."""
 
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
-    def __init__(self) -> None:
+    def __init__(self, token: str | None = None) -> None:
         self.inbox = Inbox()
+        self.token = token
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestWithInboxInput":
+        try:
+            return cls(Settings.from_env().rest_token)
+        except ValueError as error:
+            raise InvalidConfigException(str(error)) from None  # `rasa run` prints this one line
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()  # never the caller's `input_channel`
 
     def get_output_channel(self) -> InboxOutput:
         return InboxOutput(self.inbox)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
+
+        @webhook.middleware("request")
+        async def check_caller(request: Request) -> HTTPResponse | None:
+            path = request.path.rstrip("/")
+            if not path.endswith(("/webhook", "/inbox")):
+                return None  # the channel's health route
+            if self.token is not None and not http_guard.token_matches(request, self.token):
+                return response.json({"error": "Not authenticated"}, status=401)
+            if self.token is None and not from_this_machine(request):
+                return response.json({"error": "The REST channel answers only this machine (WAYPOINT_REST_TOKEN)"}, status=403)
+            if path.endswith("/webhook") and await self._another_channels(request):
+                return response.json({"error": "This sender's conversation is on another channel"}, status=403)
+            return None
 
         @webhook.route("/inbox", methods=["GET"])
         async def inbox(request: Request) -> HTTPResponse:
@@ -101,31 +120,23 @@ class RestWithInboxInput(RestInput):
                 return response.json({"error": "Say whose messages: ?sender=<sender id>"}, status=400)
             return response.json(self.inbox.take(sender))
 
-        @webhook.listener("before_server_start")
-        async def install_guard(app: Sanic, _loop: Any) -> None:
-            install_api_guard(app, Settings.from_env().rasa_token)
+        return http_guard.install_with(webhook)
 
-        return webhook
-
-
-def install_api_guard(app: Sanic, token: str | None) -> None:
-    async def guard(request: Request) -> HTTPResponse | None:
-        path, method = request.path.rstrip("/") or "/", request.method
-        if path.startswith("/webhooks/") or any(m == method and p.match(path) for m, p in _OPEN_ROUTES):
-            return None
-        if not any(m == method and p.match(path) for m, p in _ALLOWED_API_ROUTES):
-            return response.json({"error": "Not found"}, status=404)
-        if not token:
-            return response.json({"error": "The HTTP API is closed: no WAYPOINT_RASA_TOKEN is configured."}, status=403)
-        provided = request.args.get("token") or _bearer(request.headers.get("authorization", ""))
-        if not provided or not hmac.compare_digest(provided.encode(), token.encode()):
-            return response.json({"error": "Not authenticated"}, status=401)
-        return None
-
-    app.register_middleware(guard, "request")
-    logger.info("Rasa HTTP API limited to the console's routes%s", "" if token else " (closed: no token configured)")
+    async def _another_channels(self, request: Request) -> bool:
+        """Whether the sender's stored conversation came from a channel other than REST."""
+        body = request.json
+        sender = body.get("sender") if isinstance(body, dict) else None
+        tracker_store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+        if not isinstance(sender, str) or tracker_store is None:
+            return False
+        tracker = await tracker_store.retrieve(sender)
+        channel = tracker.get_latest_input_channel() if tracker is not None else None
+        return channel not in (None, self.name())
 
 
-def _bearer(header: str) -> str | None:
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def from_this_machine(request: Request) -> bool:
+    """A request from a loopback address that no proxy on this machine passed on."""
+    return not any(header in request.headers for header in _PROXY_HEADERS) and is_loopback(request.ip or "")

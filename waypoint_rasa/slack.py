@@ -62,6 +62,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from waypoint_rasa import http_guard
 
 logger = logging.getLogger(__name__)
 
@@ -383,7 +384,8 @@ class WaypointSlackInput(SlackInput):
         return WaypointSlackBot(self.slack_token, self.api_url, channel, self.direct_channels)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack_webhook = Blueprint("slack_webhook", __name__)
+        # the Rasa server's guard, whatever other channels there are – even with Slack off
+        slack_webhook = http_guard.install_with(Blueprint("slack_webhook", __name__))
         if not self.enabled:
             logger.info(
                 "Slack channel off: set WAYPOINT_SLACK_BOT_TOKEN and WAYPOINT_SLACK_SIGNING_SECRET to turn it on"

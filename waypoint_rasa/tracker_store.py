@@ -3,13 +3,23 @@ from endpoints.yml (`type: waypoint_rasa.tracker_store.WaypointTrackerStore`).
 
 Privacy: a conversation whose `consent` slot is False is never written to the database
 (it lives in this process's memory only), and whatever was written before the "no" is
-deleted. After "start over" the earlier transcript is deleted too, so starting over
-really clears what was said.
+deleted; fetching it for the console never replaces it with an empty one. After "start
+over" the earlier transcript is deleted too, so starting over really clears what was
+said. After an erasure (bot/privacy: "delete all my data", "withdraw my consent", an
+admin's erasure) the transcript goes from the database and from memory: the tracker
+carries on with only the events from the erasure on. On SQLite, deleted rows are zeroed
+in the file (`secure_delete`). Every event is stored sealed with the data key.
+
+Security: Rasa creates the tracker store while its server starts, so this is where the
+guard in front of the server is installed whatever the channels (waypoint_rasa/http_guard.py).
 
 Speed: with `cache_trackers: true` (one Rasa process per conversation, as on one
 machine) the live tracker stays in memory between messages, so a message costs one
 INSERT instead of re-reading and replaying the whole conversation. Leave it off when
-several Rasa replicas or Sanic workers share the database.
+several Rasa replicas or Sanic workers share the database. A cached tracker idle for
+CACHE_IDLE_SECONDS is read again from the database, so a conversation deleted there
+(the retention purge, bot/privacy/retention.py) does not live on in memory; one kept
+only in memory (no consent) is forgotten after MEMORY_ONLY_IDLE_SECONDS.
 """
 
 from __future__ import annotations
@@ -17,20 +27,41 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import time
 from collections import OrderedDict
 from typing import Any, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
+from sqlalchemy import event as sqlalchemy_event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from waypoint_rasa import speedups
+from bot.config import Settings
+from bot.storage import crypto
+from waypoint_rasa import http_guard, speedups
 
 logger = logging.getLogger(__name__)
 speedups.install()  # this module is what the Rasa server loads of ours
 
 START_OVER_ACTION = "action_start_over"
+# bot.privacy.ERASURE_ACTIONS (not imported: this module is what the Rasa server loads, kept to Rasa's needs)
+ERASURE_ACTIONS = ("action_erase_data", "action_withdraw_consent")
+CACHE_IDLE_SECONDS = 3600.0
+MEMORY_ONLY_IDLE_SECONDS = 86400.0
+
+
+def erasure_index(events: list[Event]) -> int | None:
+    """Where a successful erasure starts among `events`: its ActionExecuted, when the action
+    reset the slots (it does only once the stored records are gone)."""
+    for i, event in enumerate(events):
+        if isinstance(event, ActionExecuted) and event.action_name in ERASURE_ACTIONS:
+            for later in events[i + 1:]:
+                if isinstance(later, AllSlotsReset):
+                    return i
+                if isinstance(later, ActionExecuted):
+                    break
+    return None
 
 
 class WaypointTrackerStore(SQLTrackerStore):
@@ -44,28 +75,66 @@ class WaypointTrackerStore(SQLTrackerStore):
         super().__init__(domain, **kwargs)
         self.cache_trackers = bool(cache_trackers)
         self.cache_size = int(cache_size)
-        # sender id -> (tracker, how many of its events are accounted for in the database)
-        self._live: OrderedDict[Text, tuple[DialogueStateTracker, int]] = OrderedDict()
+        # sender id -> (tracker, how many of its events are accounted for in the database, when last used)
+        self._live: OrderedDict[Text, tuple[DialogueStateTracker, int, float]] = OrderedDict()
+        if self.engine.dialect.name == "sqlite":
+            sqlalchemy_event.listen(self.engine, "connect", _secure_delete)
+        if not crypto.configured():
+            # the Rasa server's own process: the events are sealed with the data key (bot/storage/crypto.py)
+            settings = Settings.from_env()
+            crypto.configure(settings.data_key, settings.data_key_file)
+        # Rasa creates its tracker store while the server starts, whatever channels credentials.yml
+        # names: the guard in front of the server (Host check, HTTP API) is installed here too.
+        http_guard.install_on_rasa_server()
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
-        self._live[tracker.sender_id] = (tracker, len(tracker.events))
+        self._live[tracker.sender_id] = (tracker, len(tracker.events), time.monotonic())
         self._live.move_to_end(tracker.sender_id)
         while len(self._live) > self.cache_size:
             self._live.popitem(last=False)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    def _live_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         live = self._live.get(sender_id)
-        if live is not None:
-            tracker, saved = live
-            if len(tracker.events) == saved:
-                self._live.move_to_end(sender_id)
-                return tracker
-            # the last message failed before its events were saved: reload what was saved
+        if live is None:
+            return None
+        tracker, saved, used = live
+        memory_only = tracker.get_slot("consent") is False
+        idle = time.monotonic() - used
+        if len(tracker.events) != saved or idle > (MEMORY_ONLY_IDLE_SECONDS if memory_only else CACHE_IDLE_SECONDS):
+            # the last message failed before its events were saved, or it sat unused: read
+            # what the database holds (nothing, for a conversation kept only in memory)
             del self._live[sender_id]
+            return None
+        self._live[sender_id] = (tracker, saved, time.monotonic())
+        self._live.move_to_end(sender_id)
+        return tracker
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        live = self._live_tracker(sender_id)
+        if live is not None:
+            return live
         tracker = await super().retrieve(sender_id)
         if tracker is not None and self.cache_trackers:
             self._remember(tracker)
         return tracker
+
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's own, with the events unsealed (the data column is encrypted at rest)."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions).all()
+            events = [json.loads(crypto.unseal(row.data) or "{}") for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        """The whole conversation (the console's transcript, a data export). One kept only
+        in memory is returned as it is: the database has nothing of it, and an empty
+        tracker in its place would end the conversation and store the next message."""
+        live = self._live_tracker(conversation_id)
+        if live is not None and live.get_slot("consent") is False:
+            return live
+        return await super().retrieve_full_tracker(conversation_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
@@ -76,6 +145,16 @@ class WaypointTrackerStore(SQLTrackerStore):
             with self.session_scope() as session:
                 saved = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
         new_events = list(itertools.islice(tracker.events, saved, None))
+
+        erased_at = erasure_index(new_events)
+        if erased_at is not None:
+            # everything before the erasure goes, stored and in memory
+            self._delete(tracker.sender_id)
+            self._live.pop(tracker.sender_id, None)
+            new_events = new_events[erased_at:]
+            tracker = self.init_tracker(tracker.sender_id)
+            for event in new_events:
+                tracker.update(event, self.domain)
 
         if tracker.get_slot("consent") is False:
             self._delete(tracker.sender_id)
@@ -92,6 +171,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         self._insert(tracker.sender_id, new_events)
         if self.cache_trackers:
             self._remember(tracker)
+        elif erased_at is not None:
+            self._live.pop(tracker.sender_id, None)
 
     def _insert(self, sender_id: Text, events: list) -> None:
         if not events:
@@ -106,7 +187,7 @@ class WaypointTrackerStore(SQLTrackerStore):
                         timestamp=data.get("timestamp"),
                         intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
                         action_name=data.get("name"),
-                        data=json.dumps(data),
+                        data=crypto.seal(json.dumps(data)),
                     )
                 )
             session.commit()
@@ -117,3 +198,9 @@ class WaypointTrackerStore(SQLTrackerStore):
             session.commit()
         if deleted:
             logger.debug("Deleted %s stored events of a conversation", deleted)
+
+
+def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()

@@ -21,6 +21,8 @@ ACTION_LISTEN = "action_listen"
 ACTION_TURN = "action_turn"
 ACTION_RESUME = "action_continue_counseling"
 ACTION_START_OVER = "action_start_over"
+ACTION_ERASE = "action_erase_data"
+ACTION_WITHDRAW = "action_withdraw_consent"
 # Below the HandoffPolicy (7).
 TURN_POLICY_PRIORITY = 6
 
@@ -29,9 +31,9 @@ def next_action(latest_action: str | None, has_message: bool) -> str | None:
     """The whole routing: a message goes to the core; after the core, listen."""
     if latest_action == ACTION_LISTEN:
         return ACTION_TURN if has_message else None
-    if latest_action == ACTION_START_OVER:
-        return ACTION_RESUME
-    if latest_action in (ACTION_TURN, ACTION_RESUME):
+    if latest_action in (ACTION_START_OVER, ACTION_WITHDRAW):
+        return ACTION_RESUME  # consent withdrawn: on with the conversation, storing nothing
+    if latest_action in (ACTION_TURN, ACTION_RESUME, ACTION_ERASE):
         return ACTION_LISTEN
     return None
 

@@ -51,6 +51,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from bot.config import Settings
 from bot.widget.options import allowed_origins
+from waypoint_rasa import http_guard
 
 logger = logging.getLogger(__name__)
 
@@ -256,4 +257,4 @@ class WaypointSocketIOInput(SocketIOInput):
                 text[:MAX_MESSAGE_CHARS], WaypointSocketIOOutput(sio, self.bot_message_evt), sender, input_channel=self.name(),
             ))
 
-        return webhook
+        return http_guard.install_with(webhook)  # the Rasa server's guard, whatever other channels there are

@@ -4,6 +4,11 @@
     python -m bot.console.admin list
     python -m bot.console.admin update jdoe --active no
     python -m bot.console.admin set-password jdoe --password-stdin < secret.txt
+    python -m bot.console.admin export --case 12 [--include-notes] --output data.json
+    python -m bot.console.admin erase --channel slack --sender U0123ABCD --yes
+
+`export` and `erase` carry out an employee's request that came another way (docs/privacy.md);
+the person is named by a case number, or by channel and sender id.
 
 The database is WAYPOINT_DATABASE_URL (bot/config.py) unless --database-url is given.
 Errors are one line on stderr; bad input exits with 2.
@@ -12,16 +17,20 @@ Errors are one line on stderr; bad input exits with 2.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
+import os
 import sys
+from datetime import datetime, timezone
 from typing import Sequence, TextIO
 
 from argon2 import PasswordHasher
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.console.auth import PasswordRuleError, hash_password, username_problem
-from bot.storage import make_engine
+from bot.storage import crypto, make_engine
 from bot.storage.cases import ROLES, CaseError, CaseStore, CounselorRecord
 
 BAD_INPUT = 2
@@ -43,7 +52,10 @@ def _yes_no(raw: str) -> bool:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m bot.console.admin", description="Manage counselor console accounts.")
+    top = argparse.ArgumentParser(
+        prog="python -m bot.console.admin",
+        description="Manage counselor console accounts; carry out an employee's export or erasure request.",
+    )
     top.add_argument("--database-url", help="SQLAlchemy URL (default: WAYPOINT_DATABASE_URL)")
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -72,7 +84,63 @@ def parser() -> argparse.ArgumentParser:
     password = commands.add_parser("set-password", help="set a new password (ends the counselor's sessions)")
     password.add_argument("username")
     password.add_argument("--password-stdin", action="store_true")
+
+    for name, helptext in (("export", "write a copy of everything held about a person (JSON)"),
+                           ("erase", "erase everything held about a person")):
+        request = commands.add_parser(name, help=helptext)
+        request.add_argument("--case", default="", help="one of the person's case numbers")
+        request.add_argument("--channel", default="", help="slack, socketio or rest (with --sender)")
+        request.add_argument("--sender", default="", help="the person's sender id on that channel")
+        if name == "export":
+            request.add_argument("--include-notes", action="store_true", help="include counselors' private notes")
+            request.add_argument("--output", help="a new file to write (readable by you only); default: standard output")
+        else:
+            request.add_argument("--yes", action="store_true", help="confirm: an erasure cannot be undone")
     return top
+
+
+def data_request(args: argparse.Namespace, engine: Engine, settings: Settings, stdout: TextIO) -> None:
+    """An export or erasure for an employee, as an admin (audited, like the console's)."""
+    from bot.console.gateway import RasaGateway
+    from bot.privacy import export
+    from bot.privacy.requests import RequestError, erase_person, export_person, find_person
+    from bot.storage.personal import PersonalDataStore
+    from bot.storage.tracker_events import TrackerEvents
+
+    store = PersonalDataStore(engine)
+    try:
+        person = find_person(store, args.channel, args.sender, args.case)
+    except RequestError as error:
+        raise InputError(str(error)) from None
+    gateway = RasaGateway(settings.rasa_url, settings.rasa_token) if settings.rasa_token else None
+    now = datetime.now(timezone.utc)
+    if args.command == "export":
+        document = asyncio.run(export_person(store, gateway, person, args.include_notes, now, settings.retention_days))
+        body = export.to_json(document).decode("utf-8")
+        if args.output:
+            try:
+                descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                raise InputError(f"{args.output} exists already: choose a new file") from None
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(body)
+            print(f"written to {args.output}", file=sys.stderr)
+        else:
+            stdout.write(body + "\n")
+        CaseStore(engine).audit(None, "data_export", detail="command line" + (", with counselors' notes" if args.include_notes else ""))
+        return
+    if not args.yes:
+        raise InputError("an erasure cannot be undone: add --yes to confirm")
+    report = erase_person(store, gateway, TrackerEvents.from_url(settings.tracker_database_url), person, None, now)
+    done = asyncio.run(report)
+    print(f"erased: {done.erased.describe()}; transcript: {TRANSCRIPT_DONE[done.transcript]}", file=stdout)
+
+
+TRANSCRIPT_DONE = {
+    "rasa": "erased by Rasa, stored and in memory",
+    "database": "deleted from Rasa's database (Rasa was not reachable; a copy in its memory ends when it restarts)",
+    "none": "not reached – run the erasure again once Rasa is running",
+}
 
 
 def read_password(from_stdin: bool, stdin: TextIO) -> str:
@@ -141,8 +209,14 @@ def main(
         return BAD_INPUT
     engine = make_engine(url)
     try:
-        run(args, CaseStore(engine), stdin or sys.stdin, stdout or sys.stdout, hasher)
-    except (InputError, PasswordRuleError, CaseError) as error:
+        if args.command in ("export", "erase"):
+            settings = Settings.from_env()
+            if not crypto.configured():
+                crypto.configure(settings.data_key, settings.data_key_file)
+            data_request(args, engine, settings, stdout or sys.stdout)
+        else:
+            run(args, CaseStore(engine), stdin or sys.stdin, stdout or sys.stdout, hasher)
+    except (InputError, PasswordRuleError, CaseError, crypto.DataKeyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
     except SQLAlchemyError as error:

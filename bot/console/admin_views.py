@@ -1,4 +1,5 @@
-"""Admin-only pages: the counselor registry, the audit log, complaints and supervision.
+"""Admin-only pages: the counselor registry, the audit log, complaints, supervision, and an
+employee's data requests that came another way.
 
 Counselors get 403 on all of them (the `admin_only` mark, checked by the console's guard).
 Every change is written to the audit log; passwords never are.
@@ -11,18 +12,29 @@ from typing import Any
 
 from sanic import Blueprint
 from sanic.request import Request
-from sanic.response import HTTPResponse, redirect
+from sanic.response import HTTPResponse, raw as raw_response, redirect
 
 from bot.console.auth import PasswordRuleError, username_problem
 from bot.console.casefile import MAX_TEXT
 from bot.console.context import PREFIX, Console, admin_only, me
+from bot.privacy import export
+from bot.privacy.requests import CHANNELS, RequestError, erase_person, export_person, find_person
 from bot.storage.cases import ROLES, CaseError
+from bot.storage.personal import PersonalDataStore, Person
 
 NOTICES = {
     "added": "The counselor is added.",
     "updated": "The changes are saved.",
     "password": "The password is changed; the counselor's open sessions have ended.",
     "resolved": "The complaint is marked as resolved.",
+}
+
+
+TRANSCRIPT_NOTICES = {
+    "rasa": "The chat transcript is erased too, stored and in memory.",
+    "database": "Rasa could not be reached: the stored chat transcript was deleted directly; a copy in Rasa's memory "
+    "ends when Rasa restarts.",
+    "none": "Rasa could not be reached and its database is not configured here: erase again once Rasa is running.",
 }
 
 
@@ -154,6 +166,52 @@ def add_admin_routes(bp: Blueprint, console: Console) -> None:
             return console.error(request, 404, "There is no such complaint.")
         audit(request, "resolve_complaint", f"complaint {complaint.id}", complaint.case_id)
         return redirect(f"{PREFIX}/complaints?done=resolved")
+
+    # -- an employee's export or erasure request that came another way (bot/privacy/requests.py) --
+
+    personal = PersonalDataStore(console.store.engine)
+
+    def data_requests_page(request: Request, status: int = 200, error: str | None = None, notice: str | None = None) -> HTTPResponse:
+        draft = {k: (request.form.get(k) or "") for k in ("channel", "sender_id", "case_number")} if status != 200 else {}
+        return console.page(request, "data_requests.html", status, error=error, notice=notice, channels=CHANNELS,
+                            draft=draft, retention_days=console.settings.retention_days)
+
+    @bp.get("/data-requests")
+    @admin_only
+    async def data_requests(request: Request) -> HTTPResponse:
+        return data_requests_page(request)
+
+    def person_in(request: Request) -> Person:
+        form = request.form
+        return find_person(personal, form.get("channel") or "", form.get("sender_id") or "", form.get("case_number") or "")
+
+    @bp.post("/data-requests/export")
+    @admin_only
+    async def data_export(request: Request) -> HTTPResponse:
+        try:
+            person = await asyncio.to_thread(person_in, request)
+        except RequestError as problem:
+            return data_requests_page(request, 400, error=str(problem))
+        with_notes = request.form.get("include_notes") == "yes"
+        document = await export_person(personal, console.gateway, person, with_notes, console.clock(),
+                                       console.settings.retention_days)
+        audit(request, "data_export", "with counselors' notes" if with_notes else "")  # never who: that is personal data
+        return raw_response(export.to_json(document), content_type="application/json; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{export.JSON_FILENAME}"', "Cache-Control": "no-store",
+        })
+
+    @bp.post("/data-requests/erase")
+    @admin_only
+    async def data_erase(request: Request) -> HTTPResponse:
+        try:
+            person = await asyncio.to_thread(person_in, request)
+        except RequestError as problem:
+            return data_requests_page(request, 400, error=str(problem))
+        if (request.form.get("confirm") or "").strip() != "ERASE":
+            return data_requests_page(request, 400, error="Type ERASE in capitals to confirm: an erasure cannot be undone.")
+        report = await erase_person(personal, console.gateway, console.tracker_events, person, me(request).id,
+                                    console.clock())
+        return data_requests_page(request, notice=f"Erased: {report.erased.describe()}. {TRANSCRIPT_NOTICES[report.transcript]}")
 
     @bp.get("/supervision")
     @admin_only

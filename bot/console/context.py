@@ -12,6 +12,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
+from bot.storage.tracker_events import TrackerEvents
 from bot.console.auth import Authenticator, Clock, Passwords
 from bot.console.gateway import ConversationGateway
 from bot.console.render import render_page
@@ -79,6 +80,8 @@ class Console:
     passwords: Passwords
     clock: Clock
     templates: Environment
+    # Rasa's tracker table, to delete a transcript when Rasa cannot be reached (bot/privacy/requests.py)
+    tracker_events: TrackerEvents | None = None
 
     @property
     def secure_cookies(self) -> bool:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.handoff import COUNSELOR_REPLY_INTENT, HAND_BACK_INTENT
+from bot.privacy import ERASE_REQUEST_INTENT
 from bot.storage.cases import CaseRecord
 
 # What Rasa writes as the user text of a trigger_intent call.
@@ -42,6 +43,12 @@ class ConversationGateway(Protocol):
         """Have the bot send a counselor's stored message to the employee."""
 
     async def hand_back(self, case: CaseRecord) -> None: ...
+
+    async def conversation(self, sender_id: str) -> list[TranscriptEntry]:
+        """Everything said in a conversation, for a data export."""
+
+    async def erase(self, sender_id: str) -> None:
+        """Have Rasa erase a conversation's transcript, stored and in memory (bot/privacy)."""
 
 
 def transcript_from_events(events: list[dict[str, Any]]) -> list[TranscriptEntry]:
@@ -68,10 +75,20 @@ class RasaGateway:
         self.timeout = timeout
 
     async def transcript(self, case: CaseRecord) -> list[TranscriptEntry]:
-        body = await self._call("GET", case, "tracker", {"include_events": "ALL"})
+        return await self._transcript(case.sender_id, f"case {case.id}")
+
+    async def conversation(self, sender_id: str) -> list[TranscriptEntry]:
+        return await self._transcript(sender_id, "a data export")
+
+    async def erase(self, sender_id: str) -> None:
+        # no output channel: nothing is said to the person
+        await self._call("POST", sender_id, "an erasure", "trigger_intent", {}, {"name": ERASE_REQUEST_INTENT})
+
+    async def _transcript(self, sender_id: str, what: str) -> list[TranscriptEntry]:
+        body = await self._call("GET", sender_id, what, "tracker", {"include_events": "ALL"})
         events = body.get("events") if isinstance(body, dict) else None
         if not isinstance(events, list):
-            raise GatewayError(f"Rasa's tracker for case {case.id} had no events list")
+            raise GatewayError(f"Rasa's tracker for {what} had no events list")
         return transcript_from_events(events)
 
     async def deliver(self, case: CaseRecord, message_id: int) -> None:
@@ -82,22 +99,24 @@ class RasaGateway:
 
     async def _trigger(self, case: CaseRecord, intent: str, entities: dict[str, str]) -> None:
         await self._call(
-            "POST", case, "trigger_intent", {"output_channel": "latest"}, {"name": intent, "entities": entities}
+            "POST", case.sender_id, f"case {case.id}", "trigger_intent", {"output_channel": "latest"},
+            {"name": intent, "entities": entities},
         )
 
     async def _call(
         self,
         method: str,
-        case: CaseRecord,
+        sender_id: str,
+        about: str,
         endpoint: str,
         params: dict[str, str],
         payload: dict[str, Any] | None = None,
     ) -> Any:
-        what = f"{endpoint} for case {case.id}"
+        what = f"{endpoint} for {about}"
         if not self.token:
             # Without a token Rasa's HTTP API is closed (bot/config.py): say so rather than get a 401.
             raise GatewayError(f"{what}: no Rasa API token is configured (WAYPOINT_RASA_TOKEN)")
-        url = f"{self.rasa_url}/conversations/{quote(case.sender_id, safe='')}/{endpoint}"
+        url = f"{self.rasa_url}/conversations/{quote(sender_id, safe='')}/{endpoint}"
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as session:
                 query = {**params, "token": self.token}

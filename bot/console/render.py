@@ -41,15 +41,20 @@ def format_duration(span: timedelta | None) -> str:
     return f"{minutes} min"
 
 
-def make_templates() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        # Everything the employee or a counselor typed is escaped where it is shown.
+def html_templates(folder: Path) -> Environment:
+    """Jinja templates for HTML pages: everything someone typed is escaped where it is shown,
+    and a missing value is an error, never an empty string."""
+    return Environment(
+        loader=FileSystemLoader(folder),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def make_templates() -> Environment:
+    env = html_templates(TEMPLATES)
     env.filters["when"] = format_time
     env.filters["duration"] = format_duration
     return env

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from bot.conversation.reply import Button, Prompt
 
+# The version of the consent text (consent_disclosure and the consent question): each
+# consent is stored with the version the person agreed to. Change it when that text changes.
+CONSENT_VERSION = "2026-12-07"
+
 ENGLISH = "en"
 CHINESE = "zh"
 # The languages the conversation itself is held in; others get a notice in their language.
@@ -78,14 +82,17 @@ EN: dict[str, str] = {
         "• put you in touch with a human counselor at any time."
     ),
     "privacy": (
-        "What I store: only your answers to the counseling questions – and only with your consent – plus your "
-        "interest-profiler answers, skill ratings and career plan. Questions you ask me, worries and “I don't know” "
-        "are never stored as answers.\n"
-        "Who sees it: you, and a counselor if you ask for one (and the counseling service's administrators). Not "
-        "your manager or colleagues – nothing is shared with third parties.\n"
+        "What I store: with your consent, your answers to the counseling questions (with their earlier versions), "
+        "your interest-profiler answers, skill ratings, career plans and our chat. Questions you ask me, worries "
+        "and “I don't know” are never stored as answers. Without your consent nothing is kept after the chat.\n"
+        "Who sees it: you; a counselor when you ask for one; and the counseling service's administrators. Never "
+        "your manager or colleagues, unless you share your plan yourself – and no third parties.\n"
+        "How long: until you delete it, and at most {kept} after you last use Waypoint (a counselor case: {kept} "
+        "after it closes).\n"
         "One exception: if you write that you or someone else is in danger, I alert a counselor at once, with "
         "that message – whether or not you asked. If I got it wrong, say so and they'll see that too.\n"
-        "You can see what I have with “show my summary”, and “start over” deletes your answers."
+        "Your rights: “show my summary” shows your answers, “export my data” gives you a copy of everything, "
+        "“delete all my data” erases it all, and “withdraw my consent” erases it and goes on without storing."
     ),
     "privacy_declined": (
         "You chose not to have your answers stored, so I keep nothing of this conversation in your record. "
@@ -122,18 +129,55 @@ EN: dict[str, str] = {
     "career_database_missing": (
         "The career database is not available right now – please ask again later, or ask your counselor."
     ),
-    # what people ask of their record
-    "export_data": (
-        "I can't export your data from the chat yet – please ask {contact}, who can send you everything we hold. "
-        "Your career plan you can get at any time: say “send me my plan”."
+    # what people ask of their record: a copy, erasure, withdrawn consent
+    "consent_disclosure": (
+        "I'm an automated assistant, not a person; a human counselor can take over at any time.\n"
+        "To build your plan and let you continue later, I'd like to store your answers. Only you, a counselor you "
+        "ask for and the service's administrators see them – never your manager.\n"
+        "They're erased after {kept} without use, or whenever you ask; you can also get a copy.\n"
+        "Do you agree that I store your answers?"
     ),
-    "delete_data": (
-        "I can delete all your answers right now: say “start over” and confirm. To have everything else removed – "
-        "such as a case a counselor worked on – please ask {contact}; I can't do that here yet."
+    "privacy_more": "More about privacy",
+    "export_ready": (
+        "Here is a copy of everything I hold about you – answers and their earlier versions, goals and steps, "
+        "questionnaires, plans, our chat and any counselor cases – as a page to read and as a JSON file:\n"
+        "• Page: {page}\n• JSON: {json}\n"
+        "The link is private and works for {days} days: please don't forward it. Counselors' private notes are "
+        "not included; {contact} can send them if you ask."
     ),
-    "withdraw_consent": (
-        "I can't withdraw your consent from the chat yet – {contact} can, and can delete what's stored. "
-        "If you'd like your answers gone now, say “start over” and confirm."
+    "export_nothing": "I hold nothing about you – there's nothing stored to export.",
+    "export_nothing_declined": (
+        "You chose not to have anything stored, so there's nothing to export: what you tell me stays only in this chat."
+    ),
+    "export_failed": "Sorry – I couldn't prepare your copy just now. Please try again in a minute, or ask {contact}.",
+    "confirm_erase": (
+        "This deletes everything I hold about you – your answers, plans, questionnaires, our chat and any counselor "
+        "case – for good. It can't be undone. (To change or remove just one answer, say “change my answer about …”.) "
+        "Delete it all?"
+    ),
+    "confirm_withdraw": (
+        "Withdrawing your consent deletes everything I hold about you – your answers, plans, questionnaires, our "
+        "chat and any counselor case – and from then on nothing is stored. We can still carry on talking. Withdraw "
+        "your consent?"
+    ),
+    "erase_yes": "Yes, delete everything",
+    "withdraw_yes": "Yes, withdraw and delete",
+    "erase_no": "No, keep it",
+    "erase_kept": "Nothing was deleted – everything stays as it was.",
+    "erased": (
+        "Done – everything I held about you is deleted, our chat included. If you come back, we'll start fresh."
+    ),
+    "consent_withdrawn": (
+        "Done – everything I held about you is deleted, and from now on nothing is stored. We can carry on where we "
+        "were: what you tell me now stays only in this chat and is gone when it ends."
+    ),
+    "not_erased": (
+        "Sorry – I couldn't delete your data just now, so nothing has changed. Please try again in a minute, or ask "
+        "{contact}."
+    ),
+    "consent_not_given": (
+        "You haven't agreed to storing your answers, so none of them is kept. If you'd also like any counselor case "
+        "removed, say “delete all my data”."
     ),
     "nothing_to_summarise": "There's nothing stored yet – we're just getting started.",
     # help with an answer
@@ -551,6 +595,31 @@ def text(key: str, language: str = ENGLISH, **values: object) -> str:
     """The text `key` in `language` (English when it has none), with `values` filled in."""
     template = CATALOGUE.get(language, EN).get(key) or EN[key]
     return template.format(**values) if values else template
+
+
+def kept_for(days: int) -> str:
+    """A retention period in words: 730 -> "2 years", 90 -> "3 months", 10 -> "10 days"."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    if days >= 60 and days % 30 == 0:
+        return f"{days // 30} months"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def consent_prompt(retention_days: int) -> Prompt:
+    """The welcome's disclosure and consent question (CONSENT_VERSION), with a way to read more."""
+    return Prompt(
+        text("consent_disclosure", kept=kept_for(retention_days)),
+        (Button("Yes", "/affirm"), Button("No", "/deny"), Button(text("privacy_more"), "/ask_privacy")),
+    )
+
+
+def confirm_erase(withdraw: bool) -> Prompt:
+    return Prompt(
+        text("confirm_withdraw" if withdraw else "confirm_erase"),
+        (Button(text("withdraw_yes" if withdraw else "erase_yes"), "/affirm"), Button(text("erase_no"), "/deny")),
+    )
 
 
 def confirm_start_over() -> Prompt:

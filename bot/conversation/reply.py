@@ -43,7 +43,10 @@ class AnswerRecord:
 
 @dataclass(frozen=True)
 class ConsentRecord:
-    """The person agreed that their answers are stored."""
+    """The person agreed that their answers are stored, having been shown this version of
+    the consent text (bot.conversation.messages.CONSENT_VERSION)."""
+
+    text_version: str
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,23 @@ class WithdrawRequest:
     (never an urgent one)."""
 
 
-Effect = OpenCase | CrisisSupport | NoteToCounselor | SendPlan | StartOver | MarkCompleted | WithdrawRequest
+@dataclass(frozen=True)
+class ExportData:
+    """Send a private link to a copy of everything held about the person."""
+
+
+@dataclass(frozen=True)
+class EraseData:
+    """Delete everything held about the person (they confirmed). `withdraw`: their consent
+    is withdrawn too, and the conversation goes on without storing anything."""
+
+    withdraw: bool = False
+
+
+Effect = (
+    OpenCase | CrisisSupport | NoteToCounselor | SendPlan | StartOver | MarkCompleted | WithdrawRequest | ExportData
+    | EraseData
+)
 
 
 @dataclass

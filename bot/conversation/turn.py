@@ -48,6 +48,8 @@ from bot.conversation.reply import (
     Button,
     ConsentRecord,
     CrisisSupport,
+    EraseData,
+    ExportData,
     InterestResponsesRecord,
     MarkCompleted,
     OpenCase,
@@ -88,6 +90,12 @@ from bot.conversation.understand import (
 )
 
 # Slots of the moment, not of the person's progress.
+# What a "yes" to a confirmation does (the request, its effect), and what a "no" says.
+_CONFIRMED: dict[str, tuple[str, Any, str]] = {
+    "start_over": ("start_over", StartOver(), "kept_answers"),
+    "erase": ("delete_data", EraseData(withdraw=False), "erase_kept"),
+    "withdraw": ("withdraw_consent", EraseData(withdraw=True), "erase_kept"),
+}
 TRANSIENT_SLOTS = (
     "open_question", "editing_field", "pending", "repeats", "last_unsure", "clarified", "misunderstandings",
     "action_steps_draft", "last_topic", "last_interrupted", "topics_given",
@@ -221,6 +229,7 @@ _HONOURED_WHILE_HELD = frozenset(
 class TurnSettings:
     counselor_contact: str = "your HR career counselor"
     default_review_months: int = 6
+    retention_days: int = 730  # how long records are kept (told in the consent text and the privacy answer)
     extra_crisis_phrases: tuple[str, ...] = ()
     thresholds: Thresholds = Thresholds()
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
@@ -593,15 +602,17 @@ class _Core:
             said = True if _SAYS_ANSWER.search(self.text) else False if _SAYS_QUESTION.search(self.text) else None
         if said is None and pending.get("clarify") and (_WAS_MY_ANSWER.search(self.text) or _SAYS_BOTH.match(self.text)):
             said = True  # "that was my answer", "both": keep it as the answer
-        if pending.get("confirm") == "start_over":
+        confirmed = _CONFIRMED.get(str(pending.get("confirm")))
+        if confirmed is not None:
+            intent, effect, kept = confirmed
             if said is True:
-                self.reply.kind, self.reply.intent = Kind.REQUEST.value, "start_over"
-                self.reply.effects.append(StartOver())
+                self.reply.kind, self.reply.intent = Kind.REQUEST.value, intent
+                self.reply.effects.append(effect)
                 return True
             if said is False:
                 self.reply.kind, self.reply.intent = Kind.ANSWER.value, "deny"
-                self.reply.say(t("kept_answers"))
-                self.ask_open(again=False)
+                self.reply.say(t(kept))
+                self.then_continue(again=False)
                 return True
             return False
         clarify = pending.get("clarify")
@@ -652,6 +663,8 @@ class _Core:
     # ---- asking -------------------------------------------------------------------------
 
     def prompt_for(self, key: str) -> Prompt:
+        if key == "consent":
+            return messages.consent_prompt(self.turn.settings.retention_days)
         return question_prompt(
             QUESTIONS[key], self.state.merged(), self.turn.today, self.turn.settings.default_review_months, self.turn.careers
         )
@@ -793,7 +806,7 @@ class _Core:
             self.reply.say(t("strain_heard"))  # "the night shifts are killing me": heard, not passed over
         if key == "consent":
             if outcome.value is True:
-                self.reply.records.append(ConsentRecord())
+                self.reply.records.append(ConsentRecord(messages.CONSENT_VERSION))
                 self.reply.say(t("consent_given"))
             else:
                 self.reply.say(t("consent_declined"))
@@ -897,7 +910,10 @@ class _Core:
                 known = ", ".join(title for title, _ in glossary.TERMS.values())
                 self.reply.say(t("term_unknown", known=known))
         elif intent == "ask_privacy":
-            self.reply.say(t("privacy_declined" if self.state.get("consent") is False else "privacy"))
+            if self.state.get("consent") is False:
+                self.reply.say(t("privacy_declined"))
+            else:
+                self.reply.say(t("privacy", kept=messages.kept_for(self.turn.settings.retention_days)))
         elif intent == "ask_language":
             self.reply.say(t("languages"))
         elif intent == "ask_duration":
@@ -1074,11 +1090,24 @@ class _Core:
         if intent == "give_consent":
             self.give_consent()
             return
-        if intent in ("export_data", "delete_data", "withdraw_consent"):
-            self.reply.say(t(intent, contact=self.turn.settings.counselor_contact))
-            self.then_continue(again=False)
+        if intent == "export_data":
+            self.reply.effects.append(ExportData())
+            self.after_effects_continue()
+            return
+        if intent in ("delete_data", "withdraw_consent"):
+            self.ask_to_erase(withdraw=intent == "withdraw_consent")
             return
         self.then_continue()
+
+    def ask_to_erase(self, withdraw: bool) -> None:
+        """Erasure deletes for good: it is confirmed first. Withdrawing consent that was
+        never given has nothing of the answers to delete, but a case may still be held."""
+        if withdraw and self.state.get("consent") is not True:
+            self.reply.say(t("consent_not_given"))
+            self.then_continue(again=False)
+            return
+        self.state.set("pending", {"confirm": "withdraw" if withdraw else "erase"})
+        self.reply.say(messages.confirm_erase(withdraw))
 
     def give_consent(self) -> None:
         """Consent given later (or again): from now on answers are stored – and so are the
@@ -1091,7 +1120,7 @@ class _Core:
             self.answer("yes")
             return
         self.state.set("consent", True)
-        self.reply.records.append(ConsentRecord())
+        self.reply.records.append(ConsentRecord(messages.CONSENT_VERSION))
         slots = self.state.merged()
         self.store_answers({key: slots[key] for key in QUESTIONS if slots.get(key) is not None})
         self.reply.say(t("consent_given_later"))

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from bot.handoff.crisis import CrisisSignal, detect_crisis
+from bot.privacy import ERASE_ACTION, ERASE_REQUEST_INTENT
 
 WAITING, QUEUED, ACTIVE, RATING, COMPLAINT = "waiting", "queued", "active", "rating", "complaint"
 SILENT_STATES = (WAITING, ACTIVE)
@@ -70,6 +71,8 @@ def next_action(turn: Turn, extra_crisis_phrases: tuple[str, ...] = ()) -> str |
             return ACTION_DELIVER
         if turn.intent == HAND_BACK_INTENT and external:
             return ACTION_HAND_BACK
+        if turn.intent == ERASE_REQUEST_INTENT and external:
+            return ERASE_ACTION  # an admin's erasure, or the retention purge (bot/privacy)
         if turn.state not in HELD_STATES:
             return None  # the bot counsels: the turn core reads the message (crisis included)
         if turn.text and not external and detect_crisis(turn.text, extra_crisis_phrases):

@@ -33,6 +33,7 @@ from bot.storage.models import (
     ReviewSchedule,
     SkillRating,
 )
+from bot.conversation.messages import CONSENT_VERSION
 from bot.conversation.stages import QUESTIONS, STAGES, STAGES_BY_KEY
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -75,6 +76,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # With WAL, NORMAL never corrupts the file; a power cut may lose the last answer.
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Deleted content is overwritten with zeros, so erased answers do not linger in the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine
@@ -154,9 +157,9 @@ class Store:
             assert employee is not None
             return employee.id
 
-    def record_consent(self, channel: str, sender_id: str) -> None:
+    def record_consent(self, channel: str, sender_id: str, text_version: str = CONSENT_VERSION) -> None:
         with self._sessions.begin() as s:
-            self._consent_in(self._session_for(s, channel, sender_id))
+            self._consent_in(self._session_for(s, channel, sender_id), text_version)
 
     def _session_for(self, s: Session, channel: str, sender_id: str) -> CounselingSession:
         session = self._active_session(s, channel, sender_id, create=True)
@@ -164,8 +167,10 @@ class Store:
         return session
 
     @staticmethod
-    def _consent_in(session: CounselingSession) -> None:
+    def _consent_in(session: CounselingSession, text_version: str) -> None:
+        """When consent was first given, and the version of the text last agreed to."""
         session.consent_at = session.consent_at or datetime.now(timezone.utc)
+        session.consent_version = text_version
 
     def apply(self, channel: str, sender_id: str, records: Iterable[Any]) -> None:
         """A turn's records (bot.conversation.reply: consent, answers, questionnaire
@@ -179,7 +184,7 @@ class Store:
             session = self._session_for(s, channel, sender_id)
             for record in records:
                 if isinstance(record, ConsentRecord):
-                    self._consent_in(session)
+                    self._consent_in(session, record.text_version)
                 elif isinstance(record, AnswerRecord):
                     self._answer_in(s, session, record.key, record.display, record.value, record.normalized, record.skipped, record.suggested)
                 elif isinstance(record, InterestResponsesRecord):
@@ -459,5 +464,6 @@ __all__ = [
 ]
 
 from bot.storage.plans import PlanStore, StoredPlan  # noqa: E402
+from bot.storage.personal import Erased, PersonalDataStore  # noqa: E402
 
-__all__ += ["PlanStore", "StoredPlan"]
+__all__ += ["Erased", "PersonalDataStore", "PlanStore", "StoredPlan"]

@@ -1,4 +1,8 @@
-"""The answer store's tables. Schema changes go through Alembic (migrations/)."""
+"""The answer store's tables. Schema changes go through Alembic (migrations/).
+
+Free text about a person – answers, goals, steps, people, cases, messages, notes,
+complaints, plans – is stored encrypted (EncryptedText / EncryptedJSON, bot/storage/crypto.py).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -20,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry, relationship
 from sqlalchemy.orm.decl_api import DeclarativeMeta
+
+from bot.storage.crypto import EncryptedJSON, EncryptedText
 
 mapper_registry = registry()
 
@@ -60,6 +67,7 @@ class CounselingSession(Base):
     status = Column(String(16), nullable=False, default="active")  # active | completed
     stage_reached = Column(String(32), nullable=False, default="welcome")
     consent_at = Column(DateTime(timezone=True))
+    consent_version = Column(String(16))  # bot.conversation.messages.CONSENT_VERSION agreed to
     started_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
     completed_at = Column(DateTime(timezone=True))
@@ -85,9 +93,9 @@ class Answer(Base):
     session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
     question = Column(String(64), nullable=False)
     stage = Column(String(32), nullable=False)
-    value = Column(Text, nullable=False)  # as the person gave it, or as shown back to them
-    slot_value = Column(JSON)  # the conversation's own form, to resume exactly
-    normalized = Column(Text)  # ISO date, months, choice codes
+    value = Column(EncryptedText, nullable=False)  # as the person gave it, or as shown back to them
+    slot_value = Column(EncryptedJSON)  # the conversation's own form, to resume exactly
+    normalized = Column(EncryptedText)  # ISO date, months, choice codes
     skipped = Column(Boolean, nullable=False, default=False)
     suggested = Column(Boolean, nullable=False, default=False, server_default=false())  # chosen from Waypoint's suggestions
     revision = Column(Integer, nullable=False, default=1)
@@ -105,8 +113,8 @@ class AnswerRevision(Base):
     id = Column(Integer, primary_key=True)
     answer_id = Column(Integer, ForeignKey("answers.id", ondelete="CASCADE"), nullable=False, index=True)
     revision = Column(Integer, nullable=False)
-    value = Column(Text, nullable=False)
-    normalized = Column(Text)
+    value = Column(EncryptedText, nullable=False)
+    normalized = Column(EncryptedText)
     skipped = Column(Boolean, nullable=False, default=False)
     suggested = Column(Boolean, nullable=False, default=False, server_default=false())
     recorded_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -119,9 +127,9 @@ class Goal(Base):
     id = Column(Integer, primary_key=True)
     session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
     horizon = Column(String(8), nullable=False)  # short | medium | long
-    description = Column(Text, nullable=False)
+    description = Column(EncryptedText, nullable=False)
     target_date = Column(Date)
-    success_criterion = Column(Text)
+    success_criterion = Column(EncryptedText)
     confirmed = Column(Boolean, nullable=False, default=False)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -132,7 +140,7 @@ class ActionStep(Base):
     id = Column(Integer, primary_key=True)
     session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
     position = Column(Integer, nullable=False)
-    description = Column(Text, nullable=False)
+    description = Column(EncryptedText, nullable=False)
     due_date = Column(Date, nullable=False)
 
 
@@ -145,8 +153,8 @@ class Person(Base):
     id = Column(Integer, primary_key=True)
     session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, index=True)
     role = Column(String(16), nullable=False)
-    contribution = Column(Text)  # what they can do
-    engagement = Column(Text)  # how and when the employee will engage them
+    contribution = Column(EncryptedText)  # what they can do
+    engagement = Column(EncryptedText)  # how and when the employee will engage them
 
 
 class ReviewSchedule(Base):
@@ -156,7 +164,7 @@ class ReviewSchedule(Base):
     session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, unique=True)
     frequency_months = Column(Integer)
     next_review_on = Column(Date)
-    triggers = Column(Text)
+    triggers = Column(EncryptedText)
 
 
 class Feedback(Base):
@@ -165,7 +173,7 @@ class Feedback(Base):
     id = Column(Integer, primary_key=True)
     session_id = Column(Integer, ForeignKey("counseling_sessions.id", ondelete="CASCADE"), nullable=False, unique=True)
     rating = Column(Integer)
-    comment = Column(Text)
+    comment = Column(EncryptedText)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -408,7 +416,9 @@ class Case(Base):
     id = Column(Integer, primary_key=True)
     channel = Column(String(64), nullable=False)
     sender_id = Column(String(255), nullable=False)
-    # new (waiting for a counselor) | assigned (routed, not yet taken) | active (taken) | closed
+    # new (waiting for a counselor) | assigned (routed, not yet taken) | active (taken) | closed.
+    # An erased person's cases keep channel "erased", an empty sender id, and the counselor,
+    # reason and dates: an anonymous count for supervision figures, nothing about the person.
     status = Column(String(16), nullable=False, default="new", index=True)
     urgent = Column(Boolean, nullable=False, default=False)
     reason = Column(String(32), nullable=False)  # requested | misunderstanding | crisis
@@ -417,13 +427,13 @@ class Case(Base):
     stage = Column(String(32))
     after_hours = Column(Boolean, nullable=False, default=False)
     expected_at = Column(DateTime(timezone=True))  # the next opening time told to the employee
-    summary = Column(JSON, nullable=False, default=dict)
+    summary = Column(EncryptedJSON, nullable=False, default=dict)
     counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"), index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     taken_at = Column(DateTime(timezone=True))
     handed_back_at = Column(DateTime(timezone=True))
     closed_at = Column(DateTime(timezone=True))
-    outcome = Column(Text)
+    outcome = Column(EncryptedText)
     rating = Column(Integer)
     rated_at = Column(DateTime(timezone=True))
 
@@ -437,7 +447,7 @@ class CaseMessage(Base):
     case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
     author = Column(String(16), nullable=False)  # employee | counselor
     counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"))
-    text = Column(Text, nullable=False)
+    text = Column(EncryptedText, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     delivered_at = Column(DateTime(timezone=True))
 
@@ -450,7 +460,7 @@ class CaseNote(Base):
     id = Column(Integer, primary_key=True)
     case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
     counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"))
-    text = Column(Text, nullable=False)
+    text = Column(EncryptedText, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -460,11 +470,11 @@ class Complaint(Base):
     id = Column(Integer, primary_key=True)
     case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
     counselor_id = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"), index=True)
-    text = Column(Text, nullable=False)
+    text = Column(EncryptedText, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     resolved_at = Column(DateTime(timezone=True))
     resolved_by = Column(Integer, ForeignKey("counselors.id", ondelete="SET NULL"))
-    resolution = Column(Text)
+    resolution = Column(EncryptedText)
 
 
 class AuditEntry(Base):
@@ -522,8 +532,8 @@ class PlanVersion(Base):
     id = Column(Integer, primary_key=True)
     employee_id = Column(String(32), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False)
     version = Column(Integer, nullable=False)
-    content = Column(JSON, nullable=False)  # bot.plan.model.CareerPlan.to_dict()
-    charts = Column(JSON(none_as_null=True))  # Charts.to_dict(), rendered on the first download that needs them
+    content = Column(EncryptedJSON, nullable=False)  # bot.plan.model.CareerPlan.to_dict()
+    charts = Column(EncryptedJSON)  # Charts.to_dict(), rendered on the first download that needs them
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -536,3 +546,31 @@ class PlanLink(Base):
     employee_id = Column(String(32), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False, index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+# --- The employee's data rights (bot/privacy/) ---
+
+
+class ExportLink(Base):
+    """A private link to a copy of everything held about a person (keyed like a case, by
+    channel + sender id: someone without stored answers may still have cases). Only the
+    SHA-256 of the link's token is stored."""
+
+    __tablename__ = "export_links"
+    __table_args__ = (Index("ix_export_links_person", "channel", "sender_id"),)
+
+    token_hash = Column(String(64), primary_key=True)
+    channel = Column(String(64), nullable=False)
+    sender_id = Column(String(255), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class Lease(Base):
+    """Who runs a once-per-deployment job (the retention purge) until when."""
+
+    __tablename__ = "leases"
+
+    name = Column(String(32), primary_key=True)
+    holder = Column(String(64), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.config import PROJECT_ROOT, Settings, test_postgres_url as postgres_url_from
+from bot.config import PROJECT_ROOT, Settings, host_name, test_postgres_url as postgres_url_from
 
 
 def test_defaults_from_an_empty_environment():
@@ -137,3 +137,41 @@ def test_a_slack_token_without_a_signing_secret_stops_the_start():
         Settings.from_env({"WAYPOINT_SLACK_BOT_TOKEN": "test-bot-token"})
     both = Settings.from_env({"WAYPOINT_SLACK_BOT_TOKEN": "test-bot-token", "WAYPOINT_SLACK_SIGNING_SECRET": "s"})
     assert (both.slack_bot_token, both.slack_signing_secret) == ("test-bot-token", "s")
+
+
+# -- the servers' guards: allowed hosts, the action server's address --------------------------------------
+
+
+def test_allowed_hosts_are_the_list_plus_the_hosts_of_the_configured_urls():
+    assert Settings.from_env({}).allowed_host_names() == {"localhost", "127.0.0.1", "[::1]"}
+    settings = Settings.from_env({
+        "WAYPOINT_ALLOWED_HOSTS": "Rasa.Internal, 10.0.0.5:5005,::1",
+        "WAYPOINT_BASE_URL": "https://careers.example.org",
+        "WAYPOINT_WEBCHAT_SOCKET_URL": "https://chat.example.org:8443",
+        "WAYPOINT_RASA_URL": "http://rasa:5005",
+    })
+    assert settings.allowed_host_names() == {
+        "rasa.internal", "10.0.0.5", "[::1]", "careers.example.org", "chat.example.org", "rasa"
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [("localhost:5005", "localhost"), ("LocalHost.", "localhost"), ("[::1]:5005", "[::1]"), ("::1", "[::1]"),
+     ("user@evil.example:80", "evil.example"), ("", ""), ("[::1", "")],
+)
+def test_host_names_are_compared_without_port_case_or_user(header, name):
+    assert host_name(header) == name
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"])
+def test_the_action_server_needs_no_token_on_loopback(host):
+    assert Settings.from_env({"WAYPOINT_ACTIONS_HOST": host}).actions_bind() == host
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "10.0.0.7", "actions.internal"])
+def test_the_action_server_beyond_loopback_needs_its_token(host):
+    with pytest.raises(ValueError, match="WAYPOINT_ACTIONS_TOKEN is not set"):
+        Settings.from_env({"WAYPOINT_ACTIONS_HOST": host}).actions_bind()
+    with_token = Settings.from_env({"WAYPOINT_ACTIONS_HOST": host, "WAYPOINT_ACTIONS_TOKEN": "t"})
+    assert with_token.actions_bind() == host

@@ -21,6 +21,14 @@ VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "waypoint.tar.gz"
 
 
+def _this_process_data_key() -> str:
+    from bot.storage import crypto
+
+    if not crypto.configured():
+        crypto.use(crypto.KeySource(text=crypto.KeyRing.generate().format()))
+    return crypto.ring().format()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,13 +55,18 @@ class Stack:
     with_web: bool = True
     # Settings for this stack (office hours, Slack, SMTP …), as WAYPOINT_* variables.
     settings: dict[str, str] = field(default_factory=dict)
-    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    # what Rasa sends the action server, which answers nothing else (actions/server.py)
+    actions_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     # The channels Rasa starts with (the project's credentials.yml unless a test needs others).
     credentials: Path | None = None
     # The checkout whose code and model run: this one, or another commit's for `make bench`'s
     # side-by-side comparison (same virtualenv).
     root: Path = ROOT
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # The data key the servers seal with: this process's (tests/conftest.py), so that what the
+    # servers wrote reads here too; a new one, installed here, for the benchmark and eval.
+    data_key: str = field(default_factory=lambda: _this_process_data_key(), repr=False)
 
     @property
     def rasa_url(self) -> str:
@@ -100,11 +113,14 @@ class Stack:
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
             SANIC_WORKERS=str(self.sanic_workers),
-            SANIC_HOST="127.0.0.1",  # as scripts/run-stack.sh: the action server is local only
+            SANIC_HOST="127.0.0.1",  # a baseline commit's rasa_sdk action server: local only
             WAYPOINT_RASA_URL=self.rasa_url,
             WAYPOINT_RASA_TOKEN=self.rasa_token,
+            WAYPOINT_ACTIONS_TOKEN=self.actions_token,
             WAYPOINT_WEB_PORT=str(self.web_port),
             WAYPOINT_BASE_URL=self.web_url,
+            WAYPOINT_TRACKER_DATABASE_URL=f"sqlite:///{self.tracker_db}",
+            WAYPOINT_DATA_KEY=self.data_key,
         )
         env.update(self.settings)
         return env
@@ -113,6 +129,7 @@ class Stack:
         path = self.workdir / "endpoints.yml"
         path.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+            "  headers:\n    Authorization: Bearer ${WAYPOINT_ACTIONS_TOKEN}\n"  # as endpoints.yml: from the environment
             "tracker_store:\n  type: waypoint_rasa.tracker_store.WaypointTrackerStore\n"
             f'  dialect: "sqlite"\n  db: "{self.tracker_db}"\n  cache_trackers: {str(self.cache_trackers).lower()}\n'
         )
@@ -124,8 +141,10 @@ class Stack:
         env = self._env()
         logs = self.workdir / "logs"
         logs.mkdir(exist_ok=True)
+        # as scripts/run-stack.sh; a baseline commit from before actions/server.py runs rasa_sdk's own
+        server = ["-m", "actions.server"] if (self.root / "actions" / "server.py").exists() else ["-m", "rasa_sdk", "--actions", "actions"]
         self.processes["actions"] = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            [str(VENV_BIN / "python"), *server, "--port", str(self.actions_port)],
             # one BLAS thread, as scripts/run-stack.sh
             cwd=self.root, env={**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
             stdout=open(logs / "actions.log", "ab"), stderr=subprocess.STDOUT,
@@ -171,21 +190,29 @@ class Stack:
         left `hours` ago (the session expires after an hour)."""
         import sqlite3
 
+        from bot.storage import crypto
+
         shift = hours * 3600
         with sqlite3.connect(self.tracker_db) as db:
             rows = db.execute("SELECT id, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
             for row_id, data in rows:
-                event = json.loads(data)
+                event = json.loads(crypto.unseal(data) or "{}")  # sealed with this stack's data key
                 event["timestamp"] = event["timestamp"] - shift
                 db.execute(
                     "UPDATE events SET timestamp = ?, data = ? WHERE id = ?",
-                    (event["timestamp"], json.dumps(event), row_id),
+                    (event["timestamp"], crypto.seal(json.dumps(event)), row_id),
                 )
+
+    def rest_headers(self) -> dict[str, str]:
+        """The REST channel's token, when this stack has one (else REST answers loopback callers)."""
+        token = self.settings.get("WAYPOINT_REST_TOKEN")
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def send(self, sender: str, message: str, timeout: float = 60) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+            f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook", body,
+            {"Content-Type": "application/json", **self.rest_headers()},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
@@ -206,7 +233,8 @@ class Stack:
         deadline = time.monotonic() + wait
         query = urllib.parse.urlencode({"sender": sender})
         while True:
-            with urllib.request.urlopen(f"{self.rasa_url}/webhooks/rest/inbox?{query}", timeout=10) as response:
+            request = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/inbox?{query}", headers=self.rest_headers())
+            with urllib.request.urlopen(request, timeout=10) as response:
                 collected += json.load(response)
             texts = " ".join(m.get("text") or "" for m in collected)
             if (until is None and collected) or (until is not None and until in texts) or time.monotonic() > deadline:

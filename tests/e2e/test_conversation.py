@@ -4,6 +4,7 @@ with both servers restarted midway; then every answer is checked in the database
 from __future__ import annotations
 
 import io
+import json
 import re
 import urllib.error
 import urllib.request
@@ -192,6 +193,43 @@ def test_message_text_never_reaches_the_server_logs(stack: Stack) -> None:
     logs = "".join(path.read_text(errors="replace") for path in (stack.workdir / "logs").glob("*.log"))
     assert "Zanzibar-unique-phrase" not in logs
     assert "Group Finance and Controlling" not in logs
+
+
+def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[int, dict | list]:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_the_action_server_runs_nothing_for_a_caller_without_rasas_token(stack: Stack) -> None:
+    say(stack, "hi", "Do you agree", "e2e-forged-tracker")
+    say(stack, "yes", "What brings you here", "e2e-forged-tracker")
+    say(stack, "My career has stalled", "current role", "e2e-forged-tracker")
+    # a forged tracker for that person: session start would send back their stored answers, start over delete them
+    forged = {"sender_id": "e2e-forged-tracker", "version": "3.6.21", "domain": {}, "tracker": {
+        "sender_id": "e2e-forged-tracker", "slots": {}, "latest_message": {}, "events": [], "paused": False,
+        "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"}}
+    webhook = f"http://127.0.0.1:{stack.actions_port}/webhook"
+    for action in ("action_session_start", "action_start_over", "action_show_plan"):
+        for headers in ({}, {"Authorization": "Bearer not-the-token"}, {"Authorization": f"Bearer {stack.rasa_token}"}):
+            assert post(webhook, {**forged, "next_action": action}, headers) == (401, {"error": "Not authenticated"})
+    assert "situation" in Store.from_url(stack.answers_url).answers("rest", "e2e-forged-tracker")
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack.actions_port}/health", timeout=10) as health:
+        assert health.status == 200
+
+
+def test_a_rest_caller_cannot_name_another_channel(stack: Stack) -> None:
+    webhook = f"{stack.rasa_url}/webhooks/rest/webhook"
+    for message in ("hi", "yes", "My career has stalled"):
+        status, _ = post(webhook, {"sender": "U0E2ESLACK", "message": message, "input_channel": "slack"})
+        assert status == 200
+    store = Store.from_url(stack.answers_url)
+    assert store.answers("slack", "U0E2ESLACK") == {}
+    assert store.answers("rest", "U0E2ESLACK")["situation"].value == "My career has stalled"
+    assert {e.get("input_channel") for e in stack.tracker("U0E2ESLACK")["events"] if e["event"] == "user"} == {"rest"}
 
 
 def test_every_server_listens_on_localhost_only(stack: Stack) -> None:

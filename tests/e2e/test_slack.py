@@ -1,7 +1,7 @@
 """The Slack channel end to end: signed Slack events and button clicks drive a conversation
 through Rasa, the bot's messages reach a fake Slack Web API, forged and stale requests are
 refused, a retried event is answered once, and a counselor's reply reaches the employee's
-direct messages."""
+direct messages. Slack is the only channel: Rasa's HTTP API is guarded all the same."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ PEOPLE = {
     "forged": ("U0FORGED", "D0FORGED"),
     "handoff": ("U0HANDOFF", "D0HANDOFF"),
 }
-CREDENTIALS = "waypoint_rasa.channels.RestWithInboxInput:\nwaypoint_rasa.slack.WaypointSlackInput:\n"
+# Slack alone: no REST channel, which used to be what installed the HTTP API's guard
+CREDENTIALS = "waypoint_rasa.slack.WaypointSlackInput:\n"
 
 
 def signed(body: bytes, secret: str = SECRET, sent_at: float | None = None) -> dict[str, str]:
@@ -293,6 +294,27 @@ def test_a_counselors_reply_reaches_the_employee_in_slack(stack: Stack, slack: F
         cases.engine.dispose()
 
 
+def test_without_the_rest_channel_rasas_http_api_is_still_guarded(stack: Stack) -> None:
+    def status(method: str, path: str, token: str | None = None, host: str | None = None) -> int:
+        url = f"{stack.rasa_url}{path}" + (f"?token={token}" if token else "")
+        headers = {"Host": host} if host else {}
+        request = urllib.request.Request(url, data=b"{}" if method != "GET" else None, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert status("POST", "/webhooks/rest/webhook") == 404  # REST is not there
+    assert status("PUT", "/model", stack.rasa_token) == 404  # model upload: never
+    assert status("POST", "/model/train", stack.rasa_token) == 404
+    sender = PEOPLE["consent"][0]
+    assert status("GET", f"/conversations/{sender}/tracker") == 401
+    assert status("GET", f"/conversations/{sender}/tracker", "wrong") == 401
+    assert status("GET", f"/conversations/{sender}/tracker", stack.rasa_token) == 200
+    assert status("GET", f"/conversations/{sender}/tracker", stack.rasa_token, host="rebind.attacker.example") == 400
+
+
 def test_no_message_text_in_any_servers_log(stack: Stack) -> None:
     logs = "".join(path.read_text(errors="replace") for path in (stack.workdir / "logs").glob("*.log"))
     assert "Slack channel on" in logs
@@ -307,6 +329,7 @@ def test_a_bot_token_without_a_signing_secret_stops_rasa(tmp_path: Path) -> None
     env.update(PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     env["WAYPOINT_SLACK_BOT_TOKEN"] = SLACK_TOKEN  # and no signing secret
     env["WAYPOINT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'answers.db'}"
+    env["WAYPOINT_ACTIONS_TOKEN"] = "not-used"  # endpoints.yml needs it, or Rasa stops for that first
 
     run = subprocess.run(
         [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--credentials", str(credentials)]

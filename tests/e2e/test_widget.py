@@ -43,6 +43,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 JWT_SECRET = secrets.token_urlsafe(48)
 WEBCHAT_SECRET = secrets.token_urlsafe(32)
 TITLE = "Waypoint – career counseling"
+REST_TOKEN = secrets.token_urlsafe(32)
 
 
 def employee_token(sub: str, lifetime: float = 600, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
@@ -109,13 +110,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory, intranet: IntranetPage) -> I
         WAYPOINT_WEBCHAT_SOCKET_URL=stack.rasa_url,
         # the intranet page that embeds the widget with the snippet
         WAYPOINT_WEBCHAT_ORIGINS=intranet.url,
+        # REST with its token, as outside the embedded set-up
+        WAYPOINT_REST_TOKEN=REST_TOKEN,
     )
     stack.prepare_database()
     stack.start()
     try:
         status = socket_status(stack)
         if status != 200:
-            pytest.fail(f"Rasa answers {status} on /socket.io/: the API guard in waypoint_rasa/channels.py must let "
+            pytest.fail(f"Rasa answers {status} on /socket.io/: the API guard in waypoint_rasa/http_guard.py must let "
                         "the socket.io path through (_OPEN_ROUTES: GET, POST and OPTIONS on ^/socket\\.io$)",
                         pytrace=False)
         yield stack
@@ -234,6 +237,51 @@ async def test_an_employee_continues_the_same_counseling_on_another_device(stack
     await phone.say("My career has stalled", "current role")  # the needs form goes on where the laptop left it
     await phone.close()
     assert tracker_texts(stack, sender) == ["hi", "/affirm", "My career has stalled"]
+
+
+# -- REST and the Host header ------------------------------------------------------------------------
+
+
+def http_status(url: str, body: dict | None = None, headers: dict[str, str] | None = None) -> int:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data, {"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+async def test_rest_needs_its_token_and_never_reaches_a_web_chat_conversation(stack: Stack) -> None:
+    person = await SocketClient().connect(stack.rasa_url)
+    sender = (await person.session(None)).split(".")[0]
+    await person.say("hi", "Stage 1 of 7 – Welcome")
+    await person.say("/affirm", "What brings you here")
+    webhook = f"{stack.rasa_url}/webhooks/rest/webhook"
+
+    # without the token (or with a wrong one) REST answers nobody, not even on this machine
+    assert http_status(webhook, {"sender": "e2e-rest-caller", "message": "hi"}) == 401
+    assert http_status(webhook, {"sender": "e2e-rest-caller", "message": "hi"}, {"Authorization": "Bearer wrong"}) == 401
+    assert http_status(f"{stack.rasa_url}/webhooks/rest/inbox?sender={sender}") == 401
+    # with it, the web chat person's conversation stays out of reach, whatever channel the caller names
+    for body in ({"sender": sender, "message": "start over"}, {"sender": sender, "message": "show my plan", "input_channel": "socketio"}):
+        assert http_status(webhook, body, stack.rest_headers()) == 403
+    assert "What brings you here" in " ".join(r.get("text") or "" for r in stack.send("e2e-rest-caller", "hi") + stack.send("e2e-rest-caller", "yes"))
+
+    await person.say("My career has stalled", "current role")
+    await person.close()
+    assert tracker_texts(stack, sender) == ["hi", "/affirm", "My career has stalled"]
+
+
+def test_a_host_name_not_configured_is_refused_and_health_answers_any(stack: Stack) -> None:
+    rebound = {"Host": f"rebind.attacker.example:{stack.rasa_port}"}  # a page whose DNS name now points at 127.0.0.1
+    assert http_status(f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling", headers=rebound) == 400
+    assert http_status(f"{stack.rasa_url}/webhooks/rest/webhook", {"sender": "e2e-rebound", "message": "hi"},
+                       {**rebound, **stack.rest_headers()}) == 400
+    assert http_status(f"{stack.rasa_url}/conversations/e2e-rebound/tracker?token={stack.rasa_token}", headers=rebound) == 400
+    assert http_status(f"{stack.rasa_url}/", headers=rebound) == 200
+    assert http_status(f"{stack.rasa_url}/version", headers=rebound) == 200
+    assert http_status(f"{stack.rasa_url}/socket.io/?EIO=4&transport=polling", headers={"Host": f"localhost:{stack.rasa_port}"}) == 200
 
 
 # -- the browser --------------------------------------------------------------------------------------

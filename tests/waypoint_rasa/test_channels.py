@@ -1,19 +1,21 @@
-"""The REST channel's inbox and the guard in front of Rasa's HTTP API, the guard on a real
-Sanic server with routes shaped like Rasa's."""
+"""The REST channel: its inbox, and on a real Sanic server who may call it and whose
+conversations it reaches (the guard in front of the server: test_http_guard.py)."""
 
 from __future__ import annotations
 
-import uuid
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
 import aiohttp
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
-from sanic import Sanic, response
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from sanic import Sanic
 
-from tests.servers import serve
-from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, install_api_guard
+from tests.servers import rasa_like_app, serve
+from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, from_this_machine
 
 TOKEN = "s3cret-token"
 
@@ -76,30 +78,23 @@ async def test_the_rest_channel_is_the_output_of_trigger_intent_with_output_chan
     assert channel.inbox.take("employee-1") == [{"recipient_id": "employee-1", "text": "Ann Lee: hello"}]
 
 
-# -- a real server ------------------------------------------------------------------------------------------
+# -- the REST channel on a server, as Rasa registers it -----------------------------------------------------------
 
 
-def rasa_like_app(webhook: bool = True) -> Sanic:
-    """A few routes shaped like Rasa's HTTP API and (unless a channel brings its own) a channel webhook."""
-    app = Sanic(f"guard_{uuid.uuid4().hex[:12]}")
+class EchoAgent:
+    """Stands in for Rasa's agent: answers through the message's output channel; keeps the
+    conversations in a tracker store, as Rasa's agent does."""
 
-    async def ok(request, **_: Any):
-        return response.json({"route": request.path})
+    def __init__(self) -> None:
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
+        self.messages: list[UserMessage] = []
 
-    app.add_route(ok, "/", methods=["GET"], name="hello")
-    app.add_route(ok, "/version", methods=["GET"], name="version")
-    app.add_route(ok, "/status", methods=["GET"], name="status")
-    app.add_route(ok, "/model", methods=["PUT", "DELETE"], name="load_model")
-    app.add_route(ok, "/model/train", methods=["POST"], name="train")
-    app.add_route(ok, "/conversations/<conversation_id:path>/tracker", methods=["GET"], name="tracker")
-    app.add_route(ok, "/conversations/<conversation_id:path>/tracker/events", methods=["POST", "PUT"], name="events")
-    app.add_route(ok, "/conversations/<conversation_id:path>/trigger_intent", methods=["POST"], name="trigger")
-    app.add_route(ok, "/conversations/<conversation_id:path>/execute", methods=["POST"], name="execute")
-    if webhook:
-        app.add_route(ok, "/webhooks/rest/webhook", methods=["POST"], name="webhook")
-    return app
-
-
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text, input_channel=message.input_channel))
+        await self.tracker_store.save(tracker)
+        await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
 
 
 @pytest.fixture(autouse=True)
@@ -108,129 +103,121 @@ def sanic_test_mode(monkeypatch) -> None:
     monkeypatch.setattr(Sanic, "test_mode", True)
 
 
-@pytest.fixture
-async def guarded() -> AsyncIterator[str]:
-    app = rasa_like_app()
-    install_api_guard(app, TOKEN)
+async def served(channel: RestWithInboxInput, agent: EchoAgent) -> AsyncIterator[str]:
+    app = rasa_like_app(webhook=False)
+    app.ctx.agent = agent
+    register([channel], app, "/webhooks/")  # how `rasa run` adds its input channels
     async for url in serve(app):
-        yield url
+        yield url + "/webhooks/rest"
 
 
-@pytest.fixture
-async def closed() -> AsyncIterator[str]:
-    app = rasa_like_app()
-    install_api_guard(app, None)
-    async for url in serve(app):
-        yield url
-
-
-async def status(method: str, url: str, **kwargs: Any) -> int:
+async def call(method: str, url: str, **kwargs: Any) -> tuple[int, Any]:
     async with aiohttp.ClientSession() as session:
         async with session.request(method, url, **kwargs) as answer:
-            await answer.read()
-            return answer.status
+            return answer.status, await answer.json(content_type=None)
 
 
-ALLOWED = [("GET", "/conversations/employee-1/tracker"), ("POST", "/conversations/employee-1/trigger_intent")]
-FORBIDDEN = [
-    ("PUT", "/model"),
-    ("DELETE", "/model"),
-    ("POST", "/model/train"),
-    ("POST", "/conversations/employee-1/execute"),
-    ("POST", "/conversations/employee-1/tracker/events"),
-    ("GET", "/status"),
-]
-
-
-@pytest.mark.parametrize("method, path", FORBIDDEN)
-async def test_other_api_routes_are_not_found_even_with_the_token(guarded, method, path) -> None:
-    assert await status(method, guarded + path) == 404
-    assert await status(method, guarded + path, params={"token": TOKEN}) == 404
-    assert await status(method, guarded + path, headers={"Authorization": f"Bearer {TOKEN}"}) == 404
-
-
-@pytest.mark.parametrize("method, path", ALLOWED)
-async def test_the_consoles_routes_need_the_token(guarded, method, path) -> None:
-    url = guarded + path
-    assert await status(method, url) == 401
-    assert await status(method, url, params={"token": "wrong"}) == 401
-    assert await status(method, url, params={"token": TOKEN + "x"}) == 401
-    assert await status(method, url, headers={"Authorization": "Bearer wrong"}) == 401
-    assert await status(method, url, headers={"Authorization": f"Basic {TOKEN}"}) == 401
-    assert await status(method, url, headers={"Authorization": "Bearer "}) == 401
-    assert await status(method, url, params={"token": TOKEN}) == 200
-    assert await status(method, url, headers={"Authorization": f"Bearer {TOKEN}"}) == 200
-    assert await status(method, url, headers={"authorization": f"bearer {TOKEN}"}) == 200
-
-
-async def test_the_token_is_checked_for_any_sender(guarded) -> None:
-    assert await status("GET", guarded + "/conversations/someone%20else/tracker", params={"token": TOKEN}) == 200
-    # The console quotes sender ids completely (bot/console/gateway.py): an encoded slash is one segment.
-    assert await status("POST", guarded + "/conversations/a%2Fb/trigger_intent", params={"token": TOKEN}) == 200
-    assert await status("POST", guarded + "/conversations/a%2Fb/trigger_intent") == 401
-    # A sender id with a slash does not reach the console's routes (the guard allows one path segment).
-    assert await status("GET", guarded + "/conversations/a/b/tracker", params={"token": TOKEN}) == 404
-
-
-@pytest.mark.parametrize("method, path", ALLOWED)
-async def test_without_a_configured_token_the_api_is_closed(closed, method, path) -> None:
-    assert await status(method, closed + path) == 403
-    assert await status(method, closed + path, params={"token": TOKEN}) == 403
-    assert await status("POST", closed + "/model/train") == 404
-
-
-async def assert_untouched(url: str) -> None:
-    assert await status("POST", url + "/webhooks/rest/webhook", json={"sender": "x", "message": "hi"}) == 200
-    assert await status("GET", url + "/") == 200
-    assert await status("GET", url + "/version") == 200
-
-
-async def test_webhooks_and_the_health_routes_are_untouched(guarded) -> None:
-    await assert_untouched(guarded)
-    # A wrong token on an open route changes nothing.
-    assert await status("GET", guarded + "/version", params={"token": "wrong"}) == 200
-
-
-async def test_webhooks_and_the_health_routes_are_untouched_when_the_api_is_closed(closed) -> None:
-    await assert_untouched(closed)
-
-
-# -- the REST channel on a server, as Rasa registers it -----------------------------------------------------------
-
-
-class EchoAgent:
-    """Stands in for Rasa's agent: answers through the message's output channel."""
-
-    async def handle_message(self, message: UserMessage) -> None:
-        await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
-
-
-async def test_the_channel_installs_the_guard_and_serves_the_inbox(monkeypatch) -> None:
-    monkeypatch.setenv("WAYPOINT_RASA_TOKEN", TOKEN)
-    app = rasa_like_app(webhook=False)
-    app.ctx.agent = EchoAgent()
+async def test_the_webhook_answers_and_the_inbox_keeps_what_came_outside_the_request() -> None:
     channel = RestWithInboxInput()
-    register([channel], app, "/webhooks/")  # how `rasa run` adds its input channels
+    async for url in served(channel, EchoAgent()):
+        # The reply to the person's own request comes with the response, not also in the inbox.
+        assert await call("POST", url + "/webhook", json={"sender": "ann", "message": "hi"}) == (
+            200, [{"recipient_id": "ann", "text": "echo: hi"}]
+        )
+        # A message sent outside the person's request (the counselor's reply) waits in the inbox.
+        await channel.get_output_channel().send_text_message("ann", "Ann Lee: hello")
+        assert await call("GET", url + "/inbox", params={"sender": "ann"}) == (
+            200, [{"recipient_id": "ann", "text": "Ann Lee: hello"}]
+        )
+        assert await call("GET", url + "/inbox", params={"sender": "ann"}) == (200, [])
+        assert (await call("GET", url + "/inbox"))[0] == 400
 
-    async for url in serve(app):
-        # The guard came with the channel's blueprint (read from the environment at start-up).
-        assert await status("POST", url + "/model/train", params={"token": TOKEN}) == 404
-        assert await status("GET", url + "/conversations/employee-1/tracker") == 401
-        assert await status("GET", url + "/conversations/employee-1/tracker", params={"token": TOKEN}) == 200
 
+@pytest.mark.parametrize("stream", [False, True])
+async def test_the_callers_input_channel_is_ignored(stream: bool) -> None:
+    agent = EchoAgent()
+    async for url in served(RestWithInboxInput(), agent):
+        body = {"sender": "U0123SLACK", "message": "show my plan", "input_channel": "slack"}
         async with aiohttp.ClientSession() as session:
-            async with session.post(url + "/webhooks/rest/webhook", json={"sender": "ann", "message": "hi"}) as answer:
-                # The reply to the person's own request comes with the response, not also in the inbox.
-                assert await answer.json() == [{"recipient_id": "ann", "text": "echo: hi"}]
-            # A message sent outside the person's request (the counselor's reply) waits in the inbox.
-            await channel.get_output_channel().send_text_message("ann", "Ann Lee: hello")
-            async with session.get(url + "/webhooks/rest/inbox", params={"sender": "ann"}) as answer:
+            async with session.post(url + "/webhook", json=body, params={"stream": str(stream).lower()}) as answer:
                 assert answer.status == 200
-                assert await answer.json() == [{"recipient_id": "ann", "text": "Ann Lee: hello"}]
-            async with session.get(url + "/webhooks/rest/inbox", params={"sender": "ann"}) as answer:
-                assert await answer.json() == []
-            async with session.get(url + "/webhooks/rest/inbox") as answer:
-                assert answer.status == 400
+                await answer.read()
+    assert [m.input_channel for m in agent.messages] == ["rest"]
+    tracker = await agent.tracker_store.retrieve("U0123SLACK")
+    assert tracker is not None and tracker.get_latest_input_channel() == "rest"
+
+
+async def test_a_sender_whose_conversation_is_on_another_channel_is_refused() -> None:
+    agent = EchoAgent()
+    slack_person = await agent.tracker_store.get_or_create_tracker("U0123SLACK")
+    slack_person.update(UserUttered("I want to grow into management", input_channel="slack"))
+    await agent.tracker_store.save(slack_person)
+
+    async for url in served(RestWithInboxInput(), agent):
+        for body in ({"sender": "U0123SLACK", "message": "show my plan"},
+                     {"sender": "U0123SLACK", "message": "start over", "input_channel": "slack"}):
+            status, answer = await call("POST", url + "/webhook", json=body)
+            assert status == 403 and "another channel" in answer["error"]
+        assert (await call("POST", url + "/webhook", json={"sender": "ann", "message": "hi"}))[0] == 200
+        assert (await call("POST", url + "/webhook", json={"sender": "ann", "message": "again"}))[0] == 200
+    assert [m.text for m in agent.messages] == ["hi", "again"]
+    kept = await agent.tracker_store.retrieve("U0123SLACK")
+    assert kept is not None and [e.text for e in kept.events if isinstance(e, UserUttered)] == ["I want to grow into management"]
+
+
+async def test_with_a_token_the_webhook_and_the_inbox_need_it() -> None:
+    agent = EchoAgent()
+    async for url in served(RestWithInboxInput(token=TOKEN), agent):
+        message = {"json": {"sender": "ann", "message": "hi"}}
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
+                        {"Authorization": f"Bearer {TOKEN}x"}, {"Authorization": "Bearer "}):
+            assert (await call("POST", url + "/webhook", headers=headers, **message))[0] == 401
+            assert (await call("GET", url + "/inbox", headers=headers, params={"sender": "ann"}))[0] == 401
+        assert agent.messages == []
+
+        good = {"Authorization": f"Bearer {TOKEN}"}
+        assert (await call("POST", url + "/webhook", headers=good, **message))[0] == 200
+        assert await call("GET", url + "/inbox", headers=good, params={"sender": "ann"}) == (200, [])
+        # through a proxy too: the token is what counts
+        assert (await call("POST", url + "/webhook", headers={**good, "X-Forwarded-For": "203.0.113.9"}, **message))[0] == 200
+        assert (await call("GET", url + "/"))[0] == 200  # the channel's health route
+
+
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP"])
+async def test_without_a_token_a_request_passed_on_by_a_proxy_is_refused(header: str) -> None:
+    agent = EchoAgent()
+    async for url in served(RestWithInboxInput(), agent):
+        proxied = {header: "203.0.113.9"}
+        assert (await call("POST", url + "/webhook", headers=proxied, json={"sender": "ann", "message": "hi"}))[0] == 403
+        assert (await call("GET", url + "/inbox", headers=proxied, params={"sender": "ann"}))[0] == 403
+        assert (await call("POST", url + "/webhook", json={"sender": "ann", "message": "hi"}))[0] == 200
+    assert [m.text for m in agent.messages] == ["hi"]
+
+
+@pytest.mark.parametrize(
+    "ip, headers, local",
+    [
+        ("127.0.0.1", {}, True),
+        ("::1", {}, True),
+        ("::ffff:127.0.0.1", {}, True),
+        ("10.0.0.7", {}, False),
+        ("192.168.1.20", {}, False),
+        ("2001:db8::1", {}, False),
+        ("", {}, False),
+        ("127.0.0.1", {"x-forwarded-for": "10.0.0.7"}, False),
+    ],
+)
+def test_only_loopback_callers_not_through_a_proxy_are_this_machine(ip: str, headers: dict[str, str], local: bool) -> None:
+    from multidict import CIMultiDict
+
+    assert from_this_machine(SimpleNamespace(ip=ip, headers=CIMultiDict(headers))) is local  # type: ignore[arg-type]
+
+
+def test_the_token_comes_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("WAYPOINT_REST_TOKEN", TOKEN)
+    assert RestWithInboxInput.from_credentials(None).token == TOKEN
+    monkeypatch.setenv("WAYPOINT_REST_TOKEN", "")
+    assert RestWithInboxInput.from_credentials(None).token is None
 
 
 def test_collecting_output_is_what_the_webhook_uses() -> None:

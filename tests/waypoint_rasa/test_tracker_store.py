@@ -1,16 +1,23 @@
 """The tracker store keeps conversations without consent out of the database, deletes
-the transcript on start over, and serves live trackers from memory when allowed."""
+the transcript on start over, serves live trackers from memory when allowed, and installs
+the Rasa server's guard."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import aiohttp
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Sanic
 
 from tests.conftest import ROOT
+from tests.servers import rasa_like_app, serve
+from bot.storage import crypto
+from waypoint_rasa import tracker_store
 from waypoint_rasa.tracker_store import WaypointTrackerStore
 
 
@@ -24,9 +31,15 @@ def make_store(path: Path, domain: Domain, cache: bool) -> WaypointTrackerStore:
 
 
 def stored_texts(store: WaypointTrackerStore, sender: str) -> list[str]:
+    """The stored events of a conversation, opened (they are sealed with the data key)."""
     with store.session_scope() as session:
         rows = session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).all()
-        return [row.data for row in rows]
+        return [crypto.unseal(row.data) for row in rows]
+
+
+def raw_rows(store: WaypointTrackerStore) -> list[str]:
+    with store.session_scope() as session:
+        return [row.data for row in session.query(store.SQLEvent).all()]
 
 
 def say(tracker: DialogueStateTracker, text: str) -> None:
@@ -48,6 +61,7 @@ async def test_conversations_are_stored_and_survive_a_new_process(tmp_path, doma
 
     assert [e.text for e in reloaded.events if isinstance(e, UserUttered)] == ["I work in finance", "three years"]
     assert len(stored_texts(store, "ana")) == len(tracker.events)
+    assert all(crypto.is_sealed(row) for row in raw_rows(store)) and not any("finance" in row for row in raw_rows(store))
 
 
 async def test_without_consent_nothing_is_written_and_earlier_events_are_deleted(tmp_path, domain) -> None:
@@ -106,3 +120,110 @@ async def test_without_cache_every_retrieve_reads_the_database(tmp_path, domain)
     await store.save(tracker)
 
     assert await store.retrieve("eli") is not tracker
+
+
+async def test_created_in_a_running_rasa_server_it_installs_the_guard_whatever_the_channels(tmp_path, domain, monkeypatch) -> None:
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    monkeypatch.setattr(Sanic, "_app_registry", {})  # only this test's apps
+    monkeypatch.setenv("WAYPOINT_RASA_TOKEN", "s3cret-token")
+    monkeypatch.delenv("WAYPOINT_ALLOWED_HOSTS", raising=False)
+    app = rasa_like_app(webhook=False, name="rasa_server")  # `rasa run --enable-api` without any channel
+    make_store(tmp_path, domain, cache=True)  # as Rasa does while the server starts (endpoints.yml)
+
+    async def status(method: str, url: str, **kwargs) -> int:
+        async with aiohttp.ClientSession() as session:
+            async with session.request(method, url, **kwargs) as answer:
+                return answer.status
+
+    async for url in serve(app):
+        assert await status("PUT", url + "/model", params={"token": "s3cret-token"}) == 404
+        assert await status("GET", url + "/conversations/ann/tracker") == 401
+        assert await status("GET", url + "/conversations/ann/tracker", params={"token": "s3cret-token"}) == 200
+        assert await status("GET", url + "/conversations/ann/tracker", params={"token": "s3cret-token"},
+                            headers={"Host": "attacker.example"}) == 400
+
+
+# ---- erasure and the memory-only conversations (bot/privacy) ----------------------------
+
+
+def erase(tracker: DialogueStateTracker, action: str = "action_erase_data", succeeded: bool = True) -> None:
+    tracker.update(ActionExecuted(action))
+    if succeeded:
+        tracker.update(AllSlotsReset())
+    tracker.update(BotUttered("Done – everything I held about you is deleted"))
+
+
+@pytest.mark.parametrize("cache", [True, False])
+async def test_an_erasure_removes_the_transcript_stored_and_in_memory(tmp_path, domain, cache) -> None:
+    store = make_store(tmp_path, domain, cache=cache)
+    tracker = DialogueStateTracker("fay", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "my secret plan")
+    await store.save(tracker)
+
+    erase(tracker)
+    await store.save(tracker)
+
+    assert not any("my secret plan" in row for row in stored_texts(store, "fay"))
+    again = await store.retrieve("fay")
+    assert again is not tracker and not any(isinstance(e, UserUttered) for e in again.events)
+    assert again.get_slot("consent") is None
+
+
+async def test_a_failed_erasure_deletes_nothing(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("gus", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "kept words")
+    await store.save(tracker)
+
+    erase(tracker, succeeded=False)  # the action could not delete the records: no reset
+    await store.save(tracker)
+
+    assert any("kept words" in row for row in stored_texts(store, "gus"))
+
+
+async def test_withdrawn_consent_keeps_the_conversation_in_memory_only_without_its_past(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("hal", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "words before")
+    await store.save(tracker)
+
+    erase(tracker, "action_withdraw_consent")
+    tracker.update(SlotSet("situation", "carried on"))
+    tracker.update(SlotSet("consent", False))
+    await store.save(tracker)
+
+    assert stored_texts(store, "hal") == []
+    live = await store.retrieve("hal")
+    assert live.get_slot("situation") == "carried on" and live.get_slot("consent") is False
+    assert not any(isinstance(e, UserUttered) for e in live.events)
+
+
+async def test_fetching_a_declined_conversation_never_replaces_it_with_an_empty_one(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("ida", domain.slots)
+    tracker.update(SlotSet("consent", False))
+    say(tracker, "only in memory")
+    await store.save(tracker)
+
+    fetched = await store.get_or_create_full_tracker("ida", False)  # what the console's tracker call does
+
+    assert fetched is tracker
+    assert (await store.retrieve("ida")).get_slot("consent") is False
+
+
+async def test_an_idle_cached_tracker_is_read_again_from_the_database(tmp_path, domain, monkeypatch) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("jon", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "old words")
+    await store.save(tracker)
+    with store.session_scope() as session:  # the retention purge deletes it behind the server's back
+        session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == "jon").delete()
+        session.commit()
+    clock = time.monotonic() + tracker_store.CACHE_IDLE_SECONDS + 1
+    monkeypatch.setattr(tracker_store.time, "monotonic", lambda: clock)
+
+    assert await store.retrieve("jon") is None

@@ -52,6 +52,8 @@ class FakeGateway:
     failing: bool = False
     delivered: list[tuple[int, int]] = field(default_factory=list)  # (case id, message id)
     handed_back: list[int] = field(default_factory=list)
+    conversations: dict[str, list[TranscriptEntry]] = field(default_factory=dict)  # by sender id
+    erased: list[str] = field(default_factory=list)  # sender ids
 
     async def transcript(self, case: CaseRecord) -> list[TranscriptEntry]:
         if self.failing:
@@ -67,6 +69,17 @@ class FakeGateway:
         if self.failing:
             raise GatewayError(f"trigger_intent for case {case.id}: Rasa answered HTTP 502")
         self.handed_back.append(case.id)
+
+    async def conversation(self, sender_id: str) -> list[TranscriptEntry]:
+        if self.failing:
+            raise GatewayError("tracker for a data export: Rasa answered HTTP 502")
+        return self.conversations.get(sender_id, [])
+
+    async def erase(self, sender_id: str) -> None:
+        if self.failing:
+            raise GatewayError("trigger_intent for an erasure: Rasa answered HTTP 502")
+        self.erased.append(sender_id)
+        self.conversations.pop(sender_id, None)
 
 
 @dataclass

@@ -96,3 +96,28 @@ def test_a_bad_option_exits_with_2(database):
     with pytest.raises(SystemExit) as stop:
         run(["--database-url", database, "update", "jdoe", "--active", "maybe"])
     assert stop.value.code == 2
+
+
+# ---- an employee's data request that came another way (bot/privacy/requests.py) ----------
+
+
+def test_export_and_erase_a_person_by_channel_and_sender(database, cases, tmp_path, monkeypatch):
+    from bot.conversation.messages import CONSENT_VERSION
+    from bot.conversation.reply import AnswerRecord, ConsentRecord
+    from bot.storage import Store
+
+    monkeypatch.delenv("WAYPOINT_RASA_TOKEN", raising=False)
+    monkeypatch.setenv("WAYPOINT_TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    store = Store(cases.engine)
+    store.apply("slack", "U0ANN", [ConsentRecord(CONSENT_VERSION), AnswerRecord("situation", "ann's words", "x")])
+
+    output = tmp_path / "ann.json"
+    assert run(["--database-url", database, "export", "--channel", "slack", "--sender", "U0ANN", "--output", str(output)])[0] == 0
+    assert "ann's words" in output.read_text() and oct(output.stat().st_mode & 0o777) == "0o600"
+    assert run(["--database-url", database, "export", "--channel", "slack", "--sender", "U0ANN", "--output", str(output)])[0] == 2
+
+    assert run(["--database-url", database, "erase", "--channel", "slack", "--sender", "U0ANN"])[0] == 2  # no --yes
+    code, out = run(["--database-url", database, "erase", "--channel", "slack", "--sender", "U0ANN", "--yes"])
+    assert code == 0 and out.startswith("erased: 1 sessions") and "deleted from Rasa's database" in out
+    assert run(["--database-url", database, "erase", "--channel", "slack", "--sender", "U0ANN", "--yes"])[0] == 2  # nothing left
+    assert [e.action for e in cases.audit_log()][:2] == ["erasure", "data_export"]

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from bot.conversation import messages
-from bot.conversation.messages import text as t
-from bot.conversation.reply import AnswerRecord, ConsentRecord, CrisisSupport, NoteToCounselor, OpenCase, SendPlan, StartOver
+from bot.conversation.messages import CONSENT_VERSION, text as t
+from bot.conversation.reply import (
+    AnswerRecord, ConsentRecord, CrisisSupport, EraseData, ExportData, NoteToCounselor, OpenCase, SendPlan, StartOver,
+)
 from bot.conversation.stages import QUESTIONS
 from bot.conversation.topics import TopicCatalogue, topic_answer
 from bot.conversation.turn import Turn, TurnSettings, read, respond, resume
@@ -93,7 +95,7 @@ def test_nothing_is_recorded_without_consent(make_turn):
 def test_consent_is_recorded_with_its_answer(make_turn):
     reply = respond(make_turn("yes", intent="affirm", consent=None, open_question="consent", stage="welcome", situation=None, current_role=None, current_occupation=None))
 
-    assert ConsentRecord() in reply.records
+    assert ConsentRecord(CONSENT_VERSION) in reply.records
     assert answers(reply) == {"consent": True}
     assert reply.slots["open_question"] == "situation"
 
@@ -217,7 +219,7 @@ def test_a_repeated_request_for_a_person_is_never_taken_as_an_answer(make_turn):
 @pytest.mark.parametrize(
     ("text", "intent", "expected"),
     [
-        ("does my boss see this", "ask_privacy", "What I store: only your answers"),
+        ("does my boss see this", "ask_privacy", "What I store: with your consent, your answers"),
         ("which languages do you speak", "ask_language", "I can hold the conversation in English"),
         ("how long does this take", "ask_duration", "There are about"),
         ("what can you do", "ask_capabilities", "I'm Waypoint, your organisation's career-counseling assistant"),
@@ -449,13 +451,46 @@ def test_start_over_needs_a_yes(make_turn):
     assert kept.effects == [] and kept.texts()[0] == "Good – nothing was changed. Let's carry on."
 
 
-@pytest.mark.parametrize("text", ["export all my data", "delete my data", "i withdraw my consent"])
-def test_data_requests_are_answered_honestly_and_never_stored(make_turn, text):
-    intent = {"export": "export_data", "delete": "delete_data", "i withdraw": "withdraw_consent"}[text.split(" my")[0].split(" all")[0]]
-    reply = respond(make_turn(text, intent=intent))
+def test_export_asks_for_a_private_link_then_the_open_question_follows_it(make_turn):
+    reply = respond(make_turn("can you send me everything you have on me?", intent="export_data", consent=True))
 
-    assert reply.records == []
-    assert "careers@example.org" in reply.texts()[0]
+    assert reply.records == [] and reply.effects == [ExportData()]
+    assert reply.messages == [] and reply.after  # the link first (said by the adapter), then the question
+
+
+@pytest.mark.parametrize(("intent", "withdraw"), [("delete_data", False), ("withdraw_consent", True)])
+def test_erasure_is_confirmed_first_and_a_no_keeps_everything(make_turn, intent, withdraw):
+    asked = respond(make_turn("forget me", intent=intent, consent=True))
+
+    assert asked.effects == [] and asked.records == []
+    assert asked.slots["pending"] == {"confirm": "withdraw" if withdraw else "erase"}
+    assert asked.messages[0] == messages.confirm_erase(withdraw)
+    assert "can't be undone" in asked.texts()[0] or "nothing is stored" in asked.texts()[0]
+
+    confirmed = respond(make_turn("yes", intent="affirm", consent=True, pending=asked.slots["pending"]))
+    assert confirmed.effects == [EraseData(withdraw=withdraw)] and confirmed.messages == []
+
+    kept = respond(make_turn("no", intent="deny", consent=True, pending=asked.slots["pending"]))
+    assert kept.effects == [] and kept.texts()[0] == t("erase_kept")
+
+
+def test_withdrawing_consent_never_given_says_nothing_is_stored(make_turn):
+    reply = respond(make_turn("i withdraw my consent", intent="withdraw_consent", consent=False))
+
+    assert reply.effects == [] and "pending" not in reply.slots
+    assert reply.texts()[0] == t("consent_not_given")
+
+
+def test_the_consent_question_discloses_a_bot_what_is_kept_who_sees_it_and_how_long(make_turn):
+    reply = respond(make_turn("hi", intent="greet", consent=None, open_question=None, stage=None, situation=None,
+                              current_role=None, current_occupation=None))
+
+    consent = next(p for p in reply.messages if "Do you agree that I store your answers?" in p.text)
+    lines = consent.text.splitlines()
+    assert len(lines) <= 4
+    assert "automated assistant, not a person" in lines[0] and "never your manager" in consent.text
+    assert "2 years" in consent.text  # the retention period from the settings
+    assert [b.payload for b in consent.buttons] == ["/affirm", "/deny", "/ask_privacy"]
 
 
 # ---- skipping, uncertainty -----------------------------------------------------------------
