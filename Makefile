@@ -64,16 +64,17 @@ export WAYPOINT_DATA_KEY_FILE ?= $(CURDIR)/$(DATA_KEY)
 
 $(DATA_KEY): | $(VENV)/.installed
 	@mkdir -p var && chmod 700 var
-	@(umask 077 && $(PY) -m bot.storage.crypto new-ring > $@.new && mv $@.new $@)
+	@(umask 077 && $(PY) -m bot.storage.datakey new-ring > $@.new && mv $@.new $@)
 	@echo "Made a new data key in $@ (readable by you only). It encrypts answers and transcripts at rest: back it up (docs/privacy.md)."
 
 # A new data key; the old ones keep decrypting and the web server re-encrypts in the background.
 rotate-key: $(DATA_KEY)
-	@$(PY) -m bot.storage.crypto rotate $(DATA_KEY)
+	@$(PY) -m bot.storage.datakey rotate $(DATA_KEY)
 
 migrate: $(VENV)/.installed $(DATA_KEY)
 	@mkdir -p var
 	@(umask 077 && $(VENV)/bin/alembic upgrade head)
+	@chmod 600 var/*.db* 2>/dev/null || true
 	$(PY) -m bot.careers.loader
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)

@@ -19,7 +19,7 @@ chmod 600 var/*.db* var/*-secret var/data-key 2>/dev/null || true
 # Makefile makes var/data-key; started on its own, this script uses that file too.
 if [ -z "${WAYPOINT_DATA_KEY:-}" ] && [ -z "${WAYPOINT_DATA_KEY_FILE:-}" ]; then
   if [ ! -s var/data-key ]; then
-    .venv/bin/python -m bot.storage.crypto new-ring > var/data-key
+    .venv/bin/python -m bot.storage.datakey new-ring > var/data-key
     echo "Made a new data key in var/data-key (readable by you only): back it up (docs/privacy.md)."
   fi
   WAYPOINT_DATA_KEY_FILE="$PWD/var/data-key"

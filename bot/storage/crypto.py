@@ -11,8 +11,8 @@ The ring comes from configuration (bot/config.py): WAYPOINT_DATA_KEY holds it as
 file holding that text – `make run` generates one in var/ (mode 0600). A file is read
 again when it changes, so a rotation reaches running servers without a restart.
 
-    python -m bot.storage.crypto new-ring            # a fresh ring, on standard output
-    python -m bot.storage.crypto rotate FILE         # a new current key, the old ones kept
+    python -m bot.storage.datakey new-ring           # a fresh ring, on standard output
+    python -m bot.storage.datakey rotate FILE        # a new current key, the old ones kept
 
 Every process configures the ring once at start (`configure`); the column types below
 then seal and unseal values on their way to and from the database.
@@ -26,12 +26,11 @@ import json
 import os
 import re
 import secrets
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -254,27 +253,3 @@ def write_ring_file(path: Path, ring_: KeyRing) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(ring_.format() + "\n")
     os.replace(partial, path)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["new-ring"]:
-        print(KeyRing.generate().format())
-        return 0
-    if len(args) == 2 and args[0] == "rotate":
-        path = Path(args[1])
-        try:
-            rotated = KeyRing.parse(path.read_text(encoding="utf-8")).rotated()
-        except (OSError, DataKeyError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        write_ring_file(path, rotated)
-        print(f"New data key {rotated.current_id} in {path}: new writes use it from now on; the web server "
-              "re-encrypts older rows in the background. Back up the file (docs/privacy.md).")
-        return 0
-    print("usage: python -m bot.storage.crypto new-ring | rotate FILE", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from bot.storage import Store, crypto, make_engine, migrate
+from bot.storage import Store, crypto, datakey, make_engine, migrate
 from bot.storage.crypto import DataKeyError, KeyRing, KeySource
 from bot.storage.reseal import reseal_answer_store, sealed_columns
 from tests.conftest import ROOT
@@ -73,7 +73,7 @@ def test_a_rotated_ring_file_reaches_a_running_process(tmp_path, monkeypatch):
     source = KeySource(path=path)
     old_value = first.encrypt("kept")
 
-    assert crypto.main(["rotate", str(path)]) == 0
+    assert datakey.main(["rotate", str(path)]) == 0
     monkeypatch.setattr(crypto, "RELOAD_SECONDS", 0.0)
     rotated = source.ring()
 
