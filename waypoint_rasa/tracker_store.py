@@ -8,7 +8,8 @@ over" the earlier transcript is deleted too, so starting over really clears what
 said. After an erasure (bot/privacy: "delete all my data", "withdraw my consent", an
 admin's erasure) the transcript goes from the database and from memory: the tracker
 carries on with only the events from the erasure on. On SQLite, deleted rows are zeroed
-in the file (`secure_delete`). Every event is stored sealed with the data key.
+in the file (`secure_delete`). Every event is stored sealed with the data key, and plan and
+export links without their tokens.
 
 Security: Rasa creates the tracker store while its server starts, so this is where the
 guard in front of the server is installed whatever the channels (waypoint_rasa/http_guard.py).
@@ -38,6 +39,7 @@ from sqlalchemy import event as sqlalchemy_event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import Settings
+from bot.privacy import redact_private_links
 from bot.storage import crypto
 from waypoint_rasa import http_guard, speedups
 
@@ -187,7 +189,7 @@ class WaypointTrackerStore(SQLTrackerStore):
                         timestamp=data.get("timestamp"),
                         intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
                         action_name=data.get("name"),
-                        data=crypto.seal(json.dumps(data)),
+                        data=crypto.seal(redact_private_links(json.dumps(data))),
                     )
                 )
             session.commit()

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.handoff import COUNSELOR_REPLY_INTENT, HAND_BACK_INTENT
-from bot.privacy import ERASE_REQUEST_INTENT
+from bot.privacy import ERASE_REQUEST_INTENT, redact_private_links
 from bot.storage.cases import CaseRecord
 
 # What Rasa writes as the user text of a trigger_intent call.
@@ -64,7 +64,8 @@ def transcript_from_events(events: list[dict[str, Any]]) -> list[TranscriptEntry
         timestamp = event.get("timestamp")
         seconds = float(timestamp) if isinstance(timestamp, (int, float)) else 0.0  # Rasa always sets it
         author = "employee" if kind == "user" else "bot"
-        entries.append(TranscriptEntry(author, text, datetime.fromtimestamp(seconds, timezone.utc)))
+        # a plan or export link is a key to the person's data: the console never shows its token
+        entries.append(TranscriptEntry(author, redact_private_links(text), datetime.fromtimestamp(seconds, timezone.utc)))
     return entries
 
 

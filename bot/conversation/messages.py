@@ -131,7 +131,7 @@ EN: dict[str, str] = {
     ),
     # what people ask of their record: a copy, erasure, withdrawn consent
     "consent_disclosure": (
-        "I'm an automated assistant, not a person; a human counselor can take over at any time.\n"
+        "Please note: I'm an automated assistant, not a person.\n"
         "To build your plan and let you continue later, I'd like to store your answers. Only you, a counselor you "
         "ask for and the service's administrators see them – never your manager.\n"
         "They're erased after {kept} without use, or whenever you ask; you can also get a copy.\n"

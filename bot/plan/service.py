@@ -99,16 +99,18 @@ class PlanService:
 
     def new_links(self, channel: str, sender_id: str, now: datetime) -> dict[str, str]:
         """Links to the person's plan in every format (format -> absolute URL), all with one
-        fresh token that expires after `settings.plan_link_days`. The links open the LATEST
-        version at the time they are opened. Raises NothingStored when there is no plan yet."""
+        fresh token that expires after `settings.plan_link_days`. The links open the version
+        that is the latest now, even after newer ones are made. Raises NothingStored when there is no plan yet."""
         answers = self.store.answers(channel, sender_id)
         if not answers:
             raise NothingStored("nothing is stored for this conversation")
         employee_id = self.store.employee_id(channel, sender_id)
-        if self.plans.latest(employee_id) is None:
+        latest = self.plans.latest(employee_id)
+        if latest is None:
             raise NothingStored("no plan has been generated yet")
         token = secrets.token_urlsafe(TOKEN_BYTES)
         expires_at = now + timedelta(days=self.settings.plan_link_days)
-        self.plans.create_link(token_hash(token), employee_id, expires_at, now)
+        # the link serves this version: a later plan gets links of its own
+        self.plans.create_link(token_hash(token), employee_id, expires_at, now, version=latest.version)
         base = self.settings.base_url.rstrip("/")
         return {key: f"{base}/plan/{token}/{fmt.filename}" for key, fmt in FORMATS.items()}

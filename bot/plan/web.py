@@ -4,10 +4,11 @@
 
 The token (bot/plan/service.py `new_links`) is looked up by its SHA-256; an unknown,
 expired or malformed token and an unknown file name all get the same plain 404, so a
-response tells nothing about which it was. A valid link serves the employee's LATEST plan
-version in the format its file name asks for. Charts are rendered once per version, on the
-first download that needs them, and cached in plan_versions.charts; rendering runs in a
-worker thread (matplotlib, fpdf2 and python-docx are CPU work).
+response tells nothing about which it was. A valid link serves the plan version it was made
+for (links from before that was recorded: the latest) in the format its file name asks
+for. Charts are rendered once per version, on the first download that needs them, and
+cached in plan_versions.charts; rendering runs in a worker thread (matplotlib, fpdf2 and
+python-docx are CPU work).
 
 The token is a secret in the URL: it is never logged (the server's access log is off;
 this module logs version numbers and formats only), and every response says
@@ -81,12 +82,15 @@ def plan_blueprint(store: Store, plans: PlanStore, settings: Settings, clock: Ca
 
 
 def _produce(plans: PlanStore, hashed_token: str, now: datetime, fmt: Format) -> tuple[int, bytes] | None:
-    """(version, file) of the latest plan of the link's employee; None when the link is
-    unknown or expired, or there is no plan."""
-    employee_id = plans.link_employee(hashed_token, now)
-    if employee_id is None:
+    """(version, file) of the plan version the link was made for; None when the link is
+    unknown or expired, or there is no such plan."""
+    target = plans.link_target(hashed_token, now)
+    if target is None:
         return None
-    stored = plans.latest(employee_id)
+    employee_id, version = target
+    stored = plans.latest(employee_id) if version is None else plans.latest(employee_id, before=version + 1)
+    if stored is not None and version is not None and stored.version != version:
+        return None  # the version it was made for is gone (start over)
     if stored is None:
         return None
     plan = CareerPlan.from_dict(stored.content)

@@ -544,6 +544,7 @@ class PlanLink(Base):
 
     token_hash = Column(String(64), primary_key=True)
     employee_id = Column(String(32), ForeignKey("employees.id", ondelete="CASCADE"), nullable=False, index=True)
+    version = Column(Integer)  # the plan version the link was made for; None (older links): the latest
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
 

@@ -125,22 +125,30 @@ class PlanStore:
 
     # -- links -----------------------------------------------------------------------
 
-    def create_link(self, token_hash: str, employee_id: str, expires_at: datetime, now: datetime) -> None:
-        """Store a link by its token's SHA-256 hex digest; expired links are cleared on the way."""
+    def create_link(
+        self, token_hash: str, employee_id: str, expires_at: datetime, now: datetime, version: int | None = None
+    ) -> None:
+        """Store a link by its token's SHA-256 hex digest, for plan `version` (None: whichever
+        is the latest when it is opened); expired links are cleared on the way."""
         if not _TOKEN_HASH.fullmatch(token_hash):
             raise ValueError("a plan link is stored by the SHA-256 hex digest of its token, never the token")
         now, expires_at = _aware(now), _aware(expires_at)
         with self._sessions.begin() as s:
             s.execute(delete(PlanLink).where(PlanLink.expires_at <= now))
-            s.add(PlanLink(token_hash=token_hash, employee_id=employee_id, created_at=now, expires_at=expires_at))
+            s.add(PlanLink(token_hash=token_hash, employee_id=employee_id, version=version, created_at=now, expires_at=expires_at))
 
     def link_employee(self, token_hash: str, now: datetime) -> str | None:
         """Whose plan a link opens; None when the link is unknown or has expired."""
+        target = self.link_target(token_hash, now)
+        return target[0] if target else None
+
+    def link_target(self, token_hash: str, now: datetime) -> tuple[str, int | None] | None:
+        """(employee id, plan version) a link opens; None when it is unknown or has expired."""
         with self._sessions.begin() as s:
             link = s.get(PlanLink, token_hash)
             if link is None or _utc(link.expires_at) <= _aware(now):  # type: ignore[operator]
                 return None
-            return link.employee_id
+            return link.employee_id, link.version
 
     # -- erasure ---------------------------------------------------------------------
 

@@ -227,3 +227,15 @@ async def test_an_idle_cached_tracker_is_read_again_from_the_database(tmp_path, 
     monkeypatch.setattr(tracker_store.time, "monotonic", lambda: clock)
 
     assert await store.retrieve("jon") is None
+
+
+async def test_plan_and_export_links_are_stored_without_their_tokens(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("kim", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    token = "b" * 43
+    tracker.update(BotUttered(f"• PDF: http://localhost:8000/plan/{token}/career-plan.pdf"))
+    await store.save(tracker)
+
+    stored = " ".join(stored_texts(store, "kim"))
+    assert token not in stored and "/plan/(private link, not kept)/career-plan.pdf" in stored

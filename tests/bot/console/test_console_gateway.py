@@ -126,3 +126,13 @@ def test_events_without_text_or_of_other_kinds_are_left_out():
     assert transcript_from_events([{"event": "bot", "text": "Hi", "timestamp": 0}]) == [
         TranscriptEntry("bot", "Hi", datetime(1970, 1, 1, tzinfo=timezone.utc))
     ]
+
+
+def test_plan_and_export_links_show_without_their_tokens():
+    token = "A" * 43
+    said = transcript_from_events([{"event": "bot", "timestamp": 0, "text": (
+        f"Your plan: http://x/plan/{token}/career-plan.pdf and your data: http://x/export/{token}/your-data.html")}])
+
+    assert token not in said[0].text
+    assert said[0].text == ("Your plan: http://x/plan/(private link, not kept)/career-plan.pdf and your data: "
+                            "http://x/export/(private link, not kept)/your-data.html")

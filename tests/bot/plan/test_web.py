@@ -17,7 +17,7 @@ from sanic import Sanic
 
 from bot.config import Settings
 from bot.plan import formats
-from bot.plan.service import PlanService
+from bot.plan.service import PlanService, token_hash
 from bot.plan.web import HTML_CSP, NOT_FOUND
 from bot.storage import CaseStore, PlanStore, Store, migrate
 from bot.web import create_app
@@ -222,11 +222,14 @@ async def test_each_link_serves_only_its_own_employee_s_plan(server):
     assert "Data analyst" in alice_html and "Store manager" not in alice_html
 
 
-async def test_a_link_serves_the_latest_version(server):
-    links = _plan_with_links(server)
+async def test_a_link_made_before_versions_were_recorded_serves_the_latest(server):
+    _plan_with_links(server)
+    employee = server.store.employee_id(CHANNEL, "alice")
+    token = "L" * 43
+    server.plans.create_link(token_hash(token), employee, server.clock() + timedelta(days=1), server.clock())  # no version
     server.talk("alice", ("current_role", "Reporting lead"))
     server.service.generate(CHANNEL, "alice", server.clock(), TODAY)
-    got = await server.get(links["md"])
+    got = await server.get(f"{server.base}/plan/{token}/career-plan.md")
     assert got.headers["Content-Disposition"] == 'attachment; filename="career-plan-v2.md"'
     assert "Reporting lead" in got.text and "Data analyst" not in got.text
 
@@ -261,3 +264,15 @@ async def test_the_token_is_never_logged(server, caplog, capfd, monkeypatch):
     out, err = capfd.readouterr()
     assert token not in caplog.text and token not in out and token not in err
     assert all(token not in str(record.args) for record in caplog.records)
+
+
+async def test_a_link_serves_the_version_it_was_made_for(server):
+    first = _plan_with_links(server, role="Data analyst")
+    server.talk("alice", ("current_role", "Reporting lead"))
+    server.service.generate(CHANNEL, "alice", server.clock(), TODAY)
+    second = server.service.new_links(CHANNEL, "alice", server.clock())
+
+    old = await server.get(first["md"])
+    new = await server.get(second["md"])
+    assert old.headers["Content-Disposition"].endswith('career-plan-v1.md"') and "Data analyst" in old.text
+    assert new.headers["Content-Disposition"].endswith('career-plan-v2.md"') and "Reporting lead" in new.text
