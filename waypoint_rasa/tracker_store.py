@@ -1,9 +1,10 @@
 """Rasa's SQL tracker store with two things Waypoint needs, loaded by the Rasa server
 from endpoints.yml (`type: waypoint_rasa.tracker_store.WaypointTrackerStore`).
 
-Privacy: a conversation whose `consent` slot is False is never written to the database
-(it lives in this process's memory only), and whatever was written before the "no" is
-deleted; fetching it for the console never replaces it with an empty one. After "start
+Privacy: a conversation is written to the database only once its `consent` slot is True:
+before the person agrees, and after they decline, it lives in this process's memory only
+(whatever was written before a "no" is deleted), and fetching it for the console never
+replaces it with an empty one. On consent, all of it so far is written. After "start
 over" the earlier transcript is deleted too, so starting over really clears what was
 said. After an erasure (bot/privacy: "delete all my data", "withdraw my consent", an
 admin's erasure) the transcript goes from the database and from memory: the tracker
@@ -30,21 +31,27 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Optional, Text
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
+import sqlalchemy as sa
+from rasa.core.tracker_store import create_engine_kwargs
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.exc import SQLAlchemyError
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import Settings
 from bot.privacy import redact_private_links
 from bot.storage import crypto
-from waypoint_rasa import http_guard, speedups
+from waypoint_rasa import fail_closed, http_guard, speedups
+from waypoint_rasa.fail_closed import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 speedups.install()  # this module is what the Rasa server loads of ours
+fail_closed.install()
 
 START_OVER_ACTION = "action_start_over"
 # bot.privacy.ERASURE_ACTIONS (not imported: this module is what the Rasa server loads, kept to Rasa's needs)
@@ -75,10 +82,17 @@ class WaypointTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, **kwargs)
+        # Rasa's engine again, with the two settings it lacks: database errors never carry the
+        # events (answer text) into the logs, and a connection dropped by the server is noticed
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_trackers = bool(cache_trackers)
         self.cache_size = int(cache_size)
-        # sender id -> (tracker, how many of its events are accounted for in the database, when last used)
-        self._live: OrderedDict[Text, tuple[DialogueStateTracker, int, float]] = OrderedDict()
+        # sender id -> the live tracker, how many of its events are accounted for in the
+        # database, when it was last used, and whether it is in the database at all
+        self._live: OrderedDict[Text, tuple[DialogueStateTracker, int, float, bool]] = OrderedDict()
         if self.engine.dialect.name == "sqlite":
             sqlalchemy_event.listen(self.engine, "connect", _secure_delete)
         if not crypto.configured():
@@ -89,8 +103,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         # names: the guard in front of the server (Host check, HTTP API) is installed here too.
         http_guard.install_on_rasa_server()
 
-    def _remember(self, tracker: DialogueStateTracker) -> None:
-        self._live[tracker.sender_id] = (tracker, len(tracker.events), time.monotonic())
+    def _remember(self, tracker: DialogueStateTracker, stored: bool = True) -> None:
+        self._live[tracker.sender_id] = (tracker, len(tracker.events), time.monotonic(), stored)
         self._live.move_to_end(tracker.sender_id)
         while len(self._live) > self.cache_size:
             self._live.popitem(last=False)
@@ -99,15 +113,14 @@ class WaypointTrackerStore(SQLTrackerStore):
         live = self._live.get(sender_id)
         if live is None:
             return None
-        tracker, saved, used = live
-        memory_only = tracker.get_slot("consent") is False
+        tracker, saved, used, stored = live
         idle = time.monotonic() - used
-        if len(tracker.events) != saved or idle > (MEMORY_ONLY_IDLE_SECONDS if memory_only else CACHE_IDLE_SECONDS):
+        if len(tracker.events) != saved or idle > (CACHE_IDLE_SECONDS if stored else MEMORY_ONLY_IDLE_SECONDS):
             # the last message failed before its events were saved, or it sat unused: read
             # what the database holds (nothing, for a conversation kept only in memory)
             del self._live[sender_id]
             return None
-        self._live[sender_id] = (tracker, saved, time.monotonic())
+        self._live[sender_id] = (tracker, saved, time.monotonic(), stored)
         self._live.move_to_end(sender_id)
         return tracker
 
@@ -115,7 +128,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         live = self._live_tracker(sender_id)
         if live is not None:
             return live
-        tracker = await super().retrieve(sender_id)
+        with _unavailable_on_database_error():
+            tracker = await super().retrieve(sender_id)
         if tracker is not None and self.cache_trackers:
             self._remember(tracker)
         return tracker
@@ -134,15 +148,21 @@ class WaypointTrackerStore(SQLTrackerStore):
         in memory is returned as it is: the database has nothing of it, and an empty
         tracker in its place would end the conversation and store the next message."""
         live = self._live_tracker(conversation_id)
-        if live is not None and live.get_slot("consent") is False:
+        if live is not None and not self._live[conversation_id][3]:
             return live
-        return await super().retrieve_full_tracker(conversation_id)
+        with _unavailable_on_database_error():
+            return await super().retrieve_full_tracker(conversation_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        with _unavailable_on_database_error():
+            await self._save(tracker)
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         live = self._live.get(tracker.sender_id)
         if live is not None and live[0] is tracker:
-            saved = live[1]
+            # kept in memory only until now (no consent yet): all of it is new to the database
+            saved = live[1] if live[3] else 0
         else:
             with self.session_scope() as session:
                 saved = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
@@ -158,9 +178,10 @@ class WaypointTrackerStore(SQLTrackerStore):
             for event in new_events:
                 tracker.update(event, self.domain)
 
-        if tracker.get_slot("consent") is False:
+        if tracker.get_slot("consent") is not True:
+            # not (yet) agreed to, or declined: nothing in the database, whatever was written before
             self._delete(tracker.sender_id)
-            self._remember(tracker)  # the only copy: lost with this process, by design
+            self._remember(tracker, stored=False)  # the only copy: lost with this process, by design
             return
 
         restart_at = next(
@@ -206,3 +227,13 @@ def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+@contextmanager
+def _unavailable_on_database_error() -> Iterator[None]:
+    """A database error is the tracker store being unavailable: the turn fails closed
+    (waypoint_rasa/fail_closed.py) rather than forget the person."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise TrackerStoreUnavailable() from error

@@ -81,22 +81,38 @@ EN: dict[str, str] = {
         "• look up occupations, skills and education in the O*NET career database;\n"
         "• put you in touch with a human counselor at any time."
     ),
-    "privacy": (
-        "What I store: with your consent, your answers to the counseling questions (with their earlier versions), "
-        "your interest-profiler answers, skill ratings, career plans and our chat. Questions you ask me, worries "
-        "and “I don't know” are never stored as answers. Without your consent nothing is kept after the chat.\n"
-        "Who sees it: you; a counselor when you ask for one; and the counseling service's administrators. Never "
-        "your manager or colleagues, unless you share your plan yourself – and no third parties.\n"
-        "How long: until you delete it, and at most {kept} after you last use Waypoint (a counselor case: {kept} "
-        "after it closes).\n"
-        "One exception: if you write that you or someone else is in danger, I alert a counselor at once, with "
-        "that message – whether or not you asked. If I got it wrong, say so and they'll see that too.\n"
+    # what is stored, who sees it, how long (the "privacy" answer is these parts, in this order)
+    "privacy_what": (
+        "What I store: with your consent, your answers (with their earlier versions), your goals, questionnaires, "
+        "career plans and our chat. Questions, worries and “I don't know” are never stored as answers. Without "
+        "consent nothing is kept after the chat."
+    ),
+    "privacy_who": (
+        "Who sees it: you; a counselor when you ask for one; and the counseling service's administrators – the few "
+        "people who run this service and its counselor accounts. Never your manager or colleagues, unless you share "
+        "your plan yourself – and no third parties."
+    ),
+    "privacy_how_long": "How long: until you delete it, and at most {kept} after you last use Waypoint.",
+    "privacy_security": "Security: your answers, any counselor case and our chat are stored encrypted (AES-256).",
+    "privacy_identity": (
+        "Your name: I know you by your chat account's id, not by your name unless you type it. Nobody gets a list "
+        "of who uses Waypoint – counselors see only the people who ask for one (or who write that they're in danger)."
+    ),
+    "privacy_versions": (
+        "Earlier versions: when you change an answer I keep the earlier one too (your copy shows them). To remove "
+        "an answer completely, with its earlier versions, say “remove my answer about …”."
+    ),
+    "privacy_crisis": (
+        "One exception: if you write that you or someone else is in danger, I alert a counselor at once, with that "
+        "message – whether or not you asked."
+    ),
+    "privacy_rights": (
         "Your rights: “show my summary” shows your answers, “export my data” gives you a copy of everything, "
         "“delete all my data” erases it all, and “withdraw my consent” erases it and goes on without storing."
     ),
     "privacy_declined": (
         "You chose not to have your answers stored, so I keep nothing of this conversation in your record. "
-        "If you ask for a counselor, they see only where you are in the conversation."
+        "If you ask for a counselor, they see only where you are in the conversation and what you write to them."
     ),
     "languages": (
         "I can hold the conversation in English for now. Answers you type in another language – Chinese included – "
@@ -179,6 +195,20 @@ EN: dict[str, str] = {
         "You haven't agreed to storing your answers, so none of them is kept. If you'd also like any counselor case "
         "removed, say “delete all my data”."
     ),
+    "answer_removed": (
+        "Done – your answer about {label} is removed, with its earlier versions; it now counts as skipped. "
+        "(What you typed is still in our chat history – “delete all my data” removes that too.)"
+    ),
+    "answer_removed_ask_again": (
+        "Done – your answer about {label} is removed, with its earlier versions. This one is needed for your plan, "
+        "so here it is again – anything general is fine."
+    ),
+    "cannot_save": "I can't save right now – please try again in a minute. Nothing is lost: send your message again then.",
+    "optional_answer": (
+        "You don't have to – every answer is up to you. Say “skip” and we'll move on, or give just as much as "
+        "you're comfortable with (something general is fine). Why I ask: {why}"
+    ),
+    "needed_answer": "This one I do need, I'm afraid: {why}",
     "nothing_to_summarise": "There's nothing stored yet – we're just getting started.",
     # help with an answer
     "unsure": "That's fine – it's not always easy to say.",
@@ -475,9 +505,14 @@ EN: dict[str, str] = {
         "still be in touch. If it gets hard again, say so at any time; the numbers I gave work day and night."
     ),
     "reassured": (
-        "Thank you for telling me – and I'm sorry for the alarm: words from someone's work can sound to me like "
-        "someone in danger. Nothing from that message is stored. If I alerted a counselor, they'll see this too; "
-        "and if anything changes, a counselor is one message away."
+        "Thank you for telling me – and I'm sorry for the alarm: words like those can sound to me like someone in "
+        "danger. That message isn't stored as one of your answers, and if anything changes, a counselor is one "
+        "message away."
+    ),
+    "reassured_alerted": (
+        "Thank you for telling me – and I'm sorry for the alarm: words like those can sound to me like someone in "
+        "danger, so I passed that message to a counselor, as I always do then. They'll see this too, so they know it "
+        "was a false alarm. It isn't stored as one of your answers."
     ),
     "safety_check_fine": "Thank you for telling me. If that changes, say so at any time – a counselor is one message away.",
     "crisis_sorry": "I'm really sorry you're going through this. You don't have to handle it alone.",

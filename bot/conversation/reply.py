@@ -60,7 +60,14 @@ class SkillRatingsRecord:
     ratings: tuple[dict[str, Any], ...]
 
 
-Record = AnswerRecord | ConsentRecord | InterestResponsesRecord | SkillRatingsRecord
+@dataclass(frozen=True)
+class ForgetAnswerRecord:
+    """The stored answer to `key` goes, with all its earlier versions (the person asked)."""
+
+    key: str
+
+
+Record = AnswerRecord | ConsentRecord | InterestResponsesRecord | SkillRatingsRecord | ForgetAnswerRecord
 
 
 # ---- effects: what only an adapter can do ----------------------------------------------

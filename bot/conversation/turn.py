@@ -32,6 +32,7 @@ from bot.conversation import glossary, messages, navigation, progress
 from bot.conversation.progress import missing_keys, next_stage
 from bot.conversation.answers import (
     NONE_IS_AN_ANSWER,
+    SKIPPED,
     decode_payload,
     display_value,
     refers_to,
@@ -50,6 +51,7 @@ from bot.conversation.reply import (
     CrisisSupport,
     EraseData,
     ExportData,
+    ForgetAnswerRecord,
     InterestResponsesRecord,
     MarkCompleted,
     OpenCase,
@@ -90,6 +92,22 @@ from bot.conversation.understand import (
 )
 
 # Slots of the moment, not of the person's progress.
+# "delete the department one": one answer, not everything ("delete all my data", "forget me")
+_REMOVES_ONE = re.compile(r"\b(?:delete|remove|erase|drop|wipe|take out|get rid of|scrap)\b", re.I)
+_REMOVES_ALL = re.compile(r"(?<!\bat )\b(?:all|everything|every|whole|account|my data|my info\w*|forget me|about me|on me)\b", re.I)
+# The parts of the privacy answer a question asks about (the most particular first), and the whole account.
+_PRIVACY_PARTS = (
+    ("privacy_versions", re.compile(r"\b(?:old|older|earlier|previous) (?:version|answer)s?\b|\bhistory\b|\breally (?:gone|deleted)\b", re.I)),
+    ("privacy_security", re.compile(r"\b(?:encrypt\w*|secure|security|safe|hack\w*|cloud|server)\b", re.I)),
+    ("privacy_identity", re.compile(r"\b(?:anonym\w*|names?|identif\w*|login|who uses|used this|track\w*|traced?)\b", re.I)),
+    ("privacy_how_long", re.compile(r"\b(?:how long|keep|kept|retention|forever|afterwards)\b", re.I)),
+    ("privacy_who", re.compile(r"\b(?:who|see|sees|seen|read|reads|access|boss|manager|hr|admins?|administrators?|colleagues?|"
+                               r"team|share|shared|company|employer|report)\b", re.I)),
+    ("privacy_what", re.compile(r"\b(?:what|which) (?:\w+ )?(?:do you |does it )?(?:store|keep|save|collect|record|log)\w*\b|"
+                                r"\b(?:stored|saved|logged|recorded)\b", re.I)),
+    ("privacy_rights", re.compile(r"\b(?:export|copy|delete|erase|remove|rights?|gdpr)\b", re.I)),
+)
+_PRIVACY_FULL = ("privacy_what", "privacy_who", "privacy_how_long", "privacy_security", "privacy_crisis", "privacy_rights")
 # What a "yes" to a confirmation does (the request, its effect), and what a "no" says.
 _CONFIRMED: dict[str, tuple[str, Any, str]] = {
     "start_over": ("start_over", StartOver(), "kept_answers"),
@@ -126,7 +144,13 @@ _SAYS_BOTH = re.compile(r"^\s*(?:it'?s |a bit of |kind of |kinda )?both\b", re.I
 _SAYS_ANSWER = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|my|the|yes|yeah)[,]?\s+)*answer\b", re.I)
 _KEEPS = re.compile(r"^\s*(?:please\s+)?keep\b", re.I)  # "keep it as my answer", typed
 _SAYS_QUESTION = re.compile(r"^(?:(?:it'?s|it is|that'?s|that is|this is|a|an|no|nope)[,]?\s+)*question\b", re.I)
-_PLEASANTRY_START = re.compile(r"^(?:(?:ok(?:ay)?|so|well|alright|all right|um+|uh+|hm+|hi|hello|hey|thanks|thx|ty)[,.!:]*\s+)+", re.I)
+_PLEASANTRY_START = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|well|alright|all right|um+|uh+|hm+|hi|hello|hey|thanks|thx|ty|dunno|idk|i guess|"
+    # words about the answer, not of it: "thats my goal. retire", "said that. warehouse"
+    r"that'?s (?:my|the) (?:goal|step|answer|target|plan)|(?:like |as )?i (?:already )?said(?: that)?(?: before)?|said that|"
+    r"i told you)[,.!:;-]*\s+)+",
+    re.I,
+)
 _PLEASANTRY_END = re.compile(r"(?:[,.;!]*\s*\b(?:thx|thanks|thank you|ty|cheers|pls|please|lol)[.!]*)+$", re.I)  # whole words: "quality" keeps its "ty"
 
 
@@ -883,7 +907,11 @@ class _Core:
         if intent == REASSURE:
             # nothing stored; the counselor an alarm may have reached reads it too. "That was about
             # my job" gets an apology; "I'm safe for now" after a real crisis gets none
-            self.reply.say(t("reassured") if was_a_false_alarm(text) or not self.left_crisis_hold else t("safe_now"))
+            if was_a_false_alarm(text) or not self.left_crisis_hold:
+                # say plainly whether the message went to a counselor (a case is open) or nowhere
+                self.reply.say(t("reassured_alerted" if self.state.get("handoff_case") else "reassured"))
+            else:
+                self.reply.say(t("safe_now"))
             self.reply.effects.append(NoteToCounselor(text))
         elif intent == "affirm" and self.question is not None and self.question.kind in FREE_TEXT:
             self.reply.say(t("a_few_words"))  # "ya" to "what matters most to you?"
@@ -910,10 +938,7 @@ class _Core:
                 known = ", ".join(title for title, _ in glossary.TERMS.values())
                 self.reply.say(t("term_unknown", known=known))
         elif intent == "ask_privacy":
-            if self.state.get("consent") is False:
-                self.reply.say(t("privacy_declined"))
-            else:
-                self.reply.say(t("privacy", kept=messages.kept_for(self.turn.settings.retention_days)))
+            self.answer_privacy(text)
         elif intent == "ask_language":
             self.reply.say(t("languages"))
         elif intent == "ask_duration":
@@ -924,6 +949,12 @@ class _Core:
             self.reply.say(t("counselor_scope"))
         elif intent == "bot_challenge":
             self.reply.say(t("bot"))
+        elif intent == "ask_optional":
+            question = QUESTIONS[key] if key else None
+            if question is not None and question.skippable:
+                self.reply.say(t("optional_answer", why=question.why))
+            else:
+                self.reply.say(t("needed_answer", why=question.why if question else t("why_general")))
         elif intent == "not_answered":
             self.reply.say(Prompt(t("not_answered"), (COUNSELOR,)))
         elif intent == "ask_occupation_comparison":
@@ -1068,6 +1099,11 @@ class _Core:
                 self.reply.say(t("nothing_to_summarise"))
             self.then_continue(again=False)
             return
+        if intent in ("change_answer", "delete_data") and _REMOVES_ONE.search(text) and not _REMOVES_ALL.search(text):
+            key = navigation.resolve_field(text, self.turn.nlu.entity("field"))
+            if key is not None and key in QUESTIONS:
+                self.remove_answer(key)  # "pls delete the department one": that answer, not everything
+                return
         if intent == "change_answer":
             self.change_answer(text)
             return
@@ -1098,6 +1134,40 @@ class _Core:
             self.ask_to_erase(withdraw=intent == "withdraw_consent")
             return
         self.then_continue()
+
+    def answer_privacy(self, text: str) -> None:
+        """What the question asks about first (who sees it, encryption, names, earlier
+        versions ...); the whole account the first time, or when nothing in particular is asked."""
+        asked = [part for part, words in _PRIVACY_PARTS if words.search(text)]
+        given = list(self.state.get("topics_given") or [])
+        parts = list(asked)
+        if not asked or "privacy" not in given:
+            parts += [part for part in _PRIVACY_FULL if part not in parts]
+            self.state.set("topics_given", [*given, "privacy"])
+        if self.state.get("consent") is False:
+            parts = ["privacy_declined", *[p for p in parts if p not in ("privacy_what", "privacy_how_long")]]
+        kept = messages.kept_for(self.turn.settings.retention_days)
+        self.reply.say("\n".join(t(part, kept=kept) for part in parts))
+
+    def remove_answer(self, key: str) -> None:
+        """One answer, with its earlier versions, gone from the record; the question counts as
+        skipped (a question that cannot be skipped is asked again)."""
+        question = QUESTIONS[key]
+        if self.state.get(key) is None:
+            self.reply.say(t("not_answered_yet", label=question.label))
+            self.ask_open(again=False)
+            return
+        if self.state.get("consent") is True:
+            self.reply.records.append(ForgetAnswerRecord(key))
+        if question.skippable:
+            self.state.set(key, SKIPPED)
+            self.store_answers({key: Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)})
+            self.reply.say(t("answer_removed", label=question.label))
+            self.then_continue(again=False)
+            return
+        self.state.set(key, None)
+        self.reply.say(t("answer_removed_ask_again", label=question.label))
+        self.ask(key, again=False)
 
     def ask_to_erase(self, withdraw: bool) -> None:
         """Erasure deletes for good: it is confirmed first. Withdrawing consent that was

@@ -295,10 +295,51 @@ _QUESTION_START = re.compile(
 # An answer phrased as a question is rare: below this the NLU's "it is an answer" is weighed.
 QUESTION_WORD_SURE = 0.95
 _GIVES_CONSENT = re.compile(
-    r"\b(?:i (?:do )?consent|i (?:now )?agree (?:to|that) (?:you )?stor\w+|(?:you can|please|go ahead and|do) store (?:my answers|them|it)|"
-    r"i (?:want|'d like) you to store)\b",
+    r"\b(?:i (?:do |now |hereby )?(?:give (?:my |you my )?)?consent(?! to nothing)|i (?:now |do )?agree (?:to|that) (?:you )?(?:stor|sav|keep)\w+|"
+    r"(?:you can|you may|please|go ahead and|do|ok,? ?) (?:store|save|keep) (?:my answers|my data|them|it|everything)|"
+    r"i (?:want|'d like) you to (?:store|save|keep)|(?:turn|switch) (?:storing|saving|storage) (?:back )?on|"
+    r"(?:start|go back to) (?:storing|saving)|i (?:agree|consent) now)\b",
     re.I,
 )
+# A question about what happens to one's data or this chat ("are the administrators HR?", "and is
+# it encrypted", "did a real person already read it?"): the privacy answer, never a crisis or a
+# request for a person, whatever words of work relationships it holds.
+_DATA_WORDS = (
+    r"the (?:service'?s? )?['\"‘“]?administrators?|the ['\"‘“]?admins?|encrypt\w*|anonym\w*|confidential\w*|privacy|"
+    r"(?:is|are|stays?|kept) (?:this |it |that |my \w+ )?private|stored|saved|kept|logged|"
+    r"(?:store|save|keep|log)s? (?:my|this|it|that|what|everything|the chat|these|any|anything)|"
+    r"my (?:data|answers|info(?:rmation)?|details|name|login|messages?|chats?|records?)|the copy|the export|my export|"
+    r"(?:read|see|seen|access) (?:this|it|that|my|these|what i|the (?:chat|case|message|conversation))|"
+    r"access to (?:this|it|my|the chat|these)|case (?:about|on|for) me|my case"
+)
+_ABOUT_MY_DATA = re.compile(
+    rf"(?:^|[.!?]\s+)(?:(?:and|but|so|ok|okay|also|wait|hmm+|um+|then|like)[ ,.]+)*(?:who|what|how|is|are|does|do|can|could|will|"
+    rf"would|did|has|have|where|when|why|which)\b[^.!?]*\b(?:{_DATA_WORDS})\b|"
+    rf"\b(?:did|has|have|will|can|could|does|do)\b[^.!?]*\b(?:read|see|seen|access)\b[^.!?]*\b(?:it|this|that|my \w+|the \w+)\s*\?",
+    re.I,
+)
+# The data requests and the privacy question in the languages people most often switch to: a
+# request about one's data is acted on (in English), never stored as an answer or left unread.
+_FOREIGN_DATA_REQUESTS = (
+    ("delete_data", re.compile(
+        r"\b(?:borra[rn]?|borre|elimina[rn]?|elimine|suprim\w*|supprime[rz]?|effacer|efface[rz]?|lösch\w*|losch\w*|apagar|apague|"
+        r"excluir|exclua|cancella\w*)\b.{0,40}\b(?:mis|mes|meine|meus|minhas|miei|dati|datos|données|donnees|daten|dados|todo|tout|"
+        r"alles|tudo|tutto|información|informations|respuestas|réponses|antworten|respostas|cuenta|compte|konto|conta)\b|"
+        r"删除我的|删掉我的|清除我的|把我的(?:数据|资料|信息)删", re.I)),
+    ("export_data", re.compile(
+        r"\b(?:copia|copie|kopie|cópia|copy)\b.{0,30}\b(?:datos|données|donnees|daten|dados|dati)\b|\bexporta\w*|\bexportieren\b|"
+        r"导出我的|我的(?:数据|资料)(?:副本|拷贝)", re.I)),
+    ("ask_privacy", re.compile(
+        r"\b(?:quién|quien|qui|wer|quem|chi)\b.{0,40}\b(?:ver|ve|voir|voit|sehen|sieht|lesen|liest|leer|lee|lire|lit|vê|vede|vedere|"
+        r"acceso|accès|zugriff|acesso)\b|\bconfidencial|\bconfidentiel|\bvertraulich|\bdatenschutz|\bprivacidad|\bvie privée|"
+        r"\bprivacidade|\bmi jefe\b.{0,30}\b(?:ve|ver|lee|sabe)|谁(?:能|可以|会)看|保密|隐私", re.I)),
+)
+_MUST_I_ANSWER = re.compile(
+    r"\b(?:do|must|should) i (?:really )?(?:have|need) to (?:say|answer|tell|share)\b|^\W*do i have to\W*$|"
+    r"\bdo i have to\?|\bis (?:this|it|that) (?:question )?(?:mandatory|required|optional|compulsory|obligatory)\b",
+    re.I,
+)
+DATA_REQUESTS = {"ask_privacy", "export_data", "delete_data", "withdraw_consent", "give_consent", "show_summary", "change_answer"}
 _YOU = re.compile(r"\b(?:you|u|ur|you'?re|youre|r u|this (?:bot|thing|chat))\b", re.I)
 _ABOUT_THE_CONVERSATION = re.compile(
     r"\bi (?:didn'?t|did not|never) (?:say|said|mean|type|write|choose|pick|ask)\b|\bthat'?s not what i (?:said|meant|asked|wrote|typed)\b|"
@@ -598,6 +639,10 @@ def asks_for_counsel(text: str) -> bool:
     return bool(_ASKS_FOR_COUNSEL.search(text))
 
 
+def asks_about_my_data(text: str) -> bool:
+    return bool(_ABOUT_MY_DATA.search(text))
+
+
 def asks_for_a_person(text: str) -> bool:
     return bool(_HUMAN.search(text))
 
@@ -687,7 +732,9 @@ def understand(
     danger = names_a_danger(text)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and not bodily_pain(text) and (
         danger or crisis_likelihood >= thresholds.crisis_sure
-    ) and not ((asks_for_counsel(text) or _CAREER_MOVE.search(text)) and not danger and not sounds_distressed(text)):
+    ) and not (
+        (asks_for_counsel(text) or _CAREER_MOVE.search(text) or asks_about_my_data(text)) and not danger and not sounds_distressed(text)
+    ):
         # no listed phrase, but the classifier hears crisis language: sure, and not of one's
         # patients or clients (unless aimed at the writer: "a caller sends me threats"), the crisis response; otherwise the resources and a question (a
         # paramedic's answer can sound alike) – and below its sure mark only with words of harm
@@ -701,6 +748,10 @@ def understand(
     language = script_language(text)
     if _FOREIGN_DISTRESS.search(text):
         return Reading(Kind.DISTRESS, "distress", language=language)  # "estoy quemado": a check-in, never an answer
+    for data_intent, words in _FOREIGN_DATA_REQUESTS:
+        if words.search(text):
+            # "quiero borrar mis datos", "¿quién puede ver mis respuestas?": acted on, in English
+            return Reading(kind_of(data_intent, question is not None), data_intent, language=language)
     if language != "en":
         if language == "zh" and _ZH_HUMAN.search(text):
             return Reading(Kind.REQUEST, "request_human", language=language)
@@ -718,6 +769,8 @@ def understand(
         return Reading(Kind.SOCIAL, "goodbye")  # "bye for now", whatever the classifier thinks: never an answer
     if _GIVES_CONSENT.search(text):
         return Reading(Kind.REQUEST, "give_consent")
+    if asks_about_my_data(text) and intent not in DATA_REQUESTS and not sounds_distressed(text):
+        return Reading(Kind.QUESTION, "ask_privacy", max(confidence, thresholds.sure))
     if corrects is not None and corrects(text) and not asks_something(text):
         # ("which certification is actually worth it?" names no earlier answer)
         return Reading(Kind.REQUEST, "change_answer")
@@ -729,6 +782,9 @@ def understand(
         return Reading(Kind.REQUEST, "continue_session")  # "no, I don't want to change anything"
     if _NOT_ANSWERED.search(text):
         return Reading(Kind.QUESTION, "not_answered")
+    if question is not None and _MUST_I_ANSWER.search(text):
+        # "do i have to say? if i say finance team they could figure out its me": a worry, not the answer
+        return Reading(Kind.QUESTION, "ask_optional")
     if question is not None and _ABOUT_THE_QUESTION.match(text.strip()):
         # "like what?" asks for examples; "what do you mean?" for the question in other words
         wants_examples = re.search(r"\b(?:like what|such as|example|examples|instance|e\.?g)\b", text, re.I)

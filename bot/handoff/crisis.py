@@ -444,6 +444,14 @@ _RULES: tuple[_Rule, ...] = (
 _VETOES = re.compile(
     "|".join(
         (
+            # the word itself, denied or quoted from a label: "i never said harassment", "it says harassment"
+            r"\b(?:never|didn'?t|did not|don'?t|do not|haven'?t|have not) (?:even |ever )?(?:say|said|mention(?:ed)?|write|wrote|type|typed|"
+            r"talk(?:ed)? about|report(?:ed)?|claim(?:ed)?)\s+(?:anything (?:about|of) |any )?['\"‘“]?(?:harassment|harassed|bullying|"
+            r"bullied|abuse|abused|suicide|suicidal|self[\s-]?harm|crisis|danger)\b",
+            r"\b(?:it|that|this|the (?:case|copy|file|export|label|record|summary)) (?:says|said|shows|showed|lists|listed|marks?|marked|"
+            r"calls?|called|is labell?ed|was labell?ed)\s+(?:it |me |this )?(?:as )?['\"‘“]?(?:harassment|bullying|abuse|suicide|"
+            r"self[\s-]?harm|crisis)\b",
+            r"\b(?:a|the) ['\"‘“]?(?:crisis|harassment)['\"”’]? (?:case|label|flag|tag|alert)\b",
             # said not to happen: "I'm not being harassed", "nobody is hurting me", "he never hit me"
             r"\b(?:not|never|n't|nobody|no one|no-one)\s+(?:(?:is|are|was|were|has|have|had|been|being|getting|got|ever|"
             r"really|actually)\s+){0,3}(?:harass|hurt|harm|abus|hit|threaten|bull|stalk|assault|touch|grop|beat|attack)\w*"
@@ -736,7 +744,12 @@ def harmed_the_writer(text: str) -> bool:
 
 
 def names_a_danger(text: str) -> bool:
-    return bool(_DANGER_WORDS.search(_normalise(text or "")))
+    """A word of danger that is not denied or quoted from a label ("i never said harassment")."""
+    norm = _normalise(text or "")
+    vetoes = [match.span() for match in _VETOES.finditer(norm)]
+    return any(
+        not any(start <= m.start() and m.end() <= end for start, end in vetoes) for m in _DANGER_WORDS.finditer(norm)
+    )
 
 
 def speaks_of_others_at_work(text: str) -> bool:

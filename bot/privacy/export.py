@@ -107,7 +107,25 @@ def to_json(document: dict[str, Any]) -> bytes:
 def _templates() -> Environment:
     env = html_templates(TEMPLATES)  # every value in the page is someone's own text: escaped
     env.filters["pretty"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
+    env.filters["when"] = readable_time
+    env.filters["channel"] = lambda name: CHANNEL_NAMES.get(str(name), str(name))
     return env
+
+
+CHANNEL_NAMES = {"socketio": "the web chat", "slack": "Slack", "rest": "the chat API"}
+
+
+def readable_time(value: object) -> str:
+    """"2026-12-07T14:05:31.123+00:00" as "7 Dec 2026, 14:05 UTC"; dates as "7 Dec 2026"."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) <= 10:
+        return f"{moment.day} {moment:%b %Y}"
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
 _ENV: Environment | None = None

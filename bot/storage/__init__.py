@@ -175,7 +175,9 @@ class Store:
     def apply(self, channel: str, sender_id: str, records: Iterable[Any]) -> None:
         """A turn's records (bot.conversation.reply: consent, answers, questionnaire
         answers) in one transaction: all of them are stored, or none."""
-        from bot.conversation.reply import AnswerRecord, ConsentRecord, InterestResponsesRecord, SkillRatingsRecord
+        from bot.conversation.reply import (
+            AnswerRecord, ConsentRecord, ForgetAnswerRecord, InterestResponsesRecord, SkillRatingsRecord,
+        )
 
         records = list(records)
         if not records:
@@ -191,6 +193,8 @@ class Store:
                     self._interest_responses_in(session, record.responses)
                 elif isinstance(record, SkillRatingsRecord):
                     self._skill_ratings_in(s, session, record.occupation_code, record.ratings)
+                elif isinstance(record, ForgetAnswerRecord):
+                    self._forget_answer_in(s, session, record.key)
                 else:
                     raise TypeError(f"not a record: {type(record).__name__}")
 
@@ -238,6 +242,14 @@ class Store:
         session.updated_at = now
         self._update_structured(s, session, question, None if skipped else slot_value)
         return answer.revision
+
+    def _forget_answer_in(self, s: Session, session: CounselingSession, question: str) -> None:
+        """An answer and every earlier version of it, gone (the structured record too)."""
+        answer = s.scalars(select(Answer).where(Answer.session_id == session.id, Answer.question == question)).first()
+        if answer is not None:
+            s.delete(answer)  # its revisions go with it
+            s.flush()
+        self._update_structured(s, session, question, None)
 
     def _update_structured(self, s: Session, session: CounselingSession, question: str, value: Any) -> None:
         """Keep goals, steps, people, review and feedback tables in step with the answers."""

@@ -56,8 +56,9 @@ async def test_an_answer_is_stored_and_the_next_question_asked(store, make_track
 async def test_a_question_to_the_bot_is_answered_and_nothing_is_stored(store, make_tracker, dispatcher, domain) -> None:
     events = await ActionTurn().run(dispatcher, tracker_for(make_tracker, "does my boss see this?", "ask_privacy"), domain)
 
-    assert events == [SlotSet("last_interrupted", "department")]  # the question it interrupted, never the words
-    assert texts(dispatcher)[0].startswith("What I store:")
+    # the question it interrupted, never the words; and that the whole privacy account was given once
+    assert events == [SlotSet("topics_given", ["privacy"]), SlotSet("last_interrupted", "department")]
+    assert texts(dispatcher)[0].startswith("Who sees it:")
     assert texts(dispatcher)[-1] == QUESTIONS["department"].prompt
     assert store.answers("rest", SENDER) == {}
 

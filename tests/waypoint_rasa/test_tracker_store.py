@@ -64,9 +64,25 @@ async def test_conversations_are_stored_and_survive_a_new_process(tmp_path, doma
     assert all(crypto.is_sealed(row) for row in raw_rows(store)) and not any("finance" in row for row in raw_rows(store))
 
 
-async def test_without_consent_nothing_is_written_and_earlier_events_are_deleted(tmp_path, domain) -> None:
+async def test_before_consent_nothing_is_written_and_on_consent_all_of_it_is(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("bo", domain.slots)
+    say(tracker, "hello, what is this?")
+    await store.save(tracker)
+    assert stored_texts(store, "bo") == [] and await store.retrieve("bo") is tracker
+
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "my department")
+    await store.save(tracker)
+
+    rows = " ".join(stored_texts(store, "bo"))
+    assert "hello, what is this?" in rows and "my department" in rows and len(stored_texts(store, "bo")) == len(tracker.events)
+
+
+async def test_when_consent_is_declined_nothing_is_written_and_earlier_events_are_deleted(tmp_path, domain) -> None:
     store = make_store(tmp_path, domain, cache=False)
     tracker = DialogueStateTracker("ben", domain.slots)
+    tracker.update(SlotSet("consent", True))
     say(tracker, "hello, what is this?")
     await store.save(tracker)
     assert stored_texts(store, "ben")
@@ -239,3 +255,45 @@ async def test_plan_and_export_links_are_stored_without_their_tokens(tmp_path, d
 
     stored = " ".join(stored_texts(store, "kim"))
     assert token not in stored and "/plan/(private link, not kept)/career-plan.pdf" in stored
+
+
+# ---- the tracker database down: the turn fails closed (waypoint_rasa/fail_closed.py) --------
+
+
+async def test_a_tracker_database_error_is_unavailability_never_a_store_that_forgets(tmp_path, domain) -> None:
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from sqlalchemy import text as sql
+
+    from waypoint_rasa.fail_closed import TrackerStoreUnavailable
+
+    store = make_store(tmp_path, domain, cache=False)
+    tracker = DialogueStateTracker("lea", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "kept safe")
+    await store.save(tracker)
+    with store.engine.begin() as connection:
+        connection.execute(sql("DROP TABLE events"))  # the database "goes down"
+    say(tracker, "one more")
+
+    with pytest.raises(TrackerStoreUnavailable):
+        await FailSafeTrackerStore(store).save(tracker)  # Rasa's wrapper no longer falls back to memory
+    with pytest.raises(TrackerStoreUnavailable):
+        await FailSafeTrackerStore(store).retrieve("lea")  # nor starts an empty conversation
+
+
+async def test_an_unavailable_tracker_store_answers_the_person_and_logs_no_text(monkeypatch, caplog) -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from bot.conversation.messages import text as t
+    from waypoint_rasa import fail_closed
+
+    async def database_down(self, message):
+        raise fail_closed.TrackerStoreUnavailable() from OSError("connection refused")
+
+    monkeypatch.setattr(fail_closed, "_original_handle_message", database_down)
+    output = CollectingOutputChannel()
+
+    replies = await fail_closed._handle_message(None, UserMessage("my private words", output, "ann"))
+
+    assert [r["text"] for r in replies] == [t("cannot_save")]
+    assert "my private words" not in caplog.text and "OSError" in caplog.text

@@ -11,7 +11,8 @@ import pytest
 from bot.conversation import messages
 from bot.conversation.messages import CONSENT_VERSION, text as t
 from bot.conversation.reply import (
-    AnswerRecord, ConsentRecord, CrisisSupport, EraseData, ExportData, NoteToCounselor, OpenCase, SendPlan, StartOver,
+    AnswerRecord, ConsentRecord, CrisisSupport, EraseData, ExportData, ForgetAnswerRecord, NoteToCounselor, OpenCase, SendPlan,
+    StartOver,
 )
 from bot.conversation.stages import QUESTIONS
 from bot.conversation.topics import TopicCatalogue, topic_answer
@@ -219,7 +220,7 @@ def test_a_repeated_request_for_a_person_is_never_taken_as_an_answer(make_turn):
 @pytest.mark.parametrize(
     ("text", "intent", "expected"),
     [
-        ("does my boss see this", "ask_privacy", "What I store: with your consent, your answers"),
+        ("does my boss see this", "ask_privacy", "Who sees it: you; a counselor when you ask for one"),
         ("which languages do you speak", "ask_language", "I can hold the conversation in English"),
         ("how long does this take", "ask_duration", "There are about"),
         ("what can you do", "ask_capabilities", "I'm Waypoint, your organisation's career-counseling assistant"),
@@ -884,10 +885,33 @@ def test_safe_for_now_after_a_real_crisis_is_thanked_without_calling_it_a_false_
     assert reply.texts()[-1] == QUESTIONS["department"].prompt
 
 
-def test_that_was_about_my_job_after_a_hold_is_still_an_apology(make_turn):
+def test_that_was_about_my_job_after_a_hold_is_still_an_apology_saying_a_counselor_was_alerted(make_turn):
     reply = respond(make_turn("i'm not in danger, that was about my job", intent="inform", confidence=0.9, **HELD))
 
+    assert reply.texts()[0] == messages.text("reassured_alerted")  # the crisis opened a case: said plainly
+
+
+def test_a_false_alarm_without_a_case_says_the_message_went_nowhere(make_turn):
+    reply = respond(make_turn("i'm not in danger, that was about my job", intent="deny", confidence=0.9))
+
     assert reply.texts()[0] == messages.text("reassured")
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("is it encrypted", "privacy_security"),
+    ("is it anonymous? does it know my name", "privacy_identity"),
+    ("is the old version with the boss thing gone now?", "privacy_versions"),
+    ("how long do you keep it", "privacy_how_long"),
+])
+def test_a_privacy_question_gets_its_own_answer_first_and_the_rest_only_once(make_turn, text, first):
+    kept = messages.kept_for(730)
+    reply = respond(make_turn(text, intent="ask_privacy"))
+    assert reply.texts()[0].startswith(messages.text(first, kept=kept).split(":")[0])
+    assert messages.text("privacy_rights") in reply.texts()[0]  # the whole account, the first time
+
+    again = respond(make_turn(text, intent="ask_privacy", topics_given=reply.slots["topics_given"]))
+    assert messages.text("privacy_rights") not in again.texts()[0]  # then only what is asked
+    assert again.texts()[0].startswith(messages.text(first, kept=kept).split(":")[0])
 
 
 def test_continue_ends_the_hold_and_goes_back_to_the_question(make_turn):
@@ -1373,3 +1397,22 @@ def test_a_message_longer_than_the_turn_reads_is_said_so_and_nothing_stored(make
     assert reply.records == [] and reply.intent == "too_long"
     assert reply.texts()[0].startswith("That message is very long – I can read up to 4,000 characters")
     assert reply.texts()[-1].startswith("What matters most to you in work")
+
+
+@pytest.mark.parametrize("text", ["pls delete the department one. i dont want that saved at all", "remove my answer about department"])
+def test_removing_one_answer_forgets_it_with_its_history_and_counts_it_as_skipped(make_turn, text):
+    reply = respond(make_turn(text, intent="delete_data", open_question="education", stage="needs", department="Outbound", time_in_role="36"))
+
+    assert reply.records[0] == ForgetAnswerRecord("department")
+    assert answers(reply) == {"department": "(skipped)"} and reply.slots["department"] == "(skipped)"
+    assert reply.texts()[0] == messages.text("answer_removed", label=QUESTIONS["department"].label)
+    assert reply.effects == []  # not the erasure of everything
+
+
+def test_a_worry_about_answering_is_not_stored_and_says_the_answer_is_optional(make_turn):
+    reply = respond(make_turn("hmm do i have to say? if i say finance team its like 4 people, they could figure out its me",
+                              intent="inform", confidence=0.83, department=None))
+
+    assert reply.records == [] and reply.kind == "question"
+    assert reply.texts()[0].startswith("You don't have to")
+    assert reply.texts()[-1] == QUESTIONS["department"].prompt

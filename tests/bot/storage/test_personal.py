@@ -151,3 +151,15 @@ def test_an_export_link_opens_its_person_until_it_expires(personal):
     assert personal.export_link_owner("c" * 64, T0) is None
     with pytest.raises(ValueError):
         personal.create_export_link("not-a-hash", CHANNEL, SENDER, T0, T0)
+
+
+def test_forgetting_one_answer_removes_it_with_its_earlier_versions(store):
+    from bot.conversation.reply import ForgetAnswerRecord
+
+    store.apply(CHANNEL, SENDER, [ConsentRecord(CONSENT_VERSION), AnswerRecord("department", "finance", "finance")])
+    store.record_answer(CHANNEL, SENDER, "department", "finance team of four", "finance team of four")
+
+    store.apply(CHANNEL, SENDER, [ForgetAnswerRecord("department"), AnswerRecord("department", "(skipped)", "(skipped)", skipped=True)])
+
+    assert [r.value for r in store.history(CHANNEL, SENDER, "department")] == ["(skipped)"]
+    assert "finance" not in everything_stored(store)
