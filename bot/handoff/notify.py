@@ -325,7 +325,8 @@ def mail_recipients(case: "CaseRecord", counselors: Sequence["CounselorRecord"],
 async def deliver_due(case_store: "CaseStore", settings: "Settings", now: Any = None) -> int:
     """Sends the notifications that are due; a failure is retried later with backoff.
     Returns how many were sent."""
-    due = await asyncio.to_thread(case_store.due_notifications, now)
+    # claimed: with several web servers each notice goes out once
+    due = await asyncio.to_thread(case_store.claim_due_notifications, now)
     if not due:
         return 0
     counselors = await asyncio.to_thread(case_store.counselors)
@@ -355,6 +356,10 @@ async def deliver_due(case_store: "CaseStore", settings: "Settings", now: Any = 
         except DeliveryError as error:
             logger.warning("Notification %s (%s) not delivered, will retry: %s", item.id, item.transport, error)
             await asyncio.to_thread(case_store.notification_failed, item.id, str(error), now)
+            continue
+        except Exception as error:  # noqa: BLE001 - a malformed notice fails alone; the queue behind it goes on
+            logger.error("Notification %s (%s) failed: %s", item.id, item.transport, type(error).__name__)
+            await asyncio.to_thread(case_store.notification_failed, item.id, type(error).__name__, now)
             continue
         await asyncio.to_thread(case_store.notification_sent, item.id, now)
         sent += 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,8 @@ ROLES = ("counselor", "admin")
 REASONS = ("requested", "misunderstanding", "crisis")
 # Notification delivery gives up after this many attempts (about 4 hours with the backoff).
 MAX_DELIVERY_ATTEMPTS = 10
+# How long a web server holds a notice it is sending before another may try it.
+CLAIM_SPAN = timedelta(minutes=2)
 
 
 class CaseError(Exception):
@@ -645,26 +647,45 @@ class CaseStore:
     # -- notification outbox --------------------------------------------------------------
 
     def due_notifications(self, now: datetime | None = None, limit: int = 20) -> list[DueNotification]:
+        """The notices due now (nobody's claim is checked: for reading; sending claims them)."""
         moment = _now(now)
         with self._sessions() as s:
-            rows = s.execute(
-                select(Notification, Case)
-                .join(Case, Case.id == Notification.case_id)
-                .where(
-                    Notification.sent_at.is_(None),
-                    Notification.next_attempt_at <= moment,
-                    Notification.attempts < MAX_DELIVERY_ATTEMPTS,
-                )
-                .order_by(Notification.urgent.desc(), Notification.id)
-                .limit(limit)
-            ).all()
+            rows = s.execute(self._due(moment).limit(limit)).all()
             return [DueNotification(n.id, n.transport, bool(n.urgent), n.attempts, CaseRecord.of(c)) for n, c in rows]
+
+    def claim_due_notifications(self, now: datetime | None = None, limit: int = 20,
+                                hold: timedelta = CLAIM_SPAN) -> list[DueNotification]:
+        """The notices due now that no other web server is sending, claimed for `hold`: on
+        PostgreSQL rows another server has locked are skipped (FOR UPDATE SKIP LOCKED), and
+        the claim itself keeps them from a second sender until it is sent or the claim lapses."""
+        moment = _now(now)
+        with self._sessions.begin() as s:
+            query = self._due(moment).where(
+                or_(Notification.claimed_until.is_(None), Notification.claimed_until <= moment)
+            ).limit(limit).with_for_update(skip_locked=True, of=Notification)
+            rows = s.execute(query).all()
+            for notification, _case in rows:
+                notification.claimed_until = moment + hold
+            return [DueNotification(n.id, n.transport, bool(n.urgent), n.attempts, CaseRecord.of(c)) for n, c in rows]
+
+    @staticmethod
+    def _due(moment: datetime):  # type: ignore[no-untyped-def]
+        return (
+            select(Notification, Case)
+            .join(Case, Case.id == Notification.case_id)
+            .where(
+                Notification.sent_at.is_(None),
+                Notification.next_attempt_at <= moment,
+                Notification.attempts < MAX_DELIVERY_ATTEMPTS,
+            )
+            .order_by(Notification.urgent.desc(), Notification.id)
+        )
 
     def notification_sent(self, notification_id: int, now: datetime | None = None) -> None:
         with self._sessions.begin() as s:
             row = s.get(Notification, notification_id)
             if row is not None:
-                row.sent_at, row.attempts = _now(now), row.attempts + 1
+                row.sent_at, row.attempts, row.claimed_until = _now(now), row.attempts + 1, None
 
     def notification_failed(self, notification_id: int, error: str, now: datetime | None = None) -> None:
         """Retried with exponential backoff: 30 s, 1 min, 2 min … capped at 2 h."""
@@ -674,6 +695,7 @@ class CaseStore:
             if row is not None:
                 row.attempts += 1
                 row.last_error = error[:255]
+                row.claimed_until = None
                 row.next_attempt_at = moment + timedelta(seconds=min(30 * 2 ** (row.attempts - 1), 7200))
 
     def notifications(self, case_id: int | None = None) -> list[dict[str, Any]]:

@@ -516,6 +516,8 @@ class Notification(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     attempts = Column(Integer, nullable=False, default=0)
+    # while one web server sends it, no other takes it (CaseStore.claim_due_notifications)
+    claimed_until = Column(DateTime(timezone=True))
     sent_at = Column(DateTime(timezone=True))
     last_error = Column(String(255))
 

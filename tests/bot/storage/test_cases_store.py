@@ -852,3 +852,22 @@ def test_asking_again_after_a_hand_back_reopens_the_case_for_the_same_counselor(
     assert not created and again.id == case.id
     assert again.handed_back_at is None and again.status == "assigned" and again.counselor_id == anna.id
     assert len(cs.notifications(case.id)) == 2  # the counselor hears of it again
+
+
+def test_a_claimed_notice_goes_to_one_sender_until_sent_or_its_claim_lapses(cs):
+    _open(cs, "u1", now=T0, notify_by=("slack",))
+
+    (first,) = cs.claim_due_notifications(now=T0)
+    assert cs.claim_due_notifications(now=at(1)) == []  # a second web server finds it taken
+    again = cs.claim_due_notifications(now=T0 + timedelta(minutes=2, seconds=1))  # the first one died mid-send
+    assert [n.id for n in again] == [first.id]
+    cs.notification_sent(first.id, now=at(3))
+    assert cs.claim_due_notifications(now=at(10)) == []
+
+
+def test_a_failed_notice_is_free_for_its_retry(cs):
+    _open(cs, "u1", now=T0, notify_by=("email",))
+    (note,) = cs.claim_due_notifications(now=T0)
+    cs.notification_failed(note.id, "down", now=T0)
+
+    assert [n.id for n in cs.claim_due_notifications(now=T0 + timedelta(seconds=30))] == [note.id]
