@@ -97,6 +97,12 @@ class Settings:
     # Links to a career plan stop working after this many days (the plan itself stays).
     plan_link_days: int = 30
 
+    # Messages one sender may send per minute on any channel (waypoint_rasa/limits.py).
+    messages_per_minute: int = 30
+    # Proxies (addresses, comma-separated) whose X-Forwarded-For is believed for the client's
+    # address (rate limits); from anyone else the header is ignored.
+    trusted_proxies: str = ""
+
     # -- the employee's data rights (bot/privacy) ------------------------------------------
     # Records of conversations inactive this long, and cases closed this long ago, are erased.
     retention_days: int = 730
@@ -170,6 +176,8 @@ class Settings:
             base_url=text("BASE_URL", defaults.base_url).rstrip("/"),
             console_idle_minutes=_whole(env, "CONSOLE_IDLE_MINUTES", defaults.console_idle_minutes, 1, 720, "a whole number of minutes"),
             plan_link_days=_whole(env, "PLAN_LINK_DAYS", defaults.plan_link_days, 1, 365, "a whole number of days"),
+            trusted_proxies=text("TRUSTED_PROXIES", defaults.trusted_proxies),
+            messages_per_minute=_whole(env, "MESSAGES_PER_MINUTE", defaults.messages_per_minute, 1, 10000, "a whole number of messages"),
             retention_days=_whole(env, "RETENTION_DAYS", defaults.retention_days, 1, 3650, "a whole number of days"),
             export_link_days=_whole(env, "EXPORT_LINK_DAYS", defaults.export_link_days, 1, 30, "a whole number of days"),
             tracker_database_url=text("TRACKER_DATABASE_URL", defaults.tracker_database_url),
@@ -236,6 +244,17 @@ class Settings:
                 "listen beyond this machine without the token Rasa sends (endpoints.yml)"
             )
         return self.actions_host
+
+    def trusted_proxy_list(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
+
+    def client_address(self, peer: str, forwarded_for: str | None) -> str:
+        """The client's address: the last hop a trusted proxy names, else the socket's peer."""
+        if peer in self.trusted_proxy_list() and forwarded_for:
+            hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+            if hops:
+                return hops[-1]
+        return peer
 
     def notify_email_list(self) -> tuple[str, ...]:
         return tuple(a.strip() for a in self.notify_emails.replace(";", ",").split(",") if a.strip())

@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 
 from bot.config import Settings, is_loopback
 from waypoint_rasa import http_guard
+from waypoint_rasa.limits import rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class RestWithInboxInput(RestInput):
         return InboxOutput(self.inbox)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(rate_limited(self.name(), on_new_message))
 
         @webhook.middleware("request")
         async def check_caller(request: Request) -> HTTPResponse | None:

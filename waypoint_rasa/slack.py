@@ -63,6 +63,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from waypoint_rasa import http_guard
+from waypoint_rasa.limits import rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -384,6 +385,7 @@ class WaypointSlackInput(SlackInput):
         return WaypointSlackBot(self.slack_token, self.api_url, channel, self.direct_channels)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = rate_limited(self.name(), on_new_message)
         # the Rasa server's guard, whatever other channels there are – even with Slack off
         slack_webhook = http_guard.install_with(Blueprint("slack_webhook", __name__))
         if not self.enabled:

@@ -52,6 +52,7 @@ from socketio.exceptions import ConnectionRefusedError
 from bot.config import Settings
 from bot.widget.options import allowed_origins
 from waypoint_rasa import http_guard
+from waypoint_rasa.limits import rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +200,7 @@ class WaypointSocketIOInput(SocketIOInput):
         return WaypointSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else super().get_output_channel()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = rate_limited(self.name(), on_new_message)
         # Browsers on other origins (the intranet) poll with XHR: the allowed origins get CORS
         # headers, and a browser on any other origin is refused by python-engineio.
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, max_http_buffer_size=MAX_PACKET_BYTES)

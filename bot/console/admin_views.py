@@ -82,7 +82,7 @@ def add_admin_routes(bp: Blueprint, console: Console) -> None:
         )
 
     async def hashed(password: str) -> str:
-        return await asyncio.get_running_loop().run_in_executor(None, console.passwords.hash, password)
+        return await asyncio.get_running_loop().run_in_executor(console.passwords.executor, console.passwords.hash, password)
 
     @bp.get("/counselors")
     @admin_only

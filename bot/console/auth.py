@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from argon2 import PasswordHasher
+from concurrent.futures import ThreadPoolExecutor
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.storage.cases import CaseStore, CounselorRecord, SessionRecord
@@ -31,6 +32,11 @@ LOCK_MINUTES = 15
 # One message for every failed login – a locked account included – so the page never tells
 # which user names exist; the login page says once, for everyone, how locking works.
 LOGIN_FAILED = "The user name or password is not right."
+# Attempts per client address and per user name tried, every five minutes, whatever the outcome.
+LOGINS_PER_ADDRESS = 20
+LOGINS_PER_NAME = 10
+LOGIN_WINDOW_SECONDS = 300.0
+TOO_MANY_ATTEMPTS = "Too many login attempts – please wait a few minutes and try again."
 LOCK_RULE = f"After {LOCK_AFTER_FAILURES} wrong passwords in a row an account is locked for {LOCK_MINUTES} minutes."
 
 
@@ -62,6 +68,9 @@ class Passwords:
 
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
         self.hasher = hasher or PasswordHasher()
+        # argon2 has its own two threads: a login flood never holds up plan rendering or the
+        # database calls that share the default pool
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="argon2")
         # Verified against when the user name is unknown, so that case takes as long as a wrong password.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
@@ -133,7 +142,8 @@ class Authenticator:
         counselor = self.case_store.counselor_by_username(username.strip())
         if counselor is None:
             self.passwords.spend_time(password)
-            self.case_store.audit(None, "login_failed", detail="unknown user", now=now)
+            # the name tried, so admins see guessing; cut short, it is only ever shown in the audit log
+            self.case_store.audit(None, "login_failed", detail=f"unknown user name {username.strip()[:40]!r}", now=now)
             return LoginResult(None, LOGIN_FAILED)
         if counselor.locked_until is not None and counselor.locked_until > now:
             self.passwords.spend_time(password)  # as long as any other failure

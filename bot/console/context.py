@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 from urllib.parse import quote
 
@@ -12,8 +12,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
+from bot.ratelimit import RateLimiter
 from bot.storage.tracker_events import TrackerEvents
-from bot.console.auth import Authenticator, Clock, Passwords
+from bot.console.auth import LOGIN_WINDOW_SECONDS, LOGINS_PER_ADDRESS, LOGINS_PER_NAME, Authenticator, Clock, Passwords
 from bot.console.gateway import ConversationGateway
 from bot.console.render import render_page
 from bot.storage import Store
@@ -82,6 +83,9 @@ class Console:
     templates: Environment
     # Rasa's tracker table, to delete a transcript when Rasa cannot be reached (bot/privacy/requests.py)
     tracker_events: TrackerEvents | None = None
+    # logins from one address, and for one user name, per five minutes (beyond the account lock)
+    login_limits: RateLimiter = field(default_factory=lambda: RateLimiter(LOGINS_PER_ADDRESS, LOGIN_WINDOW_SECONDS))
+    login_limits_by_name: RateLimiter = field(default_factory=lambda: RateLimiter(LOGINS_PER_NAME, LOGIN_WINDOW_SECONDS))
 
     @property
     def secure_cookies(self) -> bool:

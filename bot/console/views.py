@@ -13,7 +13,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, redirect
 
-from bot.console.auth import LOCK_RULE, LOGIN_FAILED, new_token, tokens_match
+from bot.console.auth import LOCK_RULE, LOGIN_FAILED, TOO_MANY_ATTEMPTS, new_token, tokens_match
 from bot.console.casefile import (
     DENIED,
     FULL,
@@ -97,6 +97,11 @@ def add_login_routes(bp: Blueprint, console: Console) -> None:
         username = (request.form.get("username") or "").strip()[:64]
         password = request.form.get("password") or ""
         error: str | None
+        address = console.settings.client_address(request.ip or "", request.headers.get("x-forwarded-for"))
+        if not console.login_limits.allow(f"address:{address}") or not console.login_limits_by_name.allow(f"name:{username.lower()}"):
+            console.case_store.audit(None, "login_refused", detail="too many attempts", now=console.clock())
+            return console.page(request, "login.html", 429, next=target, login_csrf=token, error=TOO_MANY_ATTEMPTS,
+                                username=username, lock_rule=LOCK_RULE)
         if not username or not password:
             error = "Enter your user name and password."
         elif len(password) > MAX_PASSWORD_INPUT:
@@ -104,7 +109,7 @@ def add_login_routes(bp: Blueprint, console: Console) -> None:
         else:
             # argon2 takes a moment on purpose: off the event loop, so other counselors are not kept waiting.
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(None, console.auth.check_login, username, password)
+            result = await loop.run_in_executor(console.passwords.executor, console.auth.check_login, username, password)
             if result.counselor is not None:
                 session_token, _ = console.auth.start_session(result.counselor.id)
                 response = redirect(target)

@@ -203,6 +203,7 @@ EN: dict[str, str] = {
         "Done – your answer about {label} is removed, with its earlier versions. This one is needed for your plan, "
         "so here it is again – anything general is fine."
     ),
+    "slow_down": "You're sending messages faster than I can read them – please wait a moment, then send your last one again.",
     "cannot_save": "I can't save right now – please try again in a minute. Nothing is lost: send your message again then.",
     "optional_answer": (
         "You don't have to – every answer is up to you. Say “skip” and we'll move on, or give just as much as "

@@ -121,6 +121,8 @@ class Stack:
             WAYPOINT_BASE_URL=self.web_url,
             WAYPOINT_TRACKER_DATABASE_URL=f"sqlite:///{self.tracker_db}",
             WAYPOINT_DATA_KEY=self.data_key,
+            # scripted conversations send faster than any person (waypoint_rasa/limits.py)
+            WAYPOINT_MESSAGES_PER_MINUTE="10000",
         )
         env.update(self.settings)
         return env

@@ -58,7 +58,8 @@ async def test_a_wrong_password_or_unknown_user_gets_the_same_generic_message(co
     [(counselor_id, action, detail)] = console.audit_actions()
     assert action == "login_failed" and "not the right password" not in detail
     if username == "nobody":
-        assert (counselor_id, detail) == (None, "unknown user")  # the typed name is not kept either
+        # the name tried is audited (issue 13: admins see guessing), cut short; never the password
+        assert (counselor_id, detail) == (None, "unknown user name 'nobody'")
     else:
         assert (counselor_id, detail) == (console.alice.id, "wrong password")
 
@@ -229,3 +230,26 @@ async def test_a_locked_account_answers_exactly_as_an_unknown_name_does(console)
         unknown = await browser.login("nobody-here", "guessing wrongly 123")
     assert _error(locked) == _error(unknown) == LOGIN_FAILED
     assert LOCK_RULE in locked.text and LOCK_RULE in unknown.text
+
+
+async def test_a_login_flood_from_one_address_is_refused_before_any_password_is_checked(console, monkeypatch):
+    from bot.console import auth
+
+    monkeypatch.setattr(console.app.ctx.console, "login_limits", auth_limiter(3))
+    checked: list[str] = []
+    original = console.app.ctx.console.auth.check_login
+    monkeypatch.setattr(console.app.ctx.console.auth, "check_login", lambda u, p: checked.append(u) or original(u, p))
+    browser = console.client()
+
+    statuses = [(await browser.login(f"guess{i}", "wrong password here")).status for i in range(5)]
+
+    assert statuses == [200, 200, 200, 429, 429]
+    assert len(checked) == 3  # argon2 ran for the allowed attempts only
+    assert auth.TOO_MANY_ATTEMPTS in (await browser.login("alice")).text  # even the right password waits
+    assert ("login_refused", "too many attempts") in [(a, d) for _, a, d in console.audit_actions()]
+
+
+def auth_limiter(limit: int):
+    from bot.ratelimit import RateLimiter
+
+    return RateLimiter(limit, 300.0)
