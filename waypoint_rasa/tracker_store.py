@@ -4,7 +4,8 @@ from endpoints.yml (`type: waypoint_rasa.tracker_store.WaypointTrackerStore`).
 Privacy: a conversation is written to the database only once its `consent` slot is True:
 before the person agrees, and after they decline, it lives in this process's memory only
 (whatever was written before a "no" is deleted), and fetching it for the console never
-replaces it with an empty one. On consent, all of it so far is written. After "start
+replaces it with an empty one. On consent the transcript is written from the consent on:
+what was said before it stays unwritten, as the welcome promised. After "start
 over" the earlier transcript is deleted too, so starting over really clears what was
 said. After an erasure (bot/privacy: "delete all my data", "withdraw my consent", an
 admin's erasure) the transcript goes from the database and from memory: the tracker
@@ -161,8 +162,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         live = self._live.get(tracker.sender_id)
         if live is not None and live[0] is tracker:
-            # kept in memory only until now (no consent yet): all of it is new to the database
-            saved = live[1] if live[3] else 0
+            # (kept in memory only until now: what was said before consent is never written)
+            saved = live[1]
         else:
             with self.session_scope() as session:
                 saved = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()

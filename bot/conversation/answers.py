@@ -311,6 +311,13 @@ _ZH_NO = {"不", "不是", "不要", "不同意", "不行", "不用", "没有", 
 _HESITATION = frozenset({"um", "umm", "uh", "uhh", "hmm", "hm", "erm", "er", "well", "oh", "so", "ah"})
 
 
+# "I'd rather you didn't store anything for now. no.": storing declined, however it is put
+_DECLINES_STORING = re.compile(
+    r"\b(?:rather (?:you )?(?:didn'?t|did not|not)|please (?:don'?t|do not)|(?:don'?t|do not) want you to) (?:store|save|keep|record)\b|"
+    r"\bno storing\b|\bnot (?:store|save) (?:anything|my answers|it)\b",
+)
+
+
 def yes_or_no(text: str) -> bool | None:
     intent, choice = decode_payload(text)
     if intent == "affirm" or choice == "yes":
@@ -338,7 +345,7 @@ def yes_or_no(text: str) -> bool | None:
         "si", "sí", "claro", "oui", "ja", "sim",  # a yes in the languages employees fall back to
     }
     no_words = {"no", "n", "nope", "nah", "disagree", "wrong", "not", "don't", "dont", "never"}
-    if norm in {"i do not agree", "do not store", "don't store", "i don't agree", "i disagree"}:
+    if norm in {"i do not agree", "do not store", "don't store", "i don't agree", "i disagree"} or _DECLINES_STORING.search(norm):
         return False
     if norm in {"of course", "go ahead", "that's right", "i agree", "sounds good", "looks good", "go on then", "go on",
                 "works", "that works", "works for me", "fine by me", "sounds right", "do it", "let's do it", "lets do it"}:

@@ -89,13 +89,19 @@ EN: dict[str, str] = {
     ),
     "privacy_who": (
         "Who sees it: you; a counselor when you ask for one; and the counseling service's administrators – the few "
-        "people who run this service and its counselor accounts. Never your manager or colleagues, unless you share "
-        "your plan yourself – and no third parties."
+        "people your organisation named to run this service (they manage counselor accounts and data requests). "
+        "Whether they or the counselors sit in HR depends on your organisation – {contact} can tell you who they are. "
+        "Never your manager or colleagues, unless you share your plan yourself – and no third parties."
     ),
     "privacy_how_long": "How long: until you delete it, and at most {kept} after you last use Waypoint.",
-    "privacy_security": "Security: your answers, any counselor case and our chat are stored encrypted (AES-256).",
+    "privacy_security": (
+        "Security: your answers, any counselor case and our chat are stored encrypted (AES-256), so a copy of the "
+        "database alone shows nothing. The service's own servers hold the key; counselors and administrators see "
+        "records only through the counselor console, which logs every case they open."
+    ),
     "privacy_identity": (
-        "Your name: I know you by your chat account's id, not by your name unless you type it. Nobody gets a list "
+        "Your name: I know you by your chat account's id – on Slack or the intranet that id is tied to your work "
+        "account, so it is not anonymous, though I don't store your name unless you type it. Nobody gets a list "
         "of who uses Waypoint – counselors see only the people who ask for one (or who write that they're in danger)."
     ),
     "privacy_versions": (
@@ -104,8 +110,10 @@ EN: dict[str, str] = {
     ),
     "privacy_crisis": (
         "One exception: if you write that you or someone else is in danger, I alert a counselor at once, with that "
-        "message – whether or not you asked."
+        "message – whether or not you asked. The alert goes to the counseling team, not to your manager."
     ),
+    "privacy_no_alert": "No alert or counselor case has been raised about you in this conversation.",
+    "privacy_case_open": "A counselor case is open for you in this conversation: that counselor sees it.",
     "privacy_rights": (
         "Your rights: “show my summary” shows your answers, “export my data” gives you a copy of everything, "
         "“delete all my data” erases it all, and “withdraw my consent” erases it and goes on without storing."
@@ -198,6 +206,14 @@ EN: dict[str, str] = {
     "answer_removed": (
         "Done – your answer about {label} is removed, with its earlier versions; it now counts as skipped. "
         "(What you typed is still in our chat history – “delete all my data” removes that too.)"
+    ),
+    "said_removed": (
+        "Done – I've removed that from your answers ({labels}), with their earlier versions; they now count as "
+        "skipped. (It is still in our chat history – “delete all my data” removes that too.)"
+    ),
+    "remove_which": (
+        "I couldn't find that in your answers. Which answer should go? Say “remove my answer about …” with the "
+        "topic, or “show my summary” to see them all."
     ),
     "answer_removed_ask_again": (
         "Done – your answer about {label} is removed, with its earlier versions. This one is needed for your plan, "

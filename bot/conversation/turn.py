@@ -72,6 +72,8 @@ from bot.counsel.compare import compare, comparison_text, named_pair
 from bot.counsel.known import Known
 from bot.counsel.suggestions import Offer, offer_for
 from bot.conversation.understand import (
+    FORGET_SAID,
+    asks_for_a_language,
     CRISIS_CHECK,
     INFORM,
     REASSURE,
@@ -100,6 +102,7 @@ _PRIVACY_PARTS = (
     ("privacy_versions", re.compile(r"\b(?:old|older|earlier|previous) (?:version|answer)s?\b|\bhistory\b|\breally (?:gone|deleted)\b", re.I)),
     ("privacy_security", re.compile(r"\b(?:encrypt\w*|secure|security|safe|hack\w*|cloud|server)\b", re.I)),
     ("privacy_identity", re.compile(r"\b(?:anonym\w*|names?|identif\w*|login|who uses|used this|track\w*|traced?)\b", re.I)),
+    ("privacy_crisis", re.compile(r"\b(?:alert\w*|alarm\w*|danger|emergenc\w*)\b", re.I)),
     ("privacy_how_long", re.compile(r"\b(?:how long|keep|kept|retention|forever|afterwards)\b", re.I)),
     ("privacy_who", re.compile(r"\b(?:who|see|sees|seen|read|reads|access|boss|manager|hr|admins?|administrators?|colleagues?|"
                                r"team|share|shared|company|employer|report)\b", re.I)),
@@ -1099,6 +1102,9 @@ class _Core:
                 self.reply.say(t("nothing_to_summarise"))
             self.then_continue(again=False)
             return
+        if intent == "remove_said":
+            self.remove_said(text)
+            return
         if intent in ("change_answer", "delete_data") and _REMOVES_ONE.search(text) and not _REMOVES_ALL.search(text):
             key = navigation.resolve_field(text, self.turn.nlu.entity("field"))
             if key is not None and key in QUESTIONS:
@@ -1145,9 +1151,38 @@ class _Core:
             parts += [part for part in _PRIVACY_FULL if part not in parts]
             self.state.set("topics_given", [*given, "privacy"])
         if self.state.get("consent") is False:
-            parts = ["privacy_declined", *[p for p in parts if p not in ("privacy_what", "privacy_how_long")]]
+            # nothing is stored: no word of what is stored, for how long, or how it is encrypted
+            parts = ["privacy_declined", *[p for p in parts if p not in ("privacy_what", "privacy_how_long", "privacy_security")]]
+        if "privacy_crisis" in asked:
+            parts.insert(parts.index("privacy_crisis") + 1, "privacy_case_open" if self.state.get("handoff_case") else "privacy_no_alert")
         kept = messages.kept_for(self.turn.settings.retention_days)
-        self.reply.say("\n".join(t(part, kept=kept) for part in parts))
+        contact = self.turn.settings.counselor_contact
+        self.reply.say("\n".join(t(part, kept=kept, contact=contact) for part in parts))
+
+    def remove_said(self, text: str) -> None:
+        """"Forget that I said I'm job hunting": every answer holding those words goes, with
+        its earlier versions; if no answer holds them, the person is asked which one."""
+        said = FORGET_SAID.search(text)
+        words = normalise_for_matching(said.group("what") if said else "").split()
+        words = [w for w in words if w not in ("i", "im", "i'm", "am", "was", "that", "the", "a", "an", "my", "me", "about")]
+        slots = self.state.merged()
+        holding = [
+            key for key in QUESTIONS
+            if words and isinstance(slots.get(key), str) and slots.get(key) != SKIPPED
+            and all(w in normalise_for_matching(str(slots[key])).split() for w in words)
+        ]
+        if not holding:
+            self.reply.say(t("remove_which"))
+            self.ask_open(again=False)
+            return
+        for key in holding:
+            if self.state.get("consent") is True:
+                self.reply.records.append(ForgetAnswerRecord(key))
+            self.state.set(key, SKIPPED)
+            self.store_answers({key: Outcome(ok=True, value=SKIPPED, display=SKIPPED, skipped=True)})
+        labels = ", ".join(QUESTIONS[key].label for key in holding)
+        self.reply.say(t("said_removed", labels=labels))
+        self.then_continue(again=False)
 
     def remove_answer(self, key: str) -> None:
         """One answer, with its earlier versions, gone from the record; the question counts as
@@ -1349,7 +1384,9 @@ class _Core:
     def other_language(self, text: str, reading: Reading) -> None:
         language = reading.language if reading.language in messages.CATALOGUE else messages.ENGLISH
         notice = t("other_language", language)
-        unreadable = reading.language == UNKNOWN_LANGUAGE or (reading.language != "zh" and len(text.split()) >= FOREIGN_MIN_WORDS)
+        unreadable = reading.language == UNKNOWN_LANGUAGE or (
+            reading.language != "zh" and len(text.split()) >= FOREIGN_MIN_WORDS and not asks_for_a_language(text)
+        )  # "¿puedes hablar en español por favor?" is read well enough: no emergency numbers for it
         if unreadable and not self.state.get(URGENT_LINE_SLOT):
             # a language the bot cannot name, or a whole sentence it cannot read: it cannot tell
             # whether the person is in danger ("hablas español?" alone is no reason to say it) –

@@ -305,17 +305,20 @@ _GIVES_CONSENT = re.compile(
 # it encrypted", "did a real person already read it?"): the privacy answer, never a crisis or a
 # request for a person, whatever words of work relationships it holds.
 _DATA_WORDS = (
-    r"the (?:service'?s? )?['\"‘“]?administrators?|the ['\"‘“]?admins?|encrypt\w*|anonym\w*|confidential\w*|privacy|"
+    r"(?:the|these|those|your|its) (?:service'?s? )?['\"‘“]?administrators?|the ['\"‘“]?admins?|encrypt\w*|anonym\w*|confidential\w*|privacy|"
     r"(?:is|are|stays?|kept) (?:this |it |that |my \w+ )?private|stored|saved|kept|logged|"
     r"(?:store|save|keep|log)s? (?:my|this|it|that|what|everything|the chat|these|any|anything)|"
     r"my (?:data|answers|info(?:rmation)?|details|name|login|messages?|chats?|records?)|the copy|the export|my export|"
     r"(?:read|see|seen|access) (?:this|it|that|my|these|what i|the (?:chat|case|message|conversation))|"
-    r"access to (?:this|it|my|the chat|these)|case (?:about|on|for) me|my case"
+    r"access to (?:this|it|my|the chat|these)|case (?:about|on|for) me|my case|my copy|the json|employee[_ ]?id|"
+    r"(?:the|that|an|this) (?:alert|alarm)"
 )
 _ABOUT_MY_DATA = re.compile(
-    rf"(?:^|[.!?]\s+)(?:(?:and|but|so|ok|okay|also|wait|hmm+|um+|then|like)[ ,.]+)*(?:who|what|how|is|are|does|do|can|could|will|"
-    rf"would|did|has|have|where|when|why|which)\b[^.!?]*\b(?:{_DATA_WORDS})\b|"
-    rf"\b(?:did|has|have|will|can|could|does|do)\b[^.!?]*\b(?:read|see|seen|access)\b[^.!?]*\b(?:it|this|that|my \w+|the \w+)\s*\?",
+    rf"(?:^|[.!?]\s+)(?:(?:and|but|so|ok|okay|also|wait|hmm+|um+|then|like|no)[ ,.]+)*(?:who|what|how|is|are|does|do|can|could|will|"
+    rf"would|did|has|have|where|when|why|which|i'?m asking (?:whether|if|about)|i (?:want|need) to know (?:whether|if)|"
+    rf"i'?m wondering (?:whether|if)|tell me (?:whether|if))\b[^.!?]*\b(?:{_DATA_WORDS})\b|"
+    rf"\b(?:did|has|have|will|can|could|does|do)\b[^.!?]*\b(?:read|see|seen|access)\b[^.!?]*\b(?:it|this|that|my \w+|the \w+)\s*\?|"
+    rf"\b(?:{_DATA_WORDS})\b[^.!]*\?\s*$",
     re.I,
 )
 # The data requests and the privacy question in the languages people most often switch to: a
@@ -333,6 +336,27 @@ _FOREIGN_DATA_REQUESTS = (
         r"\b(?:quién|quien|qui|wer|quem|chi)\b.{0,40}\b(?:ver|ve|voir|voit|sehen|sieht|lesen|liest|leer|lee|lire|lit|vê|vede|vedere|"
         r"acceso|accès|zugriff|acesso)\b|\bconfidencial|\bconfidentiel|\bvertraulich|\bdatenschutz|\bprivacidad|\bvie privée|"
         r"\bprivacidade|\bmi jefe\b.{0,30}\b(?:ve|ver|lee|sabe)|谁(?:能|可以|会)看|保密|隐私", re.I)),
+)
+# "please forget that I said I'm job hunting": a request about an answer, never an answer
+FORGET_SAID = re.compile(
+    r"\b(?:forget|delete|remove|erase|scrap|take back|unsay|strike)\b (?:that |what |the (?:bit|part) (?:where |about |that )?)?"
+    r"i (?:said|told you|wrote|mentioned|typed|put)\b(?: (?:that|about|the bit about))?\s*(?P<what>[^.!?]*)",
+    re.I,
+)
+# "I don't want to say", "no quiero decir": the question skipped, not a sentence stored as its answer
+_DECLINES_TO_SAY = re.compile(
+    r"\b(?:i )?(?:don'?t|do not|no|dont) (?:want|wanna|wish) (?:to )?(?:say|tell|answer|give|share)\b|\bi'?d rather not (?:say|tell|answer)\b|"
+    r"\bno quiero (?:decir|responder|contestar|dar|compartir)\b|\bprefiero no (?:decir|responder|contestar)\b|"
+    r"\bje (?:ne veux|préfère ne) pas (?:dire|répondre)\b|\bich (?:möchte|will) (?:das |es )?nicht (?:sagen|angeben|antworten)\b|"
+    r"\bnão quero (?:dizer|responder)\b|不想(?:说|回答|告诉)",
+    re.I,
+)
+# Asking for another language: "¿puedes hablar en español?", "can we do this in German?"
+_ASKS_LANGUAGE = re.compile(
+    r"\b(?:habla[rs]?|hablas|puedes hablar|parle[rz]?|sprechen|sprichst|falar|fala|speak|talk|chat|write|do this)\b.{0,25}"
+    r"\b(?:español|espanol|spanish|français|francais|french|deutsch|german|portugu[eê]s|portuguese|chino|chinese|mandarin|中文)\b|"
+    r"\ben (?:español|espanol|français|francais)\b\s*\??\s*$|说中文|讲中文",
+    re.I,
 )
 _MUST_I_ANSWER = re.compile(
     r"\b(?:do|must|should) i (?:really )?(?:have|need) to (?:say|answer|tell|share)\b|^\W*do i have to\W*$|"
@@ -639,6 +663,10 @@ def asks_for_counsel(text: str) -> bool:
     return bool(_ASKS_FOR_COUNSEL.search(text))
 
 
+def asks_for_a_language(text: str) -> bool:
+    return bool(_ASKS_LANGUAGE.search(text))
+
+
 def asks_about_my_data(text: str) -> bool:
     return bool(_ABOUT_MY_DATA.search(text))
 
@@ -746,6 +774,12 @@ def understand(
         # a rating, "skip" or "stop", in any words – but "i feel like giving up" holds no rating
         return Reading(Kind.ANSWER, INFORM, nlu.confidence)
     language = script_language(text)
+    if language == "en" and _ASKS_LANGUAGE.search(text) and not names_a_danger(text):
+        return Reading(Kind.QUESTION, "ask_language", language=language)  # "can we do this in German?"
+    if FORGET_SAID.search(text):
+        return Reading(Kind.REQUEST, "remove_said", language=language)
+    if question is not None and _DECLINES_TO_SAY.search(text) and question.skippable and not asks_something(text):
+        return Reading(Kind.REQUEST, "skip", language=language)
     if _FOREIGN_DISTRESS.search(text):
         return Reading(Kind.DISTRESS, "distress", language=language)  # "estoy quemado": a check-in, never an answer
     for data_intent, words in _FOREIGN_DATA_REQUESTS:
@@ -769,7 +803,7 @@ def understand(
         return Reading(Kind.SOCIAL, "goodbye")  # "bye for now", whatever the classifier thinks: never an answer
     if _GIVES_CONSENT.search(text):
         return Reading(Kind.REQUEST, "give_consent")
-    if asks_about_my_data(text) and intent not in DATA_REQUESTS and not sounds_distressed(text):
+    if asks_about_my_data(text) and intent not in DATA_REQUESTS - {"ask_privacy"} and not sounds_distressed(text):
         return Reading(Kind.QUESTION, "ask_privacy", max(confidence, thresholds.sure))
     if corrects is not None and corrects(text) and not asks_something(text):
         # ("which certification is actually worth it?" names no earlier answer)

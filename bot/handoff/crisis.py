@@ -452,6 +452,10 @@ _VETOES = re.compile(
             r"calls?|called|is labell?ed|was labell?ed)\s+(?:it |me |this )?(?:as )?['\"‘“]?(?:harassment|bullying|abuse|suicide|"
             r"self[\s-]?harm|crisis)\b",
             r"\b(?:a|the) ['\"‘“]?(?:crisis|harassment)['\"”’]? (?:case|label|flag|tag|alert)\b",
+            # the bot's own rule asked about: "an alert if someone is 'in danger'", "what counts as danger?"
+            r"\b(?:alert|alarm|notif\w*|warn\w*|flag\w*)\b[^.?!]{0,20}\bif (?:someone|somebody|anyone|a person|people|you|i|they) "
+            r"(?:is|are|was|were|am|seems?|might be) ['\"‘“]?in (?:danger|crisis)\b",
+            r"['\"‘“](?:in danger|danger|crisis|harassment|self[\s-]?harm)['\"”’]",
             # said not to happen: "I'm not being harassed", "nobody is hurting me", "he never hit me"
             r"\b(?:not|never|n't|nobody|no one|no-one)\s+(?:(?:is|are|was|were|has|have|had|been|being|getting|got|ever|"
             r"really|actually)\s+){0,3}(?:harass|hurt|harm|abus|hit|threaten|bull|stalk|assault|touch|grop|beat|attack)\w*"

@@ -1416,3 +1416,63 @@ def test_a_worry_about_answering_is_not_stored_and_says_the_answer_is_optional(m
     assert reply.records == [] and reply.kind == "question"
     assert reply.texts()[0].startswith("You don't have to")
     assert reply.texts()[-1] == QUESTIONS["department"].prompt
+
+
+# ---- what role-played employees asked of their data (issue 13, rounds 1 and 2) ----------------
+
+
+def test_forget_that_i_said_removes_the_answers_holding_it_and_is_never_stored(make_turn):
+    reply = respond(make_turn("please forget that I said I'm job hunting", intent="inform", open_question="interests",
+                              stage="assessment", situation="honestly I'm job hunting, I want to leave"))
+
+    assert reply.records[0] == ForgetAnswerRecord("situation")
+    assert answers(reply) == {"situation": "(skipped)"}  # and nothing stored as the interests answer
+    assert reply.texts()[0].startswith("Done – I've removed that from your answers")
+
+
+@pytest.mark.parametrize("text", ["ok... I'd rather you didn't store anything for now. no.", "please don't store my answers"])
+def test_storing_declined_in_a_sentence_is_a_no_to_consent(make_turn, text):
+    reply = respond(make_turn(text, intent="deny", consent=None, open_question="consent", stage="welcome", situation=None,
+                              current_role=None, current_occupation=None))
+
+    assert reply.slots["consent"] is False and reply.records == []
+
+
+def test_a_question_after_declining_never_says_the_chat_is_stored(make_turn):
+    reply = respond(make_turn("wait, did you save that?", intent="ask_privacy", consent=False))
+
+    assert reply.texts()[0].startswith(messages.text("privacy_declined"))
+    assert "stored encrypted" not in reply.texts()[0]
+
+
+def test_asking_about_the_alert_says_whether_one_was_raised(make_turn):
+    reply = respond(make_turn("who exactly gets that alert? did you just send one?", intent="ask_privacy"))
+
+    assert messages.text("privacy_no_alert") in reply.texts()[0]
+    assert reply.texts()[0].startswith("One exception")
+
+
+def test_i_dont_want_to_say_skips_the_question_instead_of_storing_the_sentence(make_turn):
+    reply = respond(make_turn("I no want say department", intent="inform", confidence=0.5))
+
+    assert answers(reply) == {"department": "(skipped)"}
+
+
+def test_asking_for_spanish_gets_no_emergency_numbers(make_turn):
+    reply = respond(make_turn("¿puedes hablar en español por favor?", intent="inform", confidence=0.45))
+
+    assert "findahelpline.com" not in " ".join(reply.texts())
+
+
+@pytest.mark.parametrize("text", [
+    "wait who are the 'administrators'?? is that HR? my boss is friends with hr ppl",
+    "No, I'm not asking about a job. I'm asking whether people in my HR department can read what I type here.",
+    "you mentioned an alert if someone is 'in danger'. Who exactly gets that alert – HR?",
+    "i looked at the copy. why is there a 'crisis' case about me still open?? and it says harassment. i never said harassment",
+])
+def test_questions_about_ones_data_are_never_crisis_or_an_answer(make_turn, text):
+    reply = respond(make_turn(text, intent="crisis_harassment", confidence=0.9, consent=None, open_question="consent",
+                              stage="welcome", situation=None, current_role=None, current_occupation=None))
+
+    assert reply.kind == "question" and reply.intent == "ask_privacy"
+    assert reply.effects == [] and "consent" not in reply.slots
