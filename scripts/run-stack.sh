@@ -52,16 +52,23 @@ fi
 # listens on WAYPOINT_ACTIONS_HOST, localhost by default (actions/server.py).
 # One BLAS thread: the career catalogue's matrix products are tiny, and idle BLAS threads
 # spinning on the second core slow the Rasa server down.
-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 .venv/bin/python -m actions.server --port "$ACTIONS_PORT" &
+# Each server gets only the secrets it needs (a process's environment is readable by its own
+# user, and a leak of one process then leaks no more): `env -u` drops the others.
+ACTIONS_DROP=(-u WAYPOINT_RASA_TOKEN -u WAYPOINT_REST_TOKEN -u WAYPOINT_WEBCHAT_SECRET -u WAYPOINT_WEBCHAT_JWT_SECRET
+  -u WAYPOINT_SLACK_BOT_TOKEN -u WAYPOINT_SLACK_SIGNING_SECRET -u WAYPOINT_SLACK_TOKEN -u WAYPOINT_SMTP_PASSWORD)
+RASA_DROP=(-u WAYPOINT_SLACK_TOKEN -u WAYPOINT_SMTP_PASSWORD -u WAYPOINT_SMTP_USERNAME)
+WEB_DROP=(-u WAYPOINT_ACTIONS_TOKEN -u WAYPOINT_REST_TOKEN -u WAYPOINT_SLACK_BOT_TOKEN -u WAYPOINT_SLACK_SIGNING_SECRET
+  -u WAYPOINT_WEBCHAT_SECRET -u WAYPOINT_WEBCHAT_JWT_SECRET)
+env "${ACTIONS_DROP[@]}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 .venv/bin/python -m actions.server --port "$ACTIONS_PORT" &
 actions_pid=$!
 # --enable-api: the console's two routes only, behind the token (the channel's guard).
 # Requests to the Rasa server are chat messages and the console's calls: 256 KB is plenty
 # (Sanic's default is 100 MB; the turn core itself reads at most 4,000 characters).
-SANIC_REQUEST_MAX_SIZE=262144 .venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml --enable-api \
+env "${RASA_DROP[@]}" SANIC_REQUEST_MAX_SIZE=262144 .venv/bin/rasa run --model models/waypoint.tar.gz --endpoints endpoints.yml --enable-api \
   --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" &
 rasa_pid=$!
 # The project's web server: the counselor console, and the notifications of new cases.
-.venv/bin/python -m bot.web &
+env "${WEB_DROP[@]}" .venv/bin/python -m bot.web &
 web_pid=$!
 
 stop() {

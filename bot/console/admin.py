@@ -10,7 +10,8 @@
 `export` and `erase` carry out an employee's request that came another way (docs/privacy.md);
 the person is named by a case number, or by channel and sender id.
 
-The database is WAYPOINT_DATABASE_URL (bot/config.py) unless --database-url is given.
+The database is WAYPOINT_DATABASE_URL (bot/config.py): from the environment only, never an
+option, so its password never shows in a process list.
 Errors are one line on stderr; bad input exits with 2.
 """
 
@@ -56,7 +57,6 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m bot.console.admin",
         description="Manage counselor console accounts; carry out an employee's export or erasure request.",
     )
-    top.add_argument("--database-url", help="SQLAlchemy URL (default: WAYPOINT_DATABASE_URL)")
     commands = top.add_subparsers(dest="command", required=True)
 
     add = commands.add_parser("add", help="add a counselor or admin")
@@ -203,7 +203,7 @@ def main(
 ) -> int:
     args = parser().parse_args(argv)  # argparse itself exits with 2 on bad options
     try:
-        url = args.database_url or Settings.from_env().database_url
+        url = Settings.from_env().database_url
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
