@@ -162,6 +162,7 @@ EN: dict[str, str] = {
         "Do you agree that I store your answers?"
     ),
     "privacy_more": "More about privacy",
+    "consent_again": "So – do you agree that I store your answers?",
     "export_ready": (
         "Here is a copy of everything I hold about you – answers and their earlier versions, goals and steps, "
         "questionnaires, plans, our chat and any counselor cases – as a page to read and as a JSON file:\n"
@@ -659,10 +660,11 @@ def kept_for(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def consent_prompt(retention_days: int) -> Prompt:
-    """The welcome's disclosure and consent question (CONSENT_VERSION), with a way to read more."""
+def consent_prompt(retention_days: int, short: bool = False) -> Prompt:
+    """The welcome's disclosure and consent question (CONSENT_VERSION), with a way to read
+    more; `short`: the question alone, the disclosure having been shown."""
     return Prompt(
-        text("consent_disclosure", kept=kept_for(retention_days)),
+        text("consent_again") if short else text("consent_disclosure", kept=kept_for(retention_days)),
         (Button("Yes", "/affirm"), Button("No", "/deny"), Button(text("privacy_more"), "/ask_privacy")),
     )
 

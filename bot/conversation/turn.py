@@ -691,7 +691,9 @@ class _Core:
 
     def prompt_for(self, key: str) -> Prompt:
         if key == "consent":
-            return messages.consent_prompt(self.turn.settings.retention_days)
+            # the four lines once; asked again (after a question, say), only the question
+            shown = self.turn.slots.get("open_question") == "consent"
+            return messages.consent_prompt(self.turn.settings.retention_days, short=shown)
         return question_prompt(
             QUESTIONS[key], self.state.merged(), self.turn.today, self.turn.settings.default_review_months, self.turn.careers
         )

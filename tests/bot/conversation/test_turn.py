@@ -1476,3 +1476,11 @@ def test_questions_about_ones_data_are_never_crisis_or_an_answer(make_turn, text
 
     assert reply.kind == "question" and reply.intent == "ask_privacy"
     assert reply.effects == [] and "consent" not in reply.slots
+
+
+def test_the_consent_question_asked_again_after_a_question_is_the_question_alone(make_turn):
+    reply = respond(make_turn("is it encrypted?", intent="ask_privacy", consent=None, open_question="consent", stage="welcome",
+                              situation=None, current_role=None, current_occupation=None))
+
+    assert reply.texts()[-1] == messages.text("consent_again")  # not the four lines of the welcome again
+    assert [b.payload for b in reply.messages[-1].buttons] == ["/affirm", "/deny", "/ask_privacy"]
