@@ -3,8 +3,9 @@ from endpoints.yml (`type: waypoint_rasa.tracker_store.WaypointTrackerStore`).
 
 Privacy: a conversation is written to the database only once its `consent` slot is True:
 before the person agrees, and after they decline, it lives in this process's memory only
-(whatever was written before a "no" is deleted), and fetching it for the console never
-replaces it with an empty one. On consent the transcript is written from the consent on:
+– with several replicas, in Redis, sealed and expiring, where every replica sees it
+(waypoint_rasa/unconsented.py) – whatever was written before a "no" is deleted, and
+fetching it for the console never replaces it with an empty one. On consent the transcript is written from the consent on:
 what was said before it stays unwritten, as the welcome promised. After "start
 over" the earlier transcript is deleted too, so starting over really clears what was
 said. After an erasure (bot/privacy: "delete all my data", "withdraw my consent", an
@@ -49,6 +50,7 @@ from bot.privacy import redact_private_links
 from bot.storage import crypto
 from waypoint_rasa import fail_closed, http_guard, speedups
 from waypoint_rasa.fail_closed import TrackerStoreUnavailable
+from waypoint_rasa.unconsented import SharedUnconsented
 
 logger = logging.getLogger(__name__)
 speedups.install()  # this module is what the Rasa server loads of ours
@@ -80,9 +82,19 @@ class WaypointTrackerStore(SQLTrackerStore):
         domain: Optional[Domain] = None,
         cache_trackers: bool = False,
         cache_size: int = 500,
+        unconsented_redis_host: Optional[str] = None,
+        unconsented_redis_port: int = 6379,
+        unconsented_redis_db: int = 2,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, **kwargs)
+        # Several replicas: conversations without consent in Redis, where every replica sees
+        # them (waypoint_rasa/unconsented.py); one machine: in this process's memory.
+        self.unconsented: Optional[SharedUnconsented] = (
+            SharedUnconsented.connect(unconsented_redis_host, unconsented_redis_port, unconsented_redis_db,
+                                      MEMORY_ONLY_IDLE_SECONDS)
+            if unconsented_redis_host else None
+        )
         # Rasa's engine again, with the two settings it lacks: database errors never carry the
         # events (answer text) into the logs, and a connection dropped by the server is noticed
         url = self.engine.url
@@ -115,6 +127,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         if live is None:
             return None
         tracker, saved, used, stored = live
+        if not stored and self.unconsented is not None:
+            return None  # another replica may have moved it on: the shared copy is the one
         idle = time.monotonic() - used
         if len(tracker.events) != saved or idle > (CACHE_IDLE_SECONDS if stored else MEMORY_ONLY_IDLE_SECONDS):
             # the last message failed before its events were saved, or it sat unused: read
@@ -129,10 +143,24 @@ class WaypointTrackerStore(SQLTrackerStore):
         live = self._live_tracker(sender_id)
         if live is not None:
             return live
+        shared = self._shared_unconsented(sender_id)
+        if shared is not None:
+            return shared
         with _unavailable_on_database_error():
             tracker = await super().retrieve(sender_id)
         if tracker is not None and self.cache_trackers:
             self._remember(tracker)
+        return tracker
+
+    def _shared_unconsented(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """A conversation without consent from the store every replica sees, if there is one."""
+        if self.unconsented is None or self.domain is None:
+            return None
+        events = self.unconsented.get(sender_id)
+        if not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        self._remember(tracker, stored=False)  # _save: what it holds so far is not in the database
         return tracker
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
@@ -151,6 +179,9 @@ class WaypointTrackerStore(SQLTrackerStore):
         live = self._live_tracker(conversation_id)
         if live is not None and not self._live[conversation_id][3]:
             return live
+        shared = self._shared_unconsented(conversation_id)
+        if shared is not None:
+            return shared
         with _unavailable_on_database_error():
             return await super().retrieve_full_tracker(conversation_id)
 
@@ -161,6 +192,7 @@ class WaypointTrackerStore(SQLTrackerStore):
     async def _save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         live = self._live.get(tracker.sender_id)
+        was_unconsented = live is not None and not live[3]
         if live is not None and live[0] is tracker:
             # (kept in memory only until now: what was said before consent is never written)
             saved = live[1]
@@ -174,6 +206,8 @@ class WaypointTrackerStore(SQLTrackerStore):
             # everything before the erasure goes, stored and in memory
             self._delete(tracker.sender_id)
             self._live.pop(tracker.sender_id, None)
+            if self.unconsented is not None:
+                self.unconsented.forget(tracker.sender_id)
             new_events = new_events[erased_at:]
             tracker = self.init_tracker(tracker.sender_id)
             for event in new_events:
@@ -183,7 +217,13 @@ class WaypointTrackerStore(SQLTrackerStore):
             # not (yet) agreed to, or declined: nothing in the database, whatever was written before
             self._delete(tracker.sender_id)
             self._remember(tracker, stored=False)  # the only copy: lost with this process, by design
+            if self.unconsented is not None:
+                # … or with the shared copy's expiry, several replicas
+                events = [json.loads(redact_private_links(json.dumps(e.as_dict()))) for e in tracker.events]
+                self.unconsented.put(tracker.sender_id, events)
             return
+        if was_unconsented and self.unconsented is not None:
+            self.unconsented.forget(tracker.sender_id)  # agreed: from now on in the database
 
         restart_at = next(
             (i for i, e in enumerate(new_events) if isinstance(e, ActionExecuted) and e.action_name == START_OVER_ACTION),

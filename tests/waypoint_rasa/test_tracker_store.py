@@ -4,8 +4,12 @@ the Rasa server's guard."""
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
 
 import aiohttp
 import pytest
@@ -15,9 +19,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 from tests.conftest import ROOT
-from tests.servers import rasa_like_app, serve
+from tests.servers import free_port, rasa_like_app, serve
 from bot.storage import crypto
 from waypoint_rasa import tracker_store
+from waypoint_rasa.fail_closed import TrackerStoreUnavailable
 from waypoint_rasa.tracker_store import WaypointTrackerStore
 
 
@@ -228,6 +233,95 @@ async def test_fetching_a_declined_conversation_never_replaces_it_with_an_empty_
 
     assert fetched is tracker
     assert (await store.retrieve("ida")).get_slot("consent") is False
+
+
+# -- several replicas: conversations without consent in the store every replica sees -------------------------
+
+
+@pytest.fixture
+def redis_db() -> int:
+    """A local Redis (the replicas' set-up) – WAYPOINT_TEST_REDIS_URL, set by .ci/run when one answers."""
+    url = os.environ.get("WAYPOINT_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("no WAYPOINT_TEST_REDIS_URL: the replicas' Redis tests need a local Redis")
+    return 15
+
+
+def make_replica(path: Path, domain: Domain, prefix: str) -> WaypointTrackerStore:
+    url = urlparse(os.environ["WAYPOINT_TEST_REDIS_URL"])
+    store = WaypointTrackerStore(domain, dialect="sqlite", db=str(path / "tracker.db"), cache_trackers=False,
+                                 unconsented_redis_host=url.hostname, unconsented_redis_port=url.port or 6379,
+                                 unconsented_redis_db=15)
+    assert store.unconsented is not None
+    store.unconsented.prefix = prefix  # this test's keys only
+    return store
+
+
+@pytest.fixture
+def replicas(tmp_path, domain, redis_db) -> Iterator[tuple[WaypointTrackerStore, WaypointTrackerStore]]:
+    prefix = f"waypoint-test:{uuid.uuid4().hex}:"
+    first, second = make_replica(tmp_path, domain, prefix), make_replica(tmp_path, domain, prefix)
+    yield first, second
+    client = first.unconsented.client
+    for key in client.scan_iter(prefix + "*"):
+        client.delete(key)
+
+
+async def test_a_declined_conversation_is_seen_by_every_replica_and_never_written(replicas, domain) -> None:
+    one, other = replicas
+    tracker = DialogueStateTracker("ivy", domain.slots)
+    say(tracker, "hello")
+    tracker.update(SlotSet("consent", False))
+    tracker.update(SlotSet("handoff", "active"))  # a counselor is talking with her
+    say(tracker, "my secret worry")
+    await one.save(tracker)
+
+    # The next message, or the console's fetch, on another replica finds the conversation as it is.
+    fetched = await other.get_or_create_full_tracker("ivy", False)
+    assert fetched.get_slot("consent") is False and fetched.get_slot("handoff") == "active"
+    assert [e.text for e in fetched.events if isinstance(e, UserUttered)] == ["hello", "my secret worry"]
+    going_on = await other.retrieve("ivy")
+    say(going_on, "still only in memory")
+    await other.save(going_on)
+    back = await one.retrieve("ivy")  # the first replica does not serve its own stale copy
+    assert [e.text for e in back.events if isinstance(e, UserUttered)][-1] == "still only in memory"
+
+    # Nothing in the database; in Redis only sealed, under a hash of the sender id.
+    assert stored_texts(one, "ivy") == []
+    (key,) = list(one.unconsented.client.scan_iter(one.unconsented.prefix + "*"))
+    raw = one.unconsented.client.get(key).decode()
+    assert b"ivy" not in key and crypto.is_sealed(raw) and "secret" not in raw
+    assert 0 < one.unconsented.client.ttl(key) <= tracker_store.MEMORY_ONLY_IDLE_SECONDS
+
+
+async def test_consent_given_on_another_replica_writes_only_what_follows_and_clears_the_shared_copy(replicas, domain) -> None:
+    one, other = replicas
+    tracker = DialogueStateTracker("joe", domain.slots)
+    say(tracker, "what is this thing?")
+    await one.save(tracker)
+
+    agreeing = await other.retrieve("joe")
+    agreeing.update(SlotSet("consent", True))
+    say(agreeing, "I work in logistics")
+    await other.save(agreeing)
+
+    rows = " ".join(stored_texts(one, "joe"))
+    assert "I work in logistics" in rows and "what is this thing?" not in rows
+    assert one.unconsented.get("joe") is None
+    reloaded = await one.retrieve("joe")
+    assert reloaded.get_slot("consent") is True
+
+
+async def test_the_shared_store_down_fails_closed(tmp_path, domain, redis_db) -> None:
+    store = WaypointTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"), cache_trackers=False,
+                                 unconsented_redis_host="127.0.0.1", unconsented_redis_port=free_port(),
+                                 unconsented_redis_db=15)
+    tracker = DialogueStateTracker("kim", domain.slots)
+    say(tracker, "hello")
+    with pytest.raises(TrackerStoreUnavailable):
+        await store.save(tracker)
+    with pytest.raises(TrackerStoreUnavailable):
+        await store.retrieve("kim")
 
 
 async def test_an_idle_cached_tracker_is_read_again_from_the_database(tmp_path, domain, monkeypatch) -> None:
