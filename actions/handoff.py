@@ -21,6 +21,7 @@ from actions.runtime import say
 from bot import handoff
 from bot.conversation import messages
 from bot.handoff import ACTIVE, COMPLAINT, QUEUED, RATING, WAITING
+from bot.handoff.delivery import DELIVERY_KEY, resend_with_next_message
 from bot.handoff.office_hours import format_opening
 from bot.conversation.prompts import Button, Prompt
 from bot.storage import CaseRecord, CaseUpdate
@@ -210,7 +211,10 @@ class ActionRelayToCounselor(Action):
         if text:
             if await runtime.guarded(store.add_message, case.id, "employee", text) is None:
                 dispatcher.utter_message(text=_RESEND)
-        return []
+        if not resend_with_next_message(channel):
+            return []
+        # A reply still pending on a channel that confirms at send time was a failed send.
+        return await send_pending_replies(dispatcher, tracker, channel, sender)
 
 
 class ActionDeliverCounselorReply(Action):
@@ -222,26 +226,33 @@ class ActionDeliverCounselorReply(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         channel, sender = runtime.who(tracker)
-        store = runtime.case_store()
-        case = await runtime.guarded(store.open_case_for, channel, sender)
-        if case is None:
-            return []
-        case_messages = await runtime.guarded(store.messages, case.id, default=[])
-        pending = [m for m in case_messages if m.author == "counselor" and m.delivered_at is None]
-        if not pending:
-            return []
-        counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
-        who = counselor.display_name if counselor else messages.text("your_counselor")
-        events: List[EventType] = []
-        if tracker.get_slot(HANDOFF_SLOT) != ACTIVE:
-            dispatcher.utter_message(
-                text=messages.text("counselor_joined", who=for_chat(who, 120))
-            )
-            events = [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
-        for message in pending:
-            dispatcher.utter_message(text=f"{for_chat(who, 120)}: {for_chat(message.text, REPLY_LIMIT)}")
-            await runtime.guarded(store.mark_delivered, message.id)
-        return events
+        return await send_pending_replies(dispatcher, tracker, channel, sender)
+
+
+async def send_pending_replies(
+    dispatcher: CollectingDispatcher, tracker: Tracker, channel: str, sender: str
+) -> List[EventType]:
+    """Every counselor reply of the person's open case not yet confirmed delivered, oldest
+    first, each tagged with its id: the channel marks it delivered when it has confirmation
+    (bot/handoff/delivery.py), so a failed send leaves it pending, never lost."""
+    store = runtime.case_store()
+    found = await runtime.guarded(store.pending_replies, channel, sender)
+    if found is None:
+        return []
+    case, pending = found
+    counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
+    who = counselor.display_name if counselor else messages.text("your_counselor")
+    events: List[EventType] = []
+    if tracker.get_slot(HANDOFF_SLOT) != ACTIVE:
+        dispatcher.utter_message(
+            text=messages.text("counselor_joined", who=for_chat(who, 120))
+        )
+        events = [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
+    for message in pending:
+        dispatcher.utter_message(
+            text=f"{for_chat(who, 120)}: {for_chat(message.text, REPLY_LIMIT)}", **{DELIVERY_KEY: message.id}
+        )
+    return events
 
 
 class ActionHandBack(Action):

@@ -34,6 +34,9 @@ from bot.config import Settings
 logger = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/health"})
+# Rasa posts the whole tracker with each call: a long conversation is a few MB; Sanic's
+# default (100 MB) would let any caller make the server read that much before the token check.
+REQUEST_MAX_BYTES = 16 * 1024 * 1024
 
 
 def create_app(
@@ -44,6 +47,7 @@ def create_app(
 ) -> Sanic:
     """rasa_sdk's app with the token check in front of it (none without a token)."""
     app = create_sdk_app(actions, cors_origins=cors_origins, auto_reload=auto_reload)
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
     if token:
         app.register_middleware(_require(token), "request")
     return app

@@ -87,6 +87,7 @@ async def turn_of(tracker: Tracker) -> Turn:
             crisis_resources=settings.crisis_resources,
             abuse_resources=settings.abuse_resources,
             harassment_resources=settings.harassment_resources,
+            max_message_chars=settings.max_message_chars,
             thresholds=Thresholds(),
         ),
         careers=await runtime.careers_async(),
@@ -148,7 +149,9 @@ class ActionTurn(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         turn = await turn_of(tracker)
-        return await apply(respond(turn), dispatcher, tracker)
+        # The turn core is CPU work (reading, career lookups, comparisons): off the event loop,
+        # so that the server goes on answering Rasa's other calls meanwhile.
+        return await apply(await runtime.in_thread(respond, turn), dispatcher, tracker)
 
 
 class ActionContinueCounseling(Action):
@@ -160,7 +163,7 @@ class ActionContinueCounseling(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         turn = await turn_of(tracker)
-        return await apply(resume(turn), dispatcher, tracker)
+        return await apply(await runtime.in_thread(resume, turn), dispatcher, tracker)
 
 
 class ActionStartOver(Action):

@@ -97,8 +97,13 @@ class Settings:
     # Links to a career plan stop working after this many days (the plan itself stays).
     plan_link_days: int = 30
 
-    # Messages one sender may send per minute on any channel (waypoint_rasa/limits.py).
+    # Messages one sender may send per minute on any channel (waypoint_rasa/limits.py) …
     messages_per_minute: int = 30
+    # … and one client address on the REST and web chat channels (an office behind one NAT
+    # shares it; Slack's requests all come from Slack, so Slack is limited per sender only).
+    messages_per_minute_per_address: int = 600
+    # The longest message the bot reads; longer ones are answered "too long" (every channel).
+    max_message_chars: int = 4000
     # Proxies (addresses, comma-separated) whose X-Forwarded-For is believed for the client's
     # address (rate limits); from anyone else the header is ignored.
     trusted_proxies: str = ""
@@ -178,6 +183,10 @@ class Settings:
             plan_link_days=_whole(env, "PLAN_LINK_DAYS", defaults.plan_link_days, 1, 365, "a whole number of days"),
             trusted_proxies=text("TRUSTED_PROXIES", defaults.trusted_proxies),
             messages_per_minute=_whole(env, "MESSAGES_PER_MINUTE", defaults.messages_per_minute, 1, 10000, "a whole number of messages"),
+            messages_per_minute_per_address=_whole(
+                env, "MESSAGES_PER_MINUTE_PER_ADDRESS", defaults.messages_per_minute_per_address, 1, 1_000_000,
+                "a whole number of messages"),
+            max_message_chars=_whole(env, "MAX_MESSAGE_CHARS", defaults.max_message_chars, 200, 20000, "a number of characters"),
             retention_days=_whole(env, "RETENTION_DAYS", defaults.retention_days, 1, 3650, "a whole number of days"),
             export_link_days=_whole(env, "EXPORT_LINK_DAYS", defaults.export_link_days, 1, 30, "a whole number of days"),
             tracker_database_url=text("TRACKER_DATABASE_URL", defaults.tracker_database_url),

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -37,8 +37,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings, is_loopback
-from waypoint_rasa import http_guard
-from waypoint_rasa.limits import rate_limited
+from bot.handoff.delivery import delivery_of
+from waypoint_rasa import delivery, http_guard
+from waypoint_rasa.limits import address_allowed, rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -47,31 +48,41 @@ INBOX_LIMIT = 100
 
 
 class Inbox:
-    """Bot messages for REST senders that arrived outside their own request."""
+    """Bot messages for REST senders that arrived outside their own request, each with the
+    counselor reply it carries (if any): a reply counts as delivered when its message is read."""
 
     def __init__(self, limit: int = INBOX_LIMIT) -> None:
-        self._messages: Dict[str, Deque[Dict[str, Any]]] = defaultdict(lambda: deque(maxlen=limit))
+        self._messages: Dict[str, Deque[Tuple[Dict[str, Any], Optional[int]]]] = defaultdict(lambda: deque(maxlen=limit))
 
-    def put(self, recipient: str, message: Dict[str, Any]) -> None:
-        self._messages[recipient].append(message)
+    def put(self, recipient: str, message: Dict[str, Any], delivery: Optional[int] = None) -> None:
+        self._messages[recipient].append((message, delivery))
 
-    def take(self, recipient: str) -> List[Dict[str, Any]]:
-        pending = self._messages.pop(recipient, None)
-        return list(pending) if pending else []
+    def take(self, recipient: str) -> Tuple[List[Dict[str, Any]], List[int]]:
+        """The messages, oldest first, and the replies they carried."""
+        pending = self._messages.pop(recipient, None) or ()
+        return [message for message, _ in pending], [d for _, d in pending if d is not None]
 
 
 class InboxOutput(CollectingOutputChannel):
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self._inbox = inbox
+        self._delivery: Optional[int] = None
 
     @classmethod
     def name(cls) -> Text:
         return "rest_inbox"
 
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self._delivery = delivery_of(message)
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._delivery = None
+
     async def _persist_message(self, message: Dict[str, Any]) -> None:
         await super()._persist_message(message)
-        self._inbox.put(str(message.get("recipient_id")), message)
+        self._inbox.put(str(message.get("recipient_id")), message, self._delivery)
 
 
 class RestWithInboxInput(RestInput):
@@ -81,16 +92,21 @@ class RestWithInboxInput(RestInput):
     def name(cls) -> Text:
         return "rest"
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, settings: Settings | None = None) -> None:
         self.inbox = Inbox()
         self.token = token
+        self.settings = settings or Settings()
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestWithInboxInput":
         try:
-            return cls(Settings.from_env().rest_token)
+            settings = Settings.from_env()
         except ValueError as error:
             raise InvalidConfigException(str(error)) from None  # `rasa run` prints this one line
+        return cls(settings.rest_token, settings)
+
+    def client_address(self, request: Request) -> str:
+        return self.settings.client_address(request.ip or "", request.headers.get("x-forwarded-for"))
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()  # never the caller's `input_channel`
@@ -99,7 +115,7 @@ class RestWithInboxInput(RestInput):
         return InboxOutput(self.inbox)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        webhook = super().blueprint(rate_limited(self.name(), on_new_message))
+        webhook = super().blueprint(rate_limited(self.name(), confirming_replies(on_new_message)))
 
         @webhook.middleware("request")
         async def check_caller(request: Request) -> HTTPResponse | None:
@@ -112,6 +128,8 @@ class RestWithInboxInput(RestInput):
                 return response.json({"error": "The REST channel answers only this machine (WAYPOINT_REST_TOKEN)"}, status=403)
             if path.endswith("/webhook") and await self._another_channels(request):
                 return response.json({"error": "This sender's conversation is on another channel"}, status=403)
+            if path.endswith("/webhook") and not address_allowed(self.name(), self.client_address(request)):
+                return response.json({"error": "Too many messages from this address: try again in a minute"}, status=429)
             return None
 
         @webhook.route("/inbox", methods=["GET"])
@@ -119,7 +137,9 @@ class RestWithInboxInput(RestInput):
             sender = request.args.get("sender")
             if not sender:
                 return response.json({"error": "Say whose messages: ?sender=<sender id>"}, status=400)
-            return response.json(self.inbox.take(sender))
+            messages, deliveries = self.inbox.take(sender)
+            await delivery.confirm(deliveries)
+            return response.json(messages)
 
         return http_guard.install_with(webhook)
 
@@ -133,6 +153,26 @@ class RestWithInboxInput(RestInput):
         tracker = await tracker_store.retrieve(sender)
         channel = tracker.get_latest_input_channel() if tracker is not None else None
         return channel not in (None, self.name())
+
+
+def confirming_replies(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    """The answer to a REST message hands the client every counselor reply in it: those
+    count as delivered. (Rasa's REST receiver makes a plain collector and answers with its
+    messages; ours collects into it, remembering the replies.)"""
+
+    async def handle(message: UserMessage) -> Any:
+        answer = message.output_channel
+        if type(answer) is not CollectingOutputChannel:
+            return await on_new_message(message)  # the streaming variant: no single answer to confirm
+        collector = delivery.DeliveryCollector()
+        message.output_channel = collector
+        try:
+            return await on_new_message(message)
+        finally:
+            answer.messages.extend(collector.messages)
+            await delivery.confirm(collector.deliveries)
+
+    return handle
 
 
 _PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")

@@ -62,7 +62,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from waypoint_rasa import http_guard
+from bot.handoff.delivery import delivery_of
+from waypoint_rasa import delivery, http_guard
 from waypoint_rasa.limits import rate_limited
 
 logger = logging.getLogger(__name__)
@@ -310,6 +311,13 @@ class WaypointSlackBot(SlackBot):
             return user_id
         self.direct_channels.put(user_id, channel)
         return str(channel)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        reply = delivery_of(message)
+        await super().send_response(recipient_id, message)
+        # chat.postMessage answered ok for every part (slack_sdk raises otherwise): delivered.
+        if reply is not None:
+            await delivery.confirm([reply])
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in split_text(slack_text(text)):

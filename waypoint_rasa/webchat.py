@@ -29,6 +29,7 @@ Nothing identifying is logged: no tokens, no session ids, no message text.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -37,7 +38,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 from urllib.parse import parse_qs
 
 import jwt
@@ -50,9 +51,12 @@ from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError
 
 from bot.config import Settings
+from bot.conversation.messages import text as t
 from bot.widget.options import allowed_origins
-from waypoint_rasa import http_guard
-from waypoint_rasa.limits import rate_limited
+from bot.handoff import COUNSELOR_REPLY_INTENT
+from bot.handoff.delivery import delivery_of
+from waypoint_rasa import delivery, http_guard
+from waypoint_rasa.limits import address_allowed, rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +70,7 @@ JWT_AUDIENCE = "waypoint"
 # … and is a working day's token at most: one that lives longer, or was issued longer ago, is refused
 JWT_MAX_AGE_SECONDS = 24 * 3600
 MAX_TOKEN_CHARS = 4096
-# The console's limit for a message; longer input is cut (socket.io packets are limited too).
-MAX_MESSAGE_CHARS = 4000
+# Socket.io packets are limited; the length of a message is capped for every channel (waypoint_rasa/limits.py).
 MAX_PACKET_BYTES = 64 * 1024
 
 _ANONYMOUS_TOKEN = re.compile(r"(anon-[0-9a-f]{32})\.([A-Za-z0-9_-]{43})")
@@ -167,12 +170,34 @@ def presented_token(environ: Dict[str, Any], auth: object) -> str | None:
 
 class WaypointSocketIOOutput(SocketIOOutput):
     """Rasa's socket.io output; a line break in a message stays a line break in the widget,
-    which renders Markdown (where a single newline would join the lines)."""
+    which renders Markdown (where a single newline would join the lines).
+
+    A counselor's reply (bot/handoff/delivery.py) goes to each connected socket of the
+    person with an acknowledgement callback; the first socket to acknowledge marks it
+    delivered. With no socket connected, or a widget that never acknowledges, it stays
+    pending and is sent again on the person's next connection (`session_request`)."""
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
-        if isinstance(response, dict) and isinstance(response.get("text"), str):
-            response = {**response, "text": re.sub(r"(?<!\n)\n(?!\n)", "  \n", response["text"])}
-        await super()._send_message(socket_id, response)
+        await super()._send_message(socket_id, _with_line_breaks(response))
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        reply = delivery_of(message)
+        if reply is None:
+            await super().send_response(recipient_id, message)
+            return
+
+        async def acknowledged(*_: Any) -> None:
+            await delivery.confirm([reply])
+
+        payload = _with_line_breaks({"text": message.get("text") or ""})
+        for sid, _ in list(self.sio.manager.get_participants("/", recipient_id)):
+            await self.sio.emit(self.bot_message_evt, payload, to=sid, callback=acknowledged)
+
+
+def _with_line_breaks(response: Any) -> Any:
+    if isinstance(response, dict) and isinstance(response.get("text"), str):
+        return {**response, "text": re.sub(r"(?<!\n)\n(?!\n)", "  \n", response["text"])}
+    return response
 
 
 class WaypointSocketIOInput(SocketIOInput):
@@ -192,8 +217,25 @@ class WaypointSocketIOInput(SocketIOInput):
     def __init__(self, settings: Settings | None = None, identities: Identities | None = None) -> None:
         settings = settings or Settings.from_env()
         super().__init__(session_persistence=True, socketio_path="/socket.io", jwt_key=None)
+        self.settings = settings
         self.identities = identities or Identities.from_settings(settings)
         self.origins = allowed_origins(settings)
+        self.app: Any = None
+        self._resending: Set["asyncio.Task[None]"] = set()
+
+    async def resend_pending_replies(self, sender: str) -> None:
+        """Counselor replies not yet acknowledged go out again, as the console sends them:
+        the external intent runs the action that sends every pending reply of the case."""
+        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        if agent is None or agent.processor is None or self.sio is None:
+            return
+        try:
+            async with agent.lock_store.lock(sender):
+                tracker = await agent.processor.fetch_tracker_and_update_session(sender)
+                output = WaypointSocketIOOutput(self.sio, self.bot_message_evt)
+                await agent.trigger_intent(COUNSELOR_REPLY_INTENT, [], output, tracker)
+        except Exception as error:  # noqa: BLE001 – they stay pending; the console can send them again
+            logger.warning("web chat: pending counselor replies not sent again: %s", type(error).__name__)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Where replies from outside a message go (a counselor's, via Rasa's HTTP API)."""
@@ -222,7 +264,12 @@ class WaypointSocketIOInput(SocketIOInput):
                 except InvalidToken as refused:
                     logger.info("web chat connection refused: %s", refused)
                     raise ConnectionRefusedError(str(refused)) from None
-            await sio.save_session(sid, {"employee": employee, "sender": None})
+            peer = str(environ.get("REMOTE_ADDR") or "")
+            address = self.settings.client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+            await sio.save_session(sid, {"employee": employee, "sender": None, "address": address})
+            request = environ.get("sanic.request")
+            if request is not None:
+                self.app = request.app  # its agent resends pending counselor replies (below)
 
         @sio.on("disconnect")
         async def disconnect(sid: Text, *_: Any) -> None:
@@ -248,15 +295,22 @@ class WaypointSocketIOInput(SocketIOInput):
             await sio.save_session(sid, session)
             await sio.enter_room(sid, sender)
             await sio.emit("session_confirm", confirmed, room=sid)
+            if await delivery.has_pending(self.name(), sender):
+                resend = asyncio.create_task(self.resend_pending_replies(sender))
+                self._resending.add(resend)  # a reference, so the task is not collected mid-way
+                resend.add_done_callback(self._resending.discard)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: Text, data: Any = None) -> None:
-            sender = (await sio.get_session(sid)).get("sender")
+            session = await sio.get_session(sid)
+            sender = session.get("sender")
             text = data.get("message") if isinstance(data, dict) else None
             if sender is None or not isinstance(text, str):
                 return  # no session_request yet, or not a message: nothing to answer
-            await on_new_message(UserMessage(
-                text[:MAX_MESSAGE_CHARS], WaypointSocketIOOutput(sio, self.bot_message_evt), sender, input_channel=self.name(),
-            ))
+            output = WaypointSocketIOOutput(sio, self.bot_message_evt)
+            if not address_allowed(self.name(), session.get("address") or ""):
+                await output._send_message(sid, {"text": t("slow_down")})
+                return
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
 
         return http_guard.install_with(webhook)  # the Rasa server's guard, whatever other channels there are

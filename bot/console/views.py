@@ -51,7 +51,8 @@ MAX_PASSWORD_INPUT = 1024  # longer input is refused before hashing: argon2 work
 # What a case page says after an action (?done=…): fixed texts, never anything typed.
 NOTICES = {
     "taken": "You have taken this case.",
-    "replied": "Your message was sent.",
+    "replied": "Your message was sent. It shows “not delivered yet” until the employee's chat confirms it has it; "
+    "a chat that is closed gets it when the employee comes back.",
     "undelivered": "Your message is saved, but the bot could not be reached to deliver it. "
     "Use “Send undelivered messages” in a moment – nothing is lost.",
     "nothing_pending": "Every message has been delivered.",
@@ -214,6 +215,8 @@ def add_case_routes(bp: Blueprint, console: Console) -> None:
                 }
                 for m in found
             ],
+            # Replies shown earlier as "not delivered yet" lose the mark once the channel confirms them.
+            "pending": [m.id for m in cases.messages(case.id) if m.author == "counselor" and m.delivered_at is None],
             "closed": not case.is_open,
         })
 

@@ -236,7 +236,8 @@ _WITHDRAWS = re.compile(
 _WHY_OPTION = re.compile(r"^why (?:would (?:i|you) (?:choose|pick|suggest) |did you (?:suggest|say) |not |)(?:an? |the )?(?P<what>[\w +&'/-]{3,60}?)\s*\??$")
 URGENT_LINE_SLOT = "urgent_line_given"
 SUGGESTIONS_SLOT = "suggestions_offered"  # {"key", "options": [answer texts], "on_yes"}: the last offer
-# The longest message the turn core reads (a chat message, not a document)
+# The longest message the turn core reads by default (a chat message, not a document);
+# WAYPOINT_MAX_MESSAGE_CHARS sets it (TurnSettings.max_message_chars)
 MAX_MESSAGE_CHARS = 4000
 # Sure enough of a career topic to answer it even when the message has none of its words
 TOPIC_CERTAIN = 0.8
@@ -262,6 +263,7 @@ class TurnSettings:
     crisis_resources: str = DEFAULT_CRISIS_RESOURCES
     abuse_resources: str = DEFAULT_ABUSE_RESOURCES
     harassment_resources: str = DEFAULT_HARASSMENT_RESOURCES
+    max_message_chars: int = MAX_MESSAGE_CHARS
 
 
 @dataclass(frozen=True)
@@ -366,10 +368,11 @@ class _Core:
     # ---- the turn -----------------------------------------------------------------------
 
     def run(self) -> Reply:
-        if len(self.text) > MAX_MESSAGE_CHARS:
+        limit = self.turn.settings.max_message_chars
+        if len(self.text) > limit:
             # read by nothing: no answer is that long, and every rule below would pay for it
             self.reply.kind, self.reply.intent = Kind.OUT_OF_SCOPE.value, "too_long"
-            self.reply.say(t("too_long", limit=f"{MAX_MESSAGE_CHARS:,}"))
+            self.reply.say(t("too_long", limit=f"{limit:,}"))
             if self.started or self.open_key is not None:
                 self.ask_open(again=False)
             return self.finish()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -516,11 +516,49 @@ class CaseStore:
             )
             return [MessageRecord.of(row) for row in rows]
 
-    def mark_delivered(self, message_id: int, now: datetime | None = None) -> None:
+    def mark_delivered(self, message_ids: Iterable[int], now: datetime | None = None) -> int:
+        """Marks counselor replies delivered on the channel's confirmation (bot/handoff/delivery.py);
+        a reply confirmed twice keeps its first time. Returns how many were newly marked."""
+        ids = sorted({i for i in message_ids})
+        if not ids:
+            return 0
         with self._sessions.begin() as s:
-            row = s.get(CaseMessage, message_id)
-            if row is not None and row.delivered_at is None:
-                row.delivered_at = _now(now)
+            # One UPDATE, no row loaded: the channel's process need not decrypt the text.
+            result = s.execute(
+                update(CaseMessage)
+                .where(CaseMessage.id.in_(ids), CaseMessage.author == "counselor", CaseMessage.delivered_at.is_(None))
+                .values(delivered_at=_now(now))
+                .execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)
+
+    def pending_replies(self, channel: str, sender_id: str) -> tuple[CaseRecord, list[MessageRecord]] | None:
+        """The person's open case and its counselor replies not yet confirmed delivered, oldest
+        first; None without an open case or a pending reply."""
+        with self._sessions() as s:
+            row = self._open_case_row(s, channel, sender_id)
+            if row is None:
+                return None
+            pending = s.scalars(
+                select(CaseMessage)
+                .where(CaseMessage.case_id == row.id, CaseMessage.author == "counselor", CaseMessage.delivered_at.is_(None))
+                .order_by(CaseMessage.id)
+            ).all()
+            return (CaseRecord.of(row), [MessageRecord.of(m) for m in pending]) if pending else None
+
+    def has_pending_replies(self, channel: str, sender_id: str) -> bool:
+        """Whether an open case of the person has a reply not yet confirmed delivered (no text read)."""
+        with self._sessions() as s:
+            found = s.scalar(
+                select(CaseMessage.id)
+                .join(Case, Case.id == CaseMessage.case_id)
+                .where(
+                    Case.channel == channel, Case.sender_id == sender_id, Case.status.in_(OPEN_STATUSES),
+                    CaseMessage.author == "counselor", CaseMessage.delivered_at.is_(None),
+                )
+                .limit(1)
+            )
+            return found is not None
 
     def add_note(self, case_id: int, counselor_id: int, text: str, now: datetime | None = None) -> NoteRecord:
         with self._sessions.begin() as s:

@@ -27,6 +27,7 @@ from actions.handoff import (
     read_rating,
 )
 from bot.config import Settings
+from bot.handoff.delivery import DELIVERY_KEY
 from bot.storage import CaseUpdate, Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -444,10 +445,48 @@ async def test_the_relay_after_an_unheard_hand_back(office, make_tracker, dispat
     assert texts(dispatcher) == [ENDED_TEXT]
 
 
+async def test_the_relay_sends_again_a_reply_whose_send_failed_on_rest(office, make_tracker, dispatcher, domain) -> None:
+    # REST confirms at send time: a reply still pending when the person writes was not received.
+    ann = counselor(office, "ann")
+    case = open_own_case(office)
+    office.take_case(case.id, ann.id)
+    lost = office.add_message(case.id, "counselor", "Shall we talk about the job market?", ann.id)
+    tracker = make_tracker(slots={"handoff": "active", "handoff_case": case.id}, text="hello? anyone?")
+
+    events = await ActionRelayToCounselor().run(dispatcher, tracker, domain)
+
+    assert events == []
+    assert dispatcher.messages == [
+        {"text": "Ann Lee: Shall we talk about the job market?", "buttons": [], "elements": [], "custom": {},
+         "template": None, "response": None, "image": None, "attachment": None, DELIVERY_KEY: lost.id}
+    ]
+    assert [(m.author, m.text) for m in office.messages(case.id)] == [
+        ("counselor", "Shall we talk about the job market?"), ("employee", "hello? anyone?"),
+    ]
+
+
+async def test_the_relay_leaves_web_chat_replies_to_the_next_connection(office, make_tracker, dispatcher, domain) -> None:
+    # A widget that never acknowledges would otherwise get every reply again with each message.
+    ann = counselor(office, "ann")
+    case, _ = office.open_case("socketio", SENDER, CaseUpdate(reason="requested"), now=WEDNESDAY_10)
+    office.take_case(case.id, ann.id)
+    office.add_message(case.id, "counselor", "Are you there?", ann.id)
+    latest = {"text": "yes", "intent": {"name": "inform", "confidence": 0.99}, "entities": []}
+    tracker = make_tracker(
+        slots={"handoff": "active", "handoff_case": case.id}, text="yes",
+        events=[{"event": "user", "text": "yes", "input_channel": "socketio", "parse_data": latest}],
+    )
+
+    events = await ActionRelayToCounselor().run(dispatcher, tracker, domain)
+
+    assert events == [] and dispatcher.messages == []
+    assert [m.author for m in office.messages(case.id)] == ["counselor", "employee"]
+
+
 # -- the counselor's replies --------------------------------------------------------------------------------
 
 
-async def test_the_first_reply_introduces_the_counselor_and_each_message_goes_out_once(
+async def test_the_first_reply_introduces_the_counselor_and_replies_go_out_until_the_channel_confirms(
     office, make_tracker, dispatcher, domain
 ) -> None:
     ann = office.add_counselor("ann", "Ann <i>Lee</i> & Co", "not-a-real-hash")
@@ -473,15 +512,22 @@ async def test_the_first_reply_introduces_the_counselor_and_each_message_goes_ou
     assert events == [
         SlotSet("handoff", "active"), SlotSet("handoff_case", case.id),
     ]
-    delivered = {m.id: m.delivered_at for m in office.messages(case.id)}
-    assert delivered[first.id] is not None and delivered[second.id] is not None
+    # Each reply carries its id for the channel, which alone marks it delivered (point 5).
+    assert [m.get(DELIVERY_KEY) for m in dispatcher.messages] == [None, first.id, second.id]
+    assert all(m.delivered_at is None for m in office.messages(case.id) if m.author == "counselor")
 
-    # Asked again (a second trigger for the same messages): nothing is sent twice.
+    # Asked again before any confirmation (the send failed): both go out again, none is lost.
     again = type(dispatcher)()
     active = make_tracker(slots={"handoff": "active", "handoff_case": case.id}, text="EXTERNAL: counselor_reply",
                           intent="counselor_reply")
     assert await ActionDeliverCounselorReply().run(again, active, domain) == []
-    assert again.messages == []
+    assert [m.get(DELIVERY_KEY) for m in again.messages] == [first.id, second.id]
+
+    # Once the channel confirmed them, nothing is sent twice.
+    assert office.mark_delivered([first.id, second.id]) == 2
+    confirmed = type(dispatcher)()
+    assert await ActionDeliverCounselorReply().run(confirmed, active, domain) == []
+    assert confirmed.messages == []
 
     # A later message goes out alone, without a second introduction.
     office.add_message(case.id, "counselor", "Are you there?", ann.id)

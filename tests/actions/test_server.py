@@ -66,6 +66,19 @@ async def test_rasas_calls_carry_the_token_and_reach_the_actions(actions_url: st
     assert (await call("GET", actions_url + "/actions", headers={"authorization": f"bearer {TOKEN}"}))[0] == 200
 
 
+async def test_a_request_over_the_size_limit_is_refused_before_it_is_read(actions_url: str) -> None:
+    rasa = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    body = b'{"next_action": "' + b"x" * (server.REQUEST_MAX_BYTES + 1) + b'"}'
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with session.post(actions_url + "/webhook", data=body, headers=rasa) as answer:
+                refused: int | str = answer.status
+        except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError, ConnectionError):
+            refused = "closed while sending"  # Sanic answers 413 and closes before the body is through
+    assert refused in (413, "closed while sending")
+    assert await call("GET", actions_url + "/health") == (200, {"status": "ok"})
+
+
 async def test_health_answers_without_the_token(actions_url: str) -> None:
     assert await call("GET", actions_url + "/health") == (200, {"status": "ok"})
 

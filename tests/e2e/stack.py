@@ -123,6 +123,7 @@ class Stack:
             WAYPOINT_DATA_KEY=self.data_key,
             # scripted conversations send faster than any person (waypoint_rasa/limits.py)
             WAYPOINT_MESSAGES_PER_MINUTE="10000",
+            WAYPOINT_MESSAGES_PER_MINUTE_PER_ADDRESS="1000000",
         )
         env.update(self.settings)
         return env

@@ -150,6 +150,9 @@ def test_counselor_takes_over_replies_and_hands_back(stack: Stack, cases: CaseSt
     received = texts(stack.inbox(EMPLOYEE, until="What makes you unsure"))
     assert "Anna Li, a career counselor, has joined" in received
     assert "Anna Li: Hello, I'm Anna. What makes you unsure about management?" in received
+    # Delivered only now that the employee's client read its inbox (security review, point 5).
+    (reply,) = [m for m in cases.messages(case.id) if m.author == "counselor"]
+    assert reply.delivered_at is not None
 
     # still silent while Anna has the conversation; the console sees the message
     say(stack, "I like coaching people but I hate budgets", None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import secrets
 import subprocess
 import threading
@@ -29,9 +30,12 @@ from typing import Any, Iterator
 
 import jwt
 import pytest
+import requests
 import socketio
+from argon2 import PasswordHasher
 from playwright.sync_api import Page, expect, sync_playwright
 
+from bot.storage import CaseStore, make_engine
 from tests.e2e.stack import ROOT, Stack, free_port
 from waypoint_rasa.webchat import Identities
 
@@ -44,6 +48,7 @@ JWT_SECRET = secrets.token_urlsafe(48)
 WEBCHAT_SECRET = secrets.token_urlsafe(32)
 TITLE = "Waypoint – career counseling"
 REST_TOKEN = secrets.token_urlsafe(32)
+COUNSELOR_PASSWORD = secrets.token_urlsafe(16)
 
 
 def employee_token(sub: str, lifetime: float = 600, key: str = JWT_SECRET, algorithm: str = "HS256") -> str:
@@ -112,8 +117,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory, intranet: IntranetPage) -> I
         WAYPOINT_WEBCHAT_ORIGINS=intranet.url,
         # REST with its token, as outside the embedded set-up
         WAYPOINT_REST_TOKEN=REST_TOKEN,
+        # a counselor can join at any hour (the widget's handoff test)
+        WAYPOINT_OFFICE_HOURS="Mon-Sun 00:00-24:00",
     )
     stack.prepare_database()
+    cases = CaseStore(make_engine(stack.answers_url))
+    cases.add_counselor("anna", "Anna Li", PasswordHasher().hash(COUNSELOR_PASSWORD), email="anna@example.org")
+    cases.engine.dispose()
     stack.start()
     try:
         status = socket_status(stack)
@@ -392,6 +402,75 @@ def test_the_widget_in_a_browser(stack: Stack, chromium: Path) -> None:
             assert stranger.evaluate("window.pwned") is None
         finally:
             browser.close()
+
+
+def console_reply(stack: Stack, case_id: int, text: str) -> None:
+    """Anna logs in to the console, takes the case and replies, as in her browser."""
+    console = requests.Session()
+
+    def csrf(html: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert found, "no CSRF token in the form"
+        return found.group(1)
+
+    login = console.get(f"{stack.web_url}/console/login")
+    page = console.post(f"{stack.web_url}/console/login", data={
+        "username": "anna", "password": COUNSELOR_PASSWORD, "csrf_token": csrf(login.text), "next": "/console/"})
+    assert page.status_code == 200 and "Log out" in page.text
+    replied = console.post(f"{stack.web_url}/console/cases/{case_id}/reply", data={"csrf_token": csrf(page.text), "text": text})
+    assert replied.status_code == 200 and "could not be reached" not in replied.text
+
+
+def wait_for(check: Any, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return bool(check())
+
+
+def test_a_counselors_reply_counts_as_delivered_only_once_the_widget_has_it(stack: Stack, chromium: Path) -> None:
+    """Security review, point 5: the widget acknowledges a reply it shows; a reply sent while
+    the chat is closed stays pending and arrives when the person comes back."""
+    expect.set_options(timeout=60_000)
+    cases = CaseStore(make_engine(stack.answers_url))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{stack.web_url}/")
+            type_answer(page, "hi")
+            log = page.get_by_role("log", name="Conversation")
+            expect(log).to_contain_text("Stage 1 of 7 – Welcome")
+            type_answer(page, "yes")
+            expect(log).to_contain_text("What brings you here?")
+            type_answer(page, "I would like to talk to a human counselor please")
+            expect(log).to_contain_text("I've asked a counselor to join")
+            (case,) = [c for c in cases.cases() if c.channel == "socketio" and c.is_open]
+
+            # The chat is open: the reply shows, and the widget's acknowledgement marks it delivered.
+            console_reply(stack, case.id, "Hello, I'm Anna. How can I help?")
+            expect(log).to_contain_text("Anna Li: Hello, I'm Anna. How can I help?")
+            assert wait_for(lambda: all(m.delivered_at for m in cases.messages(case.id) if m.author == "counselor"))
+
+            # The chat is closed: the next reply waits, pending …
+            page.close()
+            console_reply(stack, case.id, "Take your time – I'm here until five.")
+            time.sleep(2)
+            (later,) = [m for m in cases.messages(case.id) if m.text.startswith("Take your time")]
+            assert cases.message(later.id).delivered_at is None
+
+            # … and arrives, once, when the person opens the chat again.
+            back = context.new_page()
+            back.goto(f"{stack.web_url}/")
+            back_log = back.get_by_role("log", name="Conversation")
+            expect(back_log).to_contain_text("Anna Li: Take your time – I'm here until five.")
+            assert wait_for(lambda: cases.message(later.id).delivered_at is not None)
+            time.sleep(1)
+            assert back_log.inner_text().count("Take your time") == 1
+        finally:
+            browser.close()
+            cases.engine.dispose()
 
 
 # docs/webchat.md's snippet for intranet pages, with this stack's addresses

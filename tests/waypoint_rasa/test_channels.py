@@ -14,7 +14,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from sanic import Sanic
 
+from bot.config import Settings
+from bot.handoff.delivery import DELIVERY_KEY
+from bot.ratelimit import RateLimiter
 from tests.servers import rasa_like_app, serve
+from waypoint_rasa import limits
 from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, from_this_machine
 
 TOKEN = "s3cret-token"
@@ -29,10 +33,10 @@ def test_take_returns_a_senders_messages_in_order_and_empties_the_inbox() -> Non
         inbox.put("ann", {"recipient_id": "ann", "text": f"m{n}"})
     inbox.put("bob", {"recipient_id": "bob", "text": "for bob"})
 
-    assert [m["text"] for m in inbox.take("ann")] == ["m0", "m1", "m2"]
-    assert inbox.take("ann") == []
-    assert inbox.take("bob") == [{"recipient_id": "bob", "text": "for bob"}]
-    assert inbox.take("nobody") == []
+    assert [m["text"] for m in inbox.take("ann")[0]] == ["m0", "m1", "m2"]
+    assert inbox.take("ann") == ([], [])
+    assert inbox.take("bob") == ([{"recipient_id": "bob", "text": "for bob"}], [])
+    assert inbox.take("nobody") == ([], [])
 
 
 def test_the_limit_drops_the_oldest_messages() -> None:
@@ -41,8 +45,8 @@ def test_the_limit_drops_the_oldest_messages() -> None:
         inbox.put("ann", {"text": f"m{n}"})
     inbox.put("bob", {"text": "b0"})
 
-    assert [m["text"] for m in inbox.take("ann")] == ["m2", "m3", "m4"]
-    assert [m["text"] for m in inbox.take("bob")] == ["b0"]  # per sender
+    assert [m["text"] for m in inbox.take("ann")[0]] == ["m2", "m3", "m4"]
+    assert [m["text"] for m in inbox.take("bob")[0]] == ["b0"]  # per sender
 
 
 async def test_inbox_output_puts_messages_per_recipient_and_still_collects() -> None:
@@ -59,8 +63,8 @@ async def test_inbox_output_puts_messages_per_recipient_and_still_collects() -> 
         {"recipient_id": "bob", "text": "Rate it", "buttons": [{"title": "5", "payload": "5"}]},
         {"recipient_id": "ann", "text": "Second"},
     ]
-    assert inbox.take("ann") == [{"recipient_id": "ann", "text": "Hello Ann"}, {"recipient_id": "ann", "text": "Second"}]
-    assert inbox.take("bob") == [{"recipient_id": "bob", "text": "Rate it", "buttons": [{"title": "5", "payload": "5"}]}]
+    assert inbox.take("ann") == ([{"recipient_id": "ann", "text": "Hello Ann"}, {"recipient_id": "ann", "text": "Second"}], [])
+    assert inbox.take("bob") == ([{"recipient_id": "bob", "text": "Rate it", "buttons": [{"title": "5", "payload": "5"}]}], [])
 
 
 async def test_the_rest_channel_is_the_output_of_trigger_intent_with_output_channel_latest() -> None:
@@ -75,7 +79,7 @@ async def test_the_rest_channel_is_the_output_of_trigger_intent_with_output_chan
 
     assert RestWithInboxInput.name() == "rest"
     assert isinstance(output, InboxOutput)
-    assert channel.inbox.take("employee-1") == [{"recipient_id": "employee-1", "text": "Ann Lee: hello"}]
+    assert channel.inbox.take("employee-1") == ([{"recipient_id": "employee-1", "text": "Ann Lee: hello"}], [])
 
 
 # -- the REST channel on a server, as Rasa registers it -----------------------------------------------------------
@@ -133,6 +137,42 @@ async def test_the_webhook_answers_and_the_inbox_keeps_what_came_outside_the_req
         assert (await call("GET", url + "/inbox"))[0] == 400
 
 
+class ReplyingAgent(EchoAgent):
+    """Answers, then sends a counselor's pending reply as the deliver action does (tagged)."""
+
+    def __init__(self, reply: int) -> None:
+        super().__init__()
+        self.reply = reply
+
+    async def handle_message(self, message: UserMessage) -> None:
+        await super().handle_message(message)
+        await message.output_channel.send_response(message.sender_id, {"text": "Anna Li: sorry, I was away", DELIVERY_KEY: self.reply})
+
+
+async def test_a_reply_in_the_answer_to_a_message_is_delivered_with_that_answer(replies) -> None:
+    reply = replies.pending("rest", "ann")
+    async for url in served(RestWithInboxInput(), ReplyingAgent(reply)):
+        assert await call("POST", url + "/webhook", json={"sender": "ann", "message": "hello?"}) == (
+            200, [{"recipient_id": "ann", "text": "echo: hello?"}, {"recipient_id": "ann", "text": "Anna Li: sorry, I was away"}]
+        )
+    assert replies.delivered(reply)
+
+
+async def test_a_reply_in_the_inbox_is_delivered_when_the_inbox_is_read(replies) -> None:
+    reply = replies.pending("rest", "ann")
+    channel = RestWithInboxInput()
+    async for url in served(channel, EchoAgent()):
+        await channel.get_output_channel().send_response("ann", {"text": "Anna Li: hello", DELIVERY_KEY: reply})
+        await channel.get_output_channel().send_text_message("ann", "Something else")
+        assert not replies.delivered(reply)  # in the inbox, not yet with the person
+        assert await call("GET", url + "/inbox", params={"sender": "bob"}) == (200, [])
+        assert not replies.delivered(reply)
+        assert await call("GET", url + "/inbox", params={"sender": "ann"}) == (
+            200, [{"recipient_id": "ann", "text": "Anna Li: hello"}, {"recipient_id": "ann", "text": "Something else"}]
+        )
+    assert replies.delivered(reply)
+
+
 @pytest.mark.parametrize("stream", [False, True])
 async def test_the_callers_input_channel_is_ignored(stream: bool) -> None:
     agent = EchoAgent()
@@ -181,6 +221,24 @@ async def test_with_a_token_the_webhook_and_the_inbox_need_it() -> None:
         # through a proxy too: the token is what counts
         assert (await call("POST", url + "/webhook", headers={**good, "X-Forwarded-For": "203.0.113.9"}, **message))[0] == 200
         assert (await call("GET", url + "/"))[0] == 200  # the channel's health route
+
+
+async def test_a_flooding_client_address_is_refused_and_others_go_on(monkeypatch) -> None:
+    # Behind a trusted proxy the client's address is the one it names; each address counts alone.
+    monkeypatch.setattr(limits, "_address_limiter", RateLimiter(3, 60.0))
+    agent = EchoAgent()
+    channel = RestWithInboxInput(token=TOKEN, settings=Settings(trusted_proxies="127.0.0.1"))
+    async for url in served(channel, agent):
+        good = {"Authorization": f"Bearer {TOKEN}"}
+
+        async def post(address: str, sender: str) -> int:
+            headers = {**good, "X-Forwarded-For": address}
+            return (await call("POST", url + "/webhook", headers=headers, json={"sender": sender, "message": "hi"}))[0]
+
+        # many senders from one address (a script making up sender ids): the fourth is refused
+        assert [await post("203.0.113.9", f"s{i}") for i in range(4)] == [200, 200, 200, 429]
+        assert await post("198.51.100.7", "s9") == 200
+    assert len(agent.messages) == 4
 
 
 @pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP"])

@@ -20,6 +20,9 @@ from rasa.core.channels.channel import UserMessage, register
 from rasa.shared.exceptions import InvalidConfigException
 from sanic import Sanic, response
 
+from slack_sdk.errors import SlackApiError
+
+from bot.handoff.delivery import DELIVERY_KEY
 from tests.fakes import SLACK_TOKEN, FakeSlack
 from tests.servers import serve as serve_app
 from waypoint_rasa.slack import (
@@ -268,6 +271,27 @@ async def test_text_goes_to_the_configured_api_url_with_the_token(fake_slack: Fa
     assert posted["text"] == "Your plan: <https://plans.example.org/plan/t0k/career-plan.pdf>"
     assert posted["unfurl_links"] is False and posted["unfurl_media"] is False  # Slack must not fetch the plan
     assert "as_user" not in posted
+
+
+async def test_a_counselors_reply_is_delivered_when_slack_answers_ok(fake_slack: FakeSlack, replies) -> None:
+    reply = replies.pending("slack", EMPLOYEE)
+    bot = WaypointSlackBot(SLACK_TOKEN, fake_slack.url, DM)
+
+    await bot.send_response(EMPLOYEE, {"text": "Anna Li: hello", DELIVERY_KEY: reply})
+
+    assert [m["text"] for m in fake_slack.messages] == ["Anna Li: hello"]
+    assert replies.delivered(reply)
+
+
+async def test_a_reply_slack_refuses_stays_pending(fake_slack: FakeSlack, replies) -> None:
+    reply = replies.pending("slack", EMPLOYEE)
+    fake_slack.fail_with = "channel_not_found"
+    bot = WaypointSlackBot(SLACK_TOKEN, fake_slack.url, DM)
+
+    with pytest.raises(SlackApiError):
+        await bot.send_response(EMPLOYEE, {"text": "Anna Li: hello", DELIVERY_KEY: reply})
+
+    assert not replies.delivered(reply)  # sent again with the person's next message, or from the console
 
 
 async def test_buttons_are_slack_buttons_under_the_text(fake_slack: FakeSlack) -> None:

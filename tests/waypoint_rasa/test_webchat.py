@@ -9,16 +9,23 @@ import logging
 import socket
 import time
 import uuid
-from typing import Any, AsyncIterator
+from types import SimpleNamespace
+from typing import Any, AsyncIterator, Callable
 
 import aiohttp
 import jwt
 import pytest
 import socketio
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import InMemoryLockStore
 from sanic import Sanic
 
 from bot.config import Settings
+from bot.conversation.messages import text as t
+from bot.handoff import COUNSELOR_REPLY_INTENT
+from bot.handoff.delivery import DELIVERY_KEY
+from bot.ratelimit import RateLimiter
+from waypoint_rasa import limits
 from waypoint_rasa.webchat import (
     ANONYMOUS_PREFIX,
     EMPLOYEE_PREFIX,
@@ -160,6 +167,7 @@ class Served:
         self.channel = channel
         self.received: list[UserMessage] = []
         self.url = ""
+        self.app: Any = None
 
     async def on_new_message(self, message: UserMessage) -> None:
         self.received.append(message)
@@ -178,6 +186,7 @@ async def served(monkeypatch) -> AsyncIterator[Served]:
     serving = Served(channel)
     app = Sanic(f"webchat_{uuid.uuid4().hex[:12]}")
     app.blueprint(channel.blueprint(serving.on_new_message), url_prefix=channel.url_prefix())
+    serving.app = app
     server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.before_start()
@@ -332,6 +341,99 @@ async def test_a_counselors_reply_reaches_the_widget_through_the_output_channel(
     await browser.close()
 
 
+async def wait_until(check: Callable[[], bool], timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return check()
+
+
+async def test_a_reply_is_delivered_when_a_socket_of_the_person_acknowledges_it(served: Served, replies) -> None:
+    browser = await Browser().connect(served.url)
+    sender = IDENTITIES.anonymous(await browser.session(None))
+    assert sender is not None
+    reply = replies.pending("socketio", sender)
+
+    output = served.channel.get_output_channel()
+    assert output is not None
+    await output.send_response(sender, {"text": "Anna Li: hello\nHow are you?\n\nTake your time.", DELIVERY_KEY: reply})
+
+    # One message (a counselor's reply is not split), which the socket acknowledges.
+    assert await wait_until(lambda: replies.delivered(reply))
+    assert browser.bot == [{"text": "Anna Li: hello  \nHow are you?\n\nTake your time."}]
+    await browser.close()
+
+
+class ResendingAgent:
+    """Stands in for Rasa's agent on a reconnection: the counselor-reply intent runs the
+    action that sends every pending reply of the person (actions/handoff.py), tagged."""
+
+    def __init__(self, replies) -> None:
+        self.replies = replies
+        self.triggered: list[tuple[str, str]] = []
+        self.lock_store = InMemoryLockStore()
+        self.processor = self
+
+    async def fetch_tracker_and_update_session(self, sender: str) -> Any:
+        return SimpleNamespace(sender_id=sender)
+
+    async def trigger_intent(self, intent_name: str, entities: list, output_channel: Any, tracker: Any) -> None:
+        self.triggered.append((intent_name, tracker.sender_id))
+        found = self.replies.store.pending_replies("socketio", tracker.sender_id)
+        for message in found[1] if found else []:
+            await output_channel.send_response(tracker.sender_id, {"text": message.text, DELIVERY_KEY: message.id})
+
+
+async def test_a_reply_nobody_received_stays_pending_and_goes_out_on_the_next_connection(served: Served, replies) -> None:
+    agent = ResendingAgent(replies)
+    served.app.ctx.agent = agent
+    browser = await Browser().connect(served.url)
+    session_id = await browser.session(None)
+    sender = IDENTITIES.anonymous(session_id)
+    assert sender is not None
+    await browser.close()
+    await asyncio.sleep(0.2)  # the server notices the closed socket
+
+    # The widget is closed: nobody acknowledges, the reply stays pending.
+    reply = replies.pending("socketio", sender, "Anna Li: are you still there?")
+    output = served.channel.get_output_channel()
+    assert output is not None
+    await output.send_response(sender, {"text": "Anna Li: are you still there?", DELIVERY_KEY: reply})
+    await asyncio.sleep(0.3)
+    assert not replies.delivered(reply)
+
+    # The person comes back: the pending reply is sent again, and delivered.
+    again = await Browser().connect(served.url)
+    assert await again.session(session_id) == session_id
+    assert await wait_until(lambda: replies.delivered(reply))
+    assert again.bot == [{"text": "Anna Li: are you still there?"}]
+    assert agent.triggered == [(COUNSELOR_REPLY_INTENT, sender)]
+
+    # Nothing pending: the next connection triggers nothing.
+    await again.close()
+    third = await Browser().connect(served.url)
+    await third.session(session_id)
+    await asyncio.sleep(0.3)
+    assert agent.triggered == [(COUNSELOR_REPLY_INTENT, sender)] and third.bot == []
+    await third.close()
+
+
+async def test_a_flooding_client_address_is_asked_to_slow_down_whatever_identities_it_uses(served: Served, monkeypatch) -> None:
+    monkeypatch.setattr(limits, "_address_limiter", RateLimiter(3, 60.0))
+    browsers = [await Browser().connect(served.url) for _ in range(2)]
+    for browser in browsers:
+        await browser.session(None)  # two anonymous identities, one address
+    for n in range(2):
+        await browsers[0].say(f"first {n}")
+        await browsers[1].say(f"second {n}")
+    await browsers[1].wait_for_bot(2)
+
+    assert len(served.received) == 3  # the fourth message from the address was not read
+    assert {"text": t("slow_down")} in browsers[1].bot
+    for browser in browsers:
+        await browser.close()
+
+
 async def test_messages_before_a_session_and_malformed_ones_are_ignored(served: Served) -> None:
     browser = await Browser().connect(served.url)
     await browser.say("too early", "anon-whatever")
@@ -341,7 +443,8 @@ async def test_messages_before_a_session_and_malformed_ones_are_ignored(served: 
     await browser.say("x" * 5000, token)
     await browser.wait_for_bot(1)
     await browser.close()
-    assert [len(m.text) for m in served.received] == [4000]
+    # cut to one more than the cap: the turn core answers that it is too long (never a cut answer)
+    assert [len(m.text) for m in served.received] == [4001]
 
 
 async def test_only_the_configured_pages_may_open_the_socket(served: Served) -> None:

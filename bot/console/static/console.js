@@ -9,15 +9,32 @@
   function messageItem(message) {
     var item = document.createElement("li");
     item.className = "message message-" + (message.author === "employee" ? "employee" : "counselor");
+    item.setAttribute("data-message-id", String(message.id));
     var meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = message.who + " · " + message.at + (message.delivered ? "" : " · not delivered yet");
+    meta.textContent = message.who + " · " + message.at + " ";
+    if (!message.delivered) {
+      var pending = document.createElement("em");
+      pending.className = "pending";
+      pending.textContent = "· not delivered yet";
+      meta.appendChild(pending);
+    }
     var text = document.createElement("p");
     text.className = "text";
     text.textContent = message.text;
     item.appendChild(meta);
     item.appendChild(text);
     return item;
+  }
+
+  // Replies the employee's chat has confirmed since the page was drawn lose "not delivered yet".
+  function markDelivered(list, pendingIds) {
+    list.querySelectorAll("li[data-message-id] .pending").forEach(function (mark) {
+      var id = Number(mark.closest("li").getAttribute("data-message-id"));
+      if (pendingIds.indexOf(id) < 0) {
+        mark.remove();
+      }
+    });
   }
 
   function start(list) {
@@ -46,6 +63,9 @@
           return response.json();
         })
         .then(function (body) {
+          if (body && body.pending) {
+            markDelivered(list, body.pending);
+          }
           if (!body || !body.messages || body.messages.length === 0) {
             return;
           }

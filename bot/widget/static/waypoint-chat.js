@@ -142,6 +142,11 @@
             : "The chat cannot reach the server right now. It keeps trying…");
         },
         disconnect: function () { status("The connection was lost. Reconnecting…"); },
+        // A counselor's reply asks for an acknowledgement: the server counts it as delivered
+        // only then, and sends it again on the next visit otherwise.
+        bot_uttered: function (message, acknowledge) {
+          if (typeof acknowledge === "function") acknowledge(true);
+        },
       },
     }, element);
     watch(element || document.body);

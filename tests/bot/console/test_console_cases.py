@@ -200,8 +200,13 @@ async def test_messages_json_returns_what_is_new(console):
         (second.id, "employee", "second", "Employee", True),
         (reply.id, "counselor", "third", "Alice Archer", False),
     ]
+    # The replies still pending, so that the page drops "not delivered yet" once the channel confirms.
+    assert body["pending"] == [reply.id]
     status, body = await alice.json(f"/console/cases/{case.id}/messages.json?after=nonsense")
     assert len(body["messages"]) == 3
+    console.cases.mark_delivered([reply.id])
+    status, body = await alice.json(f"/console/cases/{case.id}/messages.json?after={reply.id}")
+    assert body == {"messages": [], "pending": [], "closed": False}
 
 
 async def test_employee_markup_is_shown_as_text(console):

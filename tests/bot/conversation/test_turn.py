@@ -3,6 +3,7 @@ answers are ever recorded. No tracker, no server: a Turn in, a Reply out."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from typing import Any
 
@@ -1397,6 +1398,18 @@ def test_a_message_longer_than_the_turn_reads_is_said_so_and_nothing_stored(make
     assert reply.records == [] and reply.intent == "too_long"
     assert reply.texts()[0].startswith("That message is very long – I can read up to 4,000 characters")
     assert reply.texts()[-1].startswith("What matters most to you in work")
+
+
+def test_the_longest_message_read_is_configured(make_turn):
+    base = make_turn("Stability, learning new things and a team I trust", intent="inform", confidence=0.9,
+                     open_question="values", stage="assessment")
+    short = dataclasses.replace(base, settings=dataclasses.replace(base.settings, max_message_chars=500))
+    longer = dataclasses.replace(short, text="word " * 101)  # 505 characters
+
+    assert respond(short).intent != "too_long" and answers(respond(short))["values"]
+    reply = respond(longer)
+    assert reply.records == [] and reply.intent == "too_long"
+    assert reply.texts()[0].startswith("That message is very long – I can read up to 500 characters")
 
 
 @pytest.mark.parametrize("text", ["pls delete the department one. i dont want that saved at all", "remove my answer about department"])

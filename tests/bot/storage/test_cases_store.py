@@ -485,12 +485,14 @@ def test_messages(cs):
     assert [m.id for m in cs.messages(case.id)] == [m1.id, m2.id]
     assert [m.id for m in cs.messages(case.id, after_id=m1.id)] == [m2.id]
     assert cs.messages(case.id, after_id=m2.id) == []
-    cs.mark_delivered(m2.id, now=at(5))
-    cs.mark_delivered(m2.id, now=at(7))  # idempotent: the first delivery time stays
+    assert cs.mark_delivered([m2.id, m2.id], now=at(5)) == 1
+    assert cs.mark_delivered([m2.id], now=at(7)) == 0  # idempotent: the first delivery time stays
     assert cs.message(m2.id).delivered_at == at(5)
+    # Only counselor replies are delivered somewhere; unknown ids change nothing.
+    assert cs.mark_delivered([m1.id, 999], now=at(5)) == 0
     assert cs.message(m1.id).delivered_at is None
-    cs.mark_delivered(999, now=at(5))
     assert cs.message(999) is None
+    assert cs.mark_delivered([]) == 0
 
 
 @pytest.mark.parametrize("author", ["bot", "admin", "", "Employee"])
@@ -797,8 +799,8 @@ def _fill(cs: CaseStore):
     cs.take_case(case.id, alice.id, now=at(1))
     cs.hand_back(case.id, now=at(2))
     cs.close_case(case.id, "done", now=at(3))
-    message = cs.add_message(case.id, "employee", "hello", now=at(4))
-    cs.mark_delivered(message.id, now=at(5))
+    message = cs.add_message(case.id, "counselor", "hello", counselor_id=alice.id, now=at(4))
+    cs.mark_delivered([message.id], now=at(5))
     cs.add_note(case.id, alice.id, "note", now=at(6))
     complaint = cs.add_complaint(case.id, "complaint", now=at(7))
     cs.resolve_complaint(complaint.id, alice.id, "ok", now=at(8))

@@ -1,0 +1,41 @@
+"""Fixtures for the channels' side of counselor-reply delivery (waypoint_rasa/delivery.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import pytest
+
+from bot.storage import CaseUpdate, make_engine, migrate
+from bot.storage.cases import CaseStore
+from waypoint_rasa import delivery
+
+
+@dataclass
+class Replies:
+    """An answer store with open cases; the channels confirm replies in it."""
+
+    store: CaseStore
+
+    def pending(self, channel: str, sender: str, text: str = "Anna Li: hello, I'm here now") -> int:
+        """A counselor reply to `sender`'s open case, not yet delivered: its id."""
+        found = self.store.open_case_for(channel, sender)
+        case = found or self.store.open_case(channel, sender, CaseUpdate(reason="requested"))[0]
+        counselor = self.store.add_counselor(f"anna{case.id}", "Anna Li", "not-a-real-hash")
+        return self.store.add_message(case.id, "counselor", text, counselor.id).id
+
+    def delivered(self, message_id: int) -> bool:
+        message = self.store.message(message_id)
+        return message is not None and message.delivered_at is not None
+
+
+@pytest.fixture
+def replies(tmp_path) -> Iterator[Replies]:
+    url = f"sqlite:///{tmp_path / 'answers.db'}"
+    migrate(url)
+    store = CaseStore(make_engine(url))
+    delivery.use(store)
+    yield Replies(store)
+    delivery.use(None)
+    store.engine.dispose()
