@@ -8,6 +8,7 @@ day passed in, so results are reproducible in tests.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,7 +134,17 @@ def _resolve_next(m: re.Match, today: date) -> date:
     return add_months(today, 12)
 
 
+# A date phrase is short ("the end of the third quarter of next year"). dateparser's time
+# grows steeply with one long "word" (2,000 digits: 15 s; near 4,000 characters: two minutes,
+# or a RecursionError), so longer text is never handed to it.
+DATEPARSER_MAX_CHARS = 80
+DATEPARSER_MAX_WORD = 24
+MAX_CANDIDATES = 5
+
+
 def _dateparser(fragment: str, today: date) -> date | None:
+    if len(fragment) > DATEPARSER_MAX_CHARS or any(len(word) > DATEPARSER_MAX_WORD for word in fragment.split()):
+        return None
     parsed = dateparser.parse(
         fragment,
         languages=["en"],
@@ -177,7 +188,8 @@ def find_date(text: str, today: date) -> DateMatch | None:
             except ValueError:
                 continue
     for pattern in (_ISO, _NUMERIC, _MONTH_DATE):
-        for m in pattern.finditer(text):
+        # the first few candidates only: text made of date-like pieces must not cost one dateparser call each
+        for m in itertools.islice(pattern.finditer(text), MAX_CANDIDATES):
             fragment = m.group(0).strip()
             if pattern is _MONTH_DATE and fragment.lower() in ("may", "mar", "jun", "sep", "dec", "jan"):
                 # "may" is usually the verb; bare month abbreviations are too ambiguous.
@@ -215,12 +227,13 @@ def parse_date(text: str, today: date) -> date | None:
 
 
 _SPAN = re.compile(r"\b(?P<low>\d+)(?:\s*(?:-|–|to|or)\s*(?P<high>\d+))?\s*(?P<unit>year|yr|month|mth|mo)s?\b", re.I)
-_DURATION = re.compile(rf"(?P<n>{_NUM})\s+(?P<half1>and\s+a\s+half\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
+# (?<!…): a number is read from its first digit only, so a long run of digits costs one pass, not n²
+_DURATION = re.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s+(?P<half1>and\s+a\s+half\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
 _SINCE = re.compile(r"\bsince\s+(?P<what>.+)$", re.I)
 _JUST_STARTED = re.compile(r"\b(just started|brand new|new in|recently|this week|a few days|few days|less than a month)\b", re.I)
 
 
-_ZH_DURATION = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?P<half>个半)?\s*(?:多)?\s*(?P<unit>年|个月|月|周|星期|天)(?P<half2>半)?")
+_ZH_DURATION = re.compile(r"(?<![\d一二两三四五六七八九十])(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?P<half>个半)?\s*(?:多)?\s*(?P<unit>年|个月|月|周|星期|天)(?P<half2>半)?")
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

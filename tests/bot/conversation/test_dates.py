@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -184,3 +185,24 @@ def test_chat_shorthand_durations(text, months):
 @pytest.mark.parametrize(("text", "day"), [("end of this yr", date(2026, 12, 31)), ("by end of next yr", date(2027, 12, 31))])
 def test_yr_for_year_in_dates(text, day):
     assert parse_date(text, date(2026, 12, 6)) == day
+
+
+@pytest.mark.parametrize("attack", [
+    "1" * 3999,                      # one long "word" of digits: two minutes in dateparser
+    "since " + "1" * 3990,           # after "since" (the time in the role)
+    "'" * 1000,                      # dateparser recursed on these
+    "-".join("a" * 1000),
+    "by " + "march " * 600,
+    "一" * 3999,                     # Chinese numerals: the duration pattern was n²
+    "1.5" * 1300,                    # many date-like pieces: one dateparser call each
+    "15/03/2027 " * 350,
+], ids=["digits", "since-digits", "apostrophes", "hyphens", "months", "chinese-numerals", "pieces", "dates"])
+def test_long_text_never_ties_up_the_date_reader(today, attack):
+    # A date phrase is short: longer text is not handed to dateparser (it took up to two minutes).
+    started = time.perf_counter()
+    parse_date(attack, today)
+    parse_duration_months(attack, today)
+    assert time.perf_counter() - started < 0.5
+    # and real dates still read
+    assert parse_date("15 March 2027", today) == date(2027, 3, 15)
+    assert parse_duration_months("since March 2023", today) is not None

@@ -66,3 +66,23 @@ def test_any_message_in_any_state_gets_a_reply(careers, text, intent, confidence
     for record in reply.records:
         if isinstance(record, AnswerRecord):
             assert record.key in QUESTIONS
+
+
+def test_a_long_message_costs_little_at_every_question(careers) -> None:
+    """Near the cap, at each question: the turn stays cheap (dates once took two minutes at
+    a deadline question, 15 s at the time in the role)."""
+    import time
+
+    nlu = Nlu(intent="inform", confidence=0.9, topic=None, topic_confidence=0.0, entities={})
+    respond(Turn("warm up", nlu, {**BASE, "open_question": "action_steps", "stage": "action_plan"}, TODAY, TurnSettings(),
+                 careers, TOPICS))  # the first turn loads the catalogues
+    slow = {}
+    for key in sorted(QUESTIONS):
+        for text in ("1" * (MAX_MESSAGE_CHARS - 1), "since " + "1" * 2000, "'" * 1500, "word " * 799):
+            slots = {**BASE, "open_question": key, "stage": QUESTIONS[key].stage}
+            started = time.perf_counter()
+            respond(Turn(text, nlu, slots, TODAY, TurnSettings(), careers, TOPICS))
+            elapsed = time.perf_counter() - started
+            if elapsed > 0.5:
+                slow[(key, text[:12])] = round(elapsed, 2)
+    assert slow == {}
