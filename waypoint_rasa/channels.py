@@ -37,6 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings, is_loopback
+from bot.conversation.messages import text as t
 from bot.handoff.delivery import delivery_of
 from waypoint_rasa import delivery, http_guard
 from waypoint_rasa.limits import address_allowed, rate_limited
@@ -126,8 +127,17 @@ class RestWithInboxInput(RestInput):
                 return response.json({"error": "Not authenticated"}, status=401)
             if self.token is None and not from_this_machine(request):
                 return response.json({"error": "The REST channel answers only this machine (WAYPOINT_REST_TOKEN)"}, status=403)
-            if path.endswith("/webhook") and await self._another_channels(request):
-                return response.json({"error": "This sender's conversation is on another channel"}, status=403)
+            if path.endswith("/webhook"):
+                if not _sender_of(request):
+                    # Rasa would file it under "default" (or the text of a list): one conversation for all
+                    return response.json({"error": "Say who is writing: a \"sender\" id"}, status=400)
+                try:
+                    elsewhere = await self._another_channels(request)
+                except Exception as error:  # noqa: BLE001 – the tracker store is down: fail closed, as a turn does
+                    logger.error("REST: the conversation could not be looked up: %s", type(error).__name__)
+                    return response.json([{"recipient_id": _sender_of(request), "text": t("cannot_save")}], status=503)
+                if elsewhere:
+                    return response.json({"error": "This sender's conversation is on another channel"}, status=403)
             if path.endswith("/webhook") and not address_allowed(self.name(), self.client_address(request)):
                 return response.json({"error": "Too many messages from this address: try again in a minute"}, status=429)
             return None
@@ -145,10 +155,9 @@ class RestWithInboxInput(RestInput):
 
     async def _another_channels(self, request: Request) -> bool:
         """Whether the sender's stored conversation came from a channel other than REST."""
-        body = request.json
-        sender = body.get("sender") if isinstance(body, dict) else None
+        sender = _sender_of(request)
         tracker_store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
-        if not isinstance(sender, str) or tracker_store is None:
+        if not sender or tracker_store is None:
             return False
         tracker = await tracker_store.retrieve(sender)
         channel = tracker.get_latest_input_channel() if tracker is not None else None
@@ -173,6 +182,13 @@ def confirming_replies(on_new_message: Callable[[UserMessage], Awaitable[Any]]) 
             await delivery.confirm(collector.deliveries)
 
     return handle
+
+
+def _sender_of(request: Request) -> str:
+    """The sender id as Rasa will use it: Rasa's REST channel turns a number into its text."""
+    body = request.json if request.body else None
+    sender = body.get("sender") if isinstance(body, dict) else None
+    return str(sender) if isinstance(sender, (str, int, float)) and not isinstance(sender, bool) else ""
 
 
 _PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")

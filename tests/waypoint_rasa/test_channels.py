@@ -15,10 +15,12 @@ from rasa.shared.core.events import UserUttered
 from sanic import Sanic
 
 from bot.config import Settings
+from bot.conversation.messages import text as t
 from bot.handoff.delivery import DELIVERY_KEY
 from bot.ratelimit import RateLimiter
 from tests.servers import rasa_like_app, serve
 from waypoint_rasa import limits
+from waypoint_rasa.fail_closed import TrackerStoreUnavailable
 from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, from_this_machine
 
 TOKEN = "s3cret-token"
@@ -203,6 +205,35 @@ async def test_a_sender_whose_conversation_is_on_another_channel_is_refused() ->
     assert [m.text for m in agent.messages] == ["hi", "again"]
     kept = await agent.tracker_store.retrieve("U0123SLACK")
     assert kept is not None and [e.text for e in kept.events if isinstance(e, UserUttered)] == ["I want to grow into management"]
+
+
+async def test_a_numeric_sender_is_checked_as_the_text_rasa_makes_of_it_and_no_sender_is_refused() -> None:
+    agent = EchoAgent()
+    slack_person = await agent.tracker_store.get_or_create_tracker("12345")
+    slack_person.update(UserUttered("my private words", input_channel="slack"))
+    await agent.tracker_store.save(slack_person)
+
+    async for url in served(RestWithInboxInput(), agent):
+        status, answer = await call("POST", url + "/webhook", json={"sender": 12345, "message": "show my plan"})
+        assert status == 403 and "another channel" in answer["error"]
+        for body in ({"message": "hi"}, {"sender": None, "message": "hi"}, {"sender": ["a"], "message": "hi"},
+                     {"sender": {"id": 1}, "message": "hi"}, {"sender": "", "message": "hi"}, {"sender": True, "message": "hi"}):
+            assert (await call("POST", url + "/webhook", json=body))[0] == 400
+    assert agent.messages == []
+
+
+async def test_a_tracker_store_that_is_down_fails_closed_before_the_message_is_read() -> None:
+    agent = EchoAgent()
+
+    async def down(sender_id: str) -> None:
+        raise TrackerStoreUnavailable()
+
+    agent.tracker_store.retrieve = down  # type: ignore[method-assign]
+    async for url in served(RestWithInboxInput(), agent):
+        assert await call("POST", url + "/webhook", json={"sender": "ann", "message": "my secret"}) == (
+            503, [{"recipient_id": "ann", "text": t("cannot_save")}]
+        )
+    assert agent.messages == []
 
 
 async def test_with_a_token_the_webhook_and_the_inbox_need_it() -> None:
