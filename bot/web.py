@@ -20,7 +20,7 @@ from typing import Awaitable, Callable, Sequence
 from argon2 import PasswordHasher
 from sanic import Sanic
 from sanic.request import Request
-from sanic.response import HTTPResponse, text
+from sanic.response import HTTPResponse, raw, text
 
 from bot.config import Settings
 from bot.console.auth import Authenticator, Clock, Passwords
@@ -48,6 +48,15 @@ _app_numbers = itertools.count(1)
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# A waypoint marker on the console's teal: the tab of the chat page and the console.
+FAVICON_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    b'<rect width="32" height="32" rx="7" fill="#0b6e69"/>'
+    b'<path d="M16 5c-4.4 0-8 3.4-8 7.8C8 18.6 16 27 16 27s8-8.4 8-14.2C24 8.4 20.4 5 16 5z" fill="#fff"/>'
+    b'<circle cx="16" cy="12.8" r="3.2" fill="#0b6e69"/></svg>'
+)
 
 
 def create_app(
@@ -86,6 +95,13 @@ def create_app(
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
         return text("ok")
+
+    # The chat page and the console link it; browsers also ask for /favicon.ico on their own.
+    async def favicon(request: Request) -> HTTPResponse:
+        return raw(FAVICON_SVG, content_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+    app.add_route(favicon, "/favicon.svg", methods=["GET"], name="favicon_svg")
+    app.add_route(favicon, "/favicon.ico", methods=["GET"], name="favicon_ico")
 
     # -- hook: long-running work beside the server (e.g. bot/handoff/notify.py's deliver_due loop) --
     @app.after_server_start

@@ -64,8 +64,10 @@ def queue_row(case: CaseRecord, names: Mapping[int, str], me: CounselorRecord, n
         waited, still = case.taken_at - case.created_at, False
     else:
         waited, still = None, False
+    # handed back but not closed: the bot has the conversation again, whatever the status says
+    status = "back with the bot" if case.is_open and case.handed_back_at is not None else STATUS_LABELS.get(case.status, case.status)
     return QueueRow(
-        case.id, case.urgent, STATUS_LABELS.get(case.status, case.status), REASON_LABELS.get(case.reason, case.reason),
+        case.id, case.urgent, status, REASON_LABELS.get(case.reason, case.reason),
         case.stage, case.specialty, case.after_hours, case.created_at,
         names.get(case.counselor_id) if case.counselor_id is not None else None,
         case.counselor_id == me.id, waited, still,
@@ -76,16 +78,18 @@ def queue_groups(
     open_cases: Sequence[CaseRecord], closed: Sequence[CaseRecord], names: Mapping[int, str], me: CounselorRecord,
     now: datetime,
 ) -> list[tuple[str, str, list[QueueRow]]]:
-    """(key, heading, rows) for new, assigned, active and recently closed cases, in queue order."""
+    """(key, heading, rows) for new, assigned, active, handed-back and recently closed cases, in queue order."""
     headings = (
         ("new", "New – waiting for a counselor"),
         ("assigned", "Assigned – not yet taken"),
         ("active", "Active – with a counselor"),
     )
+    with_bot = [c for c in open_cases if c.handed_back_at is not None]
     groups = [
-        (key, heading, [queue_row(c, names, me, now) for c in open_cases if c.status == key])
+        (key, heading, [queue_row(c, names, me, now) for c in open_cases if c.status == key and c.handed_back_at is None])
         for key, heading in headings
     ]
+    groups.append(("with-bot", "Back with the bot – handed back, not closed", [queue_row(c, names, me, now) for c in with_bot]))
     groups.append(("closed", "Recently closed", [queue_row(c, names, me, now) for c in closed]))
     return groups
 

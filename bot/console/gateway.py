@@ -10,6 +10,7 @@ Errors never carry the URL (it holds the token), the sender id or any message te
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -52,11 +53,17 @@ class ConversationGateway(Protocol):
 
 
 def transcript_from_events(events: list[dict[str, Any]]) -> list[TranscriptEntry]:
-    """What the employee and the bot said, from a tracker's events, oldest first."""
+    """What the employee and the bot said, from a tracker's events, oldest first – as the
+    employee saw it: a button click is the button's label, not its payload, and the bot's
+    text is plain text (the chat's own escaping undone: the page escapes it once)."""
     entries = []
+    buttons: dict[str, str] = {}  # payload -> label, of every button offered so far (the latest label wins)
     for event in events:
         kind = event.get("event")
         text = event.get("text")
+        if kind == "bot":
+            offered = (event.get("data") or {}).get("buttons") or []
+            buttons.update({str(b.get("payload")): str(b.get("title")) for b in offered if isinstance(b, dict) and b.get("title")})
         if kind not in ("user", "bot") or not isinstance(text, str) or not text.strip():
             continue
         if kind == "user" and text.startswith(_EXTERNAL_PREFIX):
@@ -64,9 +71,31 @@ def transcript_from_events(events: list[dict[str, Any]]) -> list[TranscriptEntry
         timestamp = event.get("timestamp")
         seconds = float(timestamp) if isinstance(timestamp, (int, float)) else 0.0  # Rasa always sets it
         author = "employee" if kind == "user" else "bot"
+        shown = clicked(text, buttons) if kind == "user" else from_chat(text)
         # a plan or export link is a key to the person's data: the console never shows its token
-        entries.append(TranscriptEntry(author, redact_private_links(text), datetime.fromtimestamp(seconds, timezone.utc)))
+        entries.append(TranscriptEntry(author, redact_private_links(shown), datetime.fromtimestamp(seconds, timezone.utc)))
     return entries
+
+
+def clicked(text: str, buttons: dict[str, str]) -> str:
+    """A button's payload as its label ("/affirm" -> "Yes"); typed text as it was typed."""
+    if text in buttons:
+        return buttons[text]
+    if text == WIDGET_OPENED:
+        return "(opened the chat)"
+    if text.startswith("/") and _PAYLOAD.fullmatch(text):
+        return "(clicked a button)"  # one the transcript does not show being offered
+    return text
+
+
+# What the web chat widget sends, unseen, when a new conversation opens (bot/widget/static/waypoint-chat.js).
+WIDGET_OPENED = "/greet"
+_PAYLOAD = re.compile(r"/[A-Za-z_][\w-]*(?:\{.*\})?", re.S)
+
+
+def from_chat(text: str) -> str:
+    """The bot's text without the entities `bot.conversation.text.for_chat` put in for the chat's Markdown."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class RasaGateway:

@@ -16,12 +16,13 @@ scripts from this server only, and connections to the socket URL only. Styles ne
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sanic import Blueprint
 from sanic.request import Request
-from sanic.response import HTTPResponse, file, html, text
+from sanic.response import HTTPResponse, file, html, raw, text
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.widget.options import connect_sources, socket_url
@@ -45,13 +46,29 @@ def page_csp(url: str) -> str:
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
-        "font-src 'self' data:",  # the widget's carousel icons; its Google font stays blocked
+        "font-src 'self' data:",  # the widget's carousel icons (its Google font is taken out of the bundle)
         f"connect-src {connect_sources(url)}",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
     ])
+
+
+# rasa-webchat's stylesheets each @import a Google font: a request to Google from every
+# visitor's browser, which the page's CSP blocks (a console error per stylesheet). The
+# widget uses the page's own fonts instead (waypoint-chat.css).
+_GOOGLE_FONT = re.compile(rb"@import url\(https://fonts\.googleapis\.com/[^)]*\);")
+_bundles: dict[tuple[Path, float], bytes] = {}
+
+
+def served_bundle(bundle: Path) -> bytes:
+    """The bundle as served: read once per version of the file, without the font imports."""
+    key = (bundle, bundle.stat().st_mtime)
+    if key not in _bundles:
+        _bundles.clear()
+        _bundles[key] = _GOOGLE_FONT.sub(b"", bundle.read_bytes())
+    return _bundles[key]
 
 
 def widget_blueprint(settings: Settings, bundle: Path = WEBCHAT_BUNDLE) -> Blueprint:
@@ -76,8 +93,8 @@ def widget_blueprint(settings: Settings, bundle: Path = WEBCHAT_BUNDLE) -> Bluep
     async def webchat_js(request: Request) -> HTTPResponse:
         if not bundle.is_file():
             return text(NOT_INSTALLED, status=503, headers=dict(_COMMON_HEADERS))
-        return await file(bundle, mime_type="text/javascript; charset=utf-8",
-                          headers={**_COMMON_HEADERS, "Cache-Control": "public, max-age=3600"})
+        return raw(served_bundle(bundle), content_type="text/javascript; charset=utf-8",
+                   headers={**_COMMON_HEADERS, "Cache-Control": "public, max-age=3600"})
 
     @bp.get("/widget/<name:str>", name="own_file")
     async def own_file(request: Request, name: str) -> HTTPResponse:

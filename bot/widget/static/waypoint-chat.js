@@ -131,6 +131,9 @@
       hideWhenNotConnected: false,
       withRules: false,
       params: { storage: storageName },
+      // A first visit greets at once: the widget sends this (unseen) when its conversation is new;
+      // a returning person's stored conversation is shown without a second greeting.
+      initPayload: "/greet",
       // a short pause per message: readable, without making people wait
       customMessageDelay: function (message) { return Math.min(150 + message.length * 4, 900); },
       onSocketEvent: {

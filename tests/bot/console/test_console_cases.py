@@ -31,6 +31,8 @@ async def test_the_queue_lists_cases_by_group_without_personal_details(console):
     taken = console.open_case("employee-3", to=console.alice, taken=True)
     closed = console.open_case("employee-4", to=console.alice, taken=True)
     console.cases.close_case(closed.id, "resolved", now=console.clock())
+    handed_back = console.open_case("employee-5", to=console.alice, taken=True)
+    console.cases.hand_back(handed_back.id, now=console.clock())
     console.clock.advance(minutes=95)
 
     for who in (console.alice, console.admin):
@@ -42,8 +44,11 @@ async def test_the_queue_lists_cases_by_group_without_personal_details(console):
         sections = page.text.split("<h2")
         assert f"Case {waiting.id}</a>" in sections[1] and "URGENT" in sections[1] and "1 h 35 min" in sections[1]
         assert f"Case {routed.id}</a>" in sections[2] and "Bob Baker" in sections[2] and "assessment" in sections[2]
-        assert f"Case {taken.id}</a>" in sections[3]
-        assert f"Case {closed.id}</a>" in sections[4]
+        assert f"Case {taken.id}</a>" in sections[3] and f"Case {handed_back.id}</a>" not in sections[3]
+        # handed back, not closed: with the bot again, never "Active – with a counselor"
+        assert "Back with the bot" in sections[4] and f"Case {handed_back.id}</a>" in sections[4]
+        assert "back with the bot" in sections[4].split(f"Case {handed_back.id}</a>")[1]
+        assert f"Case {closed.id}</a>" in sections[5]
     assert console.audit_actions(waiting.id) == []  # the queue opens no case
 
 

@@ -87,7 +87,7 @@ async def test_the_transcript_comes_from_the_trackers_events(rasa):
     ]
     entries = await RasaGateway(rasa.url, TOKEN).transcript(a_case())
     assert [(e.author, e.text) for e in entries] == [
-        ("employee", "I want a new job"), ("bot", "Let's look at that."), ("employee", '/choose{"value": "yes"}'),
+        ("employee", "I want a new job"), ("bot", "Let's look at that."), ("employee", "(clicked a button)"),
     ]
     assert entries[0].at == datetime.fromtimestamp(1795428000.5, timezone.utc)
     assert rasa.requests[0]["query"] == {"include_events": "ALL", "token": TOKEN}
@@ -136,3 +136,33 @@ def test_plan_and_export_links_show_without_their_tokens():
     assert token not in said[0].text
     assert said[0].text == ("Your plan: http://x/plan/(private link, not kept)/career-plan.pdf and your data: "
                             "http://x/export/(private link, not kept)/your-data.html")
+
+
+def test_button_clicks_read_as_the_labels_the_employee_saw():
+    events = [
+        {"event": "user", "timestamp": 0, "text": "/greet"},  # the widget opened
+        {"event": "bot", "timestamp": 0, "text": "May I store your answers?",
+         "data": {"buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]}},
+        {"event": "user", "timestamp": 1, "text": "/affirm"},
+        {"event": "bot", "timestamp": 2, "text": "Your highest education?",
+         "data": {"buttons": [{"title": "Bachelor's degree", "payload": '/inform{"choice": "bachelor"}'}]}},
+        {"event": "user", "timestamp": 3, "text": '/inform{"choice": "bachelor"}'},
+        {"event": "bot", "timestamp": 4, "text": "Which role?",
+         "data": {"buttons": [{"title": "Software Developers", "payload": '/inform{"choice": "15-1252.00"}'}]}},
+        {"event": "user", "timestamp": 5, "text": "I'd rather type: /affirm"},
+        {"event": "user", "timestamp": 6, "text": '/inform{"choice": "15-1232.00"}'},
+    ]
+
+    said = [(e.author, e.text) for e in transcript_from_events(events)][1:]
+
+    assert transcript_from_events(events)[0].text == "(opened the chat)"
+    assert said[1] == ("employee", "Yes")
+    assert said[3] == ("employee", "Bachelor's degree")
+    assert said[5] == ("employee", "I'd rather type: /affirm")  # typed text stays as typed
+    assert said[6] == ("employee", "(clicked a button)")  # never a raw payload
+
+
+def test_the_bots_chat_escaping_is_undone_so_the_page_escapes_once():
+    # for_chat turned the employee's "<b>R&D</b>" into entities for the widget's Markdown
+    said = transcript_from_events([{"event": "bot", "timestamp": 0, "text": "You said: &lt;b&gt;R&D &amp;lt;&lt;/b&gt;"}])
+    assert said[0].text == "You said: <b>R&D &lt;</b>"

@@ -35,6 +35,15 @@ async def test_root_is_the_chat_page_and_health_answers(console):
     assert (health.status, health.text) == (200, "ok")
 
 
+async def test_the_console_and_the_chat_page_have_a_favicon(console):
+    browser = console.client()
+    for path in ("/favicon.svg", "/favicon.ico"):  # browsers ask for /favicon.ico on their own
+        icon = await browser.get(path)
+        assert icon.status == 200 and icon.headers["Content-Type"] == "image/svg+xml" and icon.text.startswith("<svg")
+    for page in ("/", "/console/login"):
+        assert '<link rel="icon" href="/favicon.svg"' in (await browser.get(page)).text
+
+
 async def test_login_and_logout(console):
     browser = console.client()
     page = await browser.login("alice", next_path="/console/cases/7")

@@ -95,7 +95,9 @@ async def test_the_widget_bundle_comes_from_node_modules_not_a_cdn(web: str) -> 
     status, headers, body = await fetch(web + "/widget/webchat.js")
 
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
-    assert body == WEBCHAT_BUNDLE.read_bytes()
+    # the bundle as installed, less its Google font imports (the page's CSP would block them)
+    assert b"fonts.googleapis.com" in WEBCHAT_BUNDLE.read_bytes() and b"fonts.googleapis.com" not in body
+    assert len(WEBCHAT_BUNDLE.read_bytes()) - len(body) < 2000
     assert b"session_request" in body and b"socket.io-client" in body
     page = (await fetch(web + "/"))[2].decode()
     assert "cdn" not in page.lower() and "https://" not in page.replace("https://rasa.example.org", "")
