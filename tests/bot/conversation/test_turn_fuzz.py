@@ -69,8 +69,9 @@ def test_any_message_in_any_state_gets_a_reply(careers, text, intent, confidence
 
 
 def test_a_long_message_costs_little_at_every_question(careers) -> None:
-    """Near the cap, at each question: the turn stays cheap (dates once took two minutes at
-    a deadline question, 15 s at the time in the role)."""
+    """Near the cap, at each question: no pathological case (dates once took two minutes at a
+    deadline question, 15 s at the time in the role). The bound only catches that: speed
+    itself is measured by `make bench`."""
     import time
 
     nlu = Nlu(intent="inform", confidence=0.9, topic=None, topic_confidence=0.0, entities={})
@@ -83,6 +84,6 @@ def test_a_long_message_costs_little_at_every_question(careers) -> None:
             started = time.perf_counter()
             respond(Turn(text, nlu, slots, TODAY, TurnSettings(), careers, TOPICS))
             elapsed = time.perf_counter() - started
-            if elapsed > 0.5:
+            if elapsed > 2.0:  # a few hundredths of a second on an idle machine; minutes before the fix
                 slow[(key, text[:12])] = round(elapsed, 2)
     assert slow == {}
