@@ -232,6 +232,10 @@ def main() -> None:
     plan_bench.report(make_plan(FULL_SLOTS))
     if args.documents_only:
         return
+    from bot.console import bench as console_bench
+
+    console_bench.report(console_bench.run())  # a tenth of them open, as in an ordinary month
+    console_bench.report(console_bench.run(open_share=1))  # every one open: the worst the queue meets
 
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(Path(tmp), with_web=False)  # the two conversation servers only, as before

@@ -23,6 +23,7 @@ from bot.console.context import (
     login_url,
 )
 from bot.console.render import SECURITY_HEADERS, STATIC
+from bot.console.queue import add_queue_routes
 from bot.console.views import add_case_routes, add_login_routes
 
 STATIC_PATH = f"{PREFIX}/static/"
@@ -32,6 +33,7 @@ def console_blueprint(console: Console) -> Blueprint:
     """A new blueprint per app, so that tests can build many apps in one process."""
     bp = Blueprint("console", url_prefix=PREFIX)
     add_login_routes(bp, console)
+    add_queue_routes(bp, console)
     add_case_routes(bp, console)
     add_admin_routes(bp, console)
     bp.static("/static", str(STATIC), name="static")

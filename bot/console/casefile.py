@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 from bot.conversation.answers import display_value
 from bot.conversation.stages import QUESTIONS, STAGES, Kind
 from bot.storage import StoredAnswer
-from bot.storage.cases import CaseRecord, CounselorRecord
+from bot.storage.cases import CaseRecord, CounselorRecord, QueueEntry
 
 FULL, LIMITED, DENIED = "full", "limited", "denied"
 
@@ -57,7 +57,7 @@ class QueueRow:
     still_waiting: bool
 
 
-def queue_row(case: CaseRecord, names: Mapping[int, str], me: CounselorRecord, now: datetime) -> QueueRow:
+def queue_row(case: CaseRecord | QueueEntry, names: Mapping[int, str], me: CounselorRecord, now: datetime) -> QueueRow:
     if case.status in ("new", "assigned"):
         waited, still = now - case.created_at, True
     elif case.taken_at is not None:
@@ -74,24 +74,66 @@ def queue_row(case: CaseRecord, names: Mapping[int, str], me: CounselorRecord, n
     )
 
 
-def queue_groups(
-    open_cases: Sequence[CaseRecord], closed: Sequence[CaseRecord], names: Mapping[int, str], me: CounselorRecord,
-    now: datetime,
-) -> list[tuple[str, str, list[QueueRow]]]:
-    """(key, heading, rows) for new, assigned, active, handed-back and recently closed cases, in queue order."""
-    headings = (
-        ("new", "New – waiting for a counselor"),
-        ("assigned", "Assigned – not yet taken"),
-        ("active", "Active – with a counselor"),
-    )
-    with_bot = [c for c in open_cases if c.handed_back_at is not None]
-    groups = [
-        (key, heading, [queue_row(c, names, me, now) for c in open_cases if c.status == key and c.handed_back_at is None])
-        for key, heading in headings
-    ]
-    groups.append(("with-bot", "Back with the bot – handed back, not closed", [queue_row(c, names, me, now) for c in with_bot]))
-    groups.append(("closed", "Recently closed", [queue_row(c, names, me, now) for c in closed]))
-    return groups
+# The queue's sections, in the order a counselor works them. Each open case is in exactly one.
+SECTIONS = (
+    ("urgent", "Urgent"),
+    ("mine", "Mine"),
+    ("new", "New and unassigned – not yet taken"),
+    ("waiting", "Waiting for the employee"),
+    ("with-bot", "Back with the bot – handed back, not closed"),
+    ("others", "With other counselors"),
+)
+PAGE_SIZE = 50
+
+
+def section_of(entry: QueueEntry, me: CounselorRecord) -> str:
+    """Where an open case belongs: urgent first; then the state that says who acts next."""
+    if entry.handed_back_at is not None:
+        return "with-bot"  # the bot has the conversation again, urgent or not
+    if entry.urgent:
+        return "urgent"
+    if entry.taken_at is not None and entry.last_author == "counselor":
+        return "waiting"  # the counselor wrote last: the employee's turn
+    if entry.counselor_id == me.id:
+        return "mine"
+    if entry.taken_at is None:
+        return "new"
+    return "others"
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    key: str
+    heading: str
+    rows: list[QueueRow]
+    total: int
+    page: int  # 1-based
+    pages: int
+
+
+def queue_sections(
+    entries: Sequence[QueueEntry], names: Mapping[int, str], me: CounselorRecord, now: datetime,
+    pages: Mapping[str, int] | None = None,
+) -> list[QueueSection]:
+    """The open cases in their sections, each paged at PAGE_SIZE (`pages`: the page asked for, per section)."""
+    grouped: dict[str, list[QueueEntry]] = {key: [] for key, _ in SECTIONS}
+    for entry in entries:
+        grouped[section_of(entry, me)].append(entry)
+    sections = []
+    for key, heading in SECTIONS:
+        found = grouped[key]
+        count = max(1, -(-len(found) // PAGE_SIZE))
+        page = min(max(1, (pages or {}).get(key, 1)), count)
+        shown = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        sections.append(QueueSection(key, heading, [queue_row(e, names, me, now) for e in shown], len(found), page, count))
+    return sections
+
+
+def closed_section(entries: Sequence[QueueEntry], total: int, page: int, names: Mapping[int, str], me: CounselorRecord,
+                   now: datetime) -> QueueSection:
+    """One page of closed cases, newest first (the store pages them)."""
+    return QueueSection("closed", "Closed", [queue_row(e, names, me, now) for e in entries], total, page,
+                        max(1, -(-total // PAGE_SIZE)))
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,22 @@ def clicked(text: str, buttons: dict[str, str]) -> str:
     if text == WIDGET_OPENED:
         return "(opened the chat)"
     if text.startswith("/") and _PAYLOAD.fullmatch(text):
-        return "(clicked a button)"  # one the transcript does not show being offered
+        # a button the transcript does not show being offered (the consent question is asked
+        # before anything is stored): its label from the payload, when the catalogue knows it
+        return _label_of(text) or "(clicked a button)"
     return text
+
+
+def _label_of(payload: str) -> str | None:
+    from bot.conversation.stages import QUESTIONS
+
+    if payload in ("/affirm", "/deny"):
+        return "Yes" if payload == "/affirm" else "No"
+    found = re.fullmatch(r'/inform\{"choice": ?"([^"]*)"\}', payload)
+    if not found:
+        return None
+    titles = {c.title for q in QUESTIONS.values() for c in q.choices if c.value == found.group(1)}
+    return titles.pop() if len(titles) == 1 else None
 
 
 # What the web chat widget sends, unseen, when a new conversation opens (bot/widget/static/waypoint-chat.js).

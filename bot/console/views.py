@@ -25,7 +25,6 @@ from bot.console.casefile import (
     access_level,
     outcome_text,
     plan_sections,
-    queue_groups,
     summary_view,
 )
 from bot.console.context import (
@@ -41,7 +40,7 @@ from bot.console.context import (
 )
 from bot.console.gateway import GatewayError
 from bot.console.render import format_time
-from bot.storage.cases import OPEN_STATUSES, CaseError, CaseRecord
+from bot.storage.cases import CaseError, CaseRecord
 
 logger = logging.getLogger(__name__)
 
@@ -172,12 +171,6 @@ def add_case_routes(bp: Blueprint, console: Console) -> None:
             notes=cases.notes(case.id), outcomes=OUTCOMES, max_text=MAX_TEXT,
             reasons=REASON_LABELS, statuses=STATUS_LABELS, mine=case.counselor_id == me(request).id,
         )
-
-    @bp.get("/")
-    async def queue(request: Request) -> HTTPResponse:
-        open_cases, closed = cases.cases(OPEN_STATUSES), cases.recently_closed(CLOSED_SHOWN)
-        groups = queue_groups(open_cases, closed, console.names(), me(request), console.clock())
-        return console.page(request, "queue.html", groups=groups)
 
     @bp.get("/cases/<case_id:int>")
     async def case_page(request: Request, case_id: int) -> HTTPResponse:

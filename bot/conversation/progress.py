@@ -44,6 +44,16 @@ def has_progress(slots: Mapping[str, Any]) -> bool:
     return any(slots.get(k) is not None for k in QUESTIONS if k != "consent")
 
 
+def where_they_stopped(slots: Mapping[str, Any]) -> str:
+    """The same, for a counselor reading the case ("Stopped at stage 2 of 7 – …")."""
+    stage_key = next_stage(slots)
+    if stage_key == COMPLETE:
+        return "Completed all seven stages."
+    stage = STAGES_BY_KEY[stage_key]
+    question = QUESTIONS[missing_keys(stage, slots)[0]]
+    return f"Stopped at {stage.header[:1].lower()}{stage.header[1:]} – next question: {question.label}."
+
+
 def where_stopped(slots: Mapping[str, Any]) -> str:
     stage_key = next_stage(slots)
     if stage_key == COMPLETE:

@@ -106,7 +106,8 @@ def crisis_in(text: str | None, extra_phrases: tuple[str, ...] = ()) -> CrisisSi
 
 # Answers a counselor sees first in a case summary, in this order.
 KEY_ANSWERS = (
-    "situation", "current_role", "current_occupation", "department", "time_in_role", "expectations",
+    "situation", "current_role", "current_occupation", "department", "time_in_role", "education", "expectations",
+    "interests", "strengths", "values", "constraints",
     "leaning_direction", "career_direction", "path_type", "target_roles", "target_occupation",
 )
 
@@ -120,7 +121,7 @@ def case_summary(slots: Mapping[str, Any], consented: bool, asked_for: str, chan
     # Imported here: the Rasa server loads this module for `next_action` only, and these
     # bring date parsing and the career catalogue with them (about 50 MB).
     from bot.conversation.answers import display_value
-    from bot.conversation.progress import where_stopped
+    from bot.conversation.progress import where_they_stopped
     from bot.conversation.stages import QUESTIONS
     from bot.conversation.text import clean_answer
 
@@ -128,7 +129,7 @@ def case_summary(slots: Mapping[str, Any], consented: bool, asked_for: str, chan
         "consented": consented,
         "asked_for": asked_for,
         "channel": channel,
-        "progress": where_stopped(dict(slots)),
+        "progress": where_they_stopped(dict(slots)),
     }
     if not consented:
         return summary

@@ -29,6 +29,7 @@ from bot.storage.models import (
 )
 
 OPEN_STATUSES = ("new", "assigned", "active")
+OPEN_STATUSES_DEFAULT = OPEN_STATUSES
 CASE_STATUSES = ("new", "assigned", "active", "closed")
 ROLES = ("counselor", "admin")
 REASONS = ("requested", "misunderstanding", "crisis")
@@ -78,6 +79,44 @@ class CounselorRecord:
             tuple(row.specialties or ()), tuple(row.languages or ()), bool(row.active),
             _utc(row.locked_until), _utc(row.created_at),  # type: ignore[arg-type]
         )
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A case as the console's queue lists it: plain columns only – no encrypted one is read,
+    so a queue of thousands costs no decryption – and who wrote last in the case's messages."""
+
+    id: int
+    channel: str
+    status: str
+    urgent: bool
+    reason: str
+    specialty: str | None
+    stage: str | None
+    after_hours: bool
+    counselor_id: int | None
+    created_at: datetime
+    taken_at: datetime | None
+    handed_back_at: datetime | None
+    closed_at: datetime | None
+    last_author: str | None  # "employee" | "counselor" | None without messages
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue is narrowed to; None means any."""
+
+    statuses: tuple[str, ...] = OPEN_STATUSES_DEFAULT
+    urgent: bool | None = None
+    counselor_id: int | None = None
+    unassigned: bool = False
+    channel: str | None = None
+    opened_from: datetime | None = None
+    opened_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -756,6 +795,52 @@ class CaseStore:
             row = s.get(Counselor, counselor_id)
             if row is not None:
                 row.password_hash = password_hash
+
+    def queue_entries(self, filters: QueueFilter, limit: int | None = None, offset: int = 0) -> tuple[list[QueueEntry], int]:
+        """The cases the filter lets through – open ones urgent first, then oldest first; closed
+        ones newest first – and how many there are in all (`limit`/`offset` page them)."""
+        last_author = (
+            select(CaseMessage.author).where(CaseMessage.case_id == Case.id)
+            .order_by(CaseMessage.id.desc()).limit(1).correlate(Case).scalar_subquery()
+        )
+        columns = (
+            Case.id, Case.channel, Case.status, Case.urgent, Case.reason, Case.specialty, Case.stage, Case.after_hours,
+            Case.counselor_id, Case.created_at, Case.taken_at, Case.handed_back_at, Case.closed_at,
+        )
+        conditions = [Case.status.in_(tuple(filters.statuses))]
+        if filters.urgent is not None:
+            conditions.append(Case.urgent.is_(filters.urgent))
+        if filters.unassigned:
+            conditions.append(Case.counselor_id.is_(None))
+        elif filters.counselor_id is not None:
+            conditions.append(Case.counselor_id == filters.counselor_id)
+        if filters.channel:
+            conditions.append(Case.channel == filters.channel)
+        if filters.opened_from is not None:
+            conditions.append(Case.created_at >= filters.opened_from)
+        if filters.opened_before is not None:
+            conditions.append(Case.created_at < filters.opened_before)
+        only_closed = set(filters.statuses) == {"closed"}
+        order = (Case.closed_at.desc(), Case.id.desc()) if only_closed else (Case.urgent.desc(), Case.created_at, Case.id)
+        with self._sessions() as s:
+            total = s.scalar(select(func.count(Case.id)).where(*conditions)) or 0
+            query = select(*columns, last_author.label("last_author")).where(*conditions).order_by(*order)
+            if limit is not None:
+                query = query.limit(limit).offset(offset)
+            entries = [
+                QueueEntry(
+                    row.id, row.channel, row.status, bool(row.urgent), row.reason, row.specialty, row.stage,
+                    bool(row.after_hours), row.counselor_id, _utc(row.created_at), _utc(row.taken_at),  # type: ignore[arg-type]
+                    _utc(row.handed_back_at), _utc(row.closed_at), row.last_author,
+                )
+                for row in s.execute(query)
+            ]
+        return entries, int(total)
+
+    def channels(self) -> list[str]:
+        """The channels cases came from (the queue's channel filter)."""
+        with self._sessions() as s:
+            return sorted(c for c in s.scalars(select(Case.channel).distinct()) if c and c != "erased")
 
     def recently_closed(self, limit: int = 50) -> list[CaseRecord]:
         """The latest closed cases, newest first (the console's queue shows a few)."""

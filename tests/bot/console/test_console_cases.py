@@ -25,31 +25,106 @@ def personal_case(console, **where):
     return case
 
 
-async def test_the_queue_lists_cases_by_group_without_personal_details(console):
-    waiting = personal_case(console)
+def section(page, key: str) -> str:
+    """One section of the queue page, by its key (id="group-<key>")."""
+    start = page.text.index(f'id="group-{key}"')
+    end = page.text.find("<section", start)
+    return page.text[start: end if end > 0 else None]
+
+
+async def test_the_queue_lists_cases_by_section_without_personal_details(console):
+    urgent = personal_case(console)
     routed = console.open_case("employee-2", to=console.bob, stage="assessment")
-    taken = console.open_case("employee-3", to=console.alice, taken=True)
+    mine = console.open_case("employee-3", to=console.alice, taken=True)
+    waiting = console.open_case("employee-6", to=console.alice, taken=True)
+    console.cases.add_message(waiting.id, "employee", "hello?", now=console.clock())
+    console.cases.add_message(waiting.id, "counselor", "Hi! What would you like to talk about?", console.alice.id,
+                              now=console.clock())
     closed = console.open_case("employee-4", to=console.alice, taken=True)
     console.cases.close_case(closed.id, "resolved", now=console.clock())
     handed_back = console.open_case("employee-5", to=console.alice, taken=True)
     console.cases.hand_back(handed_back.id, now=console.clock())
+    bobs = console.open_case("employee-8", to=console.bob, taken=True)
     console.clock.advance(minutes=95)
 
-    for who in (console.alice, console.admin):
-        browser = await console.logged_in(who)
-        page = await browser.get("/console/")
-        assert page.status == 200
-        for secret in (SECRET_SENDER, SECRET_ANSWER, SECRET_MESSAGE, "self_harm", "employee-2", "Lead a team"):
-            assert secret not in page.text
-        sections = page.text.split("<h2")
-        assert f"Case {waiting.id}</a>" in sections[1] and "URGENT" in sections[1] and "1 h 35 min" in sections[1]
-        assert f"Case {routed.id}</a>" in sections[2] and "Bob Baker" in sections[2] and "assessment" in sections[2]
-        assert f"Case {taken.id}</a>" in sections[3] and f"Case {handed_back.id}</a>" not in sections[3]
-        # handed back, not closed: with the bot again, never "Active – with a counselor"
-        assert "Back with the bot" in sections[4] and f"Case {handed_back.id}</a>" in sections[4]
-        assert "back with the bot" in sections[4].split(f"Case {handed_back.id}</a>")[1]
-        assert f"Case {closed.id}</a>" in sections[5]
-    assert console.audit_actions(waiting.id) == []  # the queue opens no case
+    alice = await console.logged_in(console.alice)
+    page = await alice.get("/console/")
+    assert page.status == 200
+    for secret in (SECRET_SENDER, SECRET_ANSWER, SECRET_MESSAGE, "self_harm", "employee-2", "Lead a team"):
+        assert secret not in page.text
+    order = [page.text.index(f'id="group-{key}"') for key in ("urgent", "mine", "new", "waiting", "with-bot", "others")]
+    assert order == sorted(order), "urgent, mine, new and unassigned, waiting for the employee, back with the bot"
+    assert f"Case {urgent.id}</a>" in section(page, "urgent") and "1 h 35 min" in section(page, "urgent")
+    assert f"Case {mine.id}</a>" in section(page, "mine") and "yours" in section(page, "mine")
+    assert f"Case {routed.id}</a>" in section(page, "new") and "Bob Baker" in section(page, "new")
+    assert f"Case {waiting.id}</a>" in section(page, "waiting")  # the counselor wrote last
+    assert f"Case {handed_back.id}</a>" in section(page, "with-bot") and "back with the bot" in section(page, "with-bot")
+    assert f"Case {bobs.id}</a>" in section(page, "others")
+    assert f"Case {closed.id}</a>" not in page.text  # closed cases sit behind the status filter
+    # the title and the badge count what nobody has taken yet, and the urgent ones
+    assert "<title>(1 urgent · 2 new) Queue" in page.text and "2 not yet taken" in page.text
+
+    admin = await console.logged_in(console.admin)
+    seen = await admin.get("/console/")
+    assert f"Case {mine.id}</a>" in section(seen, "others") and "(0)" in section(seen, "mine")
+    closed_page = await admin.get("/console/?status=closed")
+    assert f"Case {closed.id}</a>" in section(closed_page, "closed") and f"Case {mine.id}</a>" not in closed_page.text
+    assert console.audit_actions(urgent.id) == []  # the queue opens no case
+
+
+async def test_the_queue_filters_and_names_what_it_could_not_read(console):
+    slack_case = console.open_case("U0SLACK", channel="slack")
+    rest_case = console.open_case("employee-9", to=console.bob)
+    console.clock.advance(days=3)
+    later = console.open_case("employee-10", urgent=True, reason="crisis")
+    admin = await console.logged_in(console.admin)
+
+    def listed(page) -> set[int]:
+        return {c.id for c in (slack_case, rest_case, later) if f"Case {c.id}</a>" in page.text}
+
+    assert listed(await admin.get("/console/?channel=slack")) == {slack_case.id}
+    assert listed(await admin.get(f"/console/?counselor={console.bob.id}")) == {rest_case.id}
+    assert listed(await admin.get("/console/?counselor=none")) == {slack_case.id, later.id}
+    assert listed(await admin.get("/console/?urgency=urgent")) == {later.id}
+    today = console.clock().date().isoformat()
+    assert listed(await admin.get(f"/console/?from={today}")) == {later.id}
+    assert listed(await admin.get(f"/console/?to={today}")) == {slack_case.id, rest_case.id, later.id}
+
+    odd = await admin.get("/console/?status=sideways&from=yesterday&channel=%3Cscript%3E&counselor=999")
+    assert odd.status == 200 and listed(odd) == {slack_case.id, rest_case.id, later.id}
+    assert "could not be read: status, counselor, channel, from date" in odd.text
+    assert "<script>" not in odd.text
+
+
+async def test_each_section_pages_at_fifty(console):
+    for n in range(57):
+        console.open_case(f"employee-p{n}")
+    admin = await console.logged_in(console.admin)
+
+    first = await admin.get("/console/")
+    assert first.text.count('href="/console/cases/') == 50 and "Page 1 of 2" in first.text
+    assert 'href="/console/?page-new=2"' in first.text
+    second = await admin.get("/console/?page-new=2")
+    assert second.text.count('href="/console/cases/') == 7 and "Page 2 of 2" in second.text
+    assert (await admin.get("/console/?page-new=99")).text.count('href="/console/cases/') == 7  # the last page
+
+
+async def test_the_queue_tells_its_page_when_something_moved(console):
+    admin = await console.logged_in(console.admin)
+    status, before = await admin.json("/console/queue.json")
+    assert status == 200 and (before["new"], before["urgent"]) == (0, 0)
+
+    case = console.open_case("employee-11", urgent=True, reason="crisis")
+    status, after = await admin.json("/console/queue.json")
+    assert after["signature"] != before["signature"] and (after["new"], after["urgent"]) == (1, 1)
+    fragment = await admin.get("/console/?fragment=1")
+    assert fragment.text.startswith("{#") is False and 'id="queue-sections"' in fragment.text
+    assert f"Case {case.id}</a>" in fragment.text and "<html" not in fragment.text
+    assert f'data-signature="{after["signature"]}"' in fragment.text
+
+    console.cases.take_case(case.id, console.alice.id, now=console.clock())
+    status, taken = await admin.json("/console/queue.json")
+    assert taken["signature"] != after["signature"] and taken["new"] == 0
 
 
 async def test_a_counselor_cannot_open_someone_elses_case_and_the_attempt_is_audited(console):

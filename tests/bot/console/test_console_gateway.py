@@ -151,6 +151,9 @@ def test_button_clicks_read_as_the_labels_the_employee_saw():
          "data": {"buttons": [{"title": "Software Developers", "payload": '/inform{"choice": "15-1252.00"}'}]}},
         {"event": "user", "timestamp": 5, "text": "I'd rather type: /affirm"},
         {"event": "user", "timestamp": 6, "text": '/inform{"choice": "15-1232.00"}'},
+        # buttons offered before anything was stored (the consent question): labelled from the catalogue
+        {"event": "user", "timestamp": 7, "text": "/deny"},
+        {"event": "user", "timestamp": 8, "text": '/inform{"choice": "master"}'},
     ]
 
     said = [(e.author, e.text) for e in transcript_from_events(events)][1:]
@@ -160,6 +163,7 @@ def test_button_clicks_read_as_the_labels_the_employee_saw():
     assert said[3] == ("employee", "Bachelor's degree")
     assert said[5] == ("employee", "I'd rather type: /affirm")  # typed text stays as typed
     assert said[6] == ("employee", "(clicked a button)")  # never a raw payload
+    assert said[7:] == [("employee", "No"), ("employee", "Master's degree")]
 
 
 def test_the_bots_chat_escaping_is_undone_so_the_page_escapes_once():

@@ -170,16 +170,18 @@ SLOTS = {
     "current_role": "Senior accountant",
     "department": "Finance",
     "time_in_role": "3 years",
-    "education": "master",  # not a key answer
+    "education": "master",
     "expectations": "A clear plan",
     "career_direction": "management",
     "interest_profile": {"code": "ECS", "scores": {"E": 30, "C": 28, "S": 25}},
     "goal_short": "Lead a small team",
     "goal_short_due": "2027-03-31",
     "goal_medium": "Become finance manager",
-    "strengths": "Spreadsheets and patience",  # not a key answer either
+    "strengths": "Spreadsheets and patience",
+    "env_economic": "Budgets are tight",  # not a key answer
 }
-PROGRESS = "You stopped at Stage 2 of 7 – Needs assessment – next up: current occupation in the career database."
+# in the counselor's voice, not the employee's
+PROGRESS = "Stopped at stage 2 of 7 – Needs assessment – next question: current occupation in the career database."
 
 
 def test_without_consent_the_summary_holds_no_answers() -> None:
@@ -202,12 +204,14 @@ def test_with_consent_the_key_answers_holland_code_and_goals() -> None:
         ("current role", "Senior accountant"),
         ("department", "Finance"),
         ("time in role", "3 years"),
+        ("education", "Master's degree"),
         ("expectations", "A clear plan"),
+        ("strengths", "Spreadsheets and patience"),
         ("career direction", "Management"),
     ]
     assert summary["holland_code"] == "ECS"
     assert summary["goals"] == ["Lead a small team (by 31 March 2027)", "Become finance manager"]
-    assert "Spreadsheets" not in repr(summary) and "master" not in repr(summary)
+    assert "Budgets are tight" not in repr(summary)
 
 
 def test_long_answers_are_cut_for_the_summary() -> None:

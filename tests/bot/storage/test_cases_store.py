@@ -873,3 +873,26 @@ def test_a_failed_notice_is_free_for_its_retry(cs):
     cs.notification_failed(note.id, "down", now=T0)
 
     assert [n.id for n in cs.claim_due_notifications(now=T0 + timedelta(seconds=30))] == [note.id]
+
+
+def test_queue_entries_filter_and_say_who_wrote_last(cs):
+    from bot.storage.cases import QueueFilter
+
+    quiet, _ = _open(cs, "u1")  # no counselor yet: the general queue
+    alice = _add(cs, "alice")
+    talked, _ = _open(cs, "u2", urgent=True, reason="crisis")
+    cs.add_message(talked.id, "employee", "hello", now=at(1))
+    cs.take_case(talked.id, alice.id, now=at(2))
+    cs.add_message(talked.id, "counselor", "hi", counselor_id=alice.id, now=at(3))
+    done, _ = _open(cs, "u3")
+    cs.close_case(done.id, "resolved", now=at(4))
+
+    entries, total = cs.queue_entries(QueueFilter())
+    assert total == 2 and [e.id for e in entries] == [talked.id, quiet.id]  # urgent first
+    assert {e.id: e.last_author for e in entries} == {talked.id: "counselor", quiet.id: None}
+    assert cs.queue_entries(QueueFilter(urgent=False))[0][0].id == quiet.id
+    assert [e.id for e in cs.queue_entries(QueueFilter(counselor_id=alice.id))[0]] == [talked.id]
+    assert [e.id for e in cs.queue_entries(QueueFilter(unassigned=True))[0]] == [quiet.id]
+    closed, count = cs.queue_entries(QueueFilter(statuses=("closed",)), limit=1)
+    assert count == 1 and closed[0].id == done.id and not closed[0].is_open
+    assert cs.queue_entries(QueueFilter(channel="slack"))[1] == 0
