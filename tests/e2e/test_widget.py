@@ -343,7 +343,9 @@ def test_the_widget_in_a_browser(stack: Stack, chromium: Path) -> None:
             page.keyboard.press("Enter")
             expect(log).to_contain_text("Stage 2 of 7 – Needs assessment")
             expect(log).to_contain_text("What brings you here?")
-            expect(box).to_be_focused()
+            # after a choice the focus goes to the first of the new buttons, not past them to the text box
+            first_choice = log.get_by_role("button").filter(has_not_text="Yes").filter(has_not_text="No").first
+            expect(first_choice).to_be_focused()
 
             # Stage 2: buttons come before the text box in the focus order; one is clicked
             box.focus()
@@ -471,6 +473,43 @@ def test_a_counselors_reply_counts_as_delivered_only_once_the_widget_has_it(stac
         finally:
             browser.close()
             cases.engine.dispose()
+
+
+def test_on_a_phone_the_question_stays_in_view_with_its_buttons(stack: Stack, chromium: Path) -> None:
+    expect.set_options(timeout=60_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            # bypass_csp: only so that the test can inject axe-core
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                        has_touch=True, bypass_csp=True)
+            page = phone.new_page()
+            page.goto(f"{stack.web_url}/")
+            log = page.get_by_role("log", name="Conversation")
+            expect(log).to_contain_text("Stage 1 of 7 – Welcome")
+            log.get_by_role("button", name="Yes", exact=True).click()
+            question = log.get_by_text("What brings you here?")
+            expect(question).to_be_visible()
+            page.wait_for_timeout(1500)  # the last buttons settle
+
+            box = question.bounding_box()
+            assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+            choices = log.locator(".rw-reply")
+            first = choices.first.bounding_box()
+            assert first is not None and first["y"] < 844 and first["y"] > box["y"], "the buttons follow the question, in view"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            header = page.locator(".waypoint-header p").bounding_box()
+            assert header is not None and header["height"] < 30, "the intro is one line"
+            page.screenshot(path=str(ARTIFACTS / "widget-phone.png"))
+
+            # the chat page with a conversation under way: no serious or critical accessibility finding
+            page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+            found = page.evaluate("async () => (await axe.run(document)).violations"
+                                  ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
+            assert [v for v in found if v["impact"] in ("serious", "critical")] == []
+        finally:
+            browser.close()
 
 
 # docs/webchat.md's snippet for intranet pages, with this stack's addresses

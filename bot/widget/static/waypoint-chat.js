@@ -39,12 +39,18 @@
     if (input && !input.disabled) input.focus();
   }
 
+  // When a button was just chosen, the bot's next buttons take the focus as they appear (the
+  // text box has it meanwhile, and keeps it when the answer has no buttons or typing began).
+  var CHOICE_ANSWER_MS = 15000;
+  var lastChoice = 0;
+
   // Buttons under a message are plain <div>s in rasa-webchat: make them buttons for the
-  // keyboard (Tab, Enter, Space) and for screen readers.
+  // keyboard (Tab, Enter, Space) and for screen readers. True when the node is new.
   function makeButton(node, root) {
-    if (node.tagName === "A" || node.dataset.waypointButton) return;
+    if (node.tagName === "A" || node.dataset.waypointButton) return false;
     node.dataset.waypointButton = "1";
     setAttributes(node, { role: "button", tabindex: "0" });
+    node.addEventListener("click", function () { lastChoice = Date.now(); });
     node.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
         event.preventDefault();
@@ -52,6 +58,17 @@
         setTimeout(function () { focusInput(root); }, 0);
       }
     });
+    return true;
+  }
+
+  function focusNewButtons(root, fresh) {
+    if (!fresh.length || Date.now() - lastChoice > CHOICE_ANSWER_MS) return;
+    var input = root.querySelector(".rw-new-message");
+    var waiting = document.activeElement === input || document.activeElement === document.body;
+    if (waiting && !(input && input.value)) {
+      lastChoice = 0;
+      fresh[0].focus();
+    }
   }
 
   function enhance(root) {
@@ -65,7 +82,11 @@
         "aria-expanded": open ? "true" : "false",
       });
     });
-    root.querySelectorAll(".rw-reply").forEach(function (node) { makeButton(node, root); });
+    var fresh = [];
+    root.querySelectorAll(".rw-reply").forEach(function (node) {
+      if (makeButton(node, root)) fresh.push(node);
+    });
+    focusNewButtons(root, fresh);
   }
 
   function watch(root) {
