@@ -21,7 +21,7 @@ from actions.runtime import say
 from bot import handoff
 from bot.conversation import messages
 from bot.handoff import ACTIVE, COMPLAINT, QUEUED, RATING, WAITING
-from bot.handoff.delivery import DELIVERY_KEY, resend_with_next_message
+from bot.handoff.delivery import DELIVERY_KEY, counselor_message, resend_with_next_message
 from bot.handoff.office_hours import format_opening
 from bot.conversation.prompts import Button, Prompt
 from bot.storage import CaseRecord, CaseUpdate
@@ -243,16 +243,26 @@ async def send_pending_replies(
     counselor = await runtime.guarded(store.counselor, case.counselor_id) if case.counselor_id else None
     who = counselor.display_name if counselor else messages.text("your_counselor")
     events: List[EventType] = []
+    # the first of a run of the counselor's messages names them with their role
+    first = not _last_said_by_a_counselor(tracker)
     if tracker.get_slot(HANDOFF_SLOT) != ACTIVE:
         dispatcher.utter_message(
             text=messages.text("counselor_joined", who=for_chat(who, 120))
         )
         events = [SlotSet(HANDOFF_SLOT, ACTIVE), SlotSet(CASE_SLOT, case.id)]
+        first = True
     for message in pending:
-        dispatcher.utter_message(
-            text=f"{for_chat(who, 120)}: {for_chat(message.text, REPLY_LIMIT)}", **{DELIVERY_KEY: message.id}
+        shown = counselor_message(
+            for_chat(who, 120), messages.text("counselor_role"), for_chat(message.text, REPLY_LIMIT), first=first
         )
+        dispatcher.utter_message(**shown, **{DELIVERY_KEY: message.id})
+        first = False
     return events
+
+
+def _last_said_by_a_counselor(tracker: Tracker) -> bool:
+    last = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+    return last is not None and DELIVERY_KEY in (last.get("metadata") or {})
 
 
 class ActionHandBack(Action):

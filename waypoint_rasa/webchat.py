@@ -54,7 +54,7 @@ from bot.config import Settings
 from bot.conversation.messages import text as t
 from bot.widget.options import allowed_origins
 from bot.handoff import COUNSELOR_REPLY_INTENT
-from bot.handoff.delivery import delivery_of
+from bot.handoff.delivery import delivery_of, widget_counselor_message
 from waypoint_rasa import delivery, http_guard
 from waypoint_rasa.limits import address_allowed, rate_limited
 
@@ -189,7 +189,7 @@ class WaypointSocketIOOutput(SocketIOOutput):
         async def acknowledged(*_: Any) -> None:
             await delivery.confirm([reply])
 
-        payload = _with_line_breaks({"text": message.get("text") or ""})
+        payload = _with_line_breaks(widget_counselor_message(message) or {"text": message.get("text") or ""})
         for sid, _ in list(self.sio.manager.get_participants("/", recipient_id)):
             await self.sio.emit(self.bot_message_evt, payload, to=sid, callback=acknowledged)
 

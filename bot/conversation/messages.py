@@ -626,6 +626,7 @@ EN: dict[str, str] = {
     "as_soon_as_possible": "as soon as possible",
     "pick_up": "Let's pick up where we left off.",
     "your_counselor": "Your counselor",
+    "counselor_role": "Career counselor",
     "the_counselor": "The counselor",
 }
 

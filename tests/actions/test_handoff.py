@@ -27,7 +27,7 @@ from actions.handoff import (
     read_rating,
 )
 from bot.config import Settings
-from bot.handoff.delivery import DELIVERY_KEY
+from bot.handoff.delivery import COUNSELOR_KEY, DELIVERY_KEY
 from bot.storage import CaseUpdate, Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -458,7 +458,10 @@ async def test_the_relay_sends_again_a_reply_whose_send_failed_on_rest(office, m
     assert events == []
     assert dispatcher.messages == [
         {"text": "Ann Lee: Shall we talk about the job market?", "buttons": [], "elements": [], "custom": {},
-         "template": None, "response": None, "image": None, "attachment": None, DELIVERY_KEY: lost.id}
+         "template": None, "response": None, "image": None, "attachment": None,
+         COUNSELOR_KEY: {"name": "Ann Lee", "role": "Career counselor", "body": "Shall we talk about the job market?",
+                         "first": True},
+         DELIVERY_KEY: lost.id}
     ]
     assert [(m.author, m.text) for m in office.messages(case.id)] == [
         ("counselor", "Shall we talk about the job market?"), ("employee", "hello? anyone?"),
@@ -514,6 +517,12 @@ async def test_the_first_reply_introduces_the_counselor_and_replies_go_out_until
     ]
     # Each reply carries its id for the channel, which alone marks it delivered (point 5).
     assert [m.get(DELIVERY_KEY) for m in dispatcher.messages] == [None, first.id, second.id]
+    # … and its parts for a channel that shows the counselor apart: named with the role once
+    assert [m.get(COUNSELOR_KEY) for m in dispatcher.messages] == [
+        None,
+        {"name": who, "role": "Career counselor", "body": "Hello! &lt;script&gt;alert(1)&lt;/script&gt;", "first": True},
+        {"name": who, "role": "Career counselor", "body": "What would you like to talk about?", "first": False},
+    ]
     assert all(m.delivered_at is None for m in office.messages(case.id) if m.author == "counselor")
 
     # Asked again before any confirmation (the send failed): both go out again, none is lost.
@@ -529,11 +538,18 @@ async def test_the_first_reply_introduces_the_counselor_and_replies_go_out_until
     assert await ActionDeliverCounselorReply().run(confirmed, active, domain) == []
     assert confirmed.messages == []
 
-    # A later message goes out alone, without a second introduction.
+    # A later message goes out alone, without a second introduction; right after the
+    # counselor's own message it continues their run, after the bot's it names them again.
     office.add_message(case.id, "counselor", "Are you there?", ann.id)
-    later = type(dispatcher)()
-    assert await ActionDeliverCounselorReply().run(later, active, domain) == []
-    assert texts(later) == [f"{who}: Are you there?"]
+    said = {"event": "bot", "text": f"{who}: What would you like to talk about?", "metadata": {DELIVERY_KEY: second.id}}
+    bot = {"event": "bot", "text": "Your message has been passed on.", "metadata": {}}
+    for before, named in ((said, False), (bot, True)):
+        later = type(dispatcher)()
+        after = make_tracker(slots={"handoff": "active", "handoff_case": case.id}, text="EXTERNAL: counselor_reply",
+                             intent="counselor_reply", events=[before])
+        assert await ActionDeliverCounselorReply().run(later, after, domain) == []
+        assert texts(later) == [f"{who}: Are you there?"]
+        assert later.messages[0][COUNSELOR_KEY]["first"] is named
 
 
 async def test_a_reply_without_an_open_case_sends_nothing(office, make_tracker, dispatcher, domain) -> None:

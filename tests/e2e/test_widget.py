@@ -452,8 +452,19 @@ def test_a_counselors_reply_counts_as_delivered_only_once_the_widget_has_it(stac
 
             # The chat is open: the reply shows, and the widget's acknowledgement marks it delivered.
             console_reply(stack, case.id, "Hello, I'm Anna. How can I help?")
-            expect(log).to_contain_text("Anna Li: Hello, I'm Anna. How can I help?")
+            # the counselor's own bubble, headed by name and role on the first of a run
+            counselor = log.locator(".rw-response.waypoint-counselor")
+            expect(counselor.first).to_contain_text("Hello, I'm Anna. How can I help?")
+            expect(counselor.first.locator("strong")).to_have_text("Anna Li")
+            expect(counselor.first).to_contain_text("Anna Li · Career counselor")
             assert wait_for(lambda: all(m.delivered_at for m in cases.messages(case.id) if m.author == "counselor"))
+            console_reply(stack, case.id, "Are you thinking of a new role or growing in this one?")
+            expect(counselor).to_have_count(2)
+            expect(counselor.nth(1)).to_have_text("Are you thinking of a new role or growing in this one?")
+            bot_colour = log.locator(".rw-response:not(.waypoint-counselor)").first.evaluate(
+                "n => getComputedStyle(n).backgroundColor")
+            assert counselor.first.evaluate("n => getComputedStyle(n).backgroundColor") != bot_colour
+            page.screenshot(path=str(ARTIFACTS / "widget-counselor.png"))
 
             # The chat is closed: the next reply waits, pending …
             page.close()
@@ -466,7 +477,9 @@ def test_a_counselors_reply_counts_as_delivered_only_once_the_widget_has_it(stac
             back = context.new_page()
             back.goto(f"{stack.web_url}/")
             back_log = back.get_by_role("log", name="Conversation")
-            expect(back_log).to_contain_text("Anna Li: Take your time – I'm here until five.")
+            expect(back_log.locator(".waypoint-counselor").last).to_contain_text("Take your time – I'm here until five.")
+            # the bubbles kept in the browser keep their look
+            expect(back_log.locator(".waypoint-counselor").first).to_contain_text("Hello, I'm Anna.")
             assert wait_for(lambda: cases.message(later.id).delivered_at is not None)
             time.sleep(1)
             assert back_log.inner_text().count("Take your time") == 1
@@ -499,6 +512,14 @@ def test_on_a_phone_the_question_stays_in_view_with_its_buttons(stack: Stack, ch
             first = choices.first.bounding_box()
             assert first is not None and first["y"] < 844 and first["y"] > box["y"], "the buttons follow the question, in view"
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            # ten choices: a compact grid, two to a row, that scrolls on its own to the last
+            second = choices.nth(1).bounding_box()
+            assert second is not None and abs(second["y"] - first["y"]) < 2 and second["x"] > first["x"], (first, second)
+            expect(choices).to_have_count(10)
+            choices.last.scroll_into_view_if_needed()
+            expect(choices.last).to_be_in_viewport()
+            expect(question).to_be_in_viewport()
+            choices.first.scroll_into_view_if_needed()
             header = page.locator(".waypoint-header p").bounding_box()
             assert header is not None and header["height"] < 30, "the intro is one line"
             page.screenshot(path=str(ARTIFACTS / "widget-phone.png"))

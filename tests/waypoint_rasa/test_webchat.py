@@ -23,7 +23,7 @@ from sanic import Sanic
 from bot.config import Settings
 from bot.conversation.messages import text as t
 from bot.handoff import COUNSELOR_REPLY_INTENT
-from bot.handoff.delivery import DELIVERY_KEY
+from bot.handoff.delivery import DELIVERY_KEY, counselor_message
 from bot.ratelimit import RateLimiter
 from waypoint_rasa import limits
 from waypoint_rasa.webchat import (
@@ -361,6 +361,27 @@ async def test_a_reply_is_delivered_when_a_socket_of_the_person_acknowledges_it(
     # One message (a counselor's reply is not split), which the socket acknowledges.
     assert await wait_until(lambda: replies.delivered(reply))
     assert browser.bot == [{"text": "Anna Li: hello  \nHow are you?\n\nTake your time."}]
+    await browser.close()
+
+
+async def test_a_counselor_reply_gets_its_own_bubble_headed_by_name_and_role(served: Served, replies) -> None:
+    browser = await Browser().connect(served.url)
+    sender = IDENTITIES.anonymous(await browser.session(None))
+    assert sender is not None
+    output = served.channel.get_output_channel()
+    assert output is not None
+    first, second = replies.pending("socketio", sender), replies.pending("socketio", sender)
+
+    for reply, opens_run in ((first, True), (second, False)):
+        message = counselor_message("Anna Li", "Career counselor", "hello\nHow are you?", first=opens_run)
+        await output.send_response(sender, {**message, DELIVERY_KEY: reply})
+
+    assert await wait_until(lambda: replies.delivered(first) and replies.delivered(second))
+    bubble = {"customCss": {"style": "class", "css": "waypoint-counselor"}}
+    assert browser.bot == [
+        {"text": "**Anna Li** · Career counselor  \nhello  \nHow are you?", "metadata": bubble},
+        {"text": "hello  \nHow are you?", "metadata": bubble},
+    ]
     await browser.close()
 
 
