@@ -558,6 +558,8 @@ EN: dict[str, str] = {
     "redo": "Let's do your {label} again.",
     "current_answer": "Your {label} is currently: “{value}”. What should it be instead?\n({question})",
     "updated": "Updated your {label}: “{value}”.",
+    "answer_heard": "Noted – {label}: “{value}”.",
+    "answer_heard_long": "Thank you – I've kept that as your answer on {label}.",
     # topics
     "topic_again": (
         "That's my general advice on {title} – for your own situation a counselor can help you think it through, in "

@@ -17,6 +17,7 @@ from bot.careers import conversation as career_talk
 from bot.conversation.reply import Button, Prompt
 from bot.conversation.stages import QUESTIONS, STAGES_BY_KEY, Choice, Kind, Question
 from bot.conversation.messages import text as t
+from bot.conversation.outcome import Outcome
 from bot.conversation.text import for_chat
 from bot.counsel.compare import compare, comparison_text
 from bot.counsel.known import Known
@@ -31,6 +32,21 @@ def choice_button(choice: Choice) -> Button:
 
 YES = Button("Yes", "/affirm")
 NO = Button("No", "/deny")
+
+# A typed answer to an open question is said back, short, before the next question: the
+# person sees it was heard and what was kept (and can change it), not a bare next question.
+ACKNOWLEDGED_QUOTE_CHARS = 60
+
+
+def acknowledgement(question: Question, outcome: Outcome) -> str | None:
+    """The line that acknowledges an accepted open answer; None where none is due (choices,
+    dates and goals have their own confirmations; a skipped question is said as skipped)."""
+    said = outcome.display.strip()
+    if question.kind is not Kind.TEXT or outcome.skipped or not said:
+        return None
+    if len(said) > ACKNOWLEDGED_QUOTE_CHARS:
+        return t("answer_heard_long", label=question.label)
+    return t("answer_heard", label=question.label, value=for_chat(said, ACKNOWLEDGED_QUOTE_CHARS))
 
 
 def question_prompt(

@@ -43,7 +43,7 @@ from bot.conversation.answers import (
 )
 from bot.conversation.messages import text as t
 from bot.conversation.outcome import AnswerContext, Outcome
-from bot.conversation.prompts import question_prompt, stage_opening
+from bot.conversation.prompts import acknowledgement, question_prompt, stage_opening
 from bot.conversation.reply import (
     AnswerRecord,
     Button,
@@ -832,10 +832,13 @@ class _Core:
         key = question.key
         self.state.set(key, outcome.value)
         self.count("misunderstandings", 0)
+        editing = self.state.get("editing_field") == key
         if outcome.notice:
             self.reply.say(outcome.notice)
         elif question.kind in FREE_TEXT and _STRAIN.search(text):
             self.reply.say(t("strain_heard"))  # "the night shifts are killing me": heard, not passed over
+        elif not editing and (heard := acknowledgement(question, outcome)):
+            self.reply.say(heard)
         if key == "consent":
             if outcome.value is True:
                 self.reply.records.append(ConsentRecord(messages.CONSENT_VERSION))
@@ -845,7 +848,7 @@ class _Core:
         stored = {key: outcome}
         stored.update({k: v for k, v in outcome.extra.items() if k in QUESTIONS and v is not None})
         self.store_answers(stored)
-        if self.state.get("editing_field") == key:
+        if editing:
             for dependent, cleared in navigation.edit_slots(key).items():
                 if dependent not in outcome.extra and dependent != key:
                     self.state.set(dependent, cleared)

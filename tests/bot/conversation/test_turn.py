@@ -62,7 +62,38 @@ def test_an_answer_is_recorded_and_the_next_question_follows(make_turn):
     assert answers(reply) == {"department": "Outbound logistics"}
     assert reply.slots["department"] == "Outbound logistics"
     assert reply.slots["open_question"] == "time_in_role"
-    assert reply.texts() == [QUESTIONS["time_in_role"].prompt]
+    assert reply.texts() == ["Noted – department: “Outbound logistics”.", QUESTIONS["time_in_role"].prompt]
+
+
+def test_a_long_open_answer_is_acknowledged_without_quoting_it_all(make_turn):
+    long_answer = "Outbound logistics, mostly the night shift loading bays and the returns desk"
+
+    reply = respond(make_turn(long_answer))
+
+    assert answers(reply) == {"department": long_answer}
+    assert reply.texts() == [t("answer_heard_long", label="department"), QUESTIONS["time_in_role"].prompt]
+
+
+def test_the_acknowledgement_quotes_markup_as_text(make_turn):
+    reply = respond(make_turn("<b>Outbound</b> & returns"))
+
+    assert reply.texts()[0] == "Noted – department: “&lt;b&gt;Outbound&lt;/b&gt; & returns”."
+
+
+def test_a_changed_answer_is_confirmed_once_not_acknowledged_twice(make_turn):
+    reply = respond(make_turn("Inbound", department="Outbound logistics", open_question="department",
+                              editing_field="department"))
+
+    assert answers(reply) == {"department": "Inbound"}
+    assert reply.texts()[0] == "Updated your department: “Inbound”."
+    assert not any(text.startswith("Noted –") for text in reply.texts())
+
+
+def test_a_choice_is_not_acknowledged_as_an_open_answer(make_turn):
+    reply = respond(make_turn('/inform{"choice": "bachelor"}', open_question="education", stage="needs"))
+
+    assert answers(reply)["education"] == "bachelor"
+    assert not any(text.startswith("Noted –") for text in reply.texts())
 
 
 def test_an_answer_with_goodbye_like_words_does_not_end_the_session(make_turn):
