@@ -3,6 +3,7 @@ the queue's rows, and the employee's stored answers arranged as their current pl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping, Sequence
@@ -193,7 +194,7 @@ def summary_view(summary: Mapping[str, Any]) -> SummaryView:
         consented=bool(summary.get("consented")),
         asked_for=_text_or_none(summary.get("asked_for")),
         channel=_text_or_none(summary.get("channel")),
-        progress=_text_or_none(summary.get("progress")),
+        progress=_counselor_voice(_text_or_none(summary.get("progress"))),
         key_answers=[(str(k), str(v)) for k, v in answers.items()] if isinstance(answers, Mapping) else [],
         holland_code=_text_or_none(summary.get("holland_code")),
         goals=[str(goal) for goal in goals] if isinstance(goals, list) else [],
@@ -202,6 +203,21 @@ def summary_view(summary: Mapping[str, Any]) -> SummaryView:
 
 def _text_or_none(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
+
+
+# Summaries written before the console had its own voice told the employee where *they*
+# stopped ("You stopped at Stage 2 of 7 – …"): read in the counselor's words, as new ones.
+_EMPLOYEE_VOICE = re.compile(r"^You stopped at Stage (?P<stage>.+?) – next up: (?P<question>.+?)\.?$")
+_EMPLOYEE_VOICE_DONE = "You've completed all seven stages – your answers are all here."
+
+
+def _counselor_voice(progress: str | None) -> str | None:
+    if progress == _EMPLOYEE_VOICE_DONE:
+        return "Completed all seven stages."
+    said = _EMPLOYEE_VOICE.match(progress or "")
+    if said is None:
+        return progress
+    return f"Stopped at stage {said['stage']} – next question: {said['question']}."
 
 
 def outcome_text(choice: str, words: str) -> str:

@@ -83,6 +83,16 @@ def test_summary_view_tolerates_missing_and_odd_fields():
     assert (view.consented, view.key_answers, view.goals, view.progress) == (True, [("Role", "3")], [], None)
 
 
+def test_a_summary_written_in_the_employees_voice_reads_in_the_counselors():
+    older = summary_view({"progress": "You stopped at Stage 2 of 7 – Needs assessment – next up: department."})
+    done = summary_view({"progress": "You've completed all seven stages – your answers are all here."})
+    current = summary_view({"progress": "Stopped at stage 3 of 7 – Assessment – next question: values."})
+
+    assert older.progress == "Stopped at stage 2 of 7 – Needs assessment – next question: department."
+    assert done.progress == "Completed all seven stages."
+    assert current.progress == "Stopped at stage 3 of 7 – Assessment – next question: values."
+
+
 def test_times_and_durations_are_short():
     assert format_time(datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)) == "2026-01-02 03:04 UTC"
     assert format_time(None) == "–"
