@@ -29,7 +29,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: browser counselor fonts domain fuzz help migrate purge rotate-key setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
+.PHONY: browser counselor fonts domain fuzz help migrate purge rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
@@ -138,6 +138,12 @@ test-e2e: setup
 	$(PY) -m pytest tests/e2e -q
 
 test: setup lint validate test-unit test-rasa test-e2e
+
+# docs/screens.md's pictures, taken again by the browser tests from a running Waypoint.
+SCREENS := widget-counselor.png widget-phone.png console-queue.png console-case.png
+screenshots: setup
+	$(PY) -m pytest tests/e2e/test_widget.py tests/e2e/test_console.py -q -k "phone or delivered_only or live_queue"
+	cd test-artifacts && cp $(SCREENS) ../docs/images/
 
 # The commit the current issue started from: `make bench` compares it with this checkout side
 # by side (BENCH_BASELINE= skips the comparison).

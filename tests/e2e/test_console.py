@@ -107,7 +107,7 @@ def test_a_case_arrives_in_the_live_queue_and_its_page_reads_as_the_employee_saw
             assert reply.is_visible() and page.evaluate(
                 "() => document.querySelector('form.reply-box').getBoundingClientRect().bottom <= window.innerHeight + 1")
             assert serious_violations(page) == []
-            page.screenshot(path=str(ARTIFACTS / "console-case.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / "console-case.png"))  # the viewport: the reply box sits at its bottom, as seen
 
             # take it from the bar at the top, reply, hand back
             page.get_by_role("button", name="Take this case").click()
