@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from bot.handoff.office_hours import OfficeHours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The longest untaken-case limit: a week of minutes, some four working weeks of office time.
+MAX_ALERT_MINUTES = 7 * 24 * 60
 
 
 DEFAULT_CRISIS_RESOURCES = (
@@ -146,6 +148,10 @@ class Settings:
     mail_from: str = "waypoint@localhost"
     # Always mailed besides the counselors themselves (e.g. the team mailbox), comma-separated.
     notify_emails: str = ""
+    # A case nobody has taken after this many minutes of office time alerts the admins once
+    # (bot/handoff/untaken.py); 0 turns the alert off. Urgent cases have their own, shorter limit.
+    untaken_alert_minutes: int = 120
+    untaken_urgent_alert_minutes: int = 15
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -208,6 +214,12 @@ class Settings:
             smtp_starttls=_flag(env, "SMTP_STARTTLS", defaults.smtp_starttls),
             mail_from=text("MAIL_FROM", defaults.mail_from),
             notify_emails=text("NOTIFY_EMAILS", defaults.notify_emails),
+            untaken_alert_minutes=_whole(
+                env, "UNTAKEN_ALERT_MINUTES", defaults.untaken_alert_minutes, 0, MAX_ALERT_MINUTES,
+                "a whole number of minutes of office time (0: no alert)"),
+            untaken_urgent_alert_minutes=_whole(
+                env, "UNTAKEN_URGENT_ALERT_MINUTES", defaults.untaken_urgent_alert_minutes, 0, MAX_ALERT_MINUTES,
+                "a whole number of minutes of office time (0: no alert)"),
         )
         if settings.slack_bot_token and not settings.slack_signing_secret:
             raise ValueError(

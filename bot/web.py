@@ -1,6 +1,6 @@
 """The project's web server: the counselor console under /console, plan and data-export
-links, the chat page, a health check; beside it, the notification outbox and the daily
-retention purge.
+links, the chat page, a health check; beside it, the notification outbox, the check for
+cases nobody has taken and the daily retention purge.
 
     python -m bot.web        # listens on WAYPOINT_WEB_HOST:WAYPOINT_WEB_PORT
 
@@ -29,6 +29,7 @@ from bot.console.context import Console
 from bot.console.gateway import ConversationGateway, RasaGateway
 from bot.console.render import make_templates
 from bot.handoff.notify import deliver_forever
+from bot.handoff.untaken import alert_forever
 from bot.plan.web import plan_blueprint
 from bot.privacy.retention import purge_daily
 from bot.privacy.web import export_blueprint
@@ -147,6 +148,10 @@ def main() -> None:
         # the outbox of new and urgent cases, written by the action server (bot/handoff/notify.py)
         await deliver_forever(case_store, settings)
 
+    async def untaken_alerts(_app: Sanic) -> None:
+        # a case nobody has taken within its office time alerts the admins (bot/handoff/untaken.py)
+        await alert_forever(case_store, settings)
+
     tracker_events = TrackerEvents.from_url(settings.tracker_database_url)
 
     async def retention_purge(_app: Sanic) -> None:
@@ -157,7 +162,7 @@ def main() -> None:
         # values under an older data key (after a rotation) or still in the clear are re-sealed
         await reseal_forever(store.engine, tracker_events.engine)
 
-    background_tasks: list[BackgroundTask] = [notification_worker, retention_purge, reencryption]
+    background_tasks: list[BackgroundTask] = [notification_worker, untaken_alerts, retention_purge, reencryption]
     app = create_app(settings, store, case_store, gateway, background_tasks=background_tasks, tracker_events=tracker_events)
     # One worker: the background tasks must run once, and SQLite has one writer anyway.
     app.run(host=settings.web_host, port=settings.web_port, access_log=False, workers=1, motd=False)

@@ -1,9 +1,10 @@
-"""Tell counselors about new and urgent handoff cases, in Slack and by e-mail.
+"""Tell counselors about new and urgent handoff cases, in Slack and by e-mail, and remind
+the admins of a case nobody has taken in time (bot/handoff/untaken.py writes those).
 
 The Slack channel and the mailboxes are shared, so a notice carries no personal details
-and no message text: only the case number, urgency, reason, stage, after-hours flag and a
-link to the case in the counselor console. `Notice` checks its fields so that free text
-cannot slip in through `reason` or `stage`.
+and no message text: only the case number, urgency, reason, stage, after-hours flag, for a
+reminder the office time waited, and a link to the case in the counselor console. `Notice`
+checks its fields so that free text cannot slip in through `reason` or `stage`.
 
 Settings come in as arguments (see bot/config.py for the one place that reads the
 environment). Failures raise `DeliveryError` with a message that is safe to log; the
@@ -20,6 +21,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Any
@@ -28,6 +30,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.handoff.office_time import office_time_between
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -40,6 +44,9 @@ REASONS: dict[str, str] = {
     "misunderstanding": "repeated misunderstandings",
     "crisis": "crisis",
 }
+# What a notice is about: a case that opened, became urgent or was asked for again ("case"), or
+# a case nobody has taken within its office-time limit ("untaken", a reminder to the admins).
+KINDS = ("case", "untaken")
 # Stage keys as in bot/conversation/stages.py; the pattern keeps free text out of the notice.
 _STAGE_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _UNSAFE_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -57,10 +64,20 @@ class Notice:
     stage: str | None  # stage key reached, e.g. "needs"
     after_hours: bool
     link: str  # absolute URL of the case page in the console
+    kind: str = "case"  # "case" | "untaken"
+    waited_minutes: int | None = None  # a reminder's office time waited so far; None otherwise
 
     def __post_init__(self) -> None:
         if isinstance(self.case_id, bool) or not isinstance(self.case_id, int) or self.case_id < 1:
             raise ValueError(f"case_id must be a positive integer, got {self.case_id!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {list(KINDS)}, got {self.kind!r}")
+        if self.kind == "untaken":
+            minutes = self.waited_minutes
+            if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 0:
+                raise ValueError(f"a reminder needs waited_minutes, a whole number >= 0, got {minutes!r}")
+        elif self.waited_minutes is not None:
+            raise ValueError("waited_minutes belongs to reminders only")
         if self.reason not in REASONS:
             raise ValueError(f"reason must be one of {sorted(REASONS)}, got {self.reason!r}")
         if self.stage is not None and not _STAGE_KEY.fullmatch(self.stage):
@@ -77,13 +94,30 @@ class Notice:
     def stage_label(self) -> str:
         return self.stage if self.stage is not None else "not started"
 
+    @property
+    def is_reminder(self) -> bool:
+        return self.kind == "untaken"
+
+    @property
+    def waited_label(self) -> str:
+        """A reminder's waiting time as people read it, e.g. "2 h 10 min of office time"; empty otherwise."""
+        if self.waited_minutes is None:
+            return ""
+        return f"{format_minutes(self.waited_minutes)} of office time"
+
     def subject(self) -> str:
         prefix = "[URGENT] " if self.urgent else ""
+        if self.is_reminder:
+            # kept short: a subject longer than a mail header line gets folded
+            return f"{prefix}Reminder: Waypoint case #{self.case_id} not taken for {format_minutes(self.waited_minutes or 0)}"
         return f"{prefix}Waypoint case #{self.case_id} – {self.reason_label}"
 
     def text(self) -> str:
         lines = []
-        if self.urgent:
+        if self.is_reminder:
+            urgency = "URGENT – nobody has taken this urgent case" if self.urgent else "Nobody has taken this case"
+            lines.append(f"{urgency} for {self.waited_label}; please see that someone does.")
+        elif self.urgent:
             lines.append("URGENT – please pick up this case as soon as possible.")
         lines += [
             f"Waypoint case #{self.case_id}",
@@ -91,11 +125,23 @@ class Notice:
             f"Reason: {self.reason_label}",
             f"Stage reached: {self.stage_label}",
             f"After hours: {'yes' if self.after_hours else 'no'}",
+        ]
+        if self.is_reminder:
+            lines.append(f"Not taken for: {self.waited_label}")
+        lines += [
             f"Open the case: {self.link}",
             "",
             "This notice holds no personal details; the conversation is in the counselor console.",
         ]
         return "\n".join(lines) + "\n"
+
+
+def format_minutes(minutes: int) -> str:
+    """How long a case has waited, as people read it: "2 h 10 min", "2 h", "15 min"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 @dataclass(frozen=True)
@@ -143,6 +189,10 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _what(notice: Notice) -> str:
+    return "reminder" if notice.is_reminder else "notice"
+
+
 def _slack_escape(value: str) -> str:
     # Slack's mrkdwn reserves &, < and >; "|" would end the link target early.
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "%7C")
@@ -150,7 +200,10 @@ def _slack_escape(value: str) -> str:
 
 def slack_blocks(notice: Notice) -> list[dict[str, Any]]:
     """The Block Kit message for a notice: a marked headline, the facts, a button to the case."""
-    if notice.urgent:
+    if notice.is_reminder:
+        marker = ":rotating_light: *Urgent, not taken*" if notice.urgent else ":hourglass: *Not taken*"
+        headline = f"{marker} – nobody has taken Waypoint case #{notice.case_id} for {notice.waited_label}"
+    elif notice.urgent:
         headline = f":rotating_light: *Urgent* – Waypoint case #{notice.case_id}"
     else:
         headline = f":bell: New Waypoint case #{notice.case_id}"
@@ -164,17 +217,17 @@ def slack_blocks(notice: Notice) -> list[dict[str, Any]]:
     }
     if notice.urgent:
         button["style"] = "danger"
+    fields = [
+        {"type": "mrkdwn", "text": f"*Urgency*\n{'urgent' if notice.urgent else 'normal'}"},
+        {"type": "mrkdwn", "text": f"*Reason*\n{notice.reason_label}"},
+        {"type": "mrkdwn", "text": f"*Stage reached*\n{notice.stage_label}"},
+        {"type": "mrkdwn", "text": f"*After hours*\n{'yes' if notice.after_hours else 'no'}"},
+    ]
+    if notice.is_reminder:
+        fields.append({"type": "mrkdwn", "text": f"*Not taken for*\n{notice.waited_label}"})
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
-        {
-            "type": "section",
-            "fields": [
-                {"type": "mrkdwn", "text": f"*Urgency*\n{'urgent' if notice.urgent else 'normal'}"},
-                {"type": "mrkdwn", "text": f"*Reason*\n{notice.reason_label}"},
-                {"type": "mrkdwn", "text": f"*Stage reached*\n{notice.stage_label}"},
-                {"type": "mrkdwn", "text": f"*After hours*\n{'yes' if notice.after_hours else 'no'}"},
-            ],
-        },
+        {"type": "section", "fields": fields},
         {"type": "actions", "elements": [button]},
     ]
 
@@ -211,7 +264,7 @@ class SlackNotifier:
             raise DeliveryError(
                 f"Slack unreachable for the notice on case #{notice.case_id}: {type(exc).__name__}"
             ) from exc
-        logger.info("Slack notice sent for case #%d (urgent=%s)", notice.case_id, notice.urgent)
+        logger.info("Slack %s sent for case #%d (urgent=%s)", _what(notice), notice.case_id, notice.urgent)
 
 
 class MailNotifier:
@@ -268,7 +321,7 @@ class MailNotifier:
                 "E-mail for case #%d refused for %d of %d recipients", notice.case_id, len(refused), len(unique)
             )
             logger.debug("Refused recipients for case #%d: %s", notice.case_id, sorted(refused))
-        logger.info("E-mail notice sent for case #%d (urgent=%s)", notice.case_id, notice.urgent)
+        logger.info("E-mail %s sent for case #%d (urgent=%s)", _what(notice), notice.case_id, notice.urgent)
 
     def _deliver(self, message: EmailMessage, recipients: list[str]) -> dict[str, tuple[int, bytes]]:
         settings = self._settings
@@ -305,6 +358,11 @@ class MailNotifier:
 # -- delivery of the outbox (run by the web server) -------------------------------------
 
 
+def notification_transports(settings: "Settings") -> tuple[str, ...]:
+    """The transports notices go by: Slack with a token, e-mail with an SMTP host."""
+    return (("slack",) if settings.slack_token else ()) + (("email",) if settings.smtp_host else ())
+
+
 def mail_recipients(case: "CaseRecord", counselors: Sequence["CounselorRecord"], extra: Sequence[str]) -> list[str]:
     """Who is mailed about a case: the counselor it was routed to, else every active
     counselor; for an urgent case also the admins; always the configured extra addresses."""
@@ -315,29 +373,63 @@ def mail_recipients(case: "CaseRecord", counselors: Sequence["CounselorRecord"],
         chosen = [c for c in active if c.role == "counselor"]
     if case.urgent:
         chosen += [c for c in active if c.role == "admin"]
-    addresses: list[str] = []
-    for address in [c.email for c in chosen if c.email] + list(extra):
-        if address not in addresses:
-            addresses.append(address)
-    return addresses
+    return _unique([c.email for c in chosen if c.email] + list(extra))
+
+
+def reminder_recipients(counselors: Sequence["CounselorRecord"], extra: Sequence[str]) -> list[str]:
+    """Who is mailed when nobody has taken a case: the active admins – the counselors had
+    the first notice – and, as with every notice, the configured extra addresses."""
+    admins = [c.email for c in counselors if c.active and c.email and c.role == "admin"]
+    return _unique([a for a in admins if a] + list(extra))
+
+
+def _unique(addresses: Sequence[str]) -> list[str]:
+    unique: list[str] = []
+    for address in addresses:
+        if address not in unique:
+            unique.append(address)
+    return unique
+
+
+def still_untaken(case: "CaseRecord") -> bool:
+    """Whether a reminder about the case is still news: nobody has ever taken it, and it is open."""
+    from bot.storage.cases import UNTAKEN_STATUSES
+
+    return case.status in UNTAKEN_STATUSES and case.taken_at is None
 
 
 async def deliver_due(case_store: "CaseStore", settings: "Settings", now: Any = None) -> int:
     """Sends the notifications that are due; a failure is retried later with backoff.
-    Returns how many were sent."""
+    A reminder about a case taken or closed meanwhile is withdrawn, and one due after
+    closing time waits for the next opening. Returns how many were sent."""
     # claimed: with several web servers each notice goes out once
     due = await asyncio.to_thread(case_store.claim_due_notifications, now)
     if not due:
         return 0
     counselors = await asyncio.to_thread(case_store.counselors)
+    moment: datetime = now or datetime.now(timezone.utc)
     sent = 0
     for item in due:
         case = item.case
-        notice = Notice(
-            case_id=case.id, urgent=item.urgent or case.urgent, reason=case.reason, stage=case.stage,
-            after_hours=case.after_hours, link=f"{settings.base_url}/console/cases/{case.id}",
-        )
         try:
+            waited: int | None = None
+            if item.kind == "untaken":
+                if not still_untaken(case):
+                    await asyncio.to_thread(case_store.notification_withdrawn, item.id)
+                    logger.info("Reminder %s withdrawn: case #%d was taken or closed meanwhile", item.id, case.id)
+                    continue
+                office = settings.office()
+                if not office.is_open(moment):
+                    # e.g. retried past closing time: the admins hear of it when they can act
+                    opening = office.next_opening(moment) or moment + timedelta(days=1)
+                    await asyncio.to_thread(case_store.notification_postponed, item.id, opening)
+                    continue
+                waited = office_time_between(office, case.created_at, moment) // timedelta(minutes=1)
+            notice = Notice(
+                case_id=case.id, urgent=item.urgent or case.urgent, reason=case.reason, stage=case.stage,
+                after_hours=case.after_hours, link=f"{settings.base_url}/console/cases/{case.id}",
+                kind=item.kind, waited_minutes=waited,
+            )
             if item.transport == "slack":
                 if not settings.slack_token:
                     raise DeliveryError(f"case #{case.id}: Slack is not configured (WAYPOINT_SLACK_TOKEN)")
@@ -350,7 +442,12 @@ async def deliver_due(case_store: "CaseStore", settings: "Settings", now: Any = 
                     host=settings.smtp_host, port=settings.smtp_port, username=settings.smtp_username,
                     password=settings.smtp_password, starttls=settings.smtp_starttls, sender=settings.mail_from,
                 )
-                await MailNotifier(smtp).send(notice, mail_recipients(case, counselors, settings.notify_email_list()))
+                extra = settings.notify_email_list()
+                if notice.is_reminder:
+                    recipients = reminder_recipients(counselors, extra)
+                else:
+                    recipients = mail_recipients(case, counselors, extra)
+                await MailNotifier(smtp).send(notice, recipients)
             else:
                 raise DeliveryError(f"case #{case.id}: unknown transport {item.transport!r}")
         except DeliveryError as error:

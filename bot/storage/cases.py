@@ -1,7 +1,7 @@
 """Cases, counselors and the console's own records: the data access of the human handoff.
 
 Used by the action server (opening cases, relaying messages, ratings) and by the web
-server (the counselor console, notification delivery). Every method is one unit of work;
+server (the counselor console, notification delivery, the check for cases nobody has taken). Every method is one unit of work;
 times are passed in (`now`) so that tests can freeze the clock.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,8 @@ from bot.storage.models import (
 )
 
 OPEN_STATUSES = ("new", "assigned", "active")
+# Nobody has taken these yet ("assigned" is routed to a counselor who has not taken it).
+UNTAKEN_STATUSES = ("new", "assigned")
 OPEN_STATUSES_DEFAULT = OPEN_STATUSES
 CASE_STATUSES = ("new", "assigned", "active", "closed")
 ROLES = ("counselor", "admin")
@@ -221,6 +223,16 @@ class DueNotification:
     urgent: bool
     attempts: int
     case: CaseRecord
+    kind: str = "case"  # case: new, urgent or reopened | untaken: a reminder to the admins
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    """An open case nobody has taken, as the untaken-case check sees it (plain columns only)."""
+
+    id: int
+    urgent: bool
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -728,7 +740,7 @@ class CaseStore:
         moment = _now(now)
         with self._sessions() as s:
             rows = s.execute(self._due(moment).limit(limit)).all()
-            return [DueNotification(n.id, n.transport, bool(n.urgent), n.attempts, CaseRecord.of(c)) for n, c in rows]
+            return [DueNotification(n.id, n.transport, bool(n.urgent), n.attempts, CaseRecord.of(c), n.kind) for n, c in rows]
 
     def claim_due_notifications(self, now: datetime | None = None, limit: int = 20,
                                 hold: timedelta = CLAIM_SPAN) -> list[DueNotification]:
@@ -743,7 +755,7 @@ class CaseStore:
             rows = s.execute(query).all()
             for notification, _case in rows:
                 notification.claimed_until = moment + hold
-            return [DueNotification(n.id, n.transport, bool(n.urgent), n.attempts, CaseRecord.of(c)) for n, c in rows]
+            return [DueNotification(n.id, n.transport, bool(n.urgent), n.attempts, CaseRecord.of(c), n.kind) for n, c in rows]
 
     @staticmethod
     def _due(moment: datetime):  # type: ignore[no-untyped-def]
@@ -775,16 +787,76 @@ class CaseStore:
                 row.claimed_until = None
                 row.next_attempt_at = moment + timedelta(seconds=min(30 * 2 ** (row.attempts - 1), 7200))
 
+    def notification_postponed(self, notification_id: int, until: datetime) -> None:
+        """Not sent now and not a failure (a reminder after closing time): due again at `until`."""
+        with self._sessions.begin() as s:
+            row = s.get(Notification, notification_id)
+            if row is not None and row.sent_at is None:
+                row.next_attempt_at, row.claimed_until = _utc(until), None
+
+    def notification_withdrawn(self, notification_id: int) -> None:
+        """A notice no longer worth sending (a reminder about a case taken meanwhile) leaves the outbox."""
+        with self._sessions.begin() as s:
+            s.execute(delete(Notification).where(Notification.id == notification_id, Notification.sent_at.is_(None)))
+
     def notifications(self, case_id: int | None = None) -> list[dict[str, Any]]:
         with self._sessions() as s:
             query = select(Notification).order_by(Notification.id)
             if case_id is not None:
                 query = query.where(Notification.case_id == case_id)
             return [
-                {"id": n.id, "case_id": n.case_id, "transport": n.transport, "urgent": bool(n.urgent),
+                {"id": n.id, "case_id": n.case_id, "transport": n.transport, "kind": n.kind, "urgent": bool(n.urgent),
                  "attempts": n.attempts, "sent_at": _utc(n.sent_at), "last_error": n.last_error}
                 for n in s.scalars(query)
             ]
+
+    # -- cases nobody has taken (bot/handoff/untaken.py) ---------------------------------------
+
+    def untaken_cases(self, opened_before: datetime | None, urgent_opened_before: datetime | None) -> list[WaitingCase]:
+        """Open cases nobody has taken and the admins have not been alerted about, opened before
+        the bound for their urgency (None: cases of that urgency are not alerted); oldest first.
+        A case once taken – handed back or asked for again since – is not among them."""
+        by_urgency = []
+        if opened_before is not None:
+            by_urgency.append(and_(Case.urgent.is_(False), Case.created_at <= _utc(opened_before)))
+        if urgent_opened_before is not None:
+            by_urgency.append(and_(Case.urgent.is_(True), Case.created_at <= _utc(urgent_opened_before)))
+        if not by_urgency:
+            return []
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Case.id, Case.urgent, Case.created_at)
+                .where(
+                    Case.status.in_(UNTAKEN_STATUSES), Case.taken_at.is_(None), Case.untaken_alerted_at.is_(None),
+                    or_(*by_urgency),
+                )
+                .order_by(Case.created_at, Case.id)
+            ).all()
+            return [WaitingCase(row.id, bool(row.urgent), _utc(row.created_at)) for row in rows]  # type: ignore[arg-type]
+
+    def alert_untaken(self, case_id: int, transports: Sequence[str], now: datetime | None = None) -> bool:
+        """Marks the case as reminded and queues the reminders, in one transaction – only if it
+        is still untaken and nobody marked it first. The conditional update is the once-only
+        guard: on PostgreSQL a second web server waits for the first one's row lock, then finds
+        the mark set and updates nothing. Returns whether this call raised the alert."""
+        moment = _now(now)
+        with self._sessions.begin() as s:
+            result = s.execute(
+                update(Case)
+                .where(
+                    Case.id == case_id, Case.status.in_(UNTAKEN_STATUSES), Case.taken_at.is_(None),
+                    Case.untaken_alerted_at.is_(None),
+                )
+                .values(untaken_alerted_at=moment)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                return False
+            urgent = bool(s.scalar(select(Case.urgent).where(Case.id == case_id)))
+            for transport in transports:
+                s.add(Notification(case_id=case_id, transport=transport, kind="untaken", urgent=urgent,
+                                   created_at=moment, next_attempt_at=moment))
+            return True
 
     # -- console additions --
 

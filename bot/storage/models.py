@@ -436,6 +436,9 @@ class Case(Base):
     outcome = Column(EncryptedText)
     rating = Column(Integer)
     rated_at = Column(DateTime(timezone=True))
+    # When the admins were told nobody had taken the case in time (bot/handoff/untaken.py):
+    # set once, by a conditional update, so several web servers alert once between them.
+    untaken_alerted_at = Column(DateTime(timezone=True))
 
 
 class CaseMessage(Base):
@@ -504,14 +507,17 @@ class ConsoleSession(Base):
 
 
 class Notification(Base):
-    """Outbox of counselor notifications: written with the case, delivered (and retried)
-    by the web server, so a Slack or mail outage never loses one or slows the chat."""
+    """Outbox of counselor notifications: written with the case (or by the web server's check
+    for cases nobody has taken), delivered (and retried) by the web server, so a Slack or mail
+    outage never loses one or slows the chat."""
 
     __tablename__ = "notifications"
 
     id = Column(Integer, primary_key=True)
     case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
     transport = Column(String(16), nullable=False)  # slack | email
+    # case: a new, urgent or reopened case, to its counselors | untaken: a reminder to the admins
+    kind = Column(String(16), nullable=False, default="case", server_default="case")
     urgent = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)

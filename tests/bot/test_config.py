@@ -175,3 +175,23 @@ def test_the_action_server_beyond_loopback_needs_its_token(host):
         Settings.from_env({"WAYPOINT_ACTIONS_HOST": host}).actions_bind()
     with_token = Settings.from_env({"WAYPOINT_ACTIONS_HOST": host, "WAYPOINT_ACTIONS_TOKEN": "t"})
     assert with_token.actions_bind() == host
+
+
+def test_untaken_case_alerts_default_to_two_hours_and_fifteen_minutes_for_urgent_cases():
+    settings = Settings.from_env({})
+    assert (settings.untaken_alert_minutes, settings.untaken_urgent_alert_minutes) == (120, 15)
+
+
+@pytest.mark.parametrize(("normal", "urgent"), [("90", "10"), ("0", "15"), ("120", "0"), (" 45 ", "5"), ("10080", "1")])
+def test_untaken_case_alert_limits_from_the_environment(normal, urgent):
+    settings = Settings.from_env({"WAYPOINT_UNTAKEN_ALERT_MINUTES": normal, "WAYPOINT_UNTAKEN_URGENT_ALERT_MINUTES": urgent})
+    assert (settings.untaken_alert_minutes, settings.untaken_urgent_alert_minutes) == (int(normal), int(urgent))
+
+
+@pytest.mark.parametrize("name", ["WAYPOINT_UNTAKEN_ALERT_MINUTES", "WAYPOINT_UNTAKEN_URGENT_ALERT_MINUTES"])
+@pytest.mark.parametrize("value", ["2h", "-5", "1.5", "", "10081"])
+def test_a_wrong_untaken_case_alert_limit_stops_with_one_clear_message(name, value):
+    expected = f"{name} must be a whole number of minutes of office time (0: no alert) from 0 to 10080, got '{value}'"
+    with pytest.raises(ValueError) as error:
+        Settings.from_env({name: value})
+    assert str(error.value) == expected

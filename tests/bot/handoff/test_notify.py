@@ -5,12 +5,26 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
 
-from bot.handoff.notify import DeliveryError, MailNotifier, Notice, SlackNotifier, SlackSettings, SmtpSettings
+from bot.config import Settings
+from bot.handoff.notify import (
+    DeliveryError,
+    MailNotifier,
+    Notice,
+    SlackNotifier,
+    SlackSettings,
+    SmtpSettings,
+    format_minutes,
+    mail_recipients,
+    notification_transports,
+    reminder_recipients,
+)
+from bot.storage.cases import CaseRecord, CounselorRecord
 from tests.fakes import (  # noqa: F401 – the fixtures are found by pytest through this import
     SLACK_CHANNEL,
     SLACK_TOKEN,
@@ -33,6 +47,18 @@ def notice() -> Notice:
 @pytest.fixture
 def urgent() -> Notice:
     return Notice(case_id=13, urgent=True, reason="crisis", stage=None, after_hours=True, link=LINK)
+
+
+@pytest.fixture
+def reminder() -> Notice:
+    return Notice(case_id=12, urgent=False, reason="requested", stage="needs", after_hours=True, link=LINK,
+                  kind="untaken", waited_minutes=130)
+
+
+@pytest.fixture
+def urgent_reminder() -> Notice:
+    return Notice(case_id=13, urgent=True, reason="crisis", stage=None, after_hours=False, link=LINK,
+                  kind="untaken", waited_minutes=17)
 
 
 @pytest.fixture
@@ -86,6 +112,93 @@ def test_notice_refuses_free_text_and_bad_links(notice: Notice, change: dict[str
     # Only known values get through, so no message text can reach the shared channel.
     with pytest.raises(ValueError):
         replace(notice, **change)
+
+
+def test_a_notice_is_about_the_case_unless_it_says_it_is_a_reminder(notice: Notice) -> None:
+    assert (notice.kind, notice.waited_minutes, notice.is_reminder, notice.waited_label) == ("case", None, False, "")
+
+
+def test_reminder_subject_says_how_long_nobody_has_taken_the_case(reminder: Notice, urgent_reminder: Notice) -> None:
+    assert reminder.subject() == "Reminder: Waypoint case #12 not taken for 2 h 10 min"
+    assert urgent_reminder.subject() == "[URGENT] Reminder: Waypoint case #13 not taken for 17 min"
+
+
+def test_reminder_text_says_it_is_a_reminder_and_lists_the_facts(reminder: Notice, urgent_reminder: Notice) -> None:
+    assert reminder.text().splitlines() == [
+        "Nobody has taken this case for 2 h 10 min of office time; please see that someone does.",
+        "Waypoint case #12",
+        "Urgency: normal",
+        "Reason: new request",
+        "Stage reached: needs",
+        "After hours: yes",
+        "Not taken for: 2 h 10 min of office time",
+        f"Open the case: {LINK}",
+        "",
+        "This notice holds no personal details; the conversation is in the counselor console.",
+    ]
+    assert urgent_reminder.text().splitlines()[0] == (
+        "URGENT – nobody has taken this urgent case for 17 min of office time; please see that someone does.")
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(0, "0 min"), (15, "15 min"), (60, "1 h"), (130, "2 h 10 min"), (1501, "25 h 1 min")])
+def test_waiting_time_reads_in_hours_and_minutes(minutes: int, shown: str) -> None:
+    assert format_minutes(minutes) == shown
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"kind": "reminder"},
+        {"kind": "untaken", "waited_minutes": None},
+        {"kind": "untaken", "waited_minutes": -1},
+        {"kind": "untaken", "waited_minutes": 12.5},
+        {"kind": "untaken", "waited_minutes": True},
+        {"kind": "untaken", "waited_minutes": "2 h, says Tom"},
+        {"waited_minutes": 120},  # only a reminder has waited
+    ],
+)
+def test_notice_refuses_a_wrong_kind_or_waiting_time(notice: Notice, change: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        replace(notice, **change)
+
+
+# --- who hears of it --------------------------------------------------------------------
+
+
+def _counselor(id: int, role: str = "counselor", email: str | None = None, active: bool = True) -> CounselorRecord:
+    return CounselorRecord(id, f"user{id}", f"User {id}", email if email is not None else f"user{id}@example.org",
+                           role, "", (), (), active, None, datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+def _case(counselor_id: int | None = None, urgent: bool = False) -> CaseRecord:
+    moment = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)
+    return CaseRecord(1, "rest", "ann", "new", urgent, "requested", None, None, None, False, None, {}, counselor_id,
+                      moment, None, None, None, None, None)
+
+
+TEAM = [
+    _counselor(1), _counselor(2), _counselor(3, role="admin"), _counselor(4, role="admin", active=False),
+    _counselor(5, role="admin", email=""), _counselor(6, role="admin", email="boss@example.org"),
+]
+
+
+def test_reminders_go_to_the_active_admins_and_the_extra_addresses() -> None:
+    assert reminder_recipients(TEAM, ["team@example.org", "user3@example.org"]) == [
+        "user3@example.org", "boss@example.org", "team@example.org"]
+    assert reminder_recipients(TEAM[:2], []) == []  # no admin with an address: delivery says so and retries
+
+
+def test_case_notices_keep_their_recipients() -> None:
+    assert mail_recipients(_case(), TEAM, ["team@example.org"]) == [
+        "user1@example.org", "user2@example.org", "team@example.org"]
+    assert mail_recipients(_case(counselor_id=2, urgent=True), TEAM, []) == [
+        "user2@example.org", "user3@example.org", "boss@example.org"]
+
+
+def test_notices_go_by_the_configured_transports() -> None:
+    assert notification_transports(Settings()) == ()
+    assert notification_transports(Settings(slack_token="xoxb-test")) == ("slack",)
+    assert notification_transports(Settings(slack_token="xoxb-test", smtp_host="mail")) == ("slack", "email")
 
 
 def test_settings_keep_secrets_out_of_repr() -> None:
@@ -145,6 +258,47 @@ async def test_slack_marks_urgent_cases(slack: SlackNotifier, fake_slack: FakeSl
     assert "*After hours*\nyes" in [field["text"] for field in facts["fields"]]
     assert actions["elements"][0]["style"] == "danger"
     assert message["text"].startswith("[URGENT]")
+
+
+async def test_slack_reminder_says_nobody_has_taken_the_case(
+    slack: SlackNotifier, fake_slack: FakeSlack, reminder: Notice, urgent_reminder: Notice
+) -> None:
+    await slack.send(reminder)
+    await slack.send(urgent_reminder)
+
+    first, second = fake_slack.messages
+    assert first["text"] == reminder.subject()
+    headline, facts, actions = first["blocks"]
+    assert headline["text"]["text"].startswith(
+        ":hourglass: *Not taken* – nobody has taken Waypoint case #12 for 2 h 10 min of office time\n<")
+    assert [field["text"] for field in facts["fields"]] == [
+        "*Urgency*\nnormal",
+        "*Reason*\nnew request",
+        "*Stage reached*\nneeds",
+        "*After hours*\nyes",
+        "*Not taken for*\n2 h 10 min of office time",
+    ]
+    assert actions["elements"][0]["url"] == LINK and "style" not in actions["elements"][0]
+    headline, _facts, actions = second["blocks"]
+    assert headline["text"]["text"].startswith(":rotating_light: *Urgent, not taken* – nobody has taken Waypoint case #13")
+    assert actions["elements"][0]["style"] == "danger"
+    assert second["text"].startswith("[URGENT] Reminder:")
+    assert "@" not in json.dumps(fake_slack.messages)
+
+
+async def test_mail_reminder_goes_out_with_its_own_subject(
+    mail: MailNotifier, local_smtp: LocalSmtp, urgent_reminder: Notice, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.handoff.notify"):
+        await mail.send(urgent_reminder, ["admin@example.org"])
+
+    [received] = local_smtp.messages
+    assert received.recipients == ["admin@example.org"]
+    assert received.message["Subject"] == "[URGENT] Reminder: Waypoint case #13 not taken for 17 min"
+    assert received.message["Importance"] == "high"
+    assert received.message.get_content().replace("\r\n", "\n") == urgent_reminder.text()
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.handoff.notify"] == [
+        "E-mail reminder sent for case #13 (urgent=True)"]
 
 
 async def test_slack_message_holds_only_the_notice_fields(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
-from bot.storage.models import ConsoleSession, Counselor, Notification
+from bot.storage.models import Case, ConsoleSession, Counselor, Notification
 from bot.storage.cases import MAX_DELIVERY_ATTEMPTS, CaseError, CaseStore, CaseUpdate
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -896,3 +896,163 @@ def test_queue_entries_filter_and_say_who_wrote_last(cs):
     closed, count = cs.queue_entries(QueueFilter(statuses=("closed",)), limit=1)
     assert count == 1 and closed[0].id == done.id and not closed[0].is_open
     assert cs.queue_entries(QueueFilter(channel="slack"))[1] == 0
+
+
+# -- cases nobody has taken: the reminders' queries and their once-only mark ----------------
+
+
+def _second_store(cs: CaseStore) -> CaseStore:
+    """Another web server: a CaseStore with its own engine on the same database (and schema)."""
+    from sqlalchemy import text
+
+    from bot.storage import make_engine
+
+    url = cs.engine.url.render_as_string(hide_password=False)
+    if cs.engine.dialect.name != "postgresql":
+        return CaseStore(make_engine(url))
+    with cs.engine.connect() as connection:
+        schema = connection.execute(text("SHOW search_path")).scalar_one()
+    return CaseStore(make_engine(url, connect_args={"options": f"-csearch_path={schema}"}))
+
+
+@pytest.fixture
+def other_server(cs):
+    other = _second_store(cs)
+    yield other
+    other.engine.dispose()
+
+
+def test_untaken_cases_are_the_open_ones_nobody_ever_took(cs):
+    queued = _open(cs, "queued")[0]
+    anna = _add(cs, "anna")
+    routed = _open(cs, "routed")[0]
+    assert (queued.status, routed.status) == ("new", "assigned")  # routed to anna, who has not taken it
+    taken = _open(cs, "taken")[0]
+    cs.take_case(taken.id, anna.id, now=at(1))
+    back = _open(cs, "back")[0]
+    cs.take_case(back.id, anna.id, now=at(1))
+    cs.hand_back(back.id, now=at(2))
+    asked_again = _open(cs, "again")[0]
+    cs.take_case(asked_again.id, anna.id, now=at(1))
+    cs.hand_back(asked_again.id, now=at(2))
+    assert _open(cs, "again", now=at(3))[0].status == "assigned"  # reopened, but someone took it once
+    closed = _open(cs, "closed")[0]
+    cs.close_case(closed.id, "resolved", now=at(1))
+
+    found = cs.untaken_cases(opened_before=at(60), urgent_opened_before=at(60))
+    assert [(c.id, c.urgent, c.created_at) for c in found] == [(queued.id, False, T0), (routed.id, False, T0)]
+    assert all(_is_utc(c.created_at) for c in found)
+
+
+def test_untaken_cases_are_bounded_by_the_limit_of_their_urgency(cs):
+    normal = _open(cs, "normal", now=T0)[0]
+    urgent = _open(cs, "urgent", now=at(30), reason="crisis", crisis_kind="self_harm")[0]
+
+    def ids(opened_before, urgent_opened_before):
+        return [c.id for c in cs.untaken_cases(opened_before, urgent_opened_before)]
+
+    assert ids(at(-1), at(29)) == []
+    assert ids(T0, at(29)) == [normal.id]
+    assert ids(at(-1), at(30)) == [urgent.id]
+    assert ids(at(60), at(60)) == [normal.id, urgent.id]  # oldest first
+    assert ids(None, at(60)) == [urgent.id]  # the normal limit is off
+    assert ids(at(60), None) == [normal.id]
+    assert ids(None, None) == []
+    # a bound in another zone is the same instant
+    assert ids(T0.astimezone(BERLIN), None) == [normal.id]
+
+
+def test_an_alert_marks_the_case_and_queues_one_reminder_per_transport(cs):
+    case = _open(cs, "u1", notify_by=("slack", "email"))[0]
+
+    assert cs.alert_untaken(case.id, ("slack", "email"), now=at(120)) is True
+
+    rows = cs.notifications(case.id)
+    assert [(r["transport"], r["kind"], r["urgent"]) for r in rows] == [
+        ("slack", "case", False), ("email", "case", False), ("slack", "untaken", False), ("email", "untaken", False)]
+    assert _utc_naive(_row(cs, Case, case.id).untaken_alerted_at) == _utc_naive(at(120))
+    assert cs.untaken_cases(at(200), at(200)) == []
+    due = cs.due_notifications(now=at(120))
+    assert [(d.kind, d.transport) for d in due] == [
+        ("case", "slack"), ("case", "email"), ("untaken", "slack"), ("untaken", "email")]
+    assert [d.kind for d in cs.claim_due_notifications(now=at(120))] == ["case", "case", "untaken", "untaken"]
+
+
+def test_an_urgent_case_gets_urgent_reminders(cs):
+    case = _open(cs, "u1", reason="crisis", crisis_kind="self_harm")[0]
+    assert cs.alert_untaken(case.id, ("slack",), now=at(15)) is True
+    assert [(r["kind"], r["urgent"]) for r in cs.notifications(case.id)] == [("untaken", True)]
+
+
+def test_a_case_is_alerted_about_once(cs):
+    case = _open(cs, "u1")[0]
+    assert cs.alert_untaken(case.id, ("slack",), now=at(120)) is True
+    assert cs.alert_untaken(case.id, ("slack",), now=at(121)) is False
+    assert cs.alert_untaken(case.id, ("slack", "email"), now=at(60 * 24)) is False
+    assert len(cs.notifications(case.id)) == 1
+    assert _utc_naive(_row(cs, Case, case.id).untaken_alerted_at) == _utc_naive(at(120))
+
+
+def test_a_case_taken_or_closed_before_the_alert_is_not_alerted(cs):
+    anna = _add(cs, "anna")
+    taken = _open(cs, "taken")[0]
+    closed = _open(cs, "closed")[0]
+    candidates = cs.untaken_cases(at(120), at(120))  # read before the counselor acts ...
+    assert {c.id for c in candidates} == {taken.id, closed.id}
+    cs.take_case(taken.id, anna.id, now=at(119))
+    cs.close_case(closed.id, "resolved", now=at(119))
+
+    assert [cs.alert_untaken(c.id, ("slack",), now=at(120)) for c in candidates] == [False, False]  # ... acted on after
+    assert cs.notifications() == []
+    assert cs.alert_untaken(999, ("slack",), now=at(120)) is False
+
+
+def test_two_servers_that_both_saw_a_case_alert_it_once(cs, other_server):
+    cases = [_open(cs, f"u{n}")[0] for n in range(3)]
+    seen_here = cs.untaken_cases(at(120), at(120))
+    seen_there = other_server.untaken_cases(at(120), at(120))
+    assert [c.id for c in seen_here] == [c.id for c in seen_there] == [c.id for c in cases]
+
+    here = [cs.alert_untaken(c.id, ("slack", "email"), now=at(120)) for c in seen_here]
+    there = [other_server.alert_untaken(c.id, ("slack", "email"), now=at(120)) for c in seen_there]
+
+    assert here == [True, True, True] and there == [False, False, False]
+    assert sorted((r["case_id"], r["transport"]) for r in cs.notifications()) == sorted(
+        (c.id, t) for c in cases for t in ("slack", "email"))
+
+
+def test_two_servers_alerting_at_the_same_moment_alert_each_case_once(cs, other_server):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    cases = [_open(cs, f"u{n}")[0] for n in range(20)]
+    start = Barrier(2)
+
+    def alert_all(store: CaseStore) -> list[int]:
+        start.wait()
+        return [c.id for c in cases if store.alert_untaken(c.id, ("slack",), now=at(120))]
+
+    with ThreadPoolExecutor(2) as pool:
+        won = [future.result() for future in [pool.submit(alert_all, cs), pool.submit(alert_all, other_server)]]
+
+    assert sorted(won[0] + won[1]) == [c.id for c in cases]
+    assert sorted(r["case_id"] for r in cs.notifications()) == [c.id for c in cases]
+
+
+def test_a_withdrawn_notice_leaves_the_outbox_and_a_postponed_one_waits(cs):
+    case = _open(cs, "u1")[0]
+    cs.alert_untaken(case.id, ("slack", "email"), now=at(120))
+    slack, email = cs.claim_due_notifications(now=at(120))
+
+    cs.notification_withdrawn(slack.id)
+    cs.notification_postponed(email.id, at(60 * 16))
+
+    assert [(r["transport"], r["attempts"], r["last_error"]) for r in cs.notifications()] == [("email", 0, None)]
+    assert cs.claim_due_notifications(now=at(60 * 16 - 1)) == []
+    assert [n.id for n in cs.claim_due_notifications(now=at(60 * 16))] == [email.id]  # no claim left behind
+    cs.notification_sent(email.id, now=at(60 * 16))
+    cs.notification_withdrawn(email.id)  # a sent notice stays: it is the record that it went out
+    cs.notification_postponed(email.id, at(60 * 20))
+    assert [r["sent_at"] for r in cs.notifications()] == [at(60 * 16)]
+    cs.notification_withdrawn(999)
+    cs.notification_postponed(999, T0)
