@@ -385,7 +385,6 @@ def _duration(question: Question, text: str, ctx: AnswerContext) -> Outcome:
 
 
 # Words that make a goal checkable on their own: a result someone can point to.
-# Words that make a goal checkable on their own: a result someone can point to.
 MEASURABLE = re.compile(
     r"\d|\b(?:promot\w*|certif\w*|qualif\w*|(?:become|became|complete[ds]?|finish(?:ed)?|pass(?:ed)?|lead|launch|"
     r"publish|obtain|earn|deliver|hire|move|transfer|join|start|degree|course|exam|title|role|position|run|ship|land|"

@@ -558,8 +558,12 @@ EN: dict[str, str] = {
     "redo": "Let's do your {label} again.",
     "current_answer": "Your {label} is currently: “{value}”. What should it be instead?\n({question})",
     "updated": "Updated your {label}: “{value}”.",
-    "answer_heard": "Noted – {label}: “{value}”.",
-    "answer_heard_long": "Thank you – I've kept that as your answer on {label}.",
+    "answer_heard": "{lead} – {label}: “{value}”",
+    "answer_heard_nothing": "{lead} – nothing on {label}.",
+    "answer_heard_long_1": "Thank you – I've kept that as your answer on {label}.",
+    "answer_heard_long_2": "That's helpful – it's kept under {label}.",
+    "answer_heard_long_3": "Thanks for putting it so fully – I've kept it under {label}.",
+    "answer_filed": "{lead} – {label}: {value}.",
     # topics
     "topic_again": (
         "That's my general advice on {title} – for your own situation a counselor can help you think it through, in "

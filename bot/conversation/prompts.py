@@ -33,20 +33,43 @@ def choice_button(choice: Choice) -> Button:
 YES = Button("Yes", "/affirm")
 NO = Button("No", "/deny")
 
-# A typed answer to an open question is said back, short, before the next question: the
-# person sees it was heard and what was kept (and can change it), not a bare next question.
+# A typed answer is said back, short, before the next question: the person sees it was
+# heard and how it was kept (and can change it), not a bare next question. Clicks, dates
+# and goals confirm themselves; a skipped question is said as skipped.
 ACKNOWLEDGED_QUOTE_CHARS = 60
+_OWN_WORDS = (Kind.TEXT, Kind.CHOICE_OR_TEXT)
+_FILED = (Kind.CHOICE, Kind.CHOICE_OR_TEXT, Kind.DURATION)
+# "no", "none", "nothing really": nothing to plan around, said as such, not quoted as "no"
+_NOTHING = re.compile(
+    r"^(?:no(?:pe)?|none|nothing|nah|not really|n/?a)(?:,?\s+(?:really|at all|thanks?|for now|that i know of|constraints?))*[\s.!]*$",
+    re.IGNORECASE,
+)
+# Three ways to say the same, taken in turn by question, so a run of answers does not read canned.
+_LEADS = ("Noted", "Got it", "Thanks")
 
 
-def acknowledgement(question: Question, outcome: Outcome) -> str | None:
-    """The line that acknowledges an accepted open answer; None where none is due (choices,
-    dates and goals have their own confirmations; a skipped question is said as skipped)."""
+def acknowledgement(question: Question, outcome: Outcome, typed: str) -> str | None:
+    """The line that acknowledges an accepted typed answer; None where none is due."""
     said = outcome.display.strip()
-    if question.kind is not Kind.TEXT or outcome.skipped or not said:
+    if outcome.skipped or not said or typed.lstrip().startswith("/"):
         return None
-    if len(said) > ACKNOWLEDGED_QUOTE_CHARS:
-        return t("answer_heard_long", label=question.label)
-    return t("answer_heard", label=question.label, value=for_chat(said, ACKNOWLEDGED_QUOTE_CHARS))
+    label = question.label.split(" (")[0]  # "preference (do you like it)" -> "preference"
+    variant = sum(map(ord, question.key)) % len(_LEADS)
+    lead = _LEADS[variant]
+    chose = question.choices and any(c.value == outcome.value for c in question.choices)
+    if question.kind in _OWN_WORDS and not chose:
+        if _NOTHING.match(said):
+            return t("answer_heard_nothing", lead=lead, label=label)
+        if len(said) > ACKNOWLEDGED_QUOTE_CHARS:
+            return t(f"answer_heard_long_{variant + 1}", label=label)
+        quoted = for_chat(said, ACKNOWLEDGED_QUOTE_CHARS)
+        return t("answer_heard", lead=lead, label=label, value=quoted)
+    if question.kind in _FILED:
+        # read into a category or a length: shown as it was filed, to be corrected if wrong
+        if question.kind is Kind.DURATION and outcome.normalized and outcome.normalized.isdigit():
+            said = dates.format_months(int(outcome.normalized))  # "2y" -> "2 years"
+        return t("answer_filed", lead=lead, label=label, value=for_chat(said, ACKNOWLEDGED_QUOTE_CHARS))
+    return None
 
 
 def question_prompt(

@@ -837,7 +837,7 @@ class _Core:
             self.reply.say(outcome.notice)
         elif question.kind in FREE_TEXT and _STRAIN.search(text):
             self.reply.say(t("strain_heard"))  # "the night shifts are killing me": heard, not passed over
-        elif not editing and (heard := acknowledgement(question, outcome)):
+        elif not editing and (heard := acknowledgement(question, outcome, text)):
             self.reply.say(heard)
         if key == "consent":
             if outcome.value is True:

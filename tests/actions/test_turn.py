@@ -49,7 +49,7 @@ async def test_an_answer_is_stored_and_the_next_question_asked(store, make_track
     events = await ActionTurn().run(dispatcher, tracker_for(make_tracker, "Outbound logistics"), domain)
 
     assert events == [SlotSet("department", "Outbound logistics"), SlotSet("open_question", "time_in_role")]
-    assert texts(dispatcher) == ["Noted – department: “Outbound logistics”.", QUESTIONS["time_in_role"].prompt]
+    assert texts(dispatcher) == ["Thanks – department: “Outbound logistics”", QUESTIONS["time_in_role"].prompt]
     assert store.answers("rest", SENDER)["department"].value == "Outbound logistics"
 
 

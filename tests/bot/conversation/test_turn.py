@@ -62,7 +62,7 @@ def test_an_answer_is_recorded_and_the_next_question_follows(make_turn):
     assert answers(reply) == {"department": "Outbound logistics"}
     assert reply.slots["department"] == "Outbound logistics"
     assert reply.slots["open_question"] == "time_in_role"
-    assert reply.texts() == ["Noted – department: “Outbound logistics”.", QUESTIONS["time_in_role"].prompt]
+    assert reply.texts() == ["Thanks – department: “Outbound logistics”", QUESTIONS["time_in_role"].prompt]
 
 
 def test_a_long_open_answer_is_acknowledged_without_quoting_it_all(make_turn):
@@ -71,13 +71,13 @@ def test_a_long_open_answer_is_acknowledged_without_quoting_it_all(make_turn):
     reply = respond(make_turn(long_answer))
 
     assert answers(reply) == {"department": long_answer}
-    assert reply.texts() == [t("answer_heard_long", label="department"), QUESTIONS["time_in_role"].prompt]
+    assert reply.texts() == ["Thanks for putting it so fully – I've kept it under department.", QUESTIONS["time_in_role"].prompt]
 
 
 def test_the_acknowledgement_quotes_markup_as_text(make_turn):
     reply = respond(make_turn("<b>Outbound</b> & returns"))
 
-    assert reply.texts()[0] == "Noted – department: “&lt;b&gt;Outbound&lt;/b&gt; & returns”."
+    assert reply.texts()[0] == "Thanks – department: “&lt;b&gt;Outbound&lt;/b&gt; & returns”"
 
 
 def test_a_changed_answer_is_confirmed_once_not_acknowledged_twice(make_turn):
@@ -86,14 +86,30 @@ def test_a_changed_answer_is_confirmed_once_not_acknowledged_twice(make_turn):
 
     assert answers(reply) == {"department": "Inbound"}
     assert reply.texts()[0] == "Updated your department: “Inbound”."
-    assert not any(text.startswith("Noted –") for text in reply.texts())
+    assert not any(text.startswith(("Noted –", "Got it –", "Thanks –")) for text in reply.texts())
 
 
-def test_a_choice_is_not_acknowledged_as_an_open_answer(make_turn):
-    reply = respond(make_turn('/inform{"choice": "bachelor"}', open_question="education", stage="needs"))
+def test_a_click_is_not_acknowledged_the_person_chose_it(make_turn):
+    reply = respond(make_turn('/inform{"choice": "bachelor"}', open_question="education", department="x", time_in_role="2y"))
 
     assert answers(reply)["education"] == "bachelor"
-    assert not any(text.startswith("Noted –") for text in reply.texts())
+    assert not any("education:" in text for text in reply.texts())
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "said"),
+    [
+        ("time_in_role", "2y", "Got it – time in role: 2 years."),  # a length, as it was read
+        ("education", "bachelor's degree", "Thanks – education: Bachelor's degree."),  # filed in a category
+        ("constraints", "none really", "Thanks – nothing on constraints."),  # not quoted back as “none really”
+        ("constraints", "no nights", "Thanks – constraints: “no nights”"),  # a constraint, not a no
+    ],
+)
+def test_a_typed_answer_is_said_back_as_it_was_kept(make_turn, question, typed, said):
+    reply = respond(make_turn(typed, open_question=question, department="x", time_in_role="2y" if question != "time_in_role" else None))
+
+    assert reply.kind == "answer"
+    assert reply.texts()[0] == said
 
 
 def test_an_answer_with_goodbye_like_words_does_not_end_the_session(make_turn):
