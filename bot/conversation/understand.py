@@ -150,6 +150,18 @@ _ZH_QUESTION = re.compile(
 _ZH_STATEMENT = re.compile(r"^(?:我)?(?:想|希望|打算|计划|准备|需要|要)(?!.*[？?吗呢])")
 # "I don't understand (the question)": the bot cannot explain in Chinese yet.
 _ZH_NOT_UNDERSTOOD = re.compile(r"不(?:太|大)?(?:明白|懂|理解)|看不懂|听不懂")
+# "quiero hablar con una persona", "je veux parler à quelqu'un": a person asked for in the
+# languages people most often switch to – which the English classifier cannot read, and
+# has heard as crisis language ("hablar con una persona" near "talk to someone")
+_FOREIGN_HUMAN = re.compile(
+    r"\b(?:hablar|habla|platicar) con (?:una persona|alguien|un humano|un ser humano|un(?:a)? (?:asesor|consejer|orientador)[oa]?s?)\b|"
+    r"\b(?:una persona real|un humano)\b|"
+    r"\bparler (?:à|a|avec) (?:quelqu'un|quelqu’un|une personne|un humain|un(?:e)? conseill[eè]re?)\b|"
+    r"\bmit (?:einem menschen|jemandem|einer person|einem berater|einer beraterin) (?:sprechen|reden)\b|"
+    r"\bfalar com (?:uma pessoa|alguém|um humano|um conselheiro|uma conselheira)\b|"
+    r"\bparlare con (?:una persona|qualcuno|un umano|un consulente)\b",
+    re.IGNORECASE,
+)
 _ZH_UNSURE = re.compile(r"不知道|不清楚|不确定|没想好|不太确定|说不好|不好说|随便|没想过")
 _ZH_HUMAN = re.compile(r"(?:真人|人工|顾问|客服|人类|辅导员|咨询师).{0,6}(?:谈|聊|说话|联系|沟通|服务)|(?:找|转|要|需要|想要|联系)(?:一个|一位)?(?:真人|人工|顾问|客服|咨询师)")
 _FUNCTION_WORDS = {
@@ -716,6 +728,24 @@ def names_an_option(question: Question, text: str, offered: tuple[str, ...] = ()
     return bool(titles) and refers_to(norm, titles) is not None
 
 
+# The first clause of a message: "partly I think" of "partly I think. I like planning, …"
+_FIRST_CLAUSE = re.compile(r"^[^.!?;]+")
+
+
+def _opens_with_a_choice(text: str, question: Question | None) -> bool:
+    """"partly I think. I like planning, I just worry it would be a desk job all day": the
+    message opens by naming one of the question's choices – the rest is the person's
+    reasons, which the classifier alone can hear as crisis language (it has, at 0.75)."""
+    if question is None or not question.choices:
+        return False
+    clause = _FIRST_CLAUSE.match(text.strip())
+    if clause is None:
+        return False
+    opening = clause.group(0).strip(" ,")
+    first_word = opening.split()[0] if opening.split() else ""
+    return names_an_option(question, opening) or names_an_option(question, first_word)
+
+
 # ---- the reading --------------------------------------------------------------------------
 
 
@@ -758,10 +788,14 @@ def understand(
     if carries_on(text):
         return Reading(Kind.REQUEST, "continue_session")
     danger = names_a_danger(text)
+    if _FOREIGN_HUMAN.search(text) and not danger:
+        return Reading(Kind.REQUEST, "request_human", language=script_language(text))
+    plain = not danger and not sounds_distressed(text)
     if crisis_likelihood >= thresholds.crisis and not figure_of_speech(text) and not bodily_pain(text) and (
         danger or crisis_likelihood >= thresholds.crisis_sure
     ) and not (
-        (asks_for_counsel(text) or _CAREER_MOVE.search(text) or asks_about_my_data(text)) and not danger and not sounds_distressed(text)
+        (asks_for_counsel(text) or _CAREER_MOVE.search(text) or asks_about_my_data(text) or _opens_with_a_choice(text, question))
+        and plain
     ):
         # no listed phrase, but the classifier hears crisis language: sure, and not of one's
         # patients or clients (unless aimed at the writer: "a caller sends me threats"), the crisis response; otherwise the resources and a question (a

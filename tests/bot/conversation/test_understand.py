@@ -494,3 +494,28 @@ def test_what_steps_would_you_suggest_asks_for_suggestions():
 
 def test_maybe_alone_is_doubt_not_an_answer():
     assert read("maybe", "inform", 0.9, "interests").kind is Kind.UNCERTAINTY
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ah ok, perdón. quiero hablar con una persona", "je voudrais parler à quelqu'un", "kann ich mit einem Menschen sprechen?",
+     "posso falar com uma pessoa?"],
+)
+def test_a_person_asked_for_in_another_language_is_a_request_not_a_crisis(text):
+    # the English classifier heard crisis language in the Spanish one (0.77)
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.77, ranking=(("crisis_self_harm", 0.77),))
+    reading = understand(text, nlu, QUESTIONS["strengths"], ALWAYS, Thresholds())
+
+    assert (reading.kind, reading.intent) == (Kind.REQUEST, "request_human")
+
+
+def test_reasons_after_a_choice_are_not_a_crisis_by_the_classifier_alone():
+    text = "partly I think. I like planning, I just worry it would be a desk job all day"
+    nlu = Nlu(intent="crisis_self_harm", confidence=0.75, ranking=(("crisis_self_harm", 0.75),))
+
+    assert understand(text, nlu, QUESTIONS["principle_preference"], ALWAYS, Thresholds()).kind is not Kind.CRISIS
+    # the same words where no choice opens them, or with a word of distress, stay with the classifier
+    assert understand("I just worry it would be a desk job all day", nlu, QUESTIONS["principle_preference"], ALWAYS,
+                      Thresholds()).kind is Kind.CRISIS
+    hopeless = "partly. honestly I feel hopeless about all of it"
+    assert understand(hopeless, nlu, QUESTIONS["principle_preference"], ALWAYS, Thresholds()).kind is Kind.CRISIS
