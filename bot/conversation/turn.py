@@ -945,6 +945,11 @@ class _Core:
             term = glossary.find_term(text, self.turn.nlu.entity("term"))
             if term:
                 self.reply.say(glossary.explain(term))
+            elif self.question is not None:
+                # "what do you mean by strengths exactly?", "worth doing?": no glossary term, but
+                # the open question is what puzzles them – said another way, with an example
+                self.uncertainty(text, Reading(Kind.UNCERTAINTY, "explain_question"))
+                return
             else:
                 known = ", ".join(title for title, _ in glossary.TERMS.values())
                 self.reply.say(t("term_unknown", known=known))

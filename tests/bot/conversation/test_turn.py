@@ -1544,3 +1544,18 @@ def test_the_consent_question_asked_again_after_a_question_is_the_question_alone
 
     assert reply.texts()[-1] == messages.text("consent_again")  # not the four lines of the welcome again
     assert [b.payload for b in reply.messages[-1].buttons] == ["/affirm", "/deny", "/ask_privacy"]
+
+
+def test_a_question_about_the_open_question_gets_it_in_other_words_not_a_glossary_miss(make_turn):
+    reply = respond(make_turn("what do you mean by strengths exactly?", intent="ask_term", open_question="strengths",
+                              stage="assessment"))
+
+    assert reply.records == []
+    assert reply.texts()[0].startswith(t("explain_question", why=QUESTIONS["strengths"].why))
+    assert not any("I don't have a definition" in text for text in reply.texts())
+
+
+def test_an_unknown_term_with_no_question_open_names_the_terms_the_bot_can_explain(make_turn):
+    reply = respond(make_turn("what is a flibbertigibbet?", intent="ask_term", open_question=None, stage="complete"))
+
+    assert any(text.startswith("I don't have a definition for that.") for text in reply.texts())
