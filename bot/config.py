@@ -99,8 +99,9 @@ class Settings:
     # Links to a career plan stop working after this many days (the plan itself stays).
     plan_link_days: int = 30
 
-    # Messages one sender may send per minute on any channel (waypoint_rasa/limits.py) …
-    messages_per_minute: int = 30
+    # Messages one sender may send per minute on any channel (waypoint_rasa/limits.py): the
+    # Interest Profiler's 60 one-tap items, tapped briskly, take about a minute …
+    messages_per_minute: int = 60
     # … and one client address on the REST and web chat channels (an office behind one NAT
     # shares it; Slack's requests all come from Slack, so Slack is limited per sender only).
     messages_per_minute_per_address: int = 600
