@@ -133,6 +133,20 @@ _EVERYDAY_WORDS = (
 )
 
 
+# Where people say they work, as O*NET puts it in front of a title ("warehouse shift
+# supervisor", "restaurant manager"): the place, and the words that name it in a sentence.
+_WORKPLACES = (
+    ("warehouse", ("warehouse", "warehouses", "distribution center", "distribution centre", "dc", "fulfillment center",
+                   "fulfilment centre", "logistics", "depot")),
+    ("restaurant", ("restaurant", "kitchen", "diner", "cafe")),
+    ("retail", ("store", "shop", "supermarket", "retail")),
+    ("hotel", ("hotel",)),
+    ("hospital", ("hospital", "ward", "clinic")),
+    ("factory", ("factory", "plant", "manufacturing")),
+    ("call center", ("call center", "call centre", "contact center", "contact centre")),
+)
+
+
 def _everyday_variants(key: str) -> list[str]:
     variants = [key]
     for pattern, replacement in _EVERYDAY_WORDS:
@@ -217,6 +231,21 @@ class TitleIndex:
         )
         return [Match(code, self._occupation_titles.get(code, title), title, score) for code, (_, _, title) in entries]
 
+    def _narrowed_by_workplace(self, whole: str, key: str) -> list[Match]:
+        """"shift supervisor, night shifts in the distribution center": a title many
+        occupations share (correctional officers, police, operations managers), read with
+        the workplace the sentence names – the title with that workplace in front
+        ("warehouse shift supervisor") when O*NET knows it. Empty when nothing narrows."""
+        said = f" {whole} ".replace(f" {key} ", " ", 1)  # the workplace around the title, not in it ("plant manager")
+        places = [place for place, words in _WORKPLACES if any(f" {w} " in said for w in words) and place not in key]
+        head = key.split()[-1]
+        for place in places:
+            for candidate in (f"{place} {key}", f"{place} {head}"):
+                for form in (candidate, _singular(candidate)):
+                    if form in self._by_key:
+                        return self._matches_for(form, 100.0)
+        return []
+
     def resolve(self, text: str, limit: int = 3) -> Resolution:
         whole = normalise(text)
         phrase = title_phrase(text)
@@ -231,6 +260,11 @@ class TitleIndex:
         for candidate in dict.fromkeys(candidates):
             if candidate in self._by_key:
                 exact = self._matches_for(candidate, 100.0)
+                narrowed = self._narrowed_by_workplace(whole, candidate)
+                # the workplace decides when the title alone is ambiguous, or one bare word
+                # ("supervisor in a distribution center" is no social worker)
+                if narrowed and (len(narrowed) < len(exact) or len(candidate.split()) == 1):
+                    exact = narrowed
                 return Resolution(tuple(exact[:limit]), confident=len(exact) == 1)
         if len(key.split()) == 1 and _singular(key) in self._title_words:
             # one generic word ("manager", "teacher"): every occupation named by it, the

@@ -206,3 +206,23 @@ def test_kindergarten_teacher_is_not_a_preschool_teacher(index) -> None:
 @pytest.mark.parametrize(("text", "code"), [("Sr. Accountant", ACCOUNTANTS), ("Jr. Data Scientist", DATA_SCIENTISTS)])
 def test_abbreviations_with_a_period(index, text, code) -> None:
     assert resolved(index, text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Shift supervisor, night and evening shifts in the distribution center", "shift supervisor at the warehouse",
+     "supervisor in a distribution center"],
+)
+def test_a_title_many_occupations_share_is_read_with_the_workplace_named(index, text) -> None:
+    # "shift supervisor" alone offers correctional officers and police; "supervisor" alone a social worker
+    offered = {m.code for m in index.resolve(text).matches}
+
+    assert offered & {"11-3071.00", "53-1042.00", "53-1047.00"}
+    assert not offered & {"33-1011.00", "33-1012.00", "21-1029.00"}
+
+
+def test_a_workplace_word_inside_the_title_narrows_nothing(index) -> None:
+    assert index.resolve("plant manager").matches == index.resolve("Plant Manager").matches
+    assert {m.code for m in index.resolve("shift supervisor").matches} == {
+        m.code for m in index.resolve("shift supervisor, nights").matches
+    }
