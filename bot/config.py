@@ -322,6 +322,11 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ValueError(f"WAYPOINT_{name} must be true or false, got {raw!r}")
 
 
+def process_environment() -> dict[str, str]:
+    """A copy of this process's environment, for the servers the stack starts (bot/stack/)."""
+    return dict(os.environ)
+
+
 def test_postgres_url(environ: Mapping[str, str] | None = None) -> str | None:
     """The PostgreSQL database the storage tests also run on, when one is configured."""
     env = os.environ if environ is None else environ

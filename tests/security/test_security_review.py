@@ -57,6 +57,7 @@ from bot.careers.conversation import names_an_occupation, occupations_in_questio
 from bot.config import Settings
 from bot.console.auth import LOCK_RULE, LOGIN_FAILED, LOGINS_PER_ADDRESS, LOGINS_PER_NAME, TOO_MANY_ATTEMPTS
 from bot.console.gateway import RasaGateway
+from bot.stack.servers import one_of_each
 from bot.conversation.messages import text as t
 from bot.conversation.turn import MAX_MESSAGE_CHARS
 from tests.conftest import ROOT
@@ -275,10 +276,10 @@ async def test_the_console_fetching_a_declined_conversation_never_replaces_it_wi
 
 
 def run_stack_request_limit() -> int:
-    """The largest request the Rasa server reads, as scripts/run-stack.sh starts it."""
-    found = re.search(r"SANIC_REQUEST_MAX_SIZE=(\d+) \S*rasa run", (ROOT / "scripts" / "run-stack.sh").read_text())
-    assert found, "scripts/run-stack.sh starts `rasa run` without SANIC_REQUEST_MAX_SIZE (Sanic's default: 100 MB)"
-    return int(found.group(1))
+    """The largest request the Rasa server reads, as `make run` starts it (bot/stack/servers.py)."""
+    (rasa,) = [server for server in one_of_each({}) if server.name == "rasa"]
+    assert "SANIC_REQUEST_MAX_SIZE" in rasa.env, "`rasa run` is started without SANIC_REQUEST_MAX_SIZE (Sanic's default: 100 MB)"
+    return int(rasa.env["SANIC_REQUEST_MAX_SIZE"])
 
 
 def actions_endpoint(actions_url: str) -> EndpointConfig:
@@ -296,7 +297,7 @@ async def test_a_200_kb_message_is_never_read_and_a_larger_request_never_reaches
     assert cap == MAX_MESSAGE_CHARS
     limit = run_stack_request_limit()
     assert 200_000 < limit <= 256 * 1024
-    monkeypatch.setenv("SANIC_REQUEST_MAX_SIZE", str(limit))  # what run-stack.sh gives `rasa run`; Sanic reads it
+    monkeypatch.setenv("SANIC_REQUEST_MAX_SIZE", str(limit))  # what `make run` gives `rasa run`; Sanic reads it
     db = tmp_path / "tracker.db"
     sender = "employee-200kb"
     async for actions_url in serve(action_server.create_app(ACTIONS_TOKEN)):

@@ -1,0 +1,92 @@
+"""What Waypoint's three servers are: their commands, the environment each gets, and the
+address that says it is ready. `make run` starts them from here (bot/stack/__main__.py).
+
+Each server gets only the secrets it needs: a process's environment is readable by its
+own user, and a leak of one process then leaks no more. The action server does not need
+Rasa or TensorFlow (rasa_sdk alone starts faster and smaller) and runs one BLAS thread:
+the career catalogue's matrix products are tiny, and idle BLAS threads spinning on the
+second core slow the Rasa server down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from bot.config import PROJECT_ROOT
+from bot.stack.supervisor import Server
+
+RASA_PORT = 5005
+ACTIONS_PORT = 5055
+# Requests to the Rasa server are chat messages and the console's calls: 256 KB is plenty
+# (Sanic's default is 100 MB; the turn core itself reads at most 4,000 characters).
+RASA_REQUEST_MAX_BYTES = 262_144
+
+# The secrets a server must not hold.
+_NOT_FOR_ACTIONS = (
+    "WAYPOINT_RASA_TOKEN", "WAYPOINT_REST_TOKEN", "WAYPOINT_WEBCHAT_SECRET", "WAYPOINT_WEBCHAT_JWT_SECRET",
+    "WAYPOINT_SLACK_BOT_TOKEN", "WAYPOINT_SLACK_SIGNING_SECRET", "WAYPOINT_SLACK_TOKEN", "WAYPOINT_SMTP_PASSWORD",
+)
+_NOT_FOR_RASA = ("WAYPOINT_SLACK_TOKEN", "WAYPOINT_SMTP_PASSWORD", "WAYPOINT_SMTP_USERNAME")
+_NOT_FOR_WEB = (
+    "WAYPOINT_ACTIONS_TOKEN", "WAYPOINT_REST_TOKEN", "WAYPOINT_SLACK_BOT_TOKEN", "WAYPOINT_SLACK_SIGNING_SECRET",
+    "WAYPOINT_WEBCHAT_SECRET", "WAYPOINT_WEBCHAT_JWT_SECRET",
+)
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = RASA_PORT
+    actions: int = ACTIONS_PORT
+    web: int = 8000
+
+
+def _without(environment: Mapping[str, str], names: tuple[str, ...], **extra: str) -> dict[str, str]:
+    kept = {k: v for k, v in environment.items() if k not in names}
+    kept.update(extra)
+    return kept
+
+
+def one_of_each(environment: Mapping[str, str], ports: Ports = Ports(), root: Path = PROJECT_ROOT,
+                endpoints: str = "endpoints.yml") -> list[Server]:
+    """The action server, the Rasa server (REST, socket.io, Slack; the console's two API
+    routes behind their token) and the web server (console, chat page, plan links,
+    notifications), in the order they start."""
+    venv = root / ".venv" / "bin"
+    return [
+        Server(
+            "actions",
+            (str(venv / "python"), "-m", "actions.server", "--port", str(ports.actions)),
+            _without(environment, _NOT_FOR_ACTIONS, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"),
+            f"http://127.0.0.1:{ports.actions}/health",
+            str(root),
+        ),
+        Server(
+            "rasa",
+            (str(venv / "rasa"), "run", "--model", "models/waypoint.tar.gz", "--endpoints", endpoints, "--enable-api",
+             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(ports.rasa)),
+            _without(environment, _NOT_FOR_RASA, SANIC_REQUEST_MAX_SIZE=str(RASA_REQUEST_MAX_BYTES)),
+            f"http://127.0.0.1:{ports.rasa}/",
+            str(root),
+        ),
+        Server(
+            "web",
+            (str(venv / "python"), "-m", "bot.web"),
+            _without(environment, _NOT_FOR_WEB, WAYPOINT_WEB_PORT=str(ports.web)),
+            f"http://127.0.0.1:{ports.web}/health",
+            str(root),
+        ),
+    ]
+
+
+def banner(ports: Ports) -> str:
+    return f"""
+  Waypoint is running.
+    REST channel:  POST http://localhost:{ports.rasa}/webhooks/rest/webhook
+                   {{"sender": "<employee id>", "message": "hello"}}
+    Web chat:      http://localhost:{ports.web}/
+    Terminal chat: make shell   (in another terminal)
+    Counselors:    http://localhost:{ports.web}/console/   (add one: make counselor)
+    Stop:          Ctrl-C
+"""
