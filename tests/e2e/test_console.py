@@ -109,14 +109,29 @@ def test_a_case_arrives_in_the_live_queue_and_its_page_reads_as_the_employee_saw
             assert serious_violations(page) == []
             page.screenshot(path=str(ARTIFACTS / "console-case.png"))  # the viewport: the reply box sits at its bottom, as seen
 
+            # the queue stays open in a second tab: the case moves through its sections live
+            queue = context.new_page()
+            queue.goto(f"{stack.web_url}/console/")
+            case_link = page.url.rstrip("/").rsplit("/", 1)[-1]
+
+            def in_section(key: str):
+                return queue.locator(f"section.queue-{key}").get_by_role("link", name=f"Case {case_link}", exact=True)
+
+            expect(in_section("new")).to_be_visible()
+
             # take it from the bar at the top, reply, hand back
             page.get_by_role("button", name="Take this case").click()
             expect(page.locator("p.notice")).to_contain_text("You have taken this case")
+            expect(in_section("mine")).to_be_visible(timeout=20_000)
+            expect(in_section("new")).to_have_count(0)
             reply = page.get_by_role("textbox", name="Reply to the employee")
             reply.fill("Hello, I'm Anna.")
             page.get_by_role("button", name="Send").click()
             expect(page.locator("#messages")).to_contain_text("Hello, I'm Anna.")
             page.get_by_role("button", name="Hand back to the bot").click()
+            expect(in_section("with-bot")).to_be_visible(timeout=20_000)
+            expect(in_section("mine")).to_have_count(0)
+            queue.close()
             stack.send(EMPLOYEE, "5")
             # markup the employee typed reads as typed (escaped once, not twice)
             stack.send(EMPLOYEE, TYPED)

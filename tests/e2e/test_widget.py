@@ -346,6 +346,13 @@ def test_the_widget_in_a_browser(stack: Stack, chromium: Path) -> None:
             # after a choice the focus goes to the first of the new buttons, not past them to the text box
             first_choice = log.get_by_role("button").filter(has_not_text="Yes").filter(has_not_text="No").first
             expect(first_choice).to_be_focused()
+            # its focus ring stands out (WCAG 2.2: at least 3:1 against what is around it, 2 px or more)
+            ring = first_choice.evaluate("""n => { const s = getComputedStyle(n);
+                let p = n.parentElement; while (p && getComputedStyle(p).backgroundColor === 'rgba(0, 0, 0, 0)') p = p.parentElement;
+                return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor,
+                        around: p ? getComputedStyle(p).backgroundColor : 'rgb(255, 255, 255)', button: s.backgroundColor}; }""")
+            assert ring["style"] != "none" and ring["width"] >= 2, ring
+            assert contrast(ring["colour"], ring["around"]) >= 3 and contrast(ring["colour"], ring["button"]) >= 3, ring
 
             # Stage 2: buttons come before the text box in the focus order; one is clicked
             box.focus()
@@ -422,6 +429,17 @@ def console_reply(stack: Stack, case_id: int, text: str) -> None:
     assert page.status_code == 200 and "Log out" in page.text
     replied = console.post(f"{stack.web_url}/console/cases/{case_id}/reply", data={"csrf_token": csrf(page.text), "text": text})
     assert replied.status_code == 200 and "could not be reached" not in replied.text
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+    def luminance(colour: str) -> float:
+        red, green, blue = (int(float(v)) / 255 for v in re.findall(r"[\d.]+", colour)[:3])
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def wait_for(check: Any, timeout: float = 30) -> bool:
