@@ -19,6 +19,10 @@ REST is the local and test channel, and its caller names the sender, so:
   tracker store came from another channel (a Slack user id is visible to the whole
   workspace) is refused with 403: Rasa keys conversations by sender id alone.
 
+A client may give each message its own `message_id`: sent again after a timeout or a
+failure, possibly to another replica, the message is handled once and answered as it was
+the first time (`_exactly_once`).
+
 The guard in front of Rasa's HTTP API and the Host check come with every Waypoint channel
 and with the tracker store (waypoint_rasa/http_guard.py).
 """
@@ -26,12 +30,16 @@ and with the tracker store (waypoint_rasa/http_guard.py).
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
+import rasa.utils.endpoints
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -140,6 +148,12 @@ class RestWithInboxInput(RestInput):
                     return response.json({"error": "This sender's conversation is on another channel"}, status=403)
             if path.endswith("/webhook") and not address_allowed(self.name(), self.client_address(request)):
                 return response.json({"error": "Too many messages from this address: try again in a minute"}, status=429)
+            if path.endswith("/webhook") and "message_id" in (request.json or {}):
+                message_id = _message_id_of(request)
+                if message_id is None:
+                    return response.json({"error": MESSAGE_ID_RULE}, status=400)
+                if not rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                    return await self._exactly_once(request, message_id)
             return None
 
         @webhook.route("/inbox", methods=["GET"])
@@ -152,6 +166,30 @@ class RestWithInboxInput(RestInput):
             return response.json(messages)
 
         return http_guard.install_with(webhook)
+
+    async def _exactly_once(self, request: Request, message_id: str) -> HTTPResponse:
+        """A message with the client's own `message_id` is handled once: sent again (a
+        timeout, a retry through another replica), it gets the answer it got the first time,
+        from the conversation, and nothing is stored twice. The check and the handling hold
+        the conversation's lock, so two copies arriving at once are handled one after the other."""
+        agent = request.app.ctx.agent
+        sender = _sender_of(request)
+        collector = CollectingOutputChannel()
+        # the agent's own handle_message takes the same lock: under it, the processor directly
+        handle = rate_limited(self.name(), confirming_replies(agent.processor.handle_message))
+        async with agent.lock_store.lock(sender):
+            tracker = await agent.tracker_store.retrieve(sender)
+            earlier = answer_to(tracker, message_id) if tracker is not None else None
+            if earlier is not None:
+                logger.info("REST: a message sent again was answered as the first time, not handled twice")
+                return response.json(earlier)
+            message = UserMessage(self._extract_message(request), collector, sender, input_channel=self.name(),
+                                  metadata=self.get_metadata(request), message_id=message_id)
+            try:
+                await handle(message)
+            except Exception as error:  # noqa: BLE001 – as Rasa's own receiver: the answer so far, the error logged by type
+                logger.error("REST: the message could not be handled: %s", type(error).__name__)
+        return response.json(collector.messages)
 
     async def _another_channels(self, request: Request) -> bool:
         """Whether the sender's stored conversation came from a channel other than REST."""
@@ -182,6 +220,36 @@ def confirming_replies(on_new_message: Callable[[UserMessage], Awaitable[Any]]) 
             await delivery.confirm(collector.deliveries)
 
     return handle
+
+
+# A client's own id for a message, so that sending it again never handles it twice.
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+MESSAGE_ID_RULE = "message_id: 1 to 128 letters, digits or . _ : -"
+
+
+def _message_id_of(request: Request) -> str | None:
+    body = request.json if request.body else None
+    value = body.get("message_id") if isinstance(body, dict) else None
+    return value if isinstance(value, str) and _MESSAGE_ID.fullmatch(value) else None
+
+
+def answer_to(tracker: DialogueStateTracker, message_id: str) -> list[dict[str, Any]] | None:
+    """What the bot said after the person's message `message_id`, as the REST channel
+    answered it then; None when no message of the conversation has that id."""
+    answer: list[dict[str, Any]] | None = None
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            if answer is not None:
+                break  # the next message of the person: the answer ended
+            if event.message_id == message_id:
+                answer = []
+        elif isinstance(event, BotUttered) and answer is not None:
+            data = event.data or {}
+            answer.append(CollectingOutputChannel._message(
+                tracker.sender_id, text=event.text, image=data.get("image"), buttons=data.get("buttons"),
+                attachment=data.get("attachment"), custom=data.get("custom"),
+            ))
+    return answer
 
 
 def _sender_of(request: Request) -> str:

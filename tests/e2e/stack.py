@@ -211,8 +211,8 @@ class Stack:
         token = self.settings.get("WAYPOINT_REST_TOKEN")
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def send(self, sender: str, message: str, timeout: float = 60) -> list[dict]:
-        body = json.dumps({"sender": sender, "message": message}).encode()
+    def send(self, sender: str, message: str, timeout: float = 60, message_id: str | None = None) -> list[dict]:
+        body = json.dumps({"sender": sender, "message": message, **({"message_id": message_id} if message_id else {})}).encode()
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook", body,
             {"Content-Type": "application/json", **self.rest_headers()},

@@ -170,6 +170,24 @@ def test_an_oversized_message_is_refused_and_a_long_one_answered_without_storing
     assert "situation" not in Store.from_url(stack.answers_url).answers("rest", sender)
 
 
+def test_a_message_sent_twice_with_its_id_is_stored_once_and_answered_alike(stack: Stack) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sender = "e2e-retries"
+    say(stack, "hi", "Do you agree", sender)
+    say(stack, "yes", "What brings you here", sender)
+    say(stack, "My career has stalled", "current role", sender)
+    # a client that timed out sends it again – at once, as a retry through another replica would
+    with ThreadPoolExecutor(2) as pool:
+        first, again = pool.map(lambda _: stack.send(sender, "Accountant", message_id="retry-1"), range(2))
+    later = stack.send(sender, "Accountant", message_id="retry-1")
+
+    assert [m.get("text") for m in first] == [m.get("text") for m in again] == [m.get("text") for m in later]
+    assert len(Store.from_url(stack.answers_url).history("rest", sender, "current_role")) == 1
+    texts = [e.get("text") for e in stack.tracker(sender)["events"] if e.get("event") == "user"]
+    assert texts.count("Accountant") == 1
+
+
 def test_without_consent_nothing_about_the_person_is_kept(stack: Stack) -> None:
     sender = "e2e-no-consent"
     say(stack, "hello", "Do you agree", sender)

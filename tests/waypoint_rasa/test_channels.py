@@ -3,15 +3,18 @@ conversations it reaches (the guard in front of the server: test_http_guard.py).
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
 import aiohttp
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
+from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 from bot.config import Settings
@@ -21,7 +24,7 @@ from bot.ratelimit import RateLimiter
 from tests.servers import rasa_like_app, serve
 from waypoint_rasa import limits
 from waypoint_rasa.fail_closed import TrackerStoreUnavailable
-from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, from_this_machine
+from waypoint_rasa.channels import Inbox, InboxOutput, RestWithInboxInput, answer_to, from_this_machine
 
 TOKEN = "s3cret-token"
 
@@ -313,3 +316,67 @@ def test_collecting_output_is_what_the_webhook_uses() -> None:
     # The guard's premise for the inbox: RestInput's webhook answers with its own collector,
     # so only messages from outside the request (trigger_intent) reach the inbox.
     assert issubclass(InboxOutput, CollectingOutputChannel)
+
+
+# -- a message sent again is handled once ------------------------------------------------------------------------------
+
+
+class CountingAgent(EchoAgent):
+    """Also Rasa's processor and lock store: each message handled is numbered, and its
+    answer kept in the conversation as Rasa keeps bot messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.processor = self
+        self.lock_store = InMemoryLockStore()
+        self.handled = 0
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.handled += 1
+        await asyncio.sleep(0.05)  # long enough for a second copy to arrive meanwhile
+        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text, input_channel=message.input_channel, message_id=message.message_id))
+        said = f"echo {self.handled}: {message.text}"
+        tracker.update(BotUttered(said, data={"buttons": [{"title": "Yes", "payload": "/affirm"}]}))
+        await self.tracker_store.save(tracker)
+        await message.output_channel.send_text_message(message.sender_id, said)
+
+
+async def test_a_message_sent_again_with_its_id_is_handled_once_and_answered_as_the_first_time() -> None:
+    agent = CountingAgent()
+    async for url in served(RestWithInboxInput(), agent):
+        body = {"sender": "ann", "message": "I work in logistics", "message_id": "m-1"}
+        first, again = await asyncio.gather(call("POST", url + "/webhook", json=body), call("POST", url + "/webhook", json=body))
+        later = await call("POST", url + "/webhook", json=body)
+        other = await call("POST", url + "/webhook", json={**body, "message_id": "m-2"})
+
+    answered = [{"recipient_id": "ann", "text": "echo 1: I work in logistics"}]
+    assert first == (200, answered) and again[0] == 200 and later[0] == 200
+    # the copy gets the first answer from the conversation (with the buttons it had)
+    assert again[1][0]["text"] == later[1][0]["text"] == "echo 1: I work in logistics"
+    assert later[1][0]["buttons"] == [{"title": "Yes", "payload": "/affirm"}]
+    assert other == (200, [{"recipient_id": "ann", "text": "echo 2: I work in logistics"}])
+    assert agent.handled == 2
+    tracker = await agent.tracker_store.retrieve("ann")
+    assert [e.message_id for e in tracker.events if isinstance(e, UserUttered)] == ["m-1", "m-2"]
+
+
+@pytest.mark.parametrize("message_id", ["", "x" * 129, "a b", 42, "<script>"])
+async def test_a_message_id_that_is_not_an_id_is_refused_and_nothing_is_handled(message_id) -> None:
+    agent = CountingAgent()
+    async for url in served(RestWithInboxInput(), agent):
+        status, answer = await call("POST", url + "/webhook", json={"sender": "ann", "message": "hi", "message_id": message_id})
+
+    assert status == 400 and "message_id" in answer["error"]
+    assert agent.handled == 0
+
+
+def test_the_answer_to_a_message_ends_at_the_next_message_of_the_person() -> None:
+    tracker = DialogueStateTracker.from_events("ann", [
+        UserUttered("hi", message_id="a"), BotUttered("one"), BotUttered("two"), UserUttered("again", message_id="b"),
+        BotUttered("three"),
+    ])
+
+    assert [m["text"] for m in answer_to(tracker, "a") or []] == ["one", "two"]
+    assert [m["text"] for m in answer_to(tracker, "b") or []] == ["three"]
+    assert answer_to(tracker, "c") is None
