@@ -83,6 +83,10 @@ class Settings:
     # REST channel (/webhooks/rest/): with a token every request needs `Authorization: Bearer <token>`;
     # without one it answers only requests from this machine (loopback, not through a proxy).
     rest_token: str | None = None
+    # Redis for what the channels remember when several Rasa replicas run (the REST inbox,
+    # Slack's repeat check, the message limits: waypoint_rasa/shared_state.py), e.g.
+    # redis://redis:6379/3; empty: each process's own memory, right for one machine.
+    redis_url: str = ""
 
     # -- the action server (actions/server.py): it answers only Rasa, which sends this token ----
     actions_token: str | None = None
@@ -181,6 +185,7 @@ class Settings:
             rasa_token=optional("RASA_TOKEN"),
             allowed_hosts=text("ALLOWED_HOSTS", defaults.allowed_hosts),
             rest_token=optional("REST_TOKEN"),
+            redis_url=text("REDIS_URL", defaults.redis_url).strip(),
             actions_token=optional("ACTIONS_TOKEN"),
             actions_host=text("ACTIONS_HOST", defaults.actions_host).strip(),
             web_host=text("WEB_HOST", defaults.web_host),

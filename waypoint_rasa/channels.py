@@ -31,8 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -49,6 +48,7 @@ from bot.conversation.messages import text as t
 from bot.handoff.delivery import delivery_of
 from waypoint_rasa import delivery, http_guard
 from waypoint_rasa.limits import address_allowed, rate_limited
+from waypoint_rasa.shared_state import MemoryState, SharedState, SharedStateUnavailable, shared_state
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +58,20 @@ INBOX_LIMIT = 100
 
 class Inbox:
     """Bot messages for REST senders that arrived outside their own request, each with the
-    counselor reply it carries (if any): a reply counts as delivered when its message is read."""
+    counselor reply it carries (if any): a reply counts as delivered when its message is read.
+    Kept where every replica finds them (waypoint_rasa/shared_state.py)."""
 
-    def __init__(self, limit: int = INBOX_LIMIT) -> None:
-        self._messages: Dict[str, Deque[Tuple[Dict[str, Any], Optional[int]]]] = defaultdict(lambda: deque(maxlen=limit))
+    def __init__(self, state: SharedState | None = None, limit: int = INBOX_LIMIT) -> None:
+        self.state: SharedState = state if state is not None else MemoryState()
+        self.limit = limit
 
-    def put(self, recipient: str, message: Dict[str, Any], delivery: Optional[int] = None) -> None:
-        self._messages[recipient].append((message, delivery))
+    async def put(self, recipient: str, message: Dict[str, Any], delivery: Optional[int] = None) -> None:
+        await self.state.put(recipient, {"message": message, "delivery": delivery}, self.limit)
 
-    def take(self, recipient: str) -> Tuple[List[Dict[str, Any]], List[int]]:
+    async def take(self, recipient: str) -> Tuple[List[Dict[str, Any]], List[int]]:
         """The messages, oldest first, and the replies they carried."""
-        pending = self._messages.pop(recipient, None) or ()
-        return [message for message, _ in pending], [d for _, d in pending if d is not None]
+        pending = await self.state.take(recipient)
+        return [item["message"] for item in pending], [item["delivery"] for item in pending if item.get("delivery")]
 
 
 class InboxOutput(CollectingOutputChannel):
@@ -91,7 +93,7 @@ class InboxOutput(CollectingOutputChannel):
 
     async def _persist_message(self, message: Dict[str, Any]) -> None:
         await super()._persist_message(message)
-        self._inbox.put(str(message.get("recipient_id")), message, self._delivery)
+        await self._inbox.put(str(message.get("recipient_id")), message, self._delivery)
 
 
 class RestWithInboxInput(RestInput):
@@ -102,9 +104,9 @@ class RestWithInboxInput(RestInput):
         return "rest"
 
     def __init__(self, token: str | None = None, settings: Settings | None = None) -> None:
-        self.inbox = Inbox()
         self.token = token
         self.settings = settings or Settings()
+        self.inbox = Inbox(shared_state(self.settings.redis_url))
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestWithInboxInput":
@@ -146,7 +148,7 @@ class RestWithInboxInput(RestInput):
                     return response.json([{"recipient_id": _sender_of(request), "text": t("cannot_save")}], status=503)
                 if elsewhere:
                     return response.json({"error": "This sender's conversation is on another channel"}, status=403)
-            if path.endswith("/webhook") and not address_allowed(self.name(), self.client_address(request)):
+            if path.endswith("/webhook") and not await address_allowed(self.name(), self.client_address(request)):
                 return response.json({"error": "Too many messages from this address: try again in a minute"}, status=429)
             if path.endswith("/webhook") and "message_id" in (request.json or {}):
                 message_id = _message_id_of(request)
@@ -161,7 +163,10 @@ class RestWithInboxInput(RestInput):
             sender = request.args.get("sender")
             if not sender:
                 return response.json({"error": "Say whose messages: ?sender=<sender id>"}, status=400)
-            messages, deliveries = self.inbox.take(sender)
+            try:
+                messages, deliveries = await self.inbox.take(sender)
+            except SharedStateUnavailable:
+                return response.json({"error": t("cannot_save")}, status=503)
             await delivery.confirm(deliveries)
             return response.json(messages)
 

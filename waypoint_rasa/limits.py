@@ -2,7 +2,8 @@
 
 * Per sender: each channel's messages are counted per sender (the channel's own identity –
   a REST sender, a Slack user, a widget identity), WAYPOINT_MESSAGES_PER_MINUTE at most
-  (bot/ratelimit.py). A message over the limit is not read: the person is asked to slow
+  (bot/ratelimit.py; with WAYPOINT_REDIS_URL, counted in Redis for all replicas together:
+  waypoint_rasa/shared_state.py). A message over the limit is not read: the person is asked to slow
   down, and nothing reaches the turn core or the database.
 * Per client address (REST and web chat): WAYPOINT_MESSAGES_PER_MINUTE_PER_ADDRESS, the
   address taken from X-Forwarded-For only when a trusted proxy sent it
@@ -16,20 +17,40 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Protocol
 
 from rasa.core.channels.channel import UserMessage
 
 from bot.config import Settings
 from bot.conversation.messages import text as t
 from bot.ratelimit import RateLimiter
+from waypoint_rasa.shared_state import RedisState, SharedStateUnavailable, shared_state
 
 logger = logging.getLogger(__name__)
 
+class Limiter(Protocol):
+    def allow(self, key: str) -> bool | Awaitable[bool]:
+        """Counts one event for `key`; False when it is over the limit."""
+
+
+class SharedLimiter:
+    """At most `limit` events per minute for each key, counted in Redis for every replica
+    (per fixed minute: a brake on floods, not an exact quota)."""
+
+    def __init__(self, state: RedisState, limit: int, window: float = 60.0) -> None:
+        self.state = state
+        self.limit = limit
+        self.window = window
+
+    async def allow(self, key: str) -> bool:
+        return await self.state.count(key, self.window) <= self.limit
+
+
 _settings: Settings | None = None
-_limiter: RateLimiter | None = None
-_address_limiter: RateLimiter | None = None
+_limiter: Limiter | None = None
+_address_limiter: Limiter | None = None
 
 
 def settings() -> Settings:
@@ -39,36 +60,58 @@ def settings() -> Settings:
     return _settings
 
 
-def limiter() -> RateLimiter:
-    """Per sender; one per Rasa process, shared by its channels."""
+def _counting(limit: int) -> Limiter:
+    state = shared_state(settings().redis_url)
+    return SharedLimiter(state, limit) if isinstance(state, RedisState) else RateLimiter(limit, 60.0)
+
+
+def limiter() -> Limiter:
+    """Per sender; one per Rasa process, shared by its channels (and by every replica, in Redis)."""
     global _limiter
     if _limiter is None:
-        _limiter = RateLimiter(settings().messages_per_minute, 60.0)
+        _limiter = _counting(settings().messages_per_minute)
     return _limiter
 
 
-def address_limiter() -> RateLimiter:
-    """Per client address; one per Rasa process."""
+def address_limiter() -> Limiter:
+    """Per client address."""
     global _address_limiter
     if _address_limiter is None:
-        _address_limiter = RateLimiter(settings().messages_per_minute_per_address, 60.0)
+        _address_limiter = _counting(settings().messages_per_minute_per_address)
     return _address_limiter
 
 
-def address_allowed(channel: str, address: str, limits: RateLimiter | None = None) -> bool:
-    """Counts one message from a client address; False when it is over the limit."""
-    if (limits or address_limiter()).allow(f"{channel}@{address}"):
+async def _allowed(limits: Limiter, key: str) -> bool:
+    allowed = limits.allow(key)
+    return await allowed if inspect.isawaitable(allowed) else bool(allowed)
+
+
+async def address_allowed(channel: str, address: str, limits: Limiter | None = None) -> bool:
+    """Counts one message from a client address; False when it is over the limit. With Redis
+    unreachable it lets the message on to the per-sender check, which fails closed."""
+    try:
+        if await _allowed(limits or address_limiter(), f"{channel}@{address}"):
+            return True
+    except SharedStateUnavailable:
         return True
     logger.warning("A %s client address went over the message limit", channel)  # never which
     return False
 
 
 def rate_limited(channel: str, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                 limits: RateLimiter | None = None, max_chars: int | None = None) -> Callable[[UserMessage], Awaitable[Any]]:
+                 limits: Limiter | None = None, max_chars: int | None = None) -> Callable[[UserMessage], Awaitable[Any]]:
     """The channel's handler behind the per-sender limit and the size cap."""
 
     async def handle(message: UserMessage) -> Any:
-        if not (limits or limiter()).allow(f"{channel}:{message.sender_id}"):
+        try:
+            allowed = await _allowed(limits or limiter(), f"{channel}:{message.sender_id}")
+        except SharedStateUnavailable:
+            # the shared counts are out of reach: nothing is read, the person is told to resend
+            logger.error("A %s message could not be counted: Redis unreachable", channel)
+            if message.output_channel is not None:
+                await message.output_channel.send_text_message(message.sender_id or "", t("cannot_save"))
+            return None
+        if not allowed:
             logger.warning("A %s sender went over the message limit", channel)  # never who, never what
             if message.output_channel is not None:
                 await message.output_channel.send_text_message(message.sender_id or "", t("slow_down"))

@@ -65,6 +65,7 @@ from bot.config import Settings
 from bot.handoff.delivery import delivery_of
 from waypoint_rasa import delivery, http_guard
 from waypoint_rasa.limits import rate_limited
+from waypoint_rasa.shared_state import MemoryState, SharedState, shared_state
 
 logger = logging.getLogger(__name__)
 
@@ -128,37 +129,6 @@ class BoundedMap(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
-
-
-class SeenEvents:
-    """Events and clicks already handled, so that one delivered twice is answered once.
-
-    Slack retries an event it thinks failed, and a retry can arrive after the first
-    delivery was answered; retries carry X-Slack-Retry-Num and are dropped anyway, this
-    also catches a repeat without it. Keys are Slack's `event_id`, the message's channel
-    and `ts` (one message can come as `message.im` and `app_mention`) and a click's
-    `trigger_id`.
-
-    Limitation: the memory is per process. With several Rasa replicas (or Sanic workers)
-    a repeat that reaches another replica without retry headers is answered again; that
-    needs a store all replicas share (e.g. Redis SET NX with a TTL, or a table with the
-    event id as unique key).
-    """
-
-    def __init__(self, limit: int = SEEN_LIMIT) -> None:
-        self._seen: BoundedMap[str, bool] = BoundedMap(limit)
-
-    def first_time(self, keys: Iterable[str]) -> bool:
-        """True (and remembered) when none of the keys was seen; no await in between, so
-        two deliveries on one event loop can't both pass."""
-        keys = [k for k in keys if k]
-        new = not any(k in self._seen for k in keys)
-        for key in keys:
-            self._seen.put(key, True)  # refreshed, so a repeat keeps it remembered
-        return new
-
-    def __len__(self) -> int:
-        return len(self._seen)
 
 
 _SLACK_REFERENCE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -358,7 +328,8 @@ class WaypointSlackInput(SlackInput):
         except ValueError as error:
             # A RasaException: `rasa run` prints this one line and exits with status 1.
             raise InvalidConfigException(str(error)) from None
-        return cls(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url)
+        seen = shared_state(settings.redis_url) if settings.redis_url else None
+        return cls(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, seen=seen)
 
     def __init__(
         self,
@@ -366,6 +337,7 @@ class WaypointSlackInput(SlackInput):
         slack_signing_secret: Optional[Text],
         api_url: str = Settings.slack_api_url,
         seen_limit: int = SEEN_LIMIT,
+        seen: SharedState | None = None,
     ) -> None:
         super().__init__(
             slack_token or "",
@@ -374,7 +346,13 @@ class WaypointSlackInput(SlackInput):
             conversation_granularity="sender",
         )
         self.api_url = api_url
-        self.seen = SeenEvents(seen_limit)
+        # Events and clicks already handled, so that one delivered twice is answered once: Slack
+        # retries an event it thinks failed, and a retry can arrive after the first delivery was
+        # answered (retries carry X-Slack-Retry-Num and are dropped anyway; this also catches a
+        # repeat without it). Keys: Slack's event_id, the message's channel and ts (one message can
+        # come as message.im and app_mention), a click's trigger_id. In Redis with several
+        # replicas, so that a repeat reaching another replica is recognised too.
+        self.seen: SharedState = seen if seen is not None else MemoryState(max_keys=seen_limit)
         self.direct_channels: BoundedMap[str, str] = BoundedMap(DM_LIMIT)
         self._tasks: Set[asyncio.Task] = set()
 
@@ -441,7 +419,7 @@ class WaypointSlackInput(SlackInput):
 
         kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if kind == "application/x-www-form-urlencoded":
-            return self._interaction(request.body, on_new_message)
+            return await self._interaction(request.body, on_new_message)
         try:
             body = json.loads(request.body or b"{}")
         except ValueError:
@@ -451,10 +429,10 @@ class WaypointSlackInput(SlackInput):
         if body.get("type") == "url_verification":
             return response.json({"challenge": body.get("challenge")})
         if body.get("type") == "event_callback":
-            return self._event(body, on_new_message)
+            return await self._event(body, on_new_message)
         return response.text("")
 
-    def _event(self, body: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _event(self, body: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         event = body.get("event") or {}
         if not self._is_user_message(body) or event.get("subtype") not in (None, "file_share", "thread_broadcast"):
             return response.text("")  # the bot's own messages, edits, joins …
@@ -464,7 +442,7 @@ class WaypointSlackInput(SlackInput):
             return response.text("")
         keys = [f"event:{body['event_id']}"] if body.get("event_id") else []
         keys += [f"message:{channel}:{event['ts']}"] if event.get("ts") else []
-        if not self.seen.first_time(keys):
+        if not await self.seen.first_time(keys):
             logger.info("Slack event %s came again; already handled", str(body.get("event_id"))[:40])
             return response.text("")
         bots = _bot_user_ids(body)
@@ -478,7 +456,7 @@ class WaypointSlackInput(SlackInput):
         self._dispatch(on_new_message, text, user, metadata)
         return response.text("")
 
-    def _interaction(self, raw: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _interaction(self, raw: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         try:
             payload = json.loads(parse_qs(raw.decode())["payload"][0])
         except (KeyError, IndexError, ValueError, UnicodeDecodeError):
@@ -492,7 +470,7 @@ class WaypointSlackInput(SlackInput):
         action_ts = payload["actions"][0].get("action_ts")
         keys = [f"click:{payload['trigger_id']}"] if payload.get("trigger_id") else []
         keys += [f"click:{user}:{action_ts}"] if action_ts else []
-        if not self.seen.first_time(keys):
+        if not await self.seen.first_time(keys):
             logger.info("A Slack button click came again; already handled")
             return response.text("")
         channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")

@@ -308,7 +308,7 @@ class WaypointSocketIOInput(SocketIOInput):
             if sender is None or not isinstance(text, str):
                 return  # no session_request yet, or not a message: nothing to answer
             output = WaypointSocketIOOutput(sio, self.bot_message_evt)
-            if not address_allowed(self.name(), session.get("address") or ""):
+            if not await address_allowed(self.name(), session.get("address") or ""):
                 await output._send_message(sid, {"text": t("slow_down")})
                 return
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))

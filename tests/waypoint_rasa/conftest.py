@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass
 from typing import Iterator
 
 import pytest
+import redis
 
 from bot.storage import CaseUpdate, make_engine, migrate
 from bot.storage.cases import CaseStore
 from waypoint_rasa import delivery
+from waypoint_rasa.shared_state import MemoryState, RedisState, SharedState
 
 
 @dataclass
@@ -40,3 +44,21 @@ def replies(tmp_path) -> Iterator[Replies]:
     yield Replies(store)
     delivery.use(None)
     store.engine.dispose()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def states(request) -> Iterator[tuple[SharedState, SharedState]]:
+    """What two replicas share: one process's memory (one replica), or a local Redis
+    (WAYPOINT_TEST_REDIS_URL, set by .ci/run when one answers) seen by two."""
+    if request.param == "memory":
+        memory = MemoryState()
+        yield memory, memory
+        return
+    url = os.environ.get("WAYPOINT_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("no WAYPOINT_TEST_REDIS_URL: the replicas' Redis tests need a local Redis")
+    prefix = f"waypoint-test:{uuid.uuid4().hex}:"  # this test's keys only
+    yield RedisState.from_url(f"{url.rstrip('/')}/15", prefix), RedisState.from_url(f"{url.rstrip('/')}/15", prefix)
+    cleanup = redis.Redis.from_url(f"{url.rstrip('/')}/15")
+    for key in cleanup.scan_iter(f"{prefix}*"):
+        cleanup.delete(key)

@@ -32,26 +32,28 @@ TOKEN = "s3cret-token"
 # -- the inbox ------------------------------------------------------------------------------------------
 
 
-def test_take_returns_a_senders_messages_in_order_and_empties_the_inbox() -> None:
-    inbox = Inbox()
+async def test_take_returns_a_senders_messages_in_order_and_empties_the_inbox(states) -> None:
+    inbox, other_replica = Inbox(states[0]), Inbox(states[1])
     for n in range(3):
-        inbox.put("ann", {"recipient_id": "ann", "text": f"m{n}"})
-    inbox.put("bob", {"recipient_id": "bob", "text": "for bob"})
+        await inbox.put("ann", {"recipient_id": "ann", "text": f"m{n}"}, delivery=7 if n == 1 else None)
+    await inbox.put("bob", {"recipient_id": "bob", "text": "for bob"})
 
-    assert [m["text"] for m in inbox.take("ann")[0]] == ["m0", "m1", "m2"]
-    assert inbox.take("ann") == ([], [])
-    assert inbox.take("bob") == ([{"recipient_id": "bob", "text": "for bob"}], [])
-    assert inbox.take("nobody") == ([], [])
+    # with Redis, the inbox one replica filled is read through another
+    messages, deliveries = await other_replica.take("ann")
+    assert [m["text"] for m in messages] == ["m0", "m1", "m2"] and deliveries == [7]
+    assert await other_replica.take("ann") == ([], [])
+    assert await other_replica.take("bob") == ([{"recipient_id": "bob", "text": "for bob"}], [])
+    assert await other_replica.take("nobody") == ([], [])
 
 
-def test_the_limit_drops_the_oldest_messages() -> None:
-    inbox = Inbox(limit=3)
+async def test_the_limit_drops_the_oldest_messages(states) -> None:
+    inbox = Inbox(states[0], limit=3)
     for n in range(5):
-        inbox.put("ann", {"text": f"m{n}"})
-    inbox.put("bob", {"text": "b0"})
+        await inbox.put("ann", {"text": f"m{n}"})
+    await inbox.put("bob", {"text": "b0"})
 
-    assert [m["text"] for m in inbox.take("ann")[0]] == ["m2", "m3", "m4"]
-    assert [m["text"] for m in inbox.take("bob")[0]] == ["b0"]  # per sender
+    assert [m["text"] for m in (await inbox.take("ann"))[0]] == ["m2", "m3", "m4"]
+    assert [m["text"] for m in (await inbox.take("bob"))[0]] == ["b0"]  # per sender
 
 
 async def test_inbox_output_puts_messages_per_recipient_and_still_collects() -> None:
@@ -68,8 +70,8 @@ async def test_inbox_output_puts_messages_per_recipient_and_still_collects() -> 
         {"recipient_id": "bob", "text": "Rate it", "buttons": [{"title": "5", "payload": "5"}]},
         {"recipient_id": "ann", "text": "Second"},
     ]
-    assert inbox.take("ann") == ([{"recipient_id": "ann", "text": "Hello Ann"}, {"recipient_id": "ann", "text": "Second"}], [])
-    assert inbox.take("bob") == ([{"recipient_id": "bob", "text": "Rate it", "buttons": [{"title": "5", "payload": "5"}]}], [])
+    assert await inbox.take("ann") == ([{"recipient_id": "ann", "text": "Hello Ann"}, {"recipient_id": "ann", "text": "Second"}], [])
+    assert await inbox.take("bob") == ([{"recipient_id": "bob", "text": "Rate it", "buttons": [{"title": "5", "payload": "5"}]}], [])
 
 
 async def test_the_rest_channel_is_the_output_of_trigger_intent_with_output_channel_latest() -> None:
@@ -84,7 +86,7 @@ async def test_the_rest_channel_is_the_output_of_trigger_intent_with_output_chan
 
     assert RestWithInboxInput.name() == "rest"
     assert isinstance(output, InboxOutput)
-    assert channel.inbox.take("employee-1") == ([{"recipient_id": "employee-1", "text": "Ann Lee: hello"}], [])
+    assert await channel.inbox.take("employee-1") == ([{"recipient_id": "employee-1", "text": "Ann Lee: hello"}], [])
 
 
 # -- the REST channel on a server, as Rasa registers it -----------------------------------------------------------

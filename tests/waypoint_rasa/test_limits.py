@@ -57,8 +57,8 @@ async def test_the_cap_comes_from_the_configuration(monkeypatch):
     assert read == [301]
 
 
-def test_client_addresses_are_limited_each_on_its_own():
+async def test_client_addresses_are_limited_each_on_its_own():
     per_address = RateLimiter(3, 60.0)
-    assert [address_allowed("rest", "203.0.113.9", per_address) for _ in range(4)] == [True, True, True, False]
-    assert address_allowed("rest", "198.51.100.7", per_address)
-    assert address_allowed("socketio", "203.0.113.9", per_address)  # each channel counts its own
+    assert [await address_allowed("rest", "203.0.113.9", per_address) for _ in range(4)] == [True, True, True, False]
+    assert await address_allowed("rest", "198.51.100.7", per_address)
+    assert await address_allowed("socketio", "203.0.113.9", per_address)  # each channel counts its own

@@ -29,7 +29,6 @@ from waypoint_rasa.slack import (
     BUTTON_TITLE_LIMIT,
     TEXT_LIMIT,
     BoundedMap,
-    SeenEvents,
     WaypointSlackBot,
     WaypointSlackInput,
     button_blocks,
@@ -89,23 +88,22 @@ def test_signatures_are_valid_five_minutes_either_way(age, valid) -> None:
 # -- repeats --------------------------------------------------------------------------------------------------
 
 
-def test_an_event_is_handled_the_first_time_only() -> None:
-    seen = SeenEvents()
-    assert seen.first_time(["event:Ev1", "message:D1:1.0"])
-    assert not seen.first_time(["event:Ev1", "message:D1:1.0"])
+async def test_an_event_is_handled_the_first_time_only() -> None:
+    seen = WaypointSlackInput("xoxb-test", SECRET).seen  # one process's memory (Redis with several replicas)
+    assert await seen.first_time(["event:Ev1", "message:D1:1.0"])
+    assert not await seen.first_time(["event:Ev1", "message:D1:1.0"])
     # the same message as another event (message.im and app_mention) is a repeat too
-    assert not seen.first_time(["event:Ev2", "message:D1:1.0"])
-    assert seen.first_time(["event:Ev3", "message:D1:2.0"])
-    assert seen.first_time([])  # nothing to recognise it by: handled
+    assert not await seen.first_time(["event:Ev2", "message:D1:1.0"])
+    assert await seen.first_time(["event:Ev3", "message:D1:2.0"])
+    assert await seen.first_time([])  # nothing to recognise it by: handled
 
 
-def test_the_memory_of_events_is_bounded() -> None:
-    seen = SeenEvents(limit=3)
+async def test_the_memory_of_events_is_bounded() -> None:
+    seen = WaypointSlackInput("xoxb-test", SECRET, seen_limit=3).seen
     for n in range(10):
-        assert seen.first_time([f"event:{n}"])
-    assert len(seen) == 3
-    assert not seen.first_time(["event:9"])
-    assert seen.first_time(["event:0"])  # long forgotten
+        assert await seen.first_time([f"event:{n}"])
+    assert not await seen.first_time(["event:9"])
+    assert await seen.first_time(["event:0"])  # long forgotten
 
 
 def test_bounded_map_forgets_the_least_recently_used() -> None:
