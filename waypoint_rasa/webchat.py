@@ -47,7 +47,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError
 
 from bot.config import Settings
@@ -72,6 +72,8 @@ JWT_MAX_AGE_SECONDS = 24 * 3600
 MAX_TOKEN_CHARS = 4096
 # Socket.io packets are limited; the length of a message is capped for every channel (waypoint_rasa/limits.py).
 MAX_PACKET_BYTES = 64 * 1024
+# The Redis pub/sub channel the replicas' socket.io servers share (WAYPOINT_REDIS_URL).
+PUBSUB_CHANNEL = "waypoint-socketio"
 
 _ANONYMOUS_TOKEN = re.compile(r"(anon-[0-9a-f]{32})\.([A-Za-z0-9_-]{43})")
 
@@ -173,7 +175,7 @@ class WaypointSocketIOOutput(SocketIOOutput):
     which renders Markdown (where a single newline would join the lines).
 
     A counselor's reply (bot/handoff/delivery.py) goes to each connected socket of the
-    person with an acknowledgement callback; the first socket to acknowledge marks it
+    person – on any replica – with an acknowledgement callback; the first socket to acknowledge marks it
     delivered. With no socket connected, or a widget that never acknowledges, it stays
     pending and is sent again on the person's next connection (`session_request`)."""
 
@@ -190,8 +192,9 @@ class WaypointSocketIOOutput(SocketIOOutput):
             await delivery.confirm([reply])
 
         payload = _with_line_breaks(widget_counselor_message(message) or {"text": message.get("text") or ""})
-        for sid, _ in list(self.sio.manager.get_participants("/", recipient_id)):
-            await self.sio.emit(self.bot_message_evt, payload, to=sid, callback=acknowledged)
+        # to the person's room: every socket of theirs, on this replica or (through Redis) another;
+        # the first acknowledgement comes back here and marks it delivered
+        await self.sio.emit(self.bot_message_evt, payload, room=recipient_id, callback=acknowledged)
 
 
 def _with_line_breaks(response: Any) -> Any:
@@ -245,7 +248,10 @@ class WaypointSocketIOInput(SocketIOInput):
         on_new_message = rate_limited(self.name(), on_new_message)
         # Browsers on other origins (the intranet) poll with XHR: the allowed origins get CORS
         # headers, and a browser on any other origin is refused by python-engineio.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, max_http_buffer_size=MAX_PACKET_BYTES)
+        # With several replicas, a message for a person's room reaches their sockets on every
+        # replica through Redis (a counselor's reply sent by one, the widget connected to another).
+        shared = {"client_manager": AsyncRedisManager(self.settings.redis_url, channel=PUBSUB_CHANNEL)} if self.settings.redis_url else {}
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, max_http_buffer_size=MAX_PACKET_BYTES, **shared)
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # get_output_channel: replies pushed from outside a message (a counselor's)
         identities = self.identities
@@ -253,6 +259,15 @@ class WaypointSocketIOInput(SocketIOInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        if shared:
+            @webhook.listener("after_server_start")
+            async def listen_to_the_other_replicas(*_: Any) -> None:
+                # python-socketio starts listening on the first connection to this replica; a
+                # replica that only sends (a counselor's reply) must hear the acknowledgements too
+                if not sio.manager_initialized:
+                    sio.manager_initialized = True
+                    sio.manager.initialize()
 
         @sio.on("connect")
         async def connect(sid: Text, environ: Dict[str, Any], auth: object = None) -> None:

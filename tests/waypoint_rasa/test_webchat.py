@@ -5,7 +5,9 @@ the server's choice, whatever id a browser sends."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import os
 import socket
 import time
 import uuid
@@ -179,9 +181,15 @@ class Served:
 @pytest.fixture
 async def served(monkeypatch) -> AsyncIterator[Served]:
     monkeypatch.setattr(Sanic, "test_mode", True)  # Sanic 21.12: many apps in one process
+    async for serving in serve_channel(SETTINGS):
+        yield serving
+
+
+SETTINGS = Settings(webchat_secret=SECRET.decode(), webchat_jwt_secret=JWT_SECRET, base_url="http://chat.example.org")
+
+
+async def serve_channel(settings: Settings) -> AsyncIterator[Served]:
     port = free_port()
-    settings = Settings(webchat_secret=SECRET.decode(), webchat_jwt_secret=JWT_SECRET,
-                        base_url="http://chat.example.org")
     channel = WaypointSocketIOInput(settings)
     serving = Served(channel)
     app = Sanic(f"webchat_{uuid.uuid4().hex[:12]}")
@@ -198,6 +206,20 @@ async def served(monkeypatch) -> AsyncIterator[Served]:
         await server.before_stop()
         await server.close()
         await server.after_stop()
+
+
+@pytest.fixture
+async def two_replicas(monkeypatch) -> AsyncIterator[tuple[Served, Served]]:
+    """The channel on two servers sharing a local Redis (WAYPOINT_TEST_REDIS_URL), as replicas do."""
+    url = os.environ.get("WAYPOINT_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("no WAYPOINT_TEST_REDIS_URL: the replicas' Redis tests need a local Redis")
+    monkeypatch.setattr(Sanic, "test_mode", True)
+    settings = dataclasses.replace(SETTINGS, redis_url=f"{url.rstrip('/')}/14")
+    async for first in serve_channel(settings):
+        async for second in serve_channel(settings):
+            await asyncio.sleep(0.3)  # both listen on the pub/sub channel
+            yield first, second
 
 
 class Browser:
@@ -478,3 +500,23 @@ async def test_only_the_configured_pages_may_open_the_socket(served: Served) -> 
 
     assert await polling("http://chat.example.org") == (200, "http://chat.example.org")
     assert (await polling("https://evil.example.com"))[0] == 400
+
+
+async def test_a_reply_sent_by_one_replica_reaches_a_widget_connected_to_the_other(two_replicas, replies) -> None:
+    sending, connected = two_replicas
+    browser = await Browser().connect(connected.url)
+    sender = IDENTITIES.anonymous(await browser.session(None))
+    assert sender is not None
+    reply = replies.pending("socketio", sender)
+
+    output = sending.channel.get_output_channel()
+    assert output is not None
+    await output.send_response(sender, {"text": "Anna Li: hello from the other replica", DELIVERY_KEY: reply})
+
+    # it arrives, once, and the widget's acknowledgement travels back: delivered
+    assert await wait_until(lambda: replies.delivered(reply))
+    assert [m["text"] for m in browser.bot] == ["Anna Li: hello from the other replica"]
+    # the bot's own answers to a message reach the person's room on every replica too
+    await sending.channel.get_output_channel().send_text_message(sender, "a message for every socket of theirs")
+    assert await wait_until(lambda: len(browser.bot) == 2)
+    await browser.close()
