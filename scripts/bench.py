@@ -8,11 +8,12 @@ resolution p95 < 10 ms. Issue 12 (bot/counsel/bench.py): suggestions, career pat
 comparison of two targets, p95 <= 20 ms each. Issue 13 (bot/storage/bench.py): encryption at
 rest adds at most 10 % CPU time per turn.
 
-With --baseline REF (the Makefile passes the commit before the current issue) it then
-compares that commit with this checkout side by side: both stacks run the same scripted
-conversations in alternating rounds (baseline, current, baseline, …), and the median of
-the rounds is printed with its spread – turns per second, latency and the servers' CPU
-time per turn, which the machine's other load disturbs less than wall time.
+Then, side by side (issue 15), Rasa's own starter assistant (`rasa init`, scripts/starter_bot.py)
+and this checkout – and with --baseline REF (the Makefile passes the commit before the
+current issue) that commit too – run the same load, 20 conversations of as many turns, in
+alternating rounds; the median of the rounds is printed with its spread – turns per second,
+latency and the servers' CPU time per turn, which the machine's other load disturbs less
+than wall time – and Waypoint's throughput as a ratio to the starter's (target ≥ 2.0×).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from bot.counsel import bench as counsel_bench  # noqa: E402
 from bot.storage import bench as storage_bench  # noqa: E402
 from tests.e2e.script import CONVERSATION  # noqa: E402
 from tests.e2e.stack import VENV_BIN, Stack  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import starter_bot  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -92,9 +96,10 @@ class MemorySampler(threading.Thread):
             time.sleep(0.2)
 
 
-def converse(stack: Stack, sender: str, latencies: list[float], errors: list[str]) -> int:
+def converse(stack: Any, sender: str, latencies: list[float], errors: list[str],
+             script: list[tuple[str, str]] = CONVERSATION) -> int:
     turns = 0
-    for message, expected in CONVERSATION:
+    for message, expected in script:
         started = time.perf_counter()
         try:
             replies = stack.send(sender, message)
@@ -118,18 +123,18 @@ def report(title: str, latencies: list[float], seconds: float, turns: int, error
         print(f"  error: {error}")
 
 
-def measure(stack: Stack, users: int, single_runs: int) -> dict[str, float]:
+def measure(stack: Any, users: int, single_runs: int, script: list[tuple[str, str]] = CONVERSATION) -> dict[str, float]:
     """One round on a started stack: a conversation at a time, then `users` at once."""
     latencies: list[float] = []
     errors: list[str] = []
     started = time.perf_counter()
-    single_turns = sum(converse(stack, f"bench-single-{i}-{time.time_ns()}", latencies, errors) for i in range(single_runs))
+    single_turns = sum(converse(stack, f"bench-single-{i}-{time.time_ns()}", latencies, errors, script) for i in range(single_runs))
     single_p50 = statistics.median(latencies) * 1000
     many: list[float] = []
     cpu_before = tree_cpu_seconds(stack.pids())
     started = time.perf_counter()
     with ThreadPoolExecutor(users) as pool:
-        turns = sum(pool.map(lambda i: converse(stack, f"bench-many-{i}-{time.time_ns()}", many, errors), range(users)))
+        turns = sum(pool.map(lambda i: converse(stack, f"bench-many-{i}-{time.time_ns()}", many, errors, script), range(users)))
     seconds = time.perf_counter() - started
     cpu = tree_cpu_seconds(stack.pids()) - cpu_before
     return {
@@ -160,32 +165,74 @@ def baseline_checkout(ref: str) -> Path:
     return tree
 
 
-def compare(ref: str, rounds: int, users: int, single_runs: int) -> None:
-    tree = baseline_checkout(ref)
-    sides = {f"{tree.name} (before)": tree, "this checkout": ROOT}
+class _WaypointSide:
+    """Waypoint's two conversation servers from a checkout (this one, or a baseline worktree)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.script = CONVERSATION
+
+    def run(self, users: int, single_runs: int) -> dict[str, float]:
+        with tempfile.TemporaryDirectory() as tmp:
+            stack = Stack(Path(tmp), with_web=False, root=self.root)
+            stack.prepare_database()
+            stack.start()
+            try:
+                return measure(stack, users, single_runs, self.script)
+            finally:
+                stack.stop()
+
+
+class _StarterSide:
+    """Rasa's starter assistant, with a conversation as long as Waypoint's."""
+
+    def __init__(self) -> None:
+        self.project = starter_bot.build()
+        self.script = starter_bot.conversation(len(CONVERSATION))
+
+    def run(self, users: int, single_runs: int) -> dict[str, float]:
+        stack = starter_bot.StarterStack(self.project)
+        stack.start()
+        try:
+            return measure(stack, users, single_runs, self.script)
+        finally:
+            stack.stop()
+
+
+STARTER = "Rasa's starter"
+CURRENT = "this checkout"
+
+
+def compare(ref: str | None, rounds: int, users: int, single_runs: int) -> None:
+    """Rasa's starter assistant, the baseline commit (if any) and this checkout, in
+    alternating rounds under the same load; medians with their spread, and the ratios."""
+    sides: dict[str, Any] = {STARTER: _StarterSide()}
+    if ref:
+        tree = baseline_checkout(ref)
+        sides[f"{tree.name} (before)"] = _WaypointSide(tree)
+    sides[CURRENT] = _WaypointSide(ROOT)
     results: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     for round_number in range(1, rounds + 1):
-        for name, root in sides.items():
-            with tempfile.TemporaryDirectory() as tmp:
-                stack = Stack(Path(tmp), with_web=False, root=root)
-                stack.prepare_database()
-                stack.start()
-                try:
-                    results[name].append(measure(stack, users, single_runs))
-                finally:
-                    stack.stop()
-            figures = results[name][-1]
+        for name, side in sides.items():
+            figures = side.run(users, single_runs)
+            results[name].append(figures)
             print(f"  round {round_number}, {name}: {figures['turns/s']:.1f} turns/s, {figures['CPU ms/turn']:.0f} CPU ms/turn", flush=True)
-    print(f"Side by side: median of {rounds} alternating rounds (min–max); {users} concurrent conversations, "
-          f"single p50 over {single_runs} conversations")
+    print(f"Side by side: median of {rounds} alternating rounds (min–max); {users} concurrent conversations of "
+          f"{len(CONVERSATION)} turns, single p50 over {single_runs} conversations")
     names = list(sides)
     print(f"  {'':<16}" + "".join(f"{n:>28}" for n in names))
+    medians: dict[str, dict[str, float]] = {name: {} for name in names}
     for metric in ("single p50 ms", "turns/s", "p95 ms", "CPU ms/turn", "errors"):
         cells = []
         for name in names:
             values = [r[metric] for r in results[name]]
+            medians[name][metric] = statistics.median(values)
             cells.append(f"{statistics.median(values):.1f} ({min(values):.1f}–{max(values):.1f})")
         print(f"  {metric:<16}" + "".join(f"{c:>28}" for c in cells))
+    ratios = [results[CURRENT][i]["turns/s"] / results[STARTER][i]["turns/s"] for i in range(rounds)]
+    print(f"  one process: Waypoint's throughput {statistics.median(ratios):.2f}× Rasa's starter assistant's "
+          f"(rounds {min(ratios):.2f}–{max(ratios):.2f}; target ≥ 2.0× with p95 ≤ 1.5 s); single p50 "
+          f"{medians[CURRENT]['single p50 ms']:.0f} vs {medians[STARTER]['single p50 ms']:.0f} ms (target: no worse)")
 
 
 def time_training() -> float:
@@ -220,6 +267,7 @@ def main() -> None:
     parser.add_argument("--documents-only", action="store_true", help="only the career database and plan figures")
     parser.add_argument("--baseline", help="also compare with this commit, side by side (e.g. the one before the issue)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of the comparison")
+    parser.add_argument("--no-comparison", action="store_true", help="skip the side-by-side rounds with Rasa's starter")
     args = parser.parse_args()
 
     career_bench.report(career_bench.run())
@@ -268,7 +316,7 @@ def main() -> None:
     storage_bench.report(storage_bench.run(), server_cpu_ms)
     if not args.skip_training:
         print(f"Training from scratch: {time_training():.0f} s")
-    if args.baseline:
+    if not args.no_comparison:
         compare(args.baseline, args.rounds, args.users, args.single_runs)
 
 
