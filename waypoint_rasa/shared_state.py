@@ -49,6 +49,9 @@ class SharedState(Protocol):
     async def first_time(self, keys: list[str]) -> bool:
         """True (and remembered) when none of `keys` was seen before."""
 
+    async def forget(self, box: str) -> None:
+        """Drops `box` unread (an erasure)."""
+
 
 def _hashed(name: str) -> str:
     # a key listing shows no sender id (a Slack user id names a person)
@@ -71,6 +74,9 @@ class MemoryState:
 
     async def take(self, box: str) -> list[dict[str, Any]]:
         return list(self._boxes.pop(box, ()))
+
+    async def forget(self, box: str) -> None:
+        self._boxes.pop(box, None)
 
     async def first_time(self, keys: list[str]) -> bool:
         # no await in between: two deliveries on one event loop can't both pass
@@ -118,6 +124,12 @@ class RedisState:
         items = [json.loads(crypto.unseal(raw.decode("ascii")) or "null") for raw in sealed]
         return [item for item in items if isinstance(item, dict)]
 
+    async def forget(self, box: str) -> None:
+        try:
+            await self.client.delete(self._key("inbox", box))
+        except (RedisError, OSError) as error:
+            raise SharedStateUnavailable() from error
+
     async def first_time(self, keys: list[str]) -> bool:
         if not keys:
             return True
@@ -143,12 +155,12 @@ class RedisState:
         return int(counted)
 
 
-_state: SharedState | None = None
+_states: dict[str, SharedState] = {}
 
 
 def shared_state(redis_url: str) -> SharedState:
-    """The process's shared state: Redis when a URL is configured, else its own memory."""
-    global _state
-    if _state is None:
-        _state = RedisState.from_url(redis_url) if redis_url else MemoryState()
-    return _state
+    """The process's shared state: Redis when a URL is configured, else its own memory (one
+    per URL, so every channel of the process sees the same)."""
+    if redis_url not in _states:
+        _states[redis_url] = RedisState.from_url(redis_url) if redis_url else MemoryState()
+    return _states[redis_url]

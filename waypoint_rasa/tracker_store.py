@@ -50,6 +50,7 @@ from bot.privacy import redact_private_links
 from bot.storage import crypto
 from waypoint_rasa import fail_closed, http_guard, speedups
 from waypoint_rasa.fail_closed import TrackerStoreUnavailable
+from waypoint_rasa.shared_state import SharedStateUnavailable, shared_state
 from waypoint_rasa.unconsented import SharedUnconsented
 
 logger = logging.getLogger(__name__)
@@ -208,6 +209,7 @@ class WaypointTrackerStore(SQLTrackerStore):
             self._live.pop(tracker.sender_id, None)
             if self.unconsented is not None:
                 self.unconsented.forget(tracker.sender_id)
+            await self._forget_unread(tracker.sender_id)
             new_events = new_events[erased_at:]
             tracker = self.init_tracker(tracker.sender_id)
             for event in new_events:
@@ -237,6 +239,13 @@ class WaypointTrackerStore(SQLTrackerStore):
             self._remember(tracker)
         elif erased_at is not None:
             self._live.pop(tracker.sender_id, None)
+
+    async def _forget_unread(self, sender_id: Text) -> None:
+        """Bot messages waiting in the REST inbox (a counselor's words) go with the erasure."""
+        try:
+            await shared_state(Settings.from_env().redis_url).forget(sender_id)
+        except SharedStateUnavailable as error:
+            raise TrackerStoreUnavailable() from error  # fails closed: the erasure is tried again
 
     def _insert(self, sender_id: Text, events: list) -> None:
         if not events:

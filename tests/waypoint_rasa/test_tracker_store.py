@@ -23,6 +23,7 @@ from tests.servers import free_port, rasa_like_app, serve
 from bot.storage import crypto
 from waypoint_rasa import tracker_store
 from waypoint_rasa.fail_closed import TrackerStoreUnavailable
+from waypoint_rasa.shared_state import shared_state
 from waypoint_rasa.tracker_store import WaypointTrackerStore
 
 
@@ -189,6 +190,23 @@ async def test_an_erasure_removes_the_transcript_stored_and_in_memory(tmp_path, 
     again = await store.retrieve("fay")
     assert again is not tracker and not any(isinstance(e, UserUttered) for e in again.events)
     assert again.get_slot("consent") is None
+
+
+async def test_an_erasure_drops_the_bot_messages_waiting_unread_in_the_rest_inbox(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    unread = shared_state("")  # what the REST channel keeps in this process (Redis with several replicas)
+    await unread.put("ivy", {"message": {"text": "Ann Lee: about your promotion"}, "delivery": None}, 10)
+    await unread.put("other", {"message": {"text": "for someone else"}, "delivery": None}, 10)
+    tracker = DialogueStateTracker("ivy", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "words")
+    await store.save(tracker)
+
+    erase(tracker)
+    await store.save(tracker)
+
+    assert await unread.take("ivy") == []
+    assert [item["message"]["text"] for item in await unread.take("other")] == ["for someone else"]
 
 
 async def test_a_failed_erasure_deletes_nothing(tmp_path, domain) -> None:
