@@ -218,7 +218,7 @@ class OnetTitle(Base):
     id = Column(Integer, primary_key=True)
     code = Column(String(10), ForeignKey("onet_occupations.code", ondelete="CASCADE"), nullable=False, index=True)
     title = Column(String(250), nullable=False)
-    kind = Column(String(8), nullable=False)  # title | alternate | short | reported
+    kind = Column(String(16), nullable=False)  # title | alternate | short | reported
 
 
 class OnetElement(Base):

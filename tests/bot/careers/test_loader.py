@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bot.careers import onet_files
@@ -185,3 +185,13 @@ def test_a_failing_load_leaves_the_previous_tables_whole(loaded_copy, onet_copy)
     assert _dataset(loaded_copy) == before
     assert _counts(loaded_copy) == EXPECTED_COUNTS
     assert _zone_name(loaded_copy, 4) == ZONE_FOUR
+
+
+def test_the_career_database_loads_on_every_configured_database(store) -> None:
+    # onet_titles.kind was VARCHAR(8) and holds "alternate": SQLite never checks, PostgreSQL refused
+    result = load(store.engine)
+
+    assert result.loaded and result.row_counts["onet_titles"] > 50_000
+    with store.engine.connect() as connection:
+        kinds = {row[0] for row in connection.execute(text("SELECT DISTINCT kind FROM onet_titles"))}
+    assert {"title", "alternate"} <= kinds  # "alternate": nine characters
