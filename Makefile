@@ -29,11 +29,12 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: browser counselor deploy-tools fonts domain fuzz help migrate purge rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
+.PHONY: browser counselor deploy-tools fonts domain fuzz help migrate purge replicas rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
 	@echo "make counselor ARGS='add NAME --name \"Full Name\" [--admin]'   add a console account"
+	@echo "make replicas  two of each server behind HAProxy on localhost:8080 (PostgreSQL, Redis)"
 	@echo "make shell  chat with a running Waypoint in the terminal"
 	@echo "make test   set up, then run every test"
 	@echo "make bench  set up, start the stack and print latency, throughput and memory"
@@ -118,6 +119,12 @@ train: $(MODEL)
 
 run: setup
 	@scripts/run-stack.sh
+
+# Two Rasa, two action and two web servers behind HAProxy on localhost:8080, with the local
+# PostgreSQL and Redis (bot/stack/replicas.py); HAProxy comes from Debian's package.
+replicas: setup
+	@scripts/check-haproxy.sh
+	@scripts/run-stack.sh replicas
 
 # Counselor console accounts: `make counselor ARGS='add anna --name "Anna Li" --admin'`,
 # `make counselor ARGS=list` (see `make counselor ARGS=--help`).

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Starts Waypoint on the embedded defaults: prepares the secrets and the data key, then
-# hands over to bot/stack, which starts the three servers, says how to talk to Waypoint
-# once they answer, restarts one that crashes, and stops them all on Ctrl-C.
+# Starts Waypoint: prepares the secrets and the data key, then hands over to bot/stack, which
+# starts the servers, says how to talk to Waypoint once they answer, restarts one that
+# crashes, and stops them all on Ctrl-C.
+#
+#   scripts/run-stack.sh            one server of each kind, SQLite (make run)
+#   scripts/run-stack.sh replicas   two of each behind HAProxy, PostgreSQL and Redis (make replicas)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +48,10 @@ if [ -z "${WAYPOINT_WEBCHAT_SECRET:-}" ]; then
   export WAYPOINT_WEBCHAT_SECRET
 fi
 
-# The three servers – the action server, Rasa (REST channel, web chat, Slack) and the web
-# server (console, chat page, notifications) – each with only the secrets it needs, kept
-# running by bot/stack: one that crashes is restarted with backoff; Ctrl-C stops them all.
-exec .venv/bin/python -m bot.stack run
+# The servers – action servers, Rasa (REST channel, web chat, Slack) and web servers (console,
+# chat page, notifications) – each with only the secrets it needs, kept running by bot/stack:
+# one that crashes is restarted with backoff; Ctrl-C stops them all.
+case "${1:-run}" in
+  run|replicas) exec .venv/bin/python -m bot.stack "${1:-run}" ;;
+  *) echo "usage: scripts/run-stack.sh [run|replicas]" >&2; exit 2 ;;
+esac

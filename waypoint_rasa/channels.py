@@ -240,7 +240,8 @@ def _message_id_of(request: Request) -> str | None:
 
 def answer_to(tracker: DialogueStateTracker, message_id: str) -> list[dict[str, Any]] | None:
     """What the bot said after the person's message `message_id`, as the REST channel
-    answered it then; None when no message of the conversation has that id."""
+    answered it then; None when no message of the conversation has that id – or when nothing
+    was said after it (a server died on the way): then it is handled again."""
     answer: list[dict[str, Any]] | None = None
     for event in tracker.events:
         if isinstance(event, UserUttered):
@@ -254,7 +255,7 @@ def answer_to(tracker: DialogueStateTracker, message_id: str) -> list[dict[str, 
                 tracker.sender_id, text=event.text, image=data.get("image"), buttons=data.get("buttons"),
                 attachment=data.get("attachment"), custom=data.get("custom"),
             ))
-    return answer
+    return answer or None
 
 
 def _sender_of(request: Request) -> str:

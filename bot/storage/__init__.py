@@ -8,13 +8,14 @@ One engine and sessionmaker per process; each public method is one unit of work
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,6 +84,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # hide_parameters: database errors never carry answer text into the logs
     return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **kwargs)
+
+
+def create_database(server_url: str, name: str) -> bool:
+    """Creates PostgreSQL database `name` on the server at `server_url` (no database in the
+    URL) unless it exists; True when it was created."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise ValueError(f"not a database name: {name!r}")
+    engine = create_engine(f"{server_url.rstrip('/')}/postgres", future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar():
+                return False
+            connection.execute(text(f'CREATE DATABASE "{name}"'))  # a checked name: identifiers take no parameters
+            return True
+    finally:
+        engine.dispose()
 
 
 def migrate(url: str, engine: Engine | None = None) -> None:

@@ -382,3 +382,10 @@ def test_the_answer_to_a_message_ends_at_the_next_message_of_the_person() -> Non
     assert [m["text"] for m in answer_to(tracker, "a") or []] == ["one", "two"]
     assert [m["text"] for m in answer_to(tracker, "b") or []] == ["three"]
     assert answer_to(tracker, "c") is None
+
+
+def test_a_message_nothing_was_said_after_counts_as_unanswered() -> None:
+    # a server died between taking the message in and answering it: sent again, it is handled again
+    tracker = DialogueStateTracker.from_events("ann", [UserUttered("hi", message_id="a"), UserUttered("hi", message_id="b")])
+
+    assert answer_to(tracker, "a") is None
