@@ -22,6 +22,7 @@ from bot import handoff
 from bot.conversation import messages
 from bot.handoff import ACTIVE, COMPLAINT, QUEUED, RATING, WAITING
 from bot.handoff.delivery import DELIVERY_KEY, counselor_message, resend_with_next_message
+from bot.handoff.notify import notification_transports
 from bot.handoff.office_hours import format_opening
 from bot.conversation.prompts import Button, Prompt
 from bot.storage import CaseRecord, CaseUpdate
@@ -43,9 +44,8 @@ RATING_BUTTONS = tuple(Button(str(n), str(n)) for n in range(1, 6)) + (
 
 
 def notify_by() -> list[str]:
-    """Transports configured for counselor notifications."""
-    settings = runtime.settings()
-    return (["slack"] if settings.slack_token else []) + (["email"] if settings.smtp_host else [])
+    """Transports configured for counselor notifications (the web server delivers them)."""
+    return list(notification_transports(runtime.settings()))
 
 
 async def _open_case(tracker: Tracker, reason: str, crisis_kind: str | None = None) -> tuple[CaseRecord | None, bool]:

@@ -143,6 +143,9 @@ class Settings:
 
     # -- notifications of new and urgent cases -------------------------------------------
     slack_token: str | None = None
+    # Slack notices are on: what the action server, which queues them but must not hold the
+    # token, is told instead of it (bot/stack/servers.py sets it when the token is set).
+    slack_notifications: bool = False
     slack_channel: str = "#career-counselors"
     slack_api_url: str = "https://slack.com/api/"
     smtp_host: str | None = None
@@ -211,6 +214,7 @@ class Settings:
             webchat_socket_url=text("WEBCHAT_SOCKET_URL", defaults.webchat_socket_url).strip(),
             webchat_origins=text("WEBCHAT_ORIGINS", defaults.webchat_origins),
             slack_token=optional("SLACK_TOKEN"),
+            slack_notifications=_flag(env, "SLACK_NOTIFICATIONS", defaults.slack_notifications),
             slack_channel=text("SLACK_CHANNEL", defaults.slack_channel),
             slack_api_url=text("SLACK_API_URL", defaults.slack_api_url),
             smtp_host=optional("SMTP_HOST"),

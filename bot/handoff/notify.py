@@ -359,8 +359,10 @@ class MailNotifier:
 
 
 def notification_transports(settings: "Settings") -> tuple[str, ...]:
-    """The transports notices go by: Slack with a token, e-mail with an SMTP host."""
-    return (("slack",) if settings.slack_token else ()) + (("email",) if settings.smtp_host else ())
+    """The transports notices go by: Slack with a token (or, in the action server, which queues
+    notices without holding it, WAYPOINT_SLACK_NOTIFICATIONS), e-mail with an SMTP host."""
+    slack = settings.slack_token or settings.slack_notifications
+    return (("slack",) if slack else ()) + (("email",) if settings.smtp_host else ())
 
 
 def mail_recipients(case: "CaseRecord", counselors: Sequence["CounselorRecord"], extra: Sequence[str]) -> list[str]:

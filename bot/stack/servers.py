@@ -70,6 +70,11 @@ def _without(environment: Mapping[str, str], names: tuple[str, ...], **extra: st
     return kept
 
 
+def _slack_notifications(environment: Mapping[str, str]) -> dict[str, str]:
+    # the action server queues Slack notices but must not hold the token: it is told they are on
+    return {"WAYPOINT_SLACK_NOTIFICATIONS": "true"} if environment.get("WAYPOINT_SLACK_TOKEN") else {}
+
+
 def one_of_each(environment: Mapping[str, str], ports: Ports = Ports(), root: Path = PROJECT_ROOT,
                 endpoints: str = "endpoints.yml", bind: str | None = None) -> list[Server]:
     """The action server, the Rasa server (REST, socket.io, Slack; the console's two API
@@ -92,7 +97,8 @@ def one_of_each(environment: Mapping[str, str], ports: Ports = Ports(), root: Pa
         Server(
             "actions",
             (str(venv / "python"), "-m", "actions.server", "--port", str(ports.actions)),
-            _without(environment, _NOT_FOR_ACTIONS, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", **listen["actions"]),
+            _without(environment, _NOT_FOR_ACTIONS, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", **listen["actions"],
+                     **_slack_notifications(environment)),
             f"http://{here}:{ports.actions}/health",
             str(root),
         ),

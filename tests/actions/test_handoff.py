@@ -818,3 +818,13 @@ async def test_a_markdown_link_in_a_counselors_reply_or_name_reaches_the_widget_
     await ActionDeliverCounselorReply().run(dispatcher, tracker, domain)
 
     assert texts(dispatcher) == ["[Eve] (javascript:alert(1)): See [this] (javascript:alert(document.cookie))"]
+
+
+def test_the_action_server_queues_slack_notices_without_holding_the_token(monkeypatch) -> None:
+    # it never gets WAYPOINT_SLACK_TOKEN (bot/stack/servers.py): before the flag it queued none
+    from actions.handoff import notify_by
+
+    monkeypatch.setattr(runtime, "settings", lambda: Settings(slack_notifications=True, smtp_host="mail.example.org"))
+    assert notify_by() == ["slack", "email"]
+    monkeypatch.setattr(runtime, "settings", lambda: Settings())
+    assert notify_by() == []

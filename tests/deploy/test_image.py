@@ -153,7 +153,8 @@ def test_serve_becomes_the_server_with_only_its_secrets(monkeypatch: pytest.Monk
     assert became["argv"] == list(expected.argv) and became["path"] == expected.argv[0]
     assert became["env"] == dict(expected.env) and became["cwd"] == str(PROJECT_ROOT) and became["umask"] == 0o077
     assert {k for k in expected.env if k.startswith("WAYPOINT_")} == {
-        "WAYPOINT_DATA_KEY", "WAYPOINT_DATABASE_URL", "WAYPOINT_ACTIONS_TOKEN", "WAYPOINT_ACTIONS_HOST"}
+        "WAYPOINT_DATA_KEY", "WAYPOINT_DATABASE_URL", "WAYPOINT_ACTIONS_TOKEN", "WAYPOINT_ACTIONS_HOST",
+        "WAYPOINT_SLACK_NOTIFICATIONS"}  # told Slack notices are on, not given the token
 
 
 def test_a_bad_setting_stops_serve_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -132,10 +132,14 @@ def test_each_server_gets_only_the_secrets_it_needs() -> None:
     servers = {server.name: server for server in one_of_each(secrets, Ports(web=8123))}
 
     assert set(servers) == {"actions", "rasa", "web"}
-    assert {k for k in servers["actions"].env if k.startswith("WAYPOINT_")} == {"WAYPOINT_ACTIONS_TOKEN", "WAYPOINT_DATA_KEY"}
+    assert {k for k in servers["actions"].env if k.startswith("WAYPOINT_")} == {
+        "WAYPOINT_ACTIONS_TOKEN", "WAYPOINT_DATA_KEY", "WAYPOINT_SLACK_NOTIFICATIONS"}
     assert "WAYPOINT_SLACK_TOKEN" not in servers["rasa"].env and "WAYPOINT_RASA_TOKEN" in servers["rasa"].env
     assert "WAYPOINT_ACTIONS_TOKEN" not in servers["web"].env and servers["web"].env["WAYPOINT_WEB_PORT"] == "8123"
     assert servers["web"].health_url == "http://127.0.0.1:8123/health"
+    # the action server queues Slack notices: told they are on, without the token
+    assert servers["actions"].env["WAYPOINT_SLACK_NOTIFICATIONS"] == "true"
+    assert "WAYPOINT_SLACK_NOTIFICATIONS" not in one_of_each({}, Ports())[0].env
     # no secret on a command line (process lists show those)
     assert not any("x" == arg for server in servers.values() for arg in server.argv)
 
