@@ -22,6 +22,7 @@ import logging
 from typing import Any, Awaitable, Callable, Protocol
 
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
 
 from bot.config import Settings
 from bot.conversation.messages import text as t
@@ -119,6 +120,14 @@ def rate_limited(channel: str, on_new_message: Callable[[UserMessage], Awaitable
         cap = max_chars if max_chars is not None else settings().max_message_chars
         if isinstance(message.text, str) and len(message.text) > cap + 1:
             message.text = message.text[: cap + 1]  # one more than the cap: the turn core says it is too long
-        return await on_new_message(message)
+        try:
+            return await on_new_message(message)
+        except LockError:
+            # the conversation stayed busy past the wait, or the lock's Redis is out of reach:
+            # nothing was read, and the person is told rather than met with silence
+            logger.error("A %s message could not take its conversation's lock", channel)
+            if message.output_channel is not None:
+                await message.output_channel.send_text_message(message.sender_id or "", t("cannot_save"))
+            return None
 
     return handle

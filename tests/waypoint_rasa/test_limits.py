@@ -4,6 +4,7 @@ read; a message over the size cap is cut before anything reads it."""
 from __future__ import annotations
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 
 from bot.conversation.messages import text as t
 from bot.ratelimit import RateLimiter
@@ -62,3 +63,14 @@ async def test_client_addresses_are_limited_each_on_its_own():
     assert [await address_allowed("rest", "203.0.113.9", per_address) for _ in range(4)] == [True, True, True, False]
     assert await address_allowed("rest", "198.51.100.7", per_address)
     assert await address_allowed("socketio", "203.0.113.9", per_address)  # each channel counts its own
+
+
+async def test_a_message_that_cannot_take_its_conversations_lock_is_answered_not_met_with_silence():
+    async def locked_out(message):
+        raise LockError("waited too long")
+
+    answer = CollectingOutputChannel()
+    handle = rate_limited("rest", locked_out, RateLimiter(100, 60.0))
+
+    assert await handle(UserMessage("hello", answer, "ann")) is None
+    assert [m["text"] for m in answer.messages] == [t("cannot_save")]
