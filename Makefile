@@ -29,7 +29,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: browser counselor deploy-tools fonts domain fuzz help migrate purge replicas rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
+.PHONY: balancer browser counselor deploy-tools fonts domain fuzz help migrate purge replicas rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
@@ -91,6 +91,10 @@ node_modules/.installed: package.json package-lock.json
 browser:
 	-@scripts/check-browser.sh
 
+# HAProxy for make replicas and its end-to-end test (Debian's package, installed when root).
+balancer:
+	-@scripts/check-haproxy.sh
+
 # System fonts for PDF plans (DejaVu Sans, and Droid Sans Fallback for Chinese): installed
 # from Debian's packages when missing and run as root, else one line says what to install.
 fonts:
@@ -113,7 +117,7 @@ $(TOOLS_VENV)/.kubernetes-validate-$(KUBERNETES_VALIDATE_VERSION):
 deploy-tools: $(TOOLS_VENV)/.kubernetes-validate-$(KUBERNETES_VALIDATE_VERSION)
 	@command -v kubectl >/dev/null 2>&1 || echo "The deployment checks (tests/deploy) need kubectl 1.27 or newer for 'kubectl kustomize': install it as https://kubernetes.io/docs/tasks/tools/ says (Debian and Ubuntu: the Kubernetes apt repository; macOS: brew install kubectl)"
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(ENGLISH_WORDS) migrate $(MODEL) fonts node_modules/.installed browser
+setup: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json $(ENGLISH_WORDS) migrate $(MODEL) fonts node_modules/.installed browser balancer
 
 train: $(MODEL)
 
@@ -123,7 +127,7 @@ run: setup
 # Two Rasa, two action and two web servers behind HAProxy on localhost:8080, with the local
 # PostgreSQL and Redis (bot/stack/replicas.py); HAProxy comes from Debian's package.
 replicas: setup
-	@scripts/check-haproxy.sh
+	@scripts/check-haproxy.sh  # again, to stop here with its one line if it could not be installed
 	@scripts/run-stack.sh replicas
 
 # Counselor console accounts: `make counselor ARGS='add anna --name "Anna Li" --admin'`,

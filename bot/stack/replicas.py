@@ -162,7 +162,7 @@ def haproxy_config(topology: Topology = Topology()) -> str:
     ]) + "\n"
 
 
-def prepare(topology: Topology = Topology(), root: Path = PROJECT_ROOT) -> Path:
+def prepare(topology: Topology = Topology(), root: Path = PROJECT_ROOT, config: Path | None = None) -> Path:
     """The databases (made when missing, brought to the newest schema, the career tables
     loaded) and the balancer's configuration; returns where that is."""
     from bot.careers.loader import load
@@ -177,7 +177,7 @@ def prepare(topology: Topology = Topology(), root: Path = PROJECT_ROOT) -> Path:
         load(engine)
     finally:
         engine.dispose()
-    config = root / "build" / "replicas" / "haproxy.cfg"
+    config = config or root / "build" / "replicas" / "haproxy.cfg"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(haproxy_config(topology))
     return config
