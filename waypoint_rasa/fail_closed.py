@@ -7,6 +7,11 @@ store (waypoint_rasa/tracker_store.py) raises `TrackerStoreUnavailable` instead;
 fail-safe wrapper lets that through, and the message handler answers the person with "I
 can't save right now – please try again in a minute": nothing is half-stored, nobody is
 forgotten, and no message text goes into the log (Rasa's channels log it with the error).
+
+An action server that fails mid-call (killed while it answered, unreachable) fails the turn
+the same way: Rasa would log it and carry on in silence – the person's message taken in,
+nothing said, their answer lost and the next one filed under the wrong question. Instead
+the bot says it did not take the message in and asks for it again.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from __future__ import annotations
 import logging
 from typing import Any, List, Optional
 
+from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation.messages import text as t
@@ -56,9 +63,23 @@ async def _handle_message(self: MessageProcessor, message: UserMessage) -> Optio
         return None
 
 
+_original_remote_run = RemoteAction.run
+
+
+async def _run_remote(self: RemoteAction, output_channel: Any, nlg: Any, tracker: DialogueStateTracker,
+                      domain: Any) -> List[Event]:
+    try:
+        return await _original_remote_run(self, output_channel, nlg, tracker, domain)
+    except Exception as error:  # noqa: BLE001 – any failure of the call: said, never silent
+        logger.error("The action server failed on %s (%s): the person is asked to send the message again",
+                     self.name(), type(error).__name__)
+        return [BotUttered(t("not_taken_in"))]
+
+
 def install() -> None:
     # no fallback to a store that forgets the person: the error reaches the message handler
     FailSafeTrackerStore.retrieve = _retrieve  # type: ignore[method-assign]
     FailSafeTrackerStore.retrieve_full_tracker = _retrieve_full_tracker  # type: ignore[method-assign]
     FailSafeTrackerStore.save = _save  # type: ignore[method-assign]
     MessageProcessor.handle_message = _handle_message  # type: ignore[method-assign]
+    RemoteAction.run = _run_remote  # type: ignore[method-assign]

@@ -221,6 +221,7 @@ EN: dict[str, str] = {
         "so here it is again – anything general is fine."
     ),
     "slow_down": "You're sending messages faster than I can read them – please wait a moment, then send your last one again.",
+    "not_taken_in": "Sorry – something went wrong on my side and I didn't take that in. Could you send it again?",
     "cannot_save": "I can't save right now – please try again in a minute. Nothing is lost: send your message again then.",
     "optional_answer": (
         "You don't have to – every answer is up to you. Say “skip” and we'll move on, or give just as much as "

@@ -33,11 +33,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import process_environment
+from bot.conversation.messages import text as t
 from bot.stack import replicas
 from bot.storage import Store
 from tests.e2e.script import CONVERSATION
 from tests.e2e.stack import ROOT, _this_process_data_key
 
+NOT_TAKEN_IN = t("not_taken_in")
 EMPLOYEES = 20
 # these send each of their messages twice at once, with one id: a client's retry racing its
 # first try through the other Rasa server – handled once, under the conversation's lock
@@ -64,6 +66,7 @@ RUNNER = """
 import asyncio, json, sys
 from pathlib import Path
 from bot.config import process_environment
+from bot.conversation.messages import text as t
 from bot.stack import replicas
 from bot.stack.supervisor import Backoff, Supervisor, supervise
 topology = replicas.Topology(**json.loads(sys.argv[1]))
@@ -172,15 +175,20 @@ def test_twenty_employees_through_the_balancer_while_servers_are_killed_lose_and
     def converse(number: int) -> str:
         sender = f"e2e-replica-{number}-{uuid.uuid4().hex[:6]}"
         for turn, (message, expected) in enumerate(CONVERSATION):
-            message_id = f"{sender}-{turn}"
-            copies = 2 if number < RACING else 1
-            with ThreadPoolExecutor(copies) as pool:
-                answers = list(pool.map(lambda _: send(topology, sender, message, message_id), range(copies)))
-            for answer, failed in answers:
-                tries["failed"] += failed
-                said = "\n".join(m.get("text") or "" for m in answer)
-                if expected not in said:
-                    wrong.append(f"{sender} turn {turn}: {message!r} -> {said[:100]!r}")
+            for attempt in range(3):
+                message_id = f"{sender}-{turn}-{attempt}"
+                copies = 2 if number < RACING else 1
+                with ThreadPoolExecutor(copies) as pool:
+                    answers = list(pool.map(lambda _: send(topology, sender, message, message_id), range(copies)))
+                said = ["\n".join(m.get("text") or "" for m in answer) for answer, _ in answers]
+                tries["failed"] += sum(failed for _, failed in answers)
+                # an action server killed mid-call: the bot says it did not take it in – sent again
+                if not any(NOT_TAKEN_IN in reply for reply in said):
+                    break
+                tries[sender] += 1  # asked again: that message is in the conversation twice
+            for reply in said:
+                if expected not in reply:
+                    wrong.append(f"{sender} turn {turn}: {message!r} -> {reply[:100]!r}")
         return sender
 
     def killer() -> None:
@@ -213,5 +221,5 @@ def test_twenty_employees_through_the_balancer_while_servers_are_killed_lose_and
     tracker.dispose()
     per_sender = Counter(sender for sender, _ in repeated)
     consented = next(turn for turn, (_, expected) in enumerate(CONVERSATION) if "Stage 2 of 7" in expected)
-    # (what was said before consent is never stored)
-    assert set(per_sender.values()) == {len(CONVERSATION) - consented}, per_sender
+    # (what was said before consent is never stored; a message the bot asked for again is there twice)
+    assert per_sender == {sender: len(CONVERSATION) - consented + tries[sender] for sender in senders}

@@ -409,3 +409,23 @@ async def test_an_unavailable_tracker_store_answers_the_person_and_logs_no_text(
 
     assert [r["text"] for r in replies] == [t("cannot_save")]
     assert "my private words" not in caplog.text and "OSError" in caplog.text
+
+
+async def test_an_action_server_failing_mid_call_is_said_and_asks_for_the_message_again(domain, caplog) -> None:
+    # killed while it answered (HAProxy: 502), or unreachable: Rasa would carry on in silence
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import BotUttered
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.conversation.messages import text as t
+    from waypoint_rasa import fail_closed
+
+    fail_closed.install()
+    tracker = DialogueStateTracker("mia", domain.slots)
+    say(tracker, "my private words")
+    action = RemoteAction("action_turn", EndpointConfig("http://127.0.0.1:1/webhook"))
+
+    events = await action.run(None, None, tracker, domain)
+
+    assert [(type(e), e.text) for e in events] == [(BotUttered, t("not_taken_in"))]
+    assert "my private words" not in caplog.text and "action_turn" in caplog.text
