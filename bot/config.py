@@ -111,8 +111,8 @@ class Settings:
     messages_per_minute_per_address: int = 600
     # The longest message the bot reads; longer ones are answered "too long" (every channel).
     max_message_chars: int = 4000
-    # Proxies (addresses, comma-separated) whose X-Forwarded-For is believed for the client's
-    # address (rate limits); from anyone else the header is ignored.
+    # Proxies (addresses or ranges such as 10.0.0.0/8, comma-separated) whose X-Forwarded-For
+    # is believed for the client's address (rate limits); from anyone else it is ignored.
     trusted_proxies: str = ""
 
     # -- the employee's data rights (bot/privacy) ------------------------------------------
@@ -238,6 +238,7 @@ class Settings:
             )
         settings.office()  # a wrong schedule stops the start-up with one clear line
         settings.extra_crisis_phrases()
+        settings.trusted_proxy_networks()
         return settings
 
     def office(self) -> "OfficeHours":
@@ -279,13 +280,38 @@ class Settings:
     def trusted_proxy_list(self) -> tuple[str, ...]:
         return tuple(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
 
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The trusted proxies as networks: an address, or a range (`10.0.0.0/8`) for an ingress
+        whose pods change address; ValueError names an entry that is neither."""
+        networks = []
+        for entry in self.trusted_proxy_list():
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ValueError(f"WAYPOINT_TRUSTED_PROXIES: {entry!r} is not an address or an address range") from None
+        return tuple(networks)
+
+    def is_trusted_proxy(self, peer: str) -> bool:
+        try:
+            address = ipaddress.ip_address(peer.strip("[]"))
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted_proxy_networks())
+
     def client_address(self, peer: str, forwarded_for: str | None) -> str:
-        """The client's address: the last hop a trusted proxy names, else the socket's peer."""
-        if peer in self.trusted_proxy_list() and forwarded_for:
-            hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-            if hops:
-                return hops[-1]
-        return peer
+        """The client's address: walking X-Forwarded-For from the right, the first hop that is
+        not itself a trusted proxy (an ingress behind a cloud load balancer adds two); the
+        socket's peer when that is not a trusted proxy. A hop a client wrote itself, to the
+        left of what the proxies added, is never believed."""
+        if not forwarded_for or not self.is_trusted_proxy(peer):
+            return peer
+        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+        address = peer
+        for hop in reversed(hops):
+            address = hop
+            if not self.is_trusted_proxy(hop):
+                break
+        return address
 
     def notify_email_list(self) -> tuple[str, ...]:
         return tuple(a.strip() for a in self.notify_emails.replace(";", ",").split(",") if a.strip())

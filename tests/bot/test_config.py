@@ -195,3 +195,28 @@ def test_a_wrong_untaken_case_alert_limit_stops_with_one_clear_message(name, val
     with pytest.raises(ValueError) as error:
         Settings.from_env({name: value})
     assert str(error.value) == expected
+
+
+def test_trusted_proxies_may_be_address_ranges_for_an_ingress_whose_pods_move():
+    settings = Settings(trusted_proxies="10.0.0.0/8, 192.168.1.5")
+    assert settings.client_address("10.4.2.7", "203.0.113.9") == "203.0.113.9"
+    assert settings.client_address("192.168.1.5", "203.0.113.9") == "203.0.113.9"
+    # anyone else's header is ignored
+    assert settings.client_address("192.168.1.6", "203.0.113.9") == "192.168.1.6"
+    assert settings.client_address("10.4.2.7", None) == "10.4.2.7"
+
+
+def test_the_client_is_the_first_hop_from_the_right_that_is_no_trusted_proxy():
+    settings = Settings(trusted_proxies="10.0.0.0/8")
+    # a cloud load balancer (10.9.0.1) in front of the ingress (10.4.2.7): both added a hop
+    assert settings.client_address("10.4.2.7", "203.0.113.9, 10.9.0.1") == "203.0.113.9"
+    # what the client wrote itself, to the left, is never believed
+    assert settings.client_address("10.4.2.7", "1.2.3.4, 203.0.113.9, 10.9.0.1") == "203.0.113.9"
+    # every hop a proxy: the leftmost is as far as anyone can tell
+    assert settings.client_address("10.4.2.7", "10.1.1.1, 10.9.0.1") == "10.1.1.1"
+    assert Settings(trusted_proxies="::1").client_address("::1", "2001:db8::7") == "2001:db8::7"
+
+
+def test_a_trusted_proxy_that_is_no_address_stops_the_start_with_its_name():
+    with pytest.raises(ValueError, match="WAYPOINT_TRUSTED_PROXIES: 'ingress.local'"):
+        Settings.from_env({"WAYPOINT_TRUSTED_PROXIES": "10.0.0.0/8,ingress.local"})
