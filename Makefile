@@ -29,13 +29,15 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 domain: $(VENV)/.installed
 	$(PY) scripts/sync_domain.py
 
-.PHONY: balancer browser counselor deploy-tools fonts domain fuzz help migrate purge replicas rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
+.PHONY: backup balancer browser counselor deploy-tools fonts domain fuzz help migrate purge replicas restore rotate-key screenshots setup run shell test test-unit test-rasa test-e2e validate lint train bench eval lock clean
 
 help:
 	@echo "make run    set up, then start Waypoint (REST on localhost:5005, console on :8000)"
 	@echo "make counselor ARGS='add NAME --name \"Full Name\" [--admin]'   add a console account"
 	@echo "make replicas  two of each server behind HAProxy on localhost:8080 (PostgreSQL, Redis)"
 	@echo "make shell  chat with a running Waypoint in the terminal"
+	@echo "make backup [TO=PATH]   the databases and the data key in one archive (0600), also while Waypoint runs"
+	@echo "make restore FROM=PATH [FORCE=1]   put a backup in place (Waypoint stopped), then migrate"
 	@echo "make test   set up, then run every test"
 	@echo "make bench  set up, start the stack and print latency, throughput and memory"
 	@echo "make eval   set up, then print how well Waypoint understands held-out messages and simulated employees"
@@ -142,6 +144,21 @@ fuzz: $(VENV)/.installed $(SPACY_PIPELINE)/meta.json
 # Erase now what is older than WAYPOINT_RETENTION_DAYS (the web server does it once a day).
 purge: migrate
 	@$(PY) -m bot.privacy.retention
+
+# The embedded set-up's state – the SQLite databases under var/ and the data key (and the web chat's
+# secret) – in one archive, consistent while Waypoint runs: backups/waypoint-<time>.tar.gz, or
+# `make backup TO=/mnt/safe/` (a file or a folder). It holds the data key: keep it as safe as the data.
+# Never depends on $(DATA_KEY): a backup must not make a key of its own (bot/storage/backup.py).
+backup: $(VENV)/.installed
+	@$(PY) -m bot.storage.backup create $(if $(TO),--to "$(TO)")
+
+# `make restore FROM=backups/waypoint-….tar.gz` with Waypoint stopped: checks the archive first, refuses
+# to replace records already in var/ unless FORCE=1 (which moves them aside to var/replaced-<time>/),
+# migrates the restored store, then brings the O*NET tables up to date as `make migrate` does.
+restore: $(VENV)/.installed
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/waypoint-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]"; exit 2; }
+	@$(PY) -m bot.storage.backup restore "$(FROM)" $(if $(filter 1 yes true,$(FORCE)),--force)
+	@$(PY) -m bot.careers.loader
 
 # A terminal chat with the running assistant (start it first with `make run`).
 shell: $(VENV)/.installed

@@ -180,7 +180,7 @@ def test_the_build_context_leaves_out_local_state_and_secrets_but_not_what_the_i
     def ignored(path: str) -> bool:
         return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(path.split("/")[0], p) for p in patterns)
 
-    for path in (".git", ".venv", "var", "node_modules", "models", "build", "deploy/kubernetes/overlays/example/secrets.env"):
+    for path in (".git", ".venv", "var", "backups", "node_modules", "models", "build", "deploy/kubernetes/overlays/example/secrets.env"):
         assert ignored(path), path
     needed = ["bot", "actions", "waypoint_rasa", "migrations", "onet", "data", "alembic.ini", "config.yml", "domain.yml",
               "credentials.yml", "endpoints.yml", "endpoints.replicas.yml", "requirements.lock", "requirements-model.txt",
