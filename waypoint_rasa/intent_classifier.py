@@ -89,6 +89,7 @@ class SentenceClassifier(IntentClassifier, GraphComponent):
         self._labels: List[str] = []
         self._coef: Optional[np.ndarray] = None
         self._intercept: Optional[np.ndarray] = None
+        self._weights: Optional[np.ndarray] = None
 
     @classmethod
     def create(
@@ -118,6 +119,7 @@ class SentenceClassifier(IntentClassifier, GraphComponent):
         self._labels = [str(label) for label in model.classes_]
         self._coef = model.coef_.astype(np.float32)
         self._intercept = model.intercept_.astype(np.float32)
+        self._weights = _weights(self._coef)
         self.persist()
         return self._resource
 
@@ -128,9 +130,9 @@ class SentenceClassifier(IntentClassifier, GraphComponent):
 
     def probabilities(self, texts: List[str]) -> np.ndarray:
         """One row per text: the probability of each label in `labels`."""
-        assert self._word is not None and self._char is not None and self._coef is not None and self._intercept is not None
+        assert self._word is not None and self._char is not None and self._weights is not None and self._intercept is not None
         features = hstack([self._word.transform(texts), self._char.transform(texts), self._embedding(texts)]).tocsr()
-        scores = np.asarray(features @ self._coef.T) + self._intercept
+        scores = np.asarray(features @ self._weights) + self._intercept
         scores -= scores.max(axis=1, keepdims=True)
         odds = np.exp(scores)
         return odds / odds.sum(axis=1, keepdims=True)
@@ -231,11 +233,19 @@ class SentenceClassifier(IntentClassifier, GraphComponent):
             return component
         component._labels = list(vocabulary["labels"])
         component._coef = arrays["coef"]
+        component._weights = _weights(component._coef)
         component._intercept = arrays["intercept"]
         component._word = _fitted(_word_vectorizer(vocabulary=vocabulary["word"]), arrays["word_idf"])
         component._char = _fitted(_char_vectorizer(vocabulary=vocabulary["char"]), arrays["char_idf"])
         shared_encoder()  # load the weights now, not on the first message
         return component
+
+
+def _weights(coef: np.ndarray) -> np.ndarray:
+    """The coefficients as the sparse product reads them: one row per feature, contiguous, in
+    the features' float64. Multiplying by `coef.T` made scipy copy and widen the whole matrix
+    (75 labels × 43,000 features) for every message – 13 % of the Rasa server's CPU."""
+    return np.ascontiguousarray(coef.T, dtype=np.float64)
 
 
 def _fitted(vectorizer: TfidfVectorizer, idf: np.ndarray) -> TfidfVectorizer:
