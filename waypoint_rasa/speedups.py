@@ -1,5 +1,15 @@
-"""One measured fix to Rasa 3.6's hot path, installed when the Rasa server loads
+"""Measured fixes to Rasa 3.6's hot path, installed when the Rasa server loads
 waypoint_rasa (endpoints.yml names our tracker store).
+
+What the action server is sent. Rasa posts the whole conversation – every event – and the
+whole domain (32 KB) with every action call, so a turn's cost grew with the conversation:
+serialising it was an eighth of the Rasa server's CPU at 65 turns (make bench), and parsing
+it again the action server's. Waypoint's actions read the slots, the latest message, the
+message before it and the bot's last message (actions/turn.py `previous_user_text`,
+actions/handoff.py `_last_said_by_a_counselor`), and none of them needs the domain, so the
+call carries the tracker's state with the events back to the person's message before last
+and the bot's last message, and no domain unless an action asks for it (`send_domain`). A
+conversation's transcript no longer crosses to the action server on every message either.
 
 Rasa checks every action-server response against a JSON schema with
 `jsonschema.validate`, which first re-checks the schema itself – a constant – on every
@@ -10,12 +20,24 @@ are still validated exactly as before and invalid ones still raise ValidationErr
 
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Sequence, Text
 
+import rasa
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import EventVerbosity
+
+if TYPE_CHECKING:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+# What the actions read of the conversation's events: this many of the person's messages …
+USER_MESSAGES_READ = 2
+# … and of the bot's.
+BOT_MESSAGES_READ = 1
 
 _validator: Any = None
 
@@ -42,5 +64,34 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     raise error
 
 
+def recent_events(events: Sequence[Event]) -> List[Event]:
+    """The end of the conversation the actions read: back to the person's message before
+    last and the bot's last message, whichever is earlier (everything, if they are not there)."""
+    users = bots = 0
+    for start in range(len(events) - 1, -1, -1):
+        event = events[start]
+        users += isinstance(event, UserUttered)
+        bots += isinstance(event, BotUttered)
+        if users >= USER_MESSAGES_READ and bots >= BOT_MESSAGES_READ:
+            return list(events[start:])
+    return list(events)
+
+
+def action_call_format(self: RemoteAction, tracker: "DialogueStateTracker", domain: "Domain") -> Dict[Text, Any]:
+    """Rasa's request to the action server, with only the events the actions read."""
+    state = tracker.current_state(EventVerbosity.NONE)
+    state["events"] = [event.as_dict() for event in recent_events(list(tracker.events))]
+    call: Dict[Text, Any] = {
+        "next_action": self._name,
+        "sender_id": tracker.sender_id,
+        "tracker": state,
+        "version": rasa.__version__,
+    }
+    if domain.does_custom_action_explicitly_need_domain(self.name()):
+        call["domain"] = domain.as_dict()
+    return call
+
+
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
