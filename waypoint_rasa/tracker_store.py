@@ -100,7 +100,7 @@ class WaypointTrackerStore(SQLTrackerStore):
         # events (answer text) into the logs, and a connection dropped by the server is noticed
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_trackers = bool(cache_trackers)
         self.cache_size = int(cache_size)
@@ -108,7 +108,7 @@ class WaypointTrackerStore(SQLTrackerStore):
         # database, when it was last used, and whether it is in the database at all
         self._live: OrderedDict[Text, tuple[DialogueStateTracker, int, float, bool]] = OrderedDict()
         if self.engine.dialect.name == "sqlite":
-            sqlalchemy_event.listen(self.engine, "connect", _secure_delete)
+            sqlalchemy_event.listen(self.engine, "connect", _sqlite_pragmas)
         if not crypto.configured():
             # the Rasa server's own process: the events are sealed with the data key (bot/storage/crypto.py)
             settings = Settings.from_env()
@@ -250,32 +250,53 @@ class WaypointTrackerStore(SQLTrackerStore):
     def _insert(self, sender_id: Text, events: list) -> None:
         if not events:
             return
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append({
+                "sender_id": sender_id,
+                "type_name": event.type_name,
+                "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                "action_name": data.get("name"),
+                "data": crypto.seal(redact_private_links(json.dumps(data))),
+            })
+        # One INSERT of many rows, not the ORM's unit of work per event: the ORM's flush was
+        # most of the cost of saving a turn (make bench).
         with self.session_scope() as session:
-            for event in events:
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
-                        action_name=data.get("name"),
-                        data=crypto.seal(redact_private_links(json.dumps(data))),
-                    )
-                )
+            session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
 
     def _delete(self, sender_id: Text) -> None:
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
+            if deleted and self.engine.dialect.name == "sqlite":
+                # the zeroed pages replace the old ones in the file, and the log is emptied
+                session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         if deleted:
             logger.debug("Deleted %s stored events of a conversation", deleted)
 
 
-def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
+def _engine_kwargs(url: Any) -> dict[str, Any]:
+    """Rasa's engine settings; on a SQLite file, connections kept in a pool rather than opened
+    and closed for every save (SQLAlchemy 1.4's default there), which cost a turn a new
+    connection and its set-up (make bench)."""
+    kwargs = create_engine_kwargs(url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        kwargs.update(poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False, "timeout": 15})
+    return kwargs
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # Deleted rows are zeroed in the file, so erased transcripts do not linger in it.
     cursor.execute("PRAGMA secure_delete=ON")
+    # A write-ahead log, as the answers' database (bot/storage): a turn's save is one append, and
+    # the console reads transcripts while the bot writes. NORMAL never corrupts the file; a power
+    # cut may lose the turns written since the log was last synced.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

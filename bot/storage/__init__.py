@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import create_engine, delete, event, select, text
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,6 +66,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Connections are kept, not opened and closed per query (SQLAlchemy 1.4's default for
+            # a SQLite file): closing the last one checkpointed the WAL every turn (make bench).
+            kwargs.setdefault("poolclass", QueuePool)
         engine = create_engine(
             url, future=True, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 15}, **kwargs
         )

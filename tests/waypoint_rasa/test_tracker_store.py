@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import aiohttp
 import pytest
+from sqlalchemy import text
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -429,3 +430,23 @@ async def test_an_action_server_failing_mid_call_is_said_and_asks_for_the_messag
 
     assert [(type(e), e.text) for e in events] == [(BotUttered, t("not_taken_in"))]
     assert "my private words" not in caplog.text and "action_turn" in caplog.text
+
+
+async def test_a_deleted_transcript_leaves_nothing_of_itself_in_the_database_files(tmp_path, domain) -> None:
+    store = make_store(tmp_path, domain, cache=True)
+    tracker = DialogueStateTracker("dee", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "an answer I regret")
+    await store.save(tracker)
+    sealed = raw_rows(store)
+    assert sealed
+
+    tracker.update(ActionExecuted("action_start_over"))
+    say(tracker, "a fresh start")
+    await store.save(tracker)
+
+    with store.session_scope() as session:  # the write-ahead log keeps a turn's save to one append
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    files = b"".join(p.read_bytes() for p in tmp_path.glob("tracker.db*"))
+    gone = [row for row in sealed if row not in raw_rows(store)]
+    assert gone and not any(row.encode() in files for row in gone)
