@@ -19,8 +19,12 @@ guard in front of the server is installed whatever the channels (waypoint_rasa/h
 
 Speed: with `cache_trackers: true` (one Rasa process per conversation, as on one
 machine) the live tracker stays in memory between messages, so a message costs one
-INSERT instead of re-reading and replaying the whole conversation. Leave it off when
-several Rasa replicas or Sanic workers share the database. A cached tracker idle for
+INSERT instead of re-reading and replaying the whole conversation. With several Rasa
+replicas on one database add `check_cached_trackers: true` (endpoints.replicas.yml): each
+message then checks how many events the database holds for the conversation and the newest
+one's id, appends to the cached tracker what other replicas wrote since (they take turns under
+the conversation's lock), and reads the conversation again when the database lost any of what
+it held. A cached tracker idle for
 CACHE_IDLE_SECONDS is read again from the database, so a conversation deleted there
 (the retention purge, bot/privacy/retention.py) does not live on in memory; one kept
 only in memory (no consent) is forgotten after MEMORY_ONLY_IDLE_SECONDS.
@@ -28,6 +32,7 @@ only in memory (no consent) is forgotten after MEMORY_ONLY_IDLE_SECONDS.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -83,6 +88,7 @@ class WaypointTrackerStore(SQLTrackerStore):
         domain: Optional[Domain] = None,
         cache_trackers: bool = False,
         cache_size: int = 500,
+        check_cached_trackers: bool = False,
         unconsented_redis_host: Optional[str] = None,
         unconsented_redis_port: int = 6379,
         unconsented_redis_db: int = 2,
@@ -104,6 +110,12 @@ class WaypointTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_trackers = bool(cache_trackers)
         self.cache_size = int(cache_size)
+        # Several replicas share the database: a cached tracker is checked against it on every
+        # message and brought up to date with what other replicas wrote (_catch_up).
+        self.check_cached_trackers = bool(check_cached_trackers)
+        # sender id -> how many events the database held for it, the newest one's id and a digest of
+        # its data, when this replica last read or wrote them (check_cached_trackers)
+        self._marks: dict[Text, tuple[int, int, bytes]] = {}
         # sender id -> the live tracker, how many of its events are accounted for in the
         # database, when it was last used, and whether it is in the database at all
         self._live: OrderedDict[Text, tuple[DialogueStateTracker, int, float, bool]] = OrderedDict()
@@ -142,15 +154,70 @@ class WaypointTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         live = self._live_tracker(sender_id)
-        if live is not None:
+        if live is not None and not self.check_cached_trackers:
             return live
+        if live is not None:
+            with _unavailable_on_database_error():
+                current = self._catch_up(live)
+            if current is not None:
+                return current
         shared = self._shared_unconsented(sender_id)
         if shared is not None:
             return shared
         with _unavailable_on_database_error():
             tracker = await super().retrieve(sender_id)
-        if tracker is not None and self.cache_trackers:
-            self._remember(tracker)
+            if tracker is not None and self.cache_trackers:
+                self._remember(tracker)
+                self._mark(sender_id)
+        return tracker
+
+    def _mark(self, sender_id: Text) -> None:
+        if self.check_cached_trackers:
+            with self.session_scope() as session:
+                newest = session.execute(
+                    sa.select(self.SQLEvent.id, self.SQLEvent.data)
+                    .where(self.SQLEvent.sender_id == sender_id)
+                    .order_by(self.SQLEvent.id.desc())
+                    .limit(1)
+                ).one_or_none()
+                if newest is None:
+                    self._marks.pop(sender_id, None)
+                else:
+                    self._marks[sender_id] = (self._count(session, sender_id), newest.id, _digest(newest.data))
+
+    def _count(self, session: Any, sender_id: Text) -> int:
+        return int(session.execute(
+            sa.select(sa.func.count()).select_from(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id)
+        ).scalar_one())
+
+    def _catch_up(self, tracker: DialogueStateTracker) -> Optional[DialogueStateTracker]:
+        """The cached tracker with what other replicas appended since this one last saw the
+        conversation (the conversation's lock keeps them from writing meanwhile); None when the
+        database lost some of what it held – a deletion, an erasure, the retention purge – and
+        the conversation must be read again. The newest event this replica saw must still be
+        there as it was (its sealed data is unique: SQLite may give a deleted row's id again)."""
+        sender_id = tracker.sender_id
+        seen = self._marks.get(sender_id)
+        if seen is None:
+            return None
+        seen_count, seen_id, seen_digest = seen
+        with self.session_scope() as session:
+            rows = session.execute(
+                sa.select(self.SQLEvent.id, self.SQLEvent.data)
+                .where(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= seen_id)
+                .order_by(self.SQLEvent.id)
+            ).all()
+            if not rows or rows[0].id != seen_id or _digest(rows[0].data) != seen_digest:
+                return None
+            count = self._count(session, sender_id)
+        if count != seen_count + len(rows) - 1:
+            return None
+        for row in rows[1:]:
+            event = Event.from_parameters(json.loads(crypto.unseal(row.data) or "{}"))
+            if event is not None:
+                tracker.update(event, self.domain)
+        self._marks[sender_id] = (count, rows[-1].id, _digest(rows[-1].data))
+        self._remember(tracker)
         return tracker
 
     def _shared_unconsented(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -237,6 +304,7 @@ class WaypointTrackerStore(SQLTrackerStore):
         self._insert(tracker.sender_id, new_events)
         if self.cache_trackers:
             self._remember(tracker)
+            self._mark(tracker.sender_id)
         elif erased_at is not None:
             self._live.pop(tracker.sender_id, None)
 
@@ -276,6 +344,10 @@ class WaypointTrackerStore(SQLTrackerStore):
                 session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         if deleted:
             logger.debug("Deleted %s stored events of a conversation", deleted)
+
+
+def _digest(data: Optional[str]) -> bytes:
+    return hashlib.blake2b((data or "").encode(), digest_size=16).digest()
 
 
 def _engine_kwargs(url: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ the Rasa server's guard."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -268,8 +269,8 @@ def redis_db() -> int:
 
 def make_replica(path: Path, domain: Domain, prefix: str) -> WaypointTrackerStore:
     url = urlparse(os.environ["WAYPOINT_TEST_REDIS_URL"])
-    store = WaypointTrackerStore(domain, dialect="sqlite", db=str(path / "tracker.db"), cache_trackers=False,
-                                 unconsented_redis_host=url.hostname, unconsented_redis_port=url.port or 6379,
+    store = WaypointTrackerStore(domain, dialect="sqlite", db=str(path / "tracker.db"), cache_trackers=True,
+                                 check_cached_trackers=True, unconsented_redis_host=url.hostname, unconsented_redis_port=url.port or 6379,
                                  unconsented_redis_db=15)
     assert store.unconsented is not None
     store.unconsented.prefix = prefix  # this test's keys only
@@ -450,3 +451,65 @@ async def test_a_deleted_transcript_leaves_nothing_of_itself_in_the_database_fil
     files = b"".join(p.read_bytes() for p in tmp_path.glob("tracker.db*"))
     gone = [row for row in sealed if row not in raw_rows(store)]
     assert gone and not any(row.encode() in files for row in gone)
+
+
+# ---- several replicas on one database, each with its cache (endpoints.replicas.yml) ----------
+
+
+def checked_replica(path: Path, domain: Domain) -> WaypointTrackerStore:
+    return WaypointTrackerStore(domain, dialect="sqlite", db=str(path / "tracker.db"), cache_trackers=True,
+                                check_cached_trackers=True)
+
+
+def user_texts(tracker: DialogueStateTracker) -> list[str]:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+async def test_replicas_taking_turns_each_see_what_the_other_wrote_and_store_it_once(tmp_path, domain) -> None:
+    one, other = checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
+    tracker = DialogueStateTracker("jo", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "first")
+    await one.save(tracker)
+
+    for number, (here, there) in enumerate([(other, one), (one, other), (other, one), (one, other)]):
+        current = await here.retrieve("jo")
+        say(current, f"turn {number}")
+        await here.save(current)
+        assert user_texts(await there.retrieve("jo")) == ["first"] + [f"turn {n}" for n in range(number + 1)]
+
+    cached = await one.retrieve("jo")
+    assert cached is await one.retrieve("jo")  # caught up, not read again
+    stored = [json.loads(row) for row in stored_texts(one, "jo")]
+    assert [e["text"] for e in stored if e["event"] == "user"] == ["first", "turn 0", "turn 1", "turn 2", "turn 3"]
+    fresh = await make_store(tmp_path, domain, cache=False).retrieve("jo")
+    assert fresh.current_state() == cached.current_state()
+
+
+async def test_a_replica_reads_again_a_conversation_another_one_started_over(tmp_path, domain) -> None:
+    one, other = checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
+    tracker = DialogueStateTracker("kim", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "an answer I regret")
+    await one.save(tracker)
+
+    elsewhere = await other.retrieve("kim")
+    elsewhere.update(ActionExecuted("action_start_over"))
+    say(elsewhere, "a fresh start")
+    await other.save(elsewhere)
+
+    again = await one.retrieve("kim")
+    assert again is not tracker and user_texts(again) == ["a fresh start"]
+
+
+async def test_a_replica_reads_again_a_conversation_the_web_server_erased(tmp_path, domain) -> None:
+    from bot.storage.tracker_events import TrackerEvents, tracker_engine
+
+    one = checked_replica(tmp_path, domain)
+    tracker = DialogueStateTracker("lee", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "something private")
+    await one.save(tracker)
+    TrackerEvents(tracker_engine(f"sqlite:///{tmp_path / 'tracker.db'}")).delete("lee")
+
+    assert await one.retrieve("lee") is None
