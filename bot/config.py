@@ -366,3 +366,9 @@ def test_postgres_url(environ: Mapping[str, str] | None = None) -> str | None:
     """The PostgreSQL database the storage tests also run on, when one is configured."""
     env = os.environ if environ is None else environ
     return env.get("WAYPOINT_TEST_POSTGRES_URL") or None
+
+
+def test_redis_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """The Redis the replicas' tests (and make bench's replicas round) use, when one is configured."""
+    env = os.environ if environ is None else environ
+    return env.get("WAYPOINT_TEST_REDIS_URL") or None

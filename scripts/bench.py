@@ -14,19 +14,27 @@ current issue) that commit too – run the same load, 20 conversations of as man
 alternating rounds; the median of the rounds is printed with its spread – turns per second,
 latency and the servers' CPU time per turn, which the machine's other load disturbs less
 than wall time – and Waypoint's throughput as a ratio to the starter's (target ≥ 2.0×).
+`make replicas`' topology (two Rasa, two action and two web servers behind HAProxy, on the
+local PostgreSQL and Redis, started once and kept up across the rounds) takes the same load
+through the balancer in the same rounds; its throughput is printed as a ratio to one process
+(target ≥ 0.8× on the same two cores), its CPU time counting PostgreSQL's and Redis's too.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from typing import Any
+import urllib.request
+from typing import Any, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.careers import bench as career_bench  # noqa: E402
+from bot.config import test_postgres_url, test_redis_url  # noqa: E402
 from bot.counsel import bench as counsel_bench  # noqa: E402
 from bot.storage import bench as storage_bench  # noqa: E402
 from tests.e2e.script import CONVERSATION  # noqa: E402
@@ -41,6 +50,10 @@ from tests.e2e.stack import VENV_BIN, Stack  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import starter_bot  # noqa: E402
+
+# The local services these machines run (the replicas' round), when the tests' settings are unset.
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+LOCAL_REDIS = "redis://127.0.0.1:6379"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -199,24 +212,146 @@ class _StarterSide:
             stack.stop()
 
 
+class _ReplicasSide:
+    """make replicas' topology on the local PostgreSQL and Redis, started once (fresh
+    databases) and kept up across the rounds; each round's conversations are new ones."""
+
+    def __init__(self, postgres: str, redis: str) -> None:
+        import secrets
+        import uuid
+        from urllib.parse import urlsplit
+
+        from bot.config import process_environment
+        from bot.stack import replicas
+        from tests.e2e.stack import _this_process_data_key
+        from tests.e2e.test_replicas import _free_block, start_replicas
+
+        self.server = postgres.rsplit("/", 1)[0]
+        first, suffix = _free_block(12), uuid.uuid4().hex[:8]
+        self.topology = replicas.Topology(
+            balancer_port=first, actions_balancer_port=first + 1, first_rasa_port=first + 2,
+            first_actions_port=first + 5, first_web_port=first + 8, postgres=self.server,
+            answers_database=f"waypoint_bench_{suffix}", tracker_database=f"waypoint_bench_{suffix}_tracker",
+            redis_host=urlsplit(redis).hostname or "127.0.0.1", redis_port=urlsplit(redis).port or 6379, shared_redis_db=5,
+        )
+        self.workdir = Path(tempfile.mkdtemp(prefix="waypoint-bench-replicas-"))
+        environment = {
+            **process_environment(), "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+            "WAYPOINT_DATA_KEY": _this_process_data_key(), "WAYPOINT_RASA_TOKEN": secrets.token_urlsafe(24),
+            "WAYPOINT_ACTIONS_TOKEN": secrets.token_urlsafe(24), "WAYPOINT_WEBCHAT_SECRET": secrets.token_urlsafe(24),
+            # scripted employees type faster than any person, all from this machine's address
+            "WAYPOINT_MESSAGES_PER_MINUTE": "10000", "WAYPOINT_MESSAGES_PER_MINUTE_PER_ADDRESS": "1000000",
+        }
+        with _quiet():
+            config = replicas.prepare(self.topology, ROOT, self.workdir / "haproxy.cfg")
+        started = time.perf_counter()
+        self.process = start_replicas(self.topology, config, environment, self.workdir / "replicas.log")
+        self._wait_for_the_balancer()
+        print(f"make replicas' topology started in {time.perf_counter() - started:.1f} s", flush=True)
+
+    def _wait_for_the_balancer(self, timeout: float = 60) -> None:
+        """HAProxy counts a server up after its first health checks: until then it answers 503."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.send(f"bench-probe-{time.time_ns()}", "hello")
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def send(self, sender: str, message: str, timeout: float = 60) -> list[dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.topology.balancer_port}/webhooks/rest/webhook", body,
+                                         {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return list(json.load(response))
+
+    def pids(self) -> list[int]:
+        """The topology's processes, and the PostgreSQL and Redis servers it uses."""
+        services = []
+        for name in ("postgres", "redis-server"):
+            found = subprocess.run(["pgrep", "-o", "-x", name], capture_output=True, text=True).stdout.split()
+            services += [int(pid) for pid in found]
+        return [self.process.pid, *services]
+
+    def run(self, users: int, single_runs: int) -> dict[str, float]:
+        return measure(self, users, single_runs, CONVERSATION)
+
+    def stop(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        from tests.e2e.test_replicas import stop_replicas
+
+        stop_replicas(self.process)
+        admin = create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for database in (self.topology.answers_database, self.topology.tracker_database):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Migrations and the career loader print their progress: not the bench's business."""
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        yield
+
+
+def _replicas_side(postgres: str | None, redis: str | None) -> _ReplicasSide | None:
+    from bot.stack import replicas
+
+    missing = [what for what, present in (("HAProxy (make setup installs it)", Path(replicas.HAPROXY).exists()),
+                                          ("PostgreSQL", _answers(postgres)), ("Redis", _answers(redis))) if not present]
+    if missing:
+        print(f"make replicas is left out of the comparison: no {', no '.join(missing)} here")
+        return None
+    assert postgres and redis
+    return _ReplicasSide(postgres, redis)
+
+
+def _answers(url: str | None) -> bool:
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 STARTER = "Rasa's starter"
 CURRENT = "this checkout"
+REPLICAS = "make replicas"
 
 
-def compare(ref: str | None, rounds: int, users: int, single_runs: int) -> None:
-    """Rasa's starter assistant, the baseline commit (if any) and this checkout, in
-    alternating rounds under the same load; medians with their spread, and the ratios."""
+def compare(ref: str | None, rounds: int, users: int, single_runs: int, postgres: str | None = None,
+            redis: str | None = None) -> None:
+    """Rasa's starter assistant, the baseline commit (if any), this checkout and make replicas,
+    in alternating rounds under the same load; medians with their spread, and the ratios."""
     sides: dict[str, Any] = {STARTER: _StarterSide()}
     if ref:
         tree = baseline_checkout(ref)
         sides[f"{tree.name} (before)"] = _WaypointSide(tree)
     sides[CURRENT] = _WaypointSide(ROOT)
+    replicas_side = _replicas_side(postgres, redis)
+    if replicas_side is not None:
+        sides[REPLICAS] = replicas_side
     results: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
-    for round_number in range(1, rounds + 1):
-        for name, side in sides.items():
-            figures = side.run(users, single_runs)
-            results[name].append(figures)
-            print(f"  round {round_number}, {name}: {figures['turns/s']:.1f} turns/s, {figures['CPU ms/turn']:.0f} CPU ms/turn", flush=True)
+    try:
+        for round_number in range(1, rounds + 1):
+            for name, side in sides.items():
+                figures = side.run(users, single_runs)
+                results[name].append(figures)
+                print(f"  round {round_number}, {name}: {figures['turns/s']:.1f} turns/s, "
+                      f"{figures['CPU ms/turn']:.0f} CPU ms/turn", flush=True)
+    finally:
+        if replicas_side is not None:
+            replicas_side.stop()
     print(f"Side by side: median of {rounds} alternating rounds (min–max); {users} concurrent conversations of "
           f"{len(CONVERSATION)} turns, single p50 over {single_runs} conversations")
     names = list(sides)
@@ -233,6 +368,12 @@ def compare(ref: str | None, rounds: int, users: int, single_runs: int) -> None:
     print(f"  one process: Waypoint's throughput {statistics.median(ratios):.2f}× Rasa's starter assistant's "
           f"(rounds {min(ratios):.2f}–{max(ratios):.2f}; target ≥ 2.0× with p95 ≤ 1.5 s); single p50 "
           f"{medians[CURRENT]['single p50 ms']:.0f} vs {medians[STARTER]['single p50 ms']:.0f} ms (target: no worse)")
+    if REPLICAS in results:
+        to_one = [results[REPLICAS][i]["turns/s"] / results[CURRENT][i]["turns/s"] for i in range(rounds)]
+        to_starter = [results[REPLICAS][i]["turns/s"] / results[STARTER][i]["turns/s"] for i in range(rounds)]
+        print(f"  make replicas: {statistics.median(to_one):.2f}× one process (rounds {min(to_one):.2f}–{max(to_one):.2f}; "
+              f"target ≥ 0.8× on the same cores), {statistics.median(to_starter):.2f}× Rasa's starter assistant; "
+              f"its CPU per turn counts PostgreSQL's and Redis's")
 
 
 def time_training() -> float:
@@ -268,6 +409,9 @@ def main() -> None:
     parser.add_argument("--baseline", help="also compare with this commit, side by side (e.g. the one before the issue)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of the comparison")
     parser.add_argument("--no-comparison", action="store_true", help="skip the side-by-side rounds with Rasa's starter")
+    parser.add_argument("--postgres", default=test_postgres_url() or LOCAL_POSTGRES,
+                        help="PostgreSQL for make replicas' round (a server URL with a database to connect to)")
+    parser.add_argument("--redis", default=test_redis_url() or LOCAL_REDIS, help="Redis for make replicas' round")
     args = parser.parse_args()
 
     career_bench.report(career_bench.run())
@@ -317,7 +461,7 @@ def main() -> None:
     if not args.skip_training:
         print(f"Training from scratch: {time_training():.0f} s")
     if not args.no_comparison:
-        compare(args.baseline, args.rounds, args.users, args.single_runs)
+        compare(args.baseline, args.rounds, args.users, args.single_runs, args.postgres, args.redis)
 
 
 if __name__ == "__main__":

@@ -171,19 +171,23 @@ class WaypointTrackerStore(SQLTrackerStore):
                 self._mark(sender_id)
         return tracker
 
-    def _mark(self, sender_id: Text) -> None:
-        if self.check_cached_trackers:
+    def _mark(self, sender_id: Text, session: Any = None) -> None:
+        """Remembers what the database holds of the conversation now (check_cached_trackers)."""
+        if not self.check_cached_trackers:
+            return
+        if session is None:
             with self.session_scope() as session:
-                newest = session.execute(
-                    sa.select(self.SQLEvent.id, self.SQLEvent.data)
-                    .where(self.SQLEvent.sender_id == sender_id)
-                    .order_by(self.SQLEvent.id.desc())
-                    .limit(1)
-                ).one_or_none()
-                if newest is None:
-                    self._marks.pop(sender_id, None)
-                else:
-                    self._marks[sender_id] = (self._count(session, sender_id), newest.id, _digest(newest.data))
+                return self._mark(sender_id, session)
+        newest = session.execute(
+            sa.select(self.SQLEvent.id, self.SQLEvent.data)
+            .where(self.SQLEvent.sender_id == sender_id)
+            .order_by(self.SQLEvent.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if newest is None:
+            self._marks.pop(sender_id, None)
+        else:
+            self._marks[sender_id] = (self._count(session, sender_id), newest.id, _digest(newest.data))
 
     def _count(self, session: Any, sender_id: Text) -> int:
         return int(session.execute(
@@ -201,15 +205,18 @@ class WaypointTrackerStore(SQLTrackerStore):
         if seen is None:
             return None
         seen_count, seen_id, seen_digest = seen
-        with self.session_scope() as session:
+        count_all = (
+            sa.select(sa.func.count()).select_from(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id)
+        ).scalar_subquery()
+        with self.session_scope() as session:  # one round trip: the rows from the newest seen on, and the count
             rows = session.execute(
-                sa.select(self.SQLEvent.id, self.SQLEvent.data)
+                sa.select(self.SQLEvent.id, self.SQLEvent.data, count_all.label("count"))
                 .where(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= seen_id)
                 .order_by(self.SQLEvent.id)
             ).all()
-            if not rows or rows[0].id != seen_id or _digest(rows[0].data) != seen_digest:
-                return None
-            count = self._count(session, sender_id)
+        if not rows or rows[0].id != seen_id or _digest(rows[0].data) != seen_digest:
+            return None
+        count = int(rows[0].count)
         if count != seen_count + len(rows) - 1:
             return None
         for row in rows[1:]:
@@ -301,10 +308,9 @@ class WaypointTrackerStore(SQLTrackerStore):
         if restart_at is not None:
             self._delete(tracker.sender_id)
             new_events = new_events[restart_at:]
-        self._insert(tracker.sender_id, new_events)
+        self._insert(tracker.sender_id, new_events, mark=self.cache_trackers)
         if self.cache_trackers:
             self._remember(tracker)
-            self._mark(tracker.sender_id)
         elif erased_at is not None:
             self._live.pop(tracker.sender_id, None)
 
@@ -315,8 +321,10 @@ class WaypointTrackerStore(SQLTrackerStore):
         except SharedStateUnavailable as error:
             raise TrackerStoreUnavailable() from error  # fails closed: the erasure is tried again
 
-    def _insert(self, sender_id: Text, events: list) -> None:
+    def _insert(self, sender_id: Text, events: list, mark: bool = False) -> None:
         if not events:
+            if mark:
+                self._mark(sender_id)
             return
         rows = []
         for event in events:
@@ -334,8 +342,11 @@ class WaypointTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
+            if mark:
+                self._mark(sender_id, session)
 
     def _delete(self, sender_id: Text) -> None:
+        self._marks.pop(sender_id, None)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
