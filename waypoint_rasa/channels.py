@@ -35,6 +35,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
@@ -49,6 +50,7 @@ from bot.handoff.delivery import delivery_of
 from waypoint_rasa import delivery, http_guard
 from waypoint_rasa.limits import address_allowed, rate_limited
 from waypoint_rasa.shared_state import MemoryState, SharedState, SharedStateUnavailable, shared_state
+from waypoint_rasa.turn_check import one_check_per_turn
 
 logger = logging.getLogger(__name__)
 
@@ -137,25 +139,35 @@ class RestWithInboxInput(RestInput):
                 return response.json({"error": "Not authenticated"}, status=401)
             if self.token is None and not from_this_machine(request):
                 return response.json({"error": "The REST channel answers only this machine (WAYPOINT_REST_TOKEN)"}, status=403)
-            if path.endswith("/webhook"):
-                if not _sender_of(request):
-                    # Rasa would file it under "default" (or the text of a list): one conversation for all
-                    return response.json({"error": "Say who is writing: a \"sender\" id"}, status=400)
-                try:
-                    elsewhere = await self._another_channels(request)
-                except Exception as error:  # noqa: BLE001 – the tracker store is down: fail closed, as a turn does
-                    logger.error("REST: the conversation could not be looked up: %s", type(error).__name__)
-                    return response.json([{"recipient_id": _sender_of(request), "text": t("cannot_save")}], status=503)
-                if elsewhere:
-                    return response.json({"error": "This sender's conversation is on another channel"}, status=403)
-            if path.endswith("/webhook") and not await address_allowed(self.name(), self.client_address(request)):
+            if path.endswith("/inbox"):
+                return None
+            if not _sender_of(request):
+                # Rasa would file it under "default" (or the text of a list): one conversation for all
+                return response.json({"error": "Say who is writing: a \"sender\" id"}, status=400)
+            if not await address_allowed(self.name(), self.client_address(request)):
                 return response.json({"error": "Too many messages from this address: try again in a minute"}, status=429)
-            if path.endswith("/webhook") and "message_id" in (request.json or {}):
+            message_id: str | None = None
+            if "message_id" in (request.json or {}):
                 message_id = _message_id_of(request)
                 if message_id is None:
                     return response.json({"error": MESSAGE_ID_RULE}, status=400)
-                if not rasa.utils.endpoints.bool_arg(request, "stream", default=False):
-                    return await self._exactly_once(request, message_id)
+            agent = getattr(request.app.ctx, "agent", None)
+            if not rasa.utils.endpoints.bool_arg(request, "stream", default=False) and getattr(agent, "processor", None):
+                try:
+                    return await self._in_turn(request, agent, message_id)
+                except LockError:
+                    # the conversation's lock (Redis) out of reach, or busy past the wait: nothing was
+                    # read, and the person is told – as when the tracker store is down – not sent a 500
+                    logger.error("REST: the message could not take its conversation's lock")
+                    return response.json([{"recipient_id": _sender_of(request), "text": t("cannot_save")}], status=503)
+            # streamed answers are Rasa's own receiver's: the checks here, outside the conversation's lock
+            try:
+                elsewhere = await self._another_channels(request)
+            except Exception as error:  # noqa: BLE001 – the tracker store is down: fail closed, as a turn does
+                logger.error("REST: the conversation could not be looked up: %s", type(error).__name__)
+                return response.json([{"recipient_id": _sender_of(request), "text": t("cannot_save")}], status=503)
+            if elsewhere:
+                return response.json(ANOTHER_CHANNEL, status=403)
             return None
 
         @webhook.route("/inbox", methods=["GET"])
@@ -172,28 +184,38 @@ class RestWithInboxInput(RestInput):
 
         return http_guard.install_with(webhook)
 
-    async def _exactly_once(self, request: Request, message_id: str) -> HTTPResponse:
-        """A message with the client's own `message_id` is handled once: sent again (a
-        timeout, a retry through another replica), it gets the answer it got the first time,
-        from the conversation, and nothing is stored twice. The check and the handling hold
-        the conversation's lock, so two copies arriving at once are handled one after the other."""
-        agent = request.app.ctx.agent
+    async def _in_turn(self, request: Request, agent: Any, message_id: str | None) -> HTTPResponse:
+        """A message handled whole under the conversation's lock: the conversation read once
+        (with several replicas, checked once against the database: waypoint_rasa/tracker_store.py),
+        then whether it belongs to another channel, whether this is a message sent again, and
+        the turn itself. With the client's own `message_id`, a message sent again (a timeout, a
+        retry through another replica) gets the answer it got the first time, from the
+        conversation, and nothing is stored twice; two copies arriving at once are handled one
+        after the other."""
         sender = _sender_of(request)
         collector = CollectingOutputChannel()
         # the agent's own handle_message takes the same lock: under it, the processor directly
         handle = rate_limited(self.name(), confirming_replies(agent.processor.handle_message))
         async with agent.lock_store.lock(sender):
-            tracker = await agent.tracker_store.retrieve(sender)
-            earlier = answer_to(tracker, message_id) if tracker is not None else None
-            if earlier is not None:
-                logger.info("REST: a message sent again was answered as the first time, not handled twice")
-                return response.json(earlier)
-            message = UserMessage(self._extract_message(request), collector, sender, input_channel=self.name(),
-                                  metadata=self.get_metadata(request), message_id=message_id)
-            try:
-                await handle(message)
-            except Exception as error:  # noqa: BLE001 – as Rasa's own receiver: the answer so far, the error logged by type
-                logger.error("REST: the message could not be handled: %s", type(error).__name__)
+            with one_check_per_turn():
+                try:
+                    tracker = await agent.tracker_store.retrieve(sender)
+                except Exception as error:  # noqa: BLE001 – the tracker store is down: fail closed, as a turn does
+                    logger.error("REST: the conversation could not be looked up: %s", type(error).__name__)
+                    return response.json([{"recipient_id": sender, "text": t("cannot_save")}], status=503)
+                channel = tracker.get_latest_input_channel() if tracker is not None else None
+                if channel not in (None, self.name()):
+                    return response.json(ANOTHER_CHANNEL, status=403)
+                earlier = answer_to(tracker, message_id) if tracker is not None and message_id is not None else None
+                if earlier is not None:
+                    logger.info("REST: a message sent again was answered as the first time, not handled twice")
+                    return response.json(earlier)
+                message = UserMessage(self._extract_message(request), collector, sender, input_channel=self.name(),
+                                      metadata=self.get_metadata(request), message_id=message_id)
+                try:
+                    await handle(message)
+                except Exception as error:  # noqa: BLE001 – as Rasa's own receiver: the answer so far, the error logged by type
+                    logger.error("REST: the message could not be handled: %s", type(error).__name__)
         return response.json(collector.messages)
 
     async def _another_channels(self, request: Request) -> bool:
@@ -226,6 +248,8 @@ def confirming_replies(on_new_message: Callable[[UserMessage], Awaitable[Any]]) 
 
     return handle
 
+
+ANOTHER_CHANNEL = {"error": "This sender's conversation is on another channel"}
 
 # A client's own id for a message, so that sending it again never handles it twice.
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")

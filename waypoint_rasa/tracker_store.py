@@ -53,7 +53,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.config import Settings
 from bot.privacy import redact_private_links
 from bot.storage import crypto
-from waypoint_rasa import fail_closed, http_guard, speedups
+from waypoint_rasa import fail_closed, http_guard, speedups, turn_check
 from waypoint_rasa.fail_closed import TrackerStoreUnavailable
 from waypoint_rasa.shared_state import SharedStateUnavailable, shared_state
 from waypoint_rasa.unconsented import SharedUnconsented
@@ -154,12 +154,13 @@ class WaypointTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         live = self._live_tracker(sender_id)
-        if live is not None and not self.check_cached_trackers:
+        if live is not None and (not self.check_cached_trackers or turn_check.checked_in_this_turn(sender_id)):
             return live
         if live is not None:
             with _unavailable_on_database_error():
                 current = self._catch_up(live)
             if current is not None:
+                turn_check.mark_checked(sender_id)
                 return current
         shared = self._shared_unconsented(sender_id)
         if shared is not None:
@@ -169,6 +170,7 @@ class WaypointTrackerStore(SQLTrackerStore):
             if tracker is not None and self.cache_trackers:
                 self._remember(tracker)
                 self._mark(sender_id)
+                turn_check.mark_checked(sender_id)
         return tracker
 
     def _mark(self, sender_id: Text, session: Any = None) -> None:
@@ -347,6 +349,7 @@ class WaypointTrackerStore(SQLTrackerStore):
 
     def _delete(self, sender_id: Text) -> None:
         self._marks.pop(sender_id, None)
+        turn_check.forget_checked(sender_id)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

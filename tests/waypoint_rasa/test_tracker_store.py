@@ -513,3 +513,29 @@ async def test_a_replica_reads_again_a_conversation_the_web_server_erased(tmp_pa
     TrackerEvents(tracker_engine(f"sqlite:///{tmp_path / 'tracker.db'}")).delete("lee")
 
     assert await one.retrieve("lee") is None
+
+
+async def test_within_one_turn_a_replica_checks_the_conversation_once(tmp_path, domain) -> None:
+    from sqlalchemy import event as sqlalchemy_event
+
+    from waypoint_rasa.turn_check import one_check_per_turn
+
+    one, other = checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
+    tracker = DialogueStateTracker("max", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "first")
+    await one.save(tracker)
+    await one.retrieve("max")
+    queries: list[str] = []
+    sqlalchemy_event.listen(one.engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
+
+    with one_check_per_turn():  # the channel holds the conversation's lock
+        assert await one.retrieve("max") is tracker
+        assert await one.retrieve("max") is tracker  # Rasa's own read, in the same turn
+    assert len([q for q in queries if q.lstrip().upper().startswith("SELECT")]) == 1
+
+    elsewhere = await other.retrieve("max")  # the next turn, on the other replica
+    say(elsewhere, "second")
+    await other.save(elsewhere)
+    with one_check_per_turn():
+        assert user_texts(await one.retrieve("max")) == ["first", "second"]  # checked again, every turn
