@@ -339,10 +339,20 @@ class WaypointTrackerStore(SQLTrackerStore):
                 "action_name": data.get("name"),
                 "data": crypto.seal(redact_private_links(json.dumps(data))),
             })
+        table = self.SQLEvent.__table__
+        seen = self._marks.get(sender_id) if mark and self.check_cached_trackers else None
         # One INSERT of many rows, not the ORM's unit of work per event: the ORM's flush was
         # most of the cost of saving a turn (make bench).
         with self.session_scope() as session:
-            session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            if seen is not None and self.engine.dialect.name == "postgresql":
+                # the new rows' ids come back with the insert: what the database holds now is
+                # known without asking again (under the conversation's lock nobody else writes)
+                ids = session.execute(sa.insert(table).values(rows).returning(table.c.id)).scalars().all()
+                session.commit()
+                newest = max(range(len(ids)), key=lambda i: ids[i])
+                self._marks[sender_id] = (seen[0] + len(rows), int(ids[newest]), _digest(rows[newest]["data"]))
+                return
+            session.execute(sa.insert(table), rows)
             session.commit()
             if mark:
                 self._mark(sender_id, session)

@@ -14,7 +14,11 @@ from urllib.parse import urlparse
 
 import aiohttp
 import pytest
+import sqlalchemy
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.config import test_postgres_url
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -461,12 +465,40 @@ def checked_replica(path: Path, domain: Domain) -> WaypointTrackerStore:
                                 check_cached_trackers=True)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not test_postgres_url(), reason="WAYPOINT_TEST_POSTGRES_URL not set"))])
+def replica_pair(request, tmp_path, domain, monkeypatch) -> Iterator[tuple[WaypointTrackerStore, WaypointTrackerStore]]:
+    """Two replicas' tracker stores on one database, each with its checked cache."""
+    if request.param == "sqlite":
+        yield checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
+        return
+    url = make_url(test_postgres_url())
+    schema = f"wp_tracker_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)  # Rasa's own setting for the tracker store's schema
+    stores = tuple(
+        WaypointTrackerStore(domain, dialect="postgresql", host=url.host, port=url.port, db=url.database,
+                             username=url.username, password=url.password, cache_trackers=True, check_cached_trackers=True)
+        for _ in range(2)
+    )
+    try:
+        yield stores  # type: ignore[misc]
+    finally:
+        for store in stores:
+            store.engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def user_texts(tracker: DialogueStateTracker) -> list[str]:
     return [e.text for e in tracker.events if isinstance(e, UserUttered)]
 
 
-async def test_replicas_taking_turns_each_see_what_the_other_wrote_and_store_it_once(tmp_path, domain) -> None:
-    one, other = checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
+async def test_replicas_taking_turns_each_see_what_the_other_wrote_and_store_it_once(replica_pair, domain) -> None:
+    one, other = replica_pair
     tracker = DialogueStateTracker("jo", domain.slots)
     tracker.update(SlotSet("consent", True))
     say(tracker, "first")
@@ -482,12 +514,13 @@ async def test_replicas_taking_turns_each_see_what_the_other_wrote_and_store_it_
     assert cached is await one.retrieve("jo")  # caught up, not read again
     stored = [json.loads(row) for row in stored_texts(one, "jo")]
     assert [e["text"] for e in stored if e["event"] == "user"] == ["first", "turn 0", "turn 1", "turn 2", "turn 3"]
-    fresh = await make_store(tmp_path, domain, cache=False).retrieve("jo")
-    assert fresh.current_state() == cached.current_state()
+    one._live.clear()  # read from the database alone
+    fresh = await one.retrieve("jo")
+    assert fresh is not cached and fresh.current_state() == cached.current_state()
 
 
-async def test_a_replica_reads_again_a_conversation_another_one_started_over(tmp_path, domain) -> None:
-    one, other = checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
+async def test_a_replica_reads_again_a_conversation_another_one_started_over(replica_pair, domain) -> None:
+    one, other = replica_pair
     tracker = DialogueStateTracker("kim", domain.slots)
     tracker.update(SlotSet("consent", True))
     say(tracker, "an answer I regret")
