@@ -66,6 +66,8 @@ START_OVER_ACTION = "action_start_over"
 # bot.privacy.ERASURE_ACTIONS (not imported: this module is what the Rasa server loads, kept to Rasa's needs)
 ERASURE_ACTIONS = ("action_erase_data", "action_withdraw_consent")
 CACHE_IDLE_SECONDS = 3600.0
+# the attribute of a remembered tracker that says how many of its events are saved or meant to stay unsaved
+_ACCOUNTED_FOR = "_waypoint_events_accounted_for"
 MEMORY_ONLY_IDLE_SECONDS = 86400.0
 
 
@@ -131,6 +133,11 @@ class WaypointTrackerStore(SQLTrackerStore):
 
     def _remember(self, tracker: DialogueStateTracker, stored: bool = True) -> None:
         self._live[tracker.sender_id] = (tracker, len(tracker.events), time.monotonic(), stored)
+        # The tracker itself carries how many of its events are accounted for: a read outside the
+        # conversation's lock (the console, a channel's check) may put a fresh copy in the cache
+        # while a turn is under way on this one, and that turn's save must still write exactly
+        # what it added.
+        setattr(tracker, _ACCOUNTED_FOR, len(tracker.events))
         self._live.move_to_end(tracker.sender_id)
         while len(self._live) > self.cache_size:
             self._live.popitem(last=False)
@@ -270,9 +277,10 @@ class WaypointTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         live = self._live.get(tracker.sender_id)
         was_unconsented = live is not None and not live[3]
-        if live is not None and live[0] is tracker:
+        accounted_for = getattr(tracker, _ACCOUNTED_FOR, None)
+        if accounted_for is not None:
             # (kept in memory only until now: what was said before consent is never written)
-            saved = live[1]
+            saved = int(accounted_for)
         else:
             with self.session_scope() as session:
                 saved = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()

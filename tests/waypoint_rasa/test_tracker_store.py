@@ -417,6 +417,32 @@ async def test_an_unavailable_tracker_store_answers_the_person_and_logs_no_text(
     assert "my private words" not in caplog.text and "OSError" in caplog.text
 
 
+async def test_a_turn_whose_save_fails_answers_only_that_it_cannot_save(monkeypatch) -> None:
+    # the database gone between the turn and its save (the e2e's PostgreSQL outage): the REST
+    # answer was "I couldn't save that answer … I'll carry on", the next question, then "I can't
+    # save right now … send your message again" – and the person answered the question
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.conversation.messages import text as t
+    from bot.handoff.delivery import DELIVERY_KEY
+    from waypoint_rasa import fail_closed
+    from waypoint_rasa.delivery import DeliveryCollector
+
+    async def turn_then_save_fails(self, message):
+        await message.output_channel.send_text_message("ann", t("not_stored"))
+        await message.output_channel.send_response("ann", {"text": "Anna Li: hello", DELIVERY_KEY: 7})
+        await message.output_channel.send_text_message("ann", "Which department do you work in?")
+        raise fail_closed.TrackerStoreUnavailable() from OSError("connection refused")
+
+    monkeypatch.setattr(fail_closed, "_original_handle_message", turn_then_save_fails)
+    output = DeliveryCollector()
+
+    replies = await fail_closed._handle_message(None, UserMessage("Group finance", output, "ann"))
+
+    assert replies == output.messages == [{"recipient_id": "ann", "text": t("cannot_save")}]
+    assert output.deliveries == []  # the counselor's reply was not shown: it stays pending
+
+
 async def test_an_action_server_failing_mid_call_is_said_and_asks_for_the_message_again(domain, caplog) -> None:
     # killed while it answered (HAProxy: 502), or unreachable: Rasa would carry on in silence
     from rasa.core.actions.action import RemoteAction
@@ -572,3 +598,26 @@ async def test_within_one_turn_a_replica_checks_the_conversation_once(tmp_path, 
     await other.save(elsewhere)
     with one_check_per_turn():
         assert user_texts(await one.retrieve("max")) == ["first", "second"]  # checked again, every turn
+
+
+@pytest.mark.parametrize("cache", [True, False])
+async def test_a_read_during_a_turn_does_not_change_what_the_turn_saves(tmp_path, domain, cache) -> None:
+    """The console's fetch, or a check before the conversation's lock, reads the conversation
+    while a turn is under way on it (waiting for the action server)."""
+    store = make_store(tmp_path, domain, cache=cache)
+    tracker = DialogueStateTracker("noa", domain.slots)
+    say(tracker, "before consent")  # kept in memory only
+    await store.save(tracker)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "first")
+    await store.save(tracker)
+
+    in_turn = await store.retrieve("noa")
+    say(in_turn, "second")  # the turn so far, not saved yet
+    await store.retrieve("noa")  # meanwhile, outside the lock
+    await store.retrieve_full_tracker("noa")
+    await store.save(in_turn)
+
+    stored = [json.loads(row) for row in stored_texts(store, "noa")]
+    assert [e["text"] for e in stored if e["event"] == "user"] == ["first", "second"]
+    assert user_texts(await store.retrieve("noa"))[-2:] == ["first", "second"]
