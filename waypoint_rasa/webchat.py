@@ -39,7 +39,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -72,8 +72,16 @@ JWT_MAX_AGE_SECONDS = 24 * 3600
 MAX_TOKEN_CHARS = 4096
 # Socket.io packets are limited; the length of a message is capped for every channel (waypoint_rasa/limits.py).
 MAX_PACKET_BYTES = 64 * 1024
-# The Redis pub/sub channel the replicas' socket.io servers share (WAYPOINT_REDIS_URL).
+# The Redis pub/sub channel the replicas' socket.io servers share (WAYPOINT_REDIS_URL), one per
+# Redis database: pub/sub ignores the database number, and two deployments on one Redis server
+# (each in its own database) must not hear each other's messages.
 PUBSUB_CHANNEL = "waypoint-socketio"
+
+
+def pubsub_channel(redis_url: str) -> str:
+    """The channel for the deployment whose shared state is in this Redis database."""
+    database = urlsplit(redis_url).path.strip("/") or "0"
+    return f"{PUBSUB_CHANNEL}:{database}"
 
 _ANONYMOUS_TOKEN = re.compile(r"(anon-[0-9a-f]{32})\.([A-Za-z0-9_-]{43})")
 
@@ -250,7 +258,7 @@ class WaypointSocketIOInput(SocketIOInput):
         # headers, and a browser on any other origin is refused by python-engineio.
         # With several replicas, a message for a person's room reaches their sockets on every
         # replica through Redis (a counselor's reply sent by one, the widget connected to another).
-        shared = {"client_manager": AsyncRedisManager(self.settings.redis_url, channel=PUBSUB_CHANNEL)} if self.settings.redis_url else {}
+        shared = {"client_manager": AsyncRedisManager(self.settings.redis_url, channel=pubsub_channel(self.settings.redis_url))} if self.settings.redis_url else {}
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, max_http_buffer_size=MAX_PACKET_BYTES, **shared)
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # get_output_channel: replies pushed from outside a message (a counselor's)

@@ -520,3 +520,12 @@ async def test_a_reply_sent_by_one_replica_reaches_a_widget_connected_to_the_oth
     await sending.channel.get_output_channel().send_text_message(sender, "a message for every socket of theirs")
     assert await wait_until(lambda: len(browser.bot) == 2)
     await browser.close()
+
+
+def test_deployments_on_one_redis_server_never_share_a_socket_io_channel() -> None:
+    from waypoint_rasa.webchat import pubsub_channel
+
+    # Redis's pub/sub ignores the database number: the channel carries it
+    assert pubsub_channel("redis://redis:6379/3") != pubsub_channel("redis://redis:6379/4")
+    assert pubsub_channel("redis://redis:6379/3") == pubsub_channel("redis://other-name:6379/3/")
+    assert pubsub_channel("redis://redis:6379") == pubsub_channel("redis://redis:6379/0")
