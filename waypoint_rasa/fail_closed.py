@@ -7,6 +7,10 @@ store (waypoint_rasa/tracker_store.py) raises `TrackerStoreUnavailable` instead;
 fail-safe wrapper lets that through, and the message handler answers the person with "I
 can't save right now – please try again in a minute": nothing is half-stored, nobody is
 forgotten, and no message text goes into the log (Rasa's channels log it with the error).
+What the turn had said before its save failed is not in the conversation either, so a
+collecting channel (REST) answers with that line alone: the next question with it would be
+answered, and the answer filed under the question the conversation is still at. (A channel
+that pushes each message – Slack, the web chat – has sent them already.)
 
 An action server that fails mid-call (killed while it answered, unreachable) fails the turn
 the same way: Rasa would log it and carry on in silence – the person's message taken in,
@@ -27,6 +31,7 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation.messages import text as t
+from waypoint_rasa.delivery import DeliveryCollector
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,10 @@ async def _handle_message(self: MessageProcessor, message: UserMessage) -> Optio
     except TrackerStoreUnavailable as error:
         logger.error("The tracker database is unavailable (%s): the turn was refused", type(error.__cause__).__name__)
         channel = message.output_channel
+        if isinstance(channel, CollectingOutputChannel):
+            channel.messages.clear()
+            if isinstance(channel, DeliveryCollector):
+                channel.deliveries.clear()  # a counselor's reply among them stays pending: sent again
         if channel is not None:
             await channel.send_text_message(message.sender_id or "", t("cannot_save"))
             if isinstance(channel, CollectingOutputChannel):

@@ -4,13 +4,14 @@ conversations it reaches (the guard in front of the server: test_http_guard.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from types import SimpleNamespace
 from typing import Any, AsyncIterator
 
 import aiohttp
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage, register
-from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockError
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
@@ -389,3 +390,24 @@ def test_a_message_nothing_was_said_after_counts_as_unanswered() -> None:
     tracker = DialogueStateTracker.from_events("ann", [UserUttered("hi", message_id="a"), UserUttered("hi", message_id="b")])
 
     assert answer_to(tracker, "a") is None
+
+
+class LocksDown:
+    """A lock store whose Redis is out of reach: every lock is refused, as FifoRedisLockStore does."""
+
+    @contextlib.asynccontextmanager
+    async def lock(self, conversation_id: str, *args: Any, **kwargs: Any) -> AsyncIterator[None]:
+        raise LockError("The lock store (Redis) is unavailable: ConnectionError")
+        yield
+
+
+async def test_a_message_whose_lock_cannot_be_had_is_answered_cannot_save_and_not_handled() -> None:
+    # Redis down: this was a bare 500 ("The server encountered an internal error and cannot complete your request.")
+    agent = CountingAgent()
+    agent.lock_store = LocksDown()  # type: ignore[assignment]
+    async for url in served(RestWithInboxInput(), agent):
+        answer = await call("POST", url + "/webhook", json={"sender": "ann", "message": "I work in logistics",
+                                                            "message_id": "m-1"})
+
+    assert answer == (503, [{"recipient_id": "ann", "text": t("cannot_save")}])
+    assert agent.handled == 0
