@@ -11,6 +11,7 @@ import json
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -24,8 +25,17 @@ INBOX = "http://localhost:5005/webhooks/rest/inbox"
 def send(sender: str, message: str, headers: dict[str, str]) -> list[dict]:
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(URL, body, {"Content-Type": "application/json", **headers})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        # "I can't save right now" comes with 503 (the database or Redis out of reach): say it
+        answer = json.loads(error.read() or b"null")
+        if isinstance(answer, list):
+            return answer
+        if isinstance(answer, dict) and answer.get("error"):
+            return [{"text": f"({answer['error']})"}]
+        raise
 
 
 def show(replies: list[dict], buttons: list[dict]) -> None:
