@@ -30,7 +30,10 @@ def send(sender: str, message: str, headers: dict[str, str]) -> list[dict]:
             return json.load(response)
     except urllib.error.HTTPError as error:
         # "I can't save right now" comes with 503 (the database or Redis out of reach): say it
-        answer = json.loads(error.read() or b"null")
+        try:
+            answer = json.loads(error.read() or b"null")
+        except ValueError:
+            raise error from None
         if isinstance(answer, list):
             return answer
         if isinstance(answer, dict) and answer.get("error"):
