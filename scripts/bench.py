@@ -15,7 +15,7 @@ alternating rounds; the median of the rounds is printed with its spread – turn
 latency and the servers' CPU time per turn, which the machine's other load disturbs less
 than wall time – and Waypoint's throughput as a ratio to the starter's (target ≥ 2.0×).
 `make replicas`' topology (two Rasa, two action and two web servers behind HAProxy, on the
-local PostgreSQL and Redis, started once and kept up across the rounds) takes the same load
+local PostgreSQL and Redis, started for each round on fresh databases) takes the same load
 through the balancer in the same rounds; its throughput is printed as a ratio to one process
 (target ≥ 0.8× on the same two cores), its CPU time counting PostgreSQL's and Redis's too.
 """
@@ -213,10 +213,21 @@ class _StarterSide:
 
 
 class _ReplicasSide:
-    """make replicas' topology on the local PostgreSQL and Redis, started once (fresh
-    databases) and kept up across the rounds; each round's conversations are new ones."""
+    """make replicas' topology on the local PostgreSQL and Redis, started for each round on
+    fresh databases and stopped after it, as the other sides are: idle servers left running
+    would take CPU from the others' rounds (TensorFlow's threads spin while they wait)."""
 
     def __init__(self, postgres: str, redis: str) -> None:
+        self.postgres, self.redis = postgres, redis
+
+    def run(self, users: int, single_runs: int) -> dict[str, float]:
+        self._start()
+        try:
+            return measure(self, users, single_runs, CONVERSATION)
+        finally:
+            self._stop()
+
+    def _start(self) -> None:
         import secrets
         import uuid
         from urllib.parse import urlsplit
@@ -226,13 +237,14 @@ class _ReplicasSide:
         from tests.e2e.stack import _this_process_data_key
         from tests.e2e.test_replicas import _free_block, start_replicas
 
-        self.server = postgres.rsplit("/", 1)[0]
+        self.server = self.postgres.rsplit("/", 1)[0]
         first, suffix = _free_block(12), uuid.uuid4().hex[:8]
         self.topology = replicas.Topology(
             balancer_port=first, actions_balancer_port=first + 1, first_rasa_port=first + 2,
             first_actions_port=first + 5, first_web_port=first + 8, postgres=self.server,
             answers_database=f"waypoint_bench_{suffix}", tracker_database=f"waypoint_bench_{suffix}_tracker",
-            redis_host=urlsplit(redis).hostname or "127.0.0.1", redis_port=urlsplit(redis).port or 6379, shared_redis_db=5,
+            redis_host=urlsplit(self.redis).hostname or "127.0.0.1", redis_port=urlsplit(self.redis).port or 6379,
+            shared_redis_db=5,
         )
         self.workdir = Path(tempfile.mkdtemp(prefix="waypoint-bench-replicas-"))
         environment = {
@@ -244,10 +256,8 @@ class _ReplicasSide:
         }
         with _quiet():
             config = replicas.prepare(self.topology, ROOT, self.workdir / "haproxy.cfg")
-        started = time.perf_counter()
         self.process = start_replicas(self.topology, config, environment, self.workdir / "replicas.log")
         self._wait_for_the_balancer()
-        print(f"make replicas' topology started in {time.perf_counter() - started:.1f} s", flush=True)
 
     def _wait_for_the_balancer(self, timeout: float = 60) -> None:
         """HAProxy counts a server up after its first health checks: until then it answers 503."""
@@ -276,10 +286,7 @@ class _ReplicasSide:
             services += [int(pid) for pid in found]
         return [self.process.pid, *services]
 
-    def run(self, users: int, single_runs: int) -> dict[str, float]:
-        return measure(self, users, single_runs, CONVERSATION)
-
-    def stop(self) -> None:
+    def _stop(self) -> None:
         from sqlalchemy import create_engine, text
 
         from tests.e2e.test_replicas import stop_replicas
@@ -342,16 +349,12 @@ def compare(ref: str | None, rounds: int, users: int, single_runs: int, postgres
     if replicas_side is not None:
         sides[REPLICAS] = replicas_side
     results: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
-    try:
-        for round_number in range(1, rounds + 1):
-            for name, side in sides.items():
-                figures = side.run(users, single_runs)
-                results[name].append(figures)
-                print(f"  round {round_number}, {name}: {figures['turns/s']:.1f} turns/s, "
-                      f"{figures['CPU ms/turn']:.0f} CPU ms/turn", flush=True)
-    finally:
-        if replicas_side is not None:
-            replicas_side.stop()
+    for round_number in range(1, rounds + 1):
+        for name, side in sides.items():
+            figures = side.run(users, single_runs)
+            results[name].append(figures)
+            print(f"  round {round_number}, {name}: {figures['turns/s']:.1f} turns/s, "
+                  f"{figures['CPU ms/turn']:.0f} CPU ms/turn", flush=True)
     print(f"Side by side: median of {rounds} alternating rounds (min–max); {users} concurrent conversations of "
           f"{len(CONVERSATION)} turns, single p50 over {single_runs} conversations")
     names = list(sides)
