@@ -18,7 +18,7 @@ import sqlalchemy
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.config import test_postgres_url
+from bot.config import test_postgres_url as postgres_url
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -492,13 +492,13 @@ def checked_replica(path: Path, domain: Domain) -> WaypointTrackerStore:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not test_postgres_url(), reason="WAYPOINT_TEST_POSTGRES_URL not set"))])
+    not postgres_url(), reason="WAYPOINT_TEST_POSTGRES_URL not set"))])
 def replica_pair(request, tmp_path, domain, monkeypatch) -> Iterator[tuple[WaypointTrackerStore, WaypointTrackerStore]]:
     """Two replicas' tracker stores on one database, each with its checked cache."""
     if request.param == "sqlite":
         yield checked_replica(tmp_path, domain), checked_replica(tmp_path, domain)
         return
-    url = make_url(test_postgres_url())
+    url = make_url(postgres_url())
     schema = f"wp_tracker_{uuid.uuid4().hex[:12]}"
     admin = sqlalchemy.create_engine(url)
     with admin.begin() as connection:
