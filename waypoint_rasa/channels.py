@@ -47,7 +47,7 @@ from sanic.response import HTTPResponse
 from bot.config import Settings, is_loopback
 from bot.conversation.messages import text as t
 from bot.handoff.delivery import delivery_of
-from waypoint_rasa import delivery, http_guard
+from waypoint_rasa import delivery, http_guard, speedups
 from waypoint_rasa.limits import address_allowed, rate_limited
 from waypoint_rasa.shared_state import MemoryState, SharedState, SharedStateUnavailable, shared_state
 from waypoint_rasa.turn_check import one_check_per_turn
@@ -182,7 +182,7 @@ class RestWithInboxInput(RestInput):
             await delivery.confirm(deliveries)
             return response.json(messages)
 
-        return http_guard.install_with(webhook)
+        return speedups.close_when_stopped(http_guard.install_with(webhook))
 
     async def _in_turn(self, request: Request, agent: Any, message_id: str | None) -> HTTPResponse:
         """A message handled whole under the conversation's lock: the conversation read once

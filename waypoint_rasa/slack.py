@@ -63,7 +63,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.handoff.delivery import delivery_of
-from waypoint_rasa import delivery, http_guard
+from waypoint_rasa import delivery, http_guard, speedups
 from waypoint_rasa.limits import rate_limited
 from waypoint_rasa.shared_state import MemoryState, SharedState, shared_state
 
@@ -373,7 +373,7 @@ class WaypointSlackInput(SlackInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         on_new_message = rate_limited(self.name(), on_new_message)
         # the Rasa server's guard, whatever other channels there are – even with Slack off
-        slack_webhook = http_guard.install_with(Blueprint("slack_webhook", __name__))
+        slack_webhook = speedups.close_when_stopped(http_guard.install_with(Blueprint("slack_webhook", __name__)))
         if not self.enabled:
             logger.info(
                 "Slack channel off: set WAYPOINT_SLACK_BOT_TOKEN and WAYPOINT_SLACK_SIGNING_SECRET to turn it on"

@@ -20,15 +20,23 @@ are still validated exactly as before and invalid ones still raise ValidationErr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Sequence, Text
+import asyncio
+import ssl
+import weakref
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Text
 
+import aiohttp
 import rasa
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import EventVerbosity
+from rasa.shared.exceptions import FileNotFoundException
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+from sanic import Blueprint
 
 if TYPE_CHECKING:
     from rasa.shared.core.domain import Domain
@@ -40,6 +48,12 @@ USER_MESSAGES_READ = 2
 BOT_MESSAGES_READ = 1
 
 _validator: Any = None
+# An idle connection to the action server is closed after this long (see the module's docstring).
+KEEP_ALIVE_SECONDS = 2.0
+# event loop -> endpoint's identity -> its kept session (a session belongs to one loop)
+_sessions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Dict[Any, aiohttp.ClientSession]]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _response_validator() -> Any:
@@ -92,6 +106,69 @@ def action_call_format(self: RemoteAction, tracker: "DialogueStateTracker", doma
     return call
 
 
+def _kept_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    """The endpoint's session on this event loop, made with Rasa's own settings on first use."""
+    per_loop = _sessions.setdefault(asyncio.get_running_loop(), {})
+    auth = tuple(sorted(endpoint.basic_auth.items())) if endpoint.basic_auth else None
+    key = (endpoint.url, tuple(sorted((endpoint.headers or {}).items())), auth)
+    session = per_loop.get(key)
+    if session is None or session.closed:
+        # as Rasa's EndpointConfig.session(), with connections kept
+        basic = endpoint.basic_auth
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
+            headers=endpoint.headers,
+            auth=aiohttp.BasicAuth(basic["username"], basic["password"]) if basic else None,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        )
+        per_loop[key] = session
+    return session
+
+
+async def close_kept_sessions(*_: Any) -> None:
+    """Closes this event loop's kept sessions: the Rasa server's stop, a test's end."""
+    for session in _sessions.pop(asyncio.get_running_loop(), {}).values():
+        await session.close()
+
+
+def close_when_stopped(blueprint: Blueprint) -> Blueprint:
+    """The kept sessions closed when the server the channel's blueprint runs in stops (its
+    connections would otherwise be reported unclosed as the process ends)."""
+    blueprint.listener("after_server_stop")(close_kept_sessions)
+    return blueprint
+
+
+async def request(
+    self: EndpointConfig,
+    method: Text = "post",
+    subpath: Optional[Text] = None,
+    content_type: Optional[Text] = "application/json",
+    compress: bool = False,
+    **kwargs: Any,
+) -> Optional[Any]:
+    """Rasa's EndpointConfig.request over a kept connection (see the module's docstring)."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    headers.update(kwargs.pop("headers", None) or {})
+    headers.update(self.headers or {})
+    sslcontext = None
+    if self.cafile:
+        try:
+            sslcontext = ssl.create_default_context(cafile=self.cafile)
+        except FileNotFoundError as error:
+            raise FileNotFoundException(f"Failed to find certificate file, '{self.cafile}' does not exist.") from error
+    async with _kept_session(self).request(
+        method, concat_url(self.url, subpath), headers=headers, params=self.combine_parameters(kwargs),
+        compress=compress, ssl=sslcontext, **kwargs,
+    ) as response:
+        if response.status >= 400:
+            raise ClientResponseError(response.status, response.reason, await response.content.read())
+        try:
+            return await response.json()
+        except aiohttp.ContentTypeError:
+            return None
+
+
 def install() -> None:
+    EndpointConfig.request = request  # type: ignore[method-assign]
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]

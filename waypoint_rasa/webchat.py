@@ -55,7 +55,7 @@ from bot.conversation.messages import text as t
 from bot.widget.options import allowed_origins
 from bot.handoff import COUNSELOR_REPLY_INTENT
 from bot.handoff.delivery import delivery_of, widget_counselor_message
-from waypoint_rasa import delivery, http_guard
+from waypoint_rasa import delivery, http_guard, speedups
 from waypoint_rasa.limits import address_allowed, rate_limited
 
 logger = logging.getLogger(__name__)
@@ -336,4 +336,5 @@ class WaypointSocketIOInput(SocketIOInput):
                 return
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
 
-        return http_guard.install_with(webhook)  # the Rasa server's guard, whatever other channels there are
+        # the Rasa server's guard, whatever other channels there are
+        return speedups.close_when_stopped(http_guard.install_with(webhook))

@@ -105,19 +105,22 @@ def haproxy_config(topology: Topology = Topology()) -> str:
     reached the first, so nothing runs twice); servers are checked every second."""
     replicas = range(topology.replicas)
 
-    def backend(name: str, port_of: str, check: str, sticky: bool = False, retry_on: str = "conn-failure") -> str:
+    def backend(name: str, port_of: str, check: str, sticky: bool = False, retry_on: str = "conn-failure",
+                reuse: bool = False) -> str:
         lines = [
             f"backend {name}",
             "  balance roundrobin",
             "  option redispatch",
             "  retries 3",
             f"  retry-on {retry_on}",
-            # a fresh connection per request: one kept idle to a server killed since fails the
-            # request it carries (a POST is not retried), where a refused connection is retried
-            "  http-reuse never",
+            # Without `reuse`, a fresh connection per request: one kept idle to a server killed
+            # since fails the request it carries (a POST is not retried), where a refused
+            # connection is retried. The action calls are retried on an empty response too, so
+            # their connections are kept, and closed idle well before the servers' own 5 s.
+            "  http-reuse safe" if reuse else "  http-reuse never",
             "  option httpchk",
             f"  http-check send meth GET uri {check} ver HTTP/1.1 hdr Host localhost",
-            "  default-server inter 1s fall 2 rise 2",
+            "  default-server inter 1s fall 2 rise 2" + (" pool-purge-delay 1s" if reuse else ""),
         ]
         if sticky:
             lines.append("  cookie WAYPOINT_RASA insert indirect nocache httponly")
@@ -149,6 +152,8 @@ def haproxy_config(topology: Topology = Topology()) -> str:
         "\n".join([
             "frontend actions",
             f"  bind 127.0.0.1:{topology.actions_balancer_port}",
+            # the Rasa servers keep their connections here (waypoint_rasa/speedups.py) for 2 s
+            "  timeout http-keep-alive 10s",
             "  default_backend actions",
         ]),
         # A message a Rasa server may have begun is never sent to another (the client sends it
@@ -157,7 +162,7 @@ def haproxy_config(topology: Topology = Topology()) -> str:
         # wrong question. A server killed after its transaction, before its answer, may so
         # write an answer twice – one more revision of the same answer.
         backend("rasa", "rasa", "/", sticky=True),
-        backend("actions", "actions", "/health", retry_on="conn-failure empty-response"),
+        backend("actions", "actions", "/health", retry_on="conn-failure empty-response", reuse=True),
         backend("web", "web", "/health"),
     ]) + "\n"
 

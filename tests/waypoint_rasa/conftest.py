@@ -62,3 +62,13 @@ def states(request) -> Iterator[tuple[SharedState, SharedState]]:
     cleanup = redis.Redis.from_url(f"{url.rstrip('/')}/15")
     for key in cleanup.scan_iter(f"{prefix}*"):
         cleanup.delete(key)
+
+
+@pytest.fixture(autouse=True)
+async def _kept_sessions_closed():
+    """Action calls keep their connections per event loop (waypoint_rasa/speedups.py): closed
+    with each test's loop, as the Rasa server closes them when it stops."""
+    from waypoint_rasa import speedups
+
+    yield
+    await speedups.close_kept_sessions()

@@ -122,3 +122,67 @@ def test_the_actions_read_the_same_from_the_shorter_call() -> None:
     assert _last_said_by_a_counselor(short) == _last_said_by_a_counselor(whole)
     assert short.get_latest_input_channel() == whole.get_latest_input_channel() == "slack"
     assert short.latest_message == whole.latest_message and short.slots == whole.slots
+
+
+# ---- how the action server is called ------------------------------------------------------
+
+
+@pytest.fixture
+async def action_server():
+    """A stand-in action server that records each call's connection and headers."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestServer
+
+    calls: list[dict] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        calls.append({"peer": request.transport.get_extra_info("peername"), "headers": dict(request.headers),
+                      "body": await request.json()})
+        if request.query.get("fail"):
+            return web.Response(status=500, text="it broke")
+        return web.json_response({"events": [], "responses": [{"text": "hi"}]})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    yield server, calls
+    await server.close()
+
+
+async def test_action_calls_share_one_kept_connection(action_server) -> None:
+    server, calls = action_server
+    speedups.install()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{server.port}/webhook", headers={"Authorization": "Bearer t"})
+    answers = [await endpoint.request(json={"n": n}, method="post") for n in range(3)]
+    await endpoint.copy().request(json={"n": 3}, method="post")  # Rasa copies endpoints: same session
+    assert answers == [{"events": [], "responses": [{"text": "hi"}]}] * 3
+    assert [c["body"] for c in calls] == [{"n": 0}, {"n": 1}, {"n": 2}, {"n": 3}]
+    assert len({c["peer"] for c in calls}) == 1  # one connection, not four
+    assert all(c["headers"]["Authorization"] == "Bearer t" for c in calls)
+    assert all(c["headers"]["Content-Type"] == "application/json" for c in calls)
+
+
+async def test_an_idle_connection_is_closed_before_the_servers_would(action_server, monkeypatch) -> None:
+    server, calls = action_server
+    monkeypatch.setattr(speedups, "KEEP_ALIVE_SECONDS", 0.2)
+    speedups.install()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{server.port}/webhook?fresh=1")
+    await endpoint.request(json={}, method="post")
+    import asyncio
+
+    await asyncio.sleep(1.5)  # aiohttp closes idle connections on a one-second tick past their time
+    await endpoint.request(json={}, method="post")
+    assert len({c["peer"] for c in calls}) == 2
+    assert speedups.KEEP_ALIVE_SECONDS < 5  # Sanic's keep-alive (the action server's)
+
+
+async def test_an_error_answer_is_raised_as_rasa_raises_it(action_server) -> None:
+    from rasa.utils.endpoints import ClientResponseError
+
+    server, _ = action_server
+    speedups.install()
+    endpoint = EndpointConfig(f"http://127.0.0.1:{server.port}/webhook", params={"fail": "1"})
+    with pytest.raises(ClientResponseError) as raised:
+        await endpoint.request(json={}, method="post")
+    assert raised.value.status == 500 and raised.value.text == b"it broke"
