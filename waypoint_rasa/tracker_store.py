@@ -118,6 +118,14 @@ class WaypointTrackerStore(SQLTrackerStore):
         # sender id -> how many events the database held for it, the newest one's id and a digest of
         # its data, when this replica last read or wrote them (check_cached_trackers)
         self._marks: dict[Text, tuple[int, int, bytes]] = {}
+        # _catch_up's query, built once: building it for every message cost more than running it
+        events = self.SQLEvent
+        count_all = sa.select(sa.func.count()).select_from(events).where(events.sender_id == sa.bindparam("sender"))
+        self._since_query = (
+            sa.select(events.id, events.data, count_all.scalar_subquery().label("count"))
+            .where(events.sender_id == sa.bindparam("sender"), events.id >= sa.bindparam("seen"))
+            .order_by(events.id)
+        )
         # sender id -> the live tracker, how many of its events are accounted for in the
         # database, when it was last used, and whether it is in the database at all
         self._live: OrderedDict[Text, tuple[DialogueStateTracker, int, float, bool]] = OrderedDict()
@@ -214,15 +222,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         if seen is None:
             return None
         seen_count, seen_id, seen_digest = seen
-        count_all = (
-            sa.select(sa.func.count()).select_from(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id)
-        ).scalar_subquery()
-        with self.session_scope() as session:  # one round trip: the rows from the newest seen on, and the count
-            rows = session.execute(
-                sa.select(self.SQLEvent.id, self.SQLEvent.data, count_all.label("count"))
-                .where(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= seen_id)
-                .order_by(self.SQLEvent.id)
-            ).all()
+        with self.engine.connect() as connection:  # one round trip: the rows from the newest seen on, and the count
+            rows = connection.execute(self._since_query, {"sender": sender_id, "seen": seen_id}).all()
         if not rows or rows[0].id != seen_id or _digest(rows[0].data) != seen_digest:
             return None
         count = int(rows[0].count)
@@ -351,19 +352,17 @@ class WaypointTrackerStore(SQLTrackerStore):
         seen = self._marks.get(sender_id) if mark and self.check_cached_trackers else None
         # One INSERT of many rows, not the ORM's unit of work per event: the ORM's flush was
         # most of the cost of saving a turn (make bench).
-        with self.session_scope() as session:
+        with self.engine.begin() as connection:
             if seen is not None and self.engine.dialect.name == "postgresql":
                 # the new rows' ids come back with the insert: what the database holds now is
                 # known without asking again (under the conversation's lock nobody else writes)
-                ids = session.execute(sa.insert(table).values(rows).returning(table.c.id)).scalars().all()
-                session.commit()
+                ids = _insert_returning_ids(connection, table, rows)
                 newest = max(range(len(ids)), key=lambda i: ids[i])
                 self._marks[sender_id] = (seen[0] + len(rows), int(ids[newest]), _digest(rows[newest]["data"]))
                 return
-            session.execute(sa.insert(table), rows)
-            session.commit()
+            connection.execute(sa.insert(table), rows)
             if mark:
-                self._mark(sender_id, session)
+                self._mark(sender_id, connection)
 
     def _delete(self, sender_id: Text) -> None:
         self._marks.pop(sender_id, None)
@@ -376,6 +375,27 @@ class WaypointTrackerStore(SQLTrackerStore):
                 session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         if deleted:
             logger.debug("Deleted %s stored events of a conversation", deleted)
+
+
+_EVENT_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+
+
+def _insert_returning_ids(connection: Any, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    """PostgreSQL: the rows in one INSERT … RETURNING id, through psycopg2's execute_values.
+    SQLAlchemy 1.4 compiles a many-row INSERT … RETURNING afresh for every number of rows
+    (it caches no such statement): that compiling was most of the Rasa server's cost of a save."""
+    from psycopg2.extras import execute_values
+
+    prepare = connection.dialect.identifier_preparer
+    columns = ", ".join(prepare.quote(name) for name in _EVENT_COLUMNS)
+    statement = f"INSERT INTO {prepare.format_table(table)} ({columns}) VALUES %s RETURNING {prepare.quote('id')}"
+    cursor = connection.connection.cursor()
+    try:
+        found = execute_values(cursor, statement, [tuple(row[name] for name in _EVENT_COLUMNS) for row in rows],
+                               page_size=len(rows), fetch=True)
+    finally:
+        cursor.close()
+    return [int(row[0]) for row in found]
 
 
 def _digest(data: Optional[str]) -> bytes:
