@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import create_engine, delete, event, select, text
+from sqlalchemy import bindparam, create_engine, delete, event, select, text
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -135,6 +135,19 @@ def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
+# The lookups every stored answer makes, built once: building a statement for every call cost
+# more than running it (make bench).
+_EMPLOYEE = select(Employee).where(Employee.channel == bindparam("channel"), Employee.sender_id == bindparam("sender"))
+_NEWEST_SESSION = (
+    select(CounselingSession)
+    .join(Employee, CounselingSession.employee_id == Employee.id)
+    .where(Employee.channel == bindparam("channel"), Employee.sender_id == bindparam("sender"))
+    .order_by(CounselingSession.id.desc())
+    .limit(1)
+)
+_ANSWER = select(Answer).where(Answer.session_id == bindparam("session"), Answer.question == bindparam("question"))
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -147,9 +160,7 @@ class Store:
     # -- employees and counseling sessions -------------------------------------------
 
     def _employee(self, s: Session, channel: str, sender_id: str, create: bool) -> Employee | None:
-        employee = s.scalars(
-            select(Employee).where(Employee.channel == channel, Employee.sender_id == sender_id)
-        ).first()
+        employee = s.scalars(_EMPLOYEE, {"channel": channel, "sender": sender_id}).first()
         if employee is None and create:
             employee = Employee(id=uuid.uuid4().hex, channel=channel, sender_id=sender_id)
             s.add(employee)
@@ -157,18 +168,15 @@ class Store:
         return employee
 
     def _active_session(self, s: Session, channel: str, sender_id: str, create: bool) -> CounselingSession | None:
+        """The person's newest counseling session: one query when there is one."""
+        session = s.scalars(_NEWEST_SESSION, {"channel": channel, "sender": sender_id}).first()
+        if session is not None or not create:
+            return session
         employee = self._employee(s, channel, sender_id, create)
-        if employee is None:
-            return None
-        session = s.scalars(
-            select(CounselingSession)
-            .where(CounselingSession.employee_id == employee.id)
-            .order_by(CounselingSession.id.desc())
-        ).first()
-        if session is None and create:
-            session = CounselingSession(employee_id=employee.id)
-            s.add(session)
-            s.flush()
+        assert employee is not None
+        session = CounselingSession(employee_id=employee.id)
+        s.add(session)
+        s.flush()
         return session
 
     def employee_id(self, channel: str, sender_id: str) -> str:
@@ -241,9 +249,7 @@ class Store:
     ) -> int:
         stage = QUESTIONS[question].stage
         now = datetime.now(timezone.utc)
-        answer = s.scalars(
-            select(Answer).where(Answer.session_id == session.id, Answer.question == question)
-        ).first()
+        answer = s.scalars(_ANSWER, {"session": session.id, "question": question}).first()
         if answer is None:
             answer = Answer(session_id=session.id, question=question, stage=stage, revision=1, answered_at=now)
             s.add(answer)
@@ -253,7 +259,8 @@ class Store:
             answer.revision += 1
         answer.value, answer.slot_value, answer.normalized = value, slot_value, normalized
         answer.skipped, answer.suggested, answer.updated_at = skipped, suggested, now
-        s.flush()
+        if answer.id is None:
+            s.flush()  # a new answer's id, for its first revision (a known one's writes wait for the commit)
         s.add(AnswerRevision(
             answer_id=answer.id, revision=answer.revision, value=value, normalized=normalized, skipped=skipped,
             suggested=suggested, recorded_at=now,
