@@ -74,35 +74,44 @@ local function alive(token)
 end
 """
 
+# The ticket's place: 0: the lock is its own; n > 0: n live tickets before it; -1: it lapsed.
+# Dead tickets at the head of the queue are dropped on the way.
+_PLACE = """
+local function place(token)
+  if not alive(token) or not redis.call('ZSCORE', KEYS[1], token) then
+    redis.call('ZREM', KEYS[1], token)
+    redis.call('HDEL', KEYS[2], token)
+    return -1
+  end
+  while true do
+    local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+    if head == token then
+      return 0
+    end
+    if alive(head) then
+      return redis.call('ZRANK', KEYS[1], token)
+    end
+    redis.call('ZREM', KEYS[1], head)
+    redis.call('HDEL', KEYS[2], head)
+  end
+end
+"""
+
 # KEYS: the queue (sorted set: token by ticket number), the tickets (hash: token -> deadline,
-# and '#next', the counter). ARGV: token, ttl ms, idle ms.
-_TAKE = _NOW + """
+# and '#next', the counter). ARGV: token, ttl ms, idle ms. Returns the ticket's number and its
+# place: a message with nobody before it (the usual case) takes its lock in one round trip.
+_TAKE = _NOW + _PLACE + """
 local number = redis.call('HINCRBY', KEYS[2], '#next', 1)
 redis.call('ZADD', KEYS[1], number, ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], string.format('%.0f', now + tonumber(ARGV[2])))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return number
+return {number, place(ARGV[1])}
 """
 
-# 0: the lock is ARGV[1]'s; n > 0: n live tickets before it; -1: its own ticket lapsed.
-_TRY = _NOW + """
-if not alive(ARGV[1]) or not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  redis.call('HDEL', KEYS[2], ARGV[1])
-  return -1
-end
-while true do
-  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
-  if head == ARGV[1] then
-    return 0
-  end
-  if alive(head) then
-    return redis.call('ZRANK', KEYS[1], ARGV[1])
-  end
-  redis.call('ZREM', KEYS[1], head)
-  redis.call('HDEL', KEYS[2], head)
-end
+# ARGV: token. The ticket's place (see _PLACE), asked again while it waits.
+_TRY = _NOW + _PLACE + """
+return place(ARGV[1])
 """
 
 # 1: the deadline moved on; 0: the ticket had lapsed (it is never revived: someone may have
@@ -314,9 +323,9 @@ class FifoRedisLockStore(LockStore):
         # {digest}: a hash tag, so a Redis cluster keeps both keys of a conversation together
         return [f"{self.key_prefix}{{{digest}}}:queue", f"{self.key_prefix}{{{digest}}}:tickets"]
 
-    async def _call(self, script: Any, keys: list[str], *args: Any) -> int:
+    async def _call(self, script: Any, keys: list[str], *args: Any) -> Any:
         try:
-            return int(await script(keys=keys, args=list(args)))
+            return await script(keys=keys, args=list(args))
         except (RedisError, OSError) as error:
             raise LockError(f"The lock store (Redis) is unavailable: {type(error).__name__}") from error
 
@@ -329,40 +338,56 @@ class FifoRedisLockStore(LockStore):
     ) -> AsyncGenerator[TicketLock, None]:
         """Holds the conversation's lock while the block runs, after the messages that came
         before. Waits at most `lock_lifetime` seconds, polling at most every
-        `wait_time_in_seconds` (sooner: `poll_seconds`), then raises `LockError`."""
+        `wait_time_in_seconds` (sooner: `poll_seconds`), then raises `LockError`.
+
+        Each call to Redis runs shielded from the caller's cancellation: redis-py 4.6 can lose a
+        cancellation that arrives while its reply is on the way (the waiter then carried on
+        waiting for a message nobody wanted answered any more), and a call cut off halfway
+        leaves it unknown whether the ticket was taken. A cancelled waiter lets its call finish,
+        then gives its ticket back and leaves the queue at once."""
         keys = self._keys(conversation_id)
         token = uuid.uuid4().hex
         ttl_ms, idle_ms = _milliseconds(self.options)
-        number = await self._call(self._take, keys, token, ttl_ms, idle_ms)
-        self._heartbeat.keep(token, keys)
+        calls: list[asyncio.Future[Any]] = []
+
+        async def call(script: Any, *args: Any) -> Any:
+            calls.append(asyncio.ensure_future(self._call(script, keys, *args)))
+            return await asyncio.shield(calls[-1])
+
         try:
-            await self._wait_for_turn(keys, token, lock_lifetime, wait_time_in_seconds)
+            number, place = (int(x) for x in await call(self._take, token, ttl_ms, idle_ms))
+            self._heartbeat.keep(token, keys)
+            ahead = place
+            give_up_at = time.monotonic() + max(lock_lifetime, 0.0)
+            poll = max(0.001, min(wait_time_in_seconds, self.options.poll_seconds))
+            while ahead != 0:
+                if ahead < 0:
+                    # this replica's heartbeat did not reach Redis in time (paused, or Redis lost it)
+                    raise LockError("The message's place in the conversation's queue lapsed.")
+                remaining = give_up_at - time.monotonic()
+                if remaining <= 0:
+                    # no conversation id: it can name a person, and the error is logged
+                    raise LockError(f"The conversation's lock was not free within {lock_lifetime:.0f} s.")
+                await asyncio.sleep(min(poll, remaining))
+                ahead = int(await call(self._try, token))
             self._heartbeat.keep(token, keys, until=time.monotonic() + self.options.max_hold_seconds, held=True)
             yield TicketLock(conversation_id, deque([Ticket(number, time.time() + self.options.ttl_seconds)]))
         finally:
-            # also for a waiter that gave up or was cancelled: it leaves the queue at once
+            # also for a waiter that gave up or was cancelled: it leaves the queue at once, after
+            # its last call (a ticket still being taken would otherwise stay behind)
             self._heartbeat.drop(token)
-            try:
-                await self._call(self._release, keys, token)
-            except LockError as error:
-                logger.warning("lock not released (%s): it lapses in %.0f s", error.__cause__.__class__.__name__,
-                               self.options.ttl_seconds)
-
-    async def _wait_for_turn(self, keys: list[str], token: str, patience: float, wait_time: float) -> None:
-        give_up_at = time.monotonic() + max(patience, 0.0)
-        poll = max(0.001, min(wait_time, self.options.poll_seconds))
-        while True:
-            ahead = await self._call(self._try, keys, token)
-            if ahead == 0:
-                return
-            if ahead < 0:
-                # this replica's heartbeat did not reach Redis in time (paused, or Redis lost it)
-                raise LockError("The message's place in the conversation's queue lapsed.")
-            remaining = give_up_at - time.monotonic()
-            if remaining <= 0:
-                # no conversation id: it can name a person, and the error is logged
-                raise LockError(f"The conversation's lock was not free within {patience:.0f} s.")
-            await asyncio.sleep(min(poll, remaining))
+            for pending in calls:
+                if not pending.done():
+                    await asyncio.wait([pending])
+                if not pending.cancelled():
+                    pending.exception()  # seen here: a failed call has raised already, or its caller is gone
+            taken = calls[0]
+            if not taken.cancelled() and taken.exception() is None:  # (a failed take has nothing to give back)
+                try:
+                    await self._call(self._release, keys, token)
+                except LockError as error:
+                    logger.warning("lock not released (%s): it lapses in %.0f s", error.__cause__.__class__.__name__,
+                                   self.options.ttl_seconds)
 
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         """The conversation's live tickets, first served first (a snapshot, for inspection:

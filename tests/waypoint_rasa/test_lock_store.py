@@ -404,6 +404,48 @@ async def test_a_cancelled_waiter_leaves_the_queue_at_once(replica: MakeReplica)
     assert await asyncio.wait_for(behind, 1) - released_at < 0.3
 
 
+async def test_a_waiter_cancelled_while_its_ticket_is_being_taken_gives_it_back(replica: MakeReplica) -> None:
+    """The ticket is taken in Redis, but its reply has not reached the waiter when the waiter
+    is cancelled (the client went away): the ticket must not stay in the queue."""
+    one = replica()
+    taking = one._call
+
+    async def reply_on_its_way(script, keys, *args):
+        answer = await taking(script, keys, *args)
+        if script is one._take:
+            await asyncio.sleep(0.3)  # taken in Redis; the cancellation lands now
+        return answer
+
+    one._call = reply_on_its_way  # type: ignore[method-assign]
+    waiter = asyncio.create_task(_enter(one, "ann"))
+    await until(lambda: queued(one, "ann") == 1)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert queued(one, "ann") == 0
+
+
+async def test_a_free_conversation_costs_two_calls_to_redis(replica: MakeReplica) -> None:
+    """Taking the ticket answers whether the lock is free: no second call to ask."""
+    one = replica()
+    calls: list[str] = []
+    calling = one._call
+
+    async def counted(script, keys, *args):
+        calls.append({id(one._take): "take", id(one._try): "try", id(one._release): "release"}[id(script)])
+        return await calling(script, keys, *args)
+
+    one._call = counted  # type: ignore[method-assign]
+    await _enter(one, "ann")
+    assert calls == ["take", "release"]
+    async with one.lock("ann"):
+        calls.clear()
+        waiter = asyncio.create_task(_enter(one, "ann"))
+        await until(lambda: "try" in calls)  # the one behind asks again while it waits
+    await waiter
+    assert calls[0] == "take" and calls[-1] == "release"
+
+
 async def test_a_turn_held_past_max_hold_seconds_lets_the_next_message_through(replica: MakeReplica) -> None:
     """A hung turn does not block the person for ever."""
     hung, other = replica(max_hold_seconds=0.3, **QUICK), replica(**QUICK)
