@@ -29,7 +29,8 @@ def _phrases() -> list[tuple[str, str]]:
     return sorted(set(pairs), key=lambda p: len(p[0]), reverse=True)
 
 
-_PHRASE_INDEX = _phrases()
+# each name with its pattern, compiled once: the names are looked for in every message
+_PHRASE_INDEX = [(phrase, key, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")) for phrase, key in _phrases()]
 
 
 def resolve_field(text: str, entity: str | None = None) -> str | None:
@@ -49,8 +50,8 @@ def resolve_field(text: str, entity: str | None = None) -> str | None:
 def _field_in_text(text: str) -> tuple[str, str] | None:
     """(phrase, question) of the longest question name in the text."""
     norm = normalise_for_matching(text)
-    for phrase, key in _PHRASE_INDEX:
-        if phrase and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", norm) and editable(key):
+    for phrase, key, pattern in _PHRASE_INDEX:
+        if phrase and phrase in norm and pattern.search(norm) and editable(key):
             return phrase, key
     return None
 
