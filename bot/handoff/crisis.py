@@ -854,12 +854,30 @@ def _needles() -> tuple[tuple[_Phrase, str, frozenset[str]], ...]:
     return tuple((phrase, phrase.needle, frozenset(phrase.text.split(" "))) for phrase in language_phrases())
 
 
+@lru_cache(maxsize=1)
+def _needles_by_word() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Where to look: a phrase of whole words can only be in a message holding each of its words,
+    so each is filed under its longest word; phrases in scripts without spaces are always tried.
+    (Trying all ~4,000 phrases on every message was a tenth of the action server's work.)"""
+    by_word: dict[str, list[int]] = {}
+    always: list[int] = []
+    for position, (_phrase, needle, phrase_words) in enumerate(_needles()):
+        if needle.startswith(" ") and needle.endswith(" "):
+            by_word.setdefault(max(sorted(phrase_words), key=len), []).append(position)
+        else:
+            always.append(position)
+    return {word: tuple(found) for word, found in by_word.items()}, tuple(always)
+
+
 def _language_hits(text: str) -> dict[CrisisKind, str]:
     """For each kind: the language of a listed phrase in `text` that is not inside a harmless idiom."""
     words = _words(text)
     tokens = frozenset(words.split())
+    by_word, always = _needles_by_word()
+    needles = _needles()
+    candidates = sorted({*always, *(position for token in tokens for position in by_word.get(token, ()))})
     found: list[tuple[_Phrase, list[tuple[int, int]]]] = []
-    for phrase, needle, phrase_words in _needles():
+    for phrase, needle, phrase_words in (needles[position] for position in candidates):  # in the list's order
         if needle in words:
             found.append((phrase, phrase.spans(words, needle)))
         elif phrase.kind is not None and len(phrase_words) > 1 and phrase_words <= tokens and needle.startswith(" "):
