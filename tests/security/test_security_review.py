@@ -390,14 +390,15 @@ async def test_a_login_flood_is_refused_before_argon2_and_tells_no_account_apart
 async def test_the_tracker_database_going_down_mid_turn_fails_closed(tmp_path, rasa_domain, caplog) -> None:
     db = tmp_path / "tracker.db"
     await stored_conversation(db, rasa_domain, "ann", ("rest", "I work in finance"))
-    down = sa.orm.sessionmaker(bind=sa.create_engine(f"sqlite:///{tmp_path / 'unreachable' / 'tracker.db'}"))
+    unreachable = sa.create_engine(f"sqlite:///{tmp_path / 'unreachable' / 'tracker.db'}")
+    down = (unreachable, sa.orm.sessionmaker(bind=unreachable))
     database = SimpleNamespace(up=None)
 
     async def goes_down_mid_turn(processor: ModelFreeProcessor, tracker: DialogueStateTracker, output: OutputChannel) -> None:
         await noted(processor, tracker, output)
         if user_texts(tracker)[-1] == "my private words":  # after the turn's actions, before Rasa saves
-            store = app.ctx.waypoint_store
-            database.up, store.sessionmaker = store.sessionmaker, down
+            store = app.ctx.waypoint_store  # (the store reads through its engine and its sessions)
+            database.up, (store.engine, store.sessionmaker) = (store.engine, store.sessionmaker), down
 
     app = rasa_server(db, rasa_domain, [RestWithInboxInput()], turn=goes_down_mid_turn)
     async for url in serve(app):
@@ -406,7 +407,7 @@ async def test_the_tracker_database_going_down_mid_turn_fails_closed(tmp_path, r
         assert status == 200 and texts(answer)[-1] == t("cannot_save")
         assert "my private words" not in caplog.text and "tracker database is unavailable" in caplog.text
 
-        app.ctx.waypoint_store.sessionmaker = database.up  # the database is back
+        app.ctx.waypoint_store.engine, app.ctx.waypoint_store.sessionmaker = database.up  # the database is back
         status, answer = await call("POST", url + WEBHOOK, json={"sender": "ann", "message": "is it saved now?"})
         # nobody forgotten (not a new conversation), nothing half-stored (not the failed message)
         assert (status, texts(answer)) == (200, ["noted (2 messages)"])
