@@ -186,3 +186,75 @@ async def test_an_error_answer_is_raised_as_rasa_raises_it(action_server) -> Non
     with pytest.raises(ClientResponseError) as raised:
         await endpoint.request(json={}, method="post")
     assert raised.value.status == 500 and raised.value.text == b"it broke"
+
+
+# ---- an event's class from its name -------------------------------------------------------
+
+
+def _rasas_walk(type_name: str):
+    """Rasa's own Event.resolve_by_type, whatever is installed."""
+    from rasa.shared.utils.common import all_subclasses
+
+    from rasa.shared.core.events import Event
+
+    return next((cls for cls in all_subclasses(Event) if cls.type_name == type_name), None)
+
+
+def test_every_event_name_resolves_to_the_class_rasas_walk_finds() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    speedups.install()
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for name in names:
+        assert Event.resolve_by_type(name) is _rasas_walk(name)
+    assert Event.from_parameters({"event": "slot", "name": "stage", "value": "needs"}) == SlotSet("stage", "needs")
+
+
+def test_unknown_names_are_answered_as_rasa_answers_them() -> None:
+    from rasa.shared.core.events import Event
+
+    speedups.install()
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no such event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no such event'"):
+        Event.resolve_by_type("no such event")
+    with pytest.raises(ValueError):
+        Event.from_parameters({"event": "no such event"})
+    assert Event.from_parameters({"event": "topic"}) is None
+
+
+def test_an_event_class_defined_later_is_found() -> None:
+    from rasa.shared.core.events import Event
+
+    speedups.install()
+    assert Event.resolve_by_type("user") is UserUttered  # the walk's answer is kept from here on
+
+    class LaterEvent(Event):
+        type_name = "waypoint_test_later_event"
+
+        def as_story_string(self) -> str:
+            return ""
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, LaterEvent)
+
+        def __hash__(self) -> int:
+            return 0
+
+    assert Event.resolve_by_type("waypoint_test_later_event") is LaterEvent
+    assert Event.resolve_by_type("user") is UserUttered
+
+
+def test_the_walk_over_the_subclasses_runs_once(monkeypatch) -> None:
+    from rasa.shared.core.events import Event
+
+    speedups.install()
+    walks = []
+    real_walk = speedups.all_subclasses
+    monkeypatch.setattr(speedups, "all_subclasses", lambda cls: walks.append(cls) or real_walk(cls))
+    speedups._event_classes.clear()
+    for _ in range(100):
+        Event.from_parameters({"event": "slot", "name": "stage", "value": "needs"})
+    assert walks == [Event]
