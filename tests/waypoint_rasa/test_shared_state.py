@@ -49,6 +49,25 @@ async def test_messages_are_counted_for_every_replica_together(states) -> None:
     assert await at_other.allow("rest:bob")
 
 
+@pytest.mark.parametrize("states", ["redis"], indirect=True)  # one process counts with bot/ratelimit.py
+async def test_a_count_expires_with_its_window_and_costs_one_command(states, monkeypatch) -> None:
+    first, _ = states
+    commands = []
+    real_execute = first.client.execute_command
+
+    async def counted(*args, **kwargs):
+        commands.append(args[0])
+        return await real_execute(*args, **kwargs)
+
+    monkeypatch.setattr(first.client, "execute_command", counted)
+    assert [await first.count("rest:cy", 60) for _ in range(3)] == [1, 2, 3]
+    assert len(commands) == 3  # one a message (EVALSHA), not MULTI … EXEC
+
+    raw = redis.Redis.from_url(f"{os.environ['WAYPOINT_TEST_REDIS_URL'].rstrip('/')}/15")
+    keys = [key for key in raw.scan_iter(f"{first.prefix}count:*")]
+    assert keys and all(0 < raw.ttl(key) <= 61 for key in keys)
+
+
 async def test_redis_out_of_reach_fails_closed_but_never_loses_a_slack_event() -> None:
     state = RedisState.from_url(NOTHING_LISTENS)
 
