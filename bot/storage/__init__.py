@@ -37,6 +37,7 @@ from bot.storage.models import (
 )
 from bot.conversation.messages import CONSENT_VERSION
 from bot.conversation.stages import QUESTIONS, STAGES, STAGES_BY_KEY
+from bot.storage.pool import ping_when_idle
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -86,8 +87,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    # hide_parameters: database errors never carry answer text into the logs
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    # hide_parameters: database errors never carry answer text into the logs; a pooled
+    # connection is checked before use when it sat idle (bot/storage/pool.py)
+    return ping_when_idle(create_engine(url, future=True, hide_parameters=True, **kwargs))
 
 
 def create_database(server_url: str, name: str) -> bool:

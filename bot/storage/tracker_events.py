@@ -9,13 +9,15 @@ from datetime import datetime, timezone
 from sqlalchemy import Float, String, column, create_engine, delete, event, func, inspect, select, table
 from sqlalchemy.engine import Engine
 
+from bot.storage.pool import ping_when_idle
+
 EVENTS = table("events", column("sender_id", String), column("timestamp", Float))
 
 
 def tracker_engine(url: str) -> Engine:
     """An engine on Rasa's tracker database; on SQLite, deleted rows are zeroed in the file."""
     if not url.startswith("sqlite"):
-        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+        return ping_when_idle(create_engine(url, future=True, hide_parameters=True))
     engine = create_engine(url, future=True, hide_parameters=True, connect_args={"timeout": 15})
 
     @event.listens_for(engine, "connect")
