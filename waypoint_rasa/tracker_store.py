@@ -53,6 +53,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.config import Settings
 from bot.privacy import redact_private_links
 from bot.storage import crypto
+from bot.storage.pool import ping_when_idle
 from waypoint_rasa import fail_closed, http_guard, speedups, turn_check
 from waypoint_rasa.fail_closed import TrackerStoreUnavailable
 from waypoint_rasa.shared_state import SharedStateUnavailable, shared_state
@@ -106,10 +107,18 @@ class WaypointTrackerStore(SQLTrackerStore):
         )
         # Rasa's engine again, with the two settings it lacks: database errors never carry the
         # events (answer text) into the logs, and a connection dropped by the server is noticed
+        # (checked before use when it sat idle: bot/storage/pool.py)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True, **_engine_kwargs(url))
+        self.engine = ping_when_idle(sa.create_engine(url, hide_parameters=True, **_engine_kwargs(url)))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # PostgreSQL: what is one statement each turn – the replicas' check, a turn's one INSERT –
+        # runs outside an explicit transaction (a statement is atomic by itself), so a turn
+        # costs the database four round trips less (BEGIN/ROLLBACK, BEGIN/COMMIT)
+        self.single_statements: Optional[sa.engine.Engine] = (
+            ping_when_idle(sa.create_engine(url, hide_parameters=True, isolation_level="AUTOCOMMIT", **_engine_kwargs(url)))
+            if url.get_backend_name() == "postgresql" else None
+        )
         self.cache_trackers = bool(cache_trackers)
         self.cache_size = int(cache_size)
         # Several replicas share the database: a cached tracker is checked against it on every
@@ -222,7 +231,8 @@ class WaypointTrackerStore(SQLTrackerStore):
         if seen is None:
             return None
         seen_count, seen_id, seen_digest = seen
-        with self.engine.connect() as connection:  # one round trip: the rows from the newest seen on, and the count
+        with (self.single_statements or self.engine).connect() as connection:
+            # one round trip: the rows from the newest seen on, and the count
             rows = connection.execute(self._since_query, {"sender": sender_id, "seen": seen_id}).all()
         if not rows or rows[0].id != seen_id or _digest(rows[0].data) != seen_digest:
             return None
@@ -352,14 +362,16 @@ class WaypointTrackerStore(SQLTrackerStore):
         seen = self._marks.get(sender_id) if mark and self.check_cached_trackers else None
         # One INSERT of many rows, not the ORM's unit of work per event: the ORM's flush was
         # most of the cost of saving a turn (make bench).
-        with self.engine.begin() as connection:
-            if seen is not None and self.engine.dialect.name == "postgresql":
-                # the new rows' ids come back with the insert: what the database holds now is
-                # known without asking again (under the conversation's lock nobody else writes)
+        if seen is not None and self.single_statements is not None:
+            # the new rows' ids come back with the insert (one statement, whole or not at all):
+            # what the database holds now is known without asking again (under the
+            # conversation's lock nobody else writes)
+            with self.single_statements.connect() as connection:
                 ids = _insert_returning_ids(connection, table, rows)
-                newest = max(range(len(ids)), key=lambda i: ids[i])
-                self._marks[sender_id] = (seen[0] + len(rows), int(ids[newest]), _digest(rows[newest]["data"]))
-                return
+            newest = max(range(len(ids)), key=lambda i: ids[i])
+            self._marks[sender_id] = (seen[0] + len(rows), int(ids[newest]), _digest(rows[newest]["data"]))
+            return
+        with self.engine.begin() as connection:
             connection.execute(sa.insert(table), rows)
             if mark:
                 self._mark(sender_id, connection)
@@ -389,12 +401,24 @@ def _insert_returning_ids(connection: Any, table: sa.Table, rows: list[dict[str,
     prepare = connection.dialect.identifier_preparer
     columns = ", ".join(prepare.quote(name) for name in _EVENT_COLUMNS)
     statement = f"INSERT INTO {prepare.format_table(table)} ({columns}) VALUES %s RETURNING {prepare.quote('id')}"
-    cursor = connection.connection.cursor()
+    dbapi_connection = connection.connection
+    cursor = dbapi_connection.cursor()
     try:
         found = execute_values(cursor, statement, [tuple(row[name] for name in _EVENT_COLUMNS) for row in rows],
                                page_size=len(rows), fetch=True)
+    except connection.dialect.dbapi.Error as error:
+        # as SQLAlchemy's own execution would: a dropped connection leaves the pool, and the error
+        # is a database error (the turn fails closed: _unavailable_on_database_error), its
+        # parameters – the sealed events – never in its text
+        dropped = connection.dialect.is_disconnect(error, dbapi_connection, cursor)
+        if dropped:
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(statement, None, error, connection.dialect.dbapi.Error,
+                                         hide_parameters=True, connection_invalidated=dropped,
+                                         dialect=connection.dialect) from error
     finally:
-        cursor.close()
+        if not cursor.closed:
+            cursor.close()
     return [int(row[0]) for row in found]
 
 

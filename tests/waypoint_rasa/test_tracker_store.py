@@ -514,6 +514,8 @@ def replica_pair(request, tmp_path, domain, monkeypatch) -> Iterator[tuple[Waypo
     finally:
         for store in stores:
             store.engine.dispose()
+            if store.single_statements is not None:
+                store.single_statements.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
@@ -543,6 +545,59 @@ async def test_replicas_taking_turns_each_see_what_the_other_wrote_and_store_it_
     one._live.clear()  # read from the database alone
     fresh = await one.retrieve("jo")
     assert fresh is not cached and fresh.current_state() == cached.current_state()
+
+
+def drop_connections(store: WaypointTrackerStore) -> None:
+    """The database server ends every connection the store holds, as a restart does."""
+    backends = []
+    for engine in (store.engine, store.single_statements):
+        if engine is None:
+            continue
+        held = [engine.connect() for _ in range(engine.pool.checkedin())]
+        for held_one in held:
+            try:
+                backends.append(held_one.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            except sqlalchemy.exc.DBAPIError:
+                pass  # dropped already
+            held_one.close()
+    admin = sqlalchemy.create_engine(make_url(postgres_url()))
+    with admin.connect() as connection:
+        for backend in backends:
+            # waits until the connection is gone (the server ends it asynchronously)
+            assert connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend}).scalar_one()
+    admin.dispose()
+
+
+@pytest.mark.skipif(not postgres_url(), reason="WAYPOINT_TEST_POSTGRES_URL not set")
+@pytest.mark.parametrize("replica_pair", ["postgresql"], indirect=True)  # SQLite has no server to drop a connection
+async def test_a_dropped_database_connection_fails_one_turn_closed_and_loses_nothing(replica_pair, domain) -> None:
+    """A connection used a moment ago is not pinged first (bot/storage/pool.py): when the server
+    dropped it, the check or the save fails closed, as an unreachable database does, and the next
+    try connects anew – nothing stored twice, nothing lost."""
+    one, other = replica_pair
+    tracker = DialogueStateTracker("lu", domain.slots)
+    tracker.update(SlotSet("consent", True))
+    say(tracker, "first")
+    await one.save(tracker)
+    await one.save(await one.retrieve("lu"))  # both kinds of its connections used
+    elsewhere = await other.retrieve("lu")
+    say(elsewhere, "second")
+    await other.save(elsewhere)
+
+    drop_connections(one)
+    with pytest.raises(TrackerStoreUnavailable):
+        await one.retrieve("lu")  # the check, on a dropped connection
+    current = await one.retrieve("lu")
+    assert user_texts(current) == ["first", "second"]
+
+    say(current, "third")
+    drop_connections(one)
+    with pytest.raises(TrackerStoreUnavailable):
+        await one.save(current)  # the turn's INSERT, on a dropped connection
+    await one.save(current)
+    assert [json.loads(row)["text"] for row in stored_texts(other, "lu") if json.loads(row)["event"] == "user"] == [
+        "first", "second", "third"]
+    assert user_texts(await other.retrieve("lu")) == ["first", "second", "third"]
 
 
 async def test_a_replica_reads_again_a_conversation_another_one_started_over(replica_pair, domain) -> None:
