@@ -171,6 +171,11 @@ def baseline_checkout(ref: str) -> Path:
         print(f"Building {sha}'s spaCy pipeline …", flush=True)
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.nlp_pipeline", "build/spacy/en_waypoint"], cwd=tree, env=env, check=True,
                        stdout=subprocess.DEVNULL)
+    english_words = tree / "build" / "english_words.txt"
+    if not english_words.exists() and (tree / "bot" / "conversation" / "english_words.py").exists():
+        # what the action server reads to tell a message in another language (make setup builds it)
+        subprocess.run([str(VENV_BIN / "python"), "-m", "bot.conversation.english_words", str(english_words)], cwd=tree, env=env,
+                       check=True, stdout=subprocess.DEVNULL)
     if not (tree / "models" / "waypoint.tar.gz").exists():
         print(f"Training {sha}'s model (once; kept in {tree.relative_to(ROOT)}) …", flush=True)
         subprocess.run([str(VENV_BIN / "rasa"), "train", "--fixed-model-name", "waypoint", "--out", "models", "--quiet"], cwd=tree, env=env,
